@@ -1,0 +1,84 @@
+import { cpus, totalmem } from 'node:os';
+
+/** One measured case of a suite: a name, its parameters, and a function timed repeatedly. */
+export interface BenchCase {
+  readonly name: string;
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  /** Backend that really ran (filled by the case itself when it runs on a compute backend). */
+  backend?: string;
+  /** Prepared once, outside the timing. */
+  setup?: () => Promise<unknown> | unknown;
+  /** The timed work; gets what setup returned. Returns extra facts to record (optional). */
+  run: (prepared: unknown) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+}
+
+export interface BenchSuite {
+  readonly name: string;
+  readonly description: string;
+  cases(scale: Scale): BenchCase[];
+}
+
+export type Scale = 'quick' | 'seed' | 'large';
+
+export interface CaseResult {
+  name: string;
+  params: Record<string, number | string | boolean>;
+  backend: string;
+  runs: number;
+  median_s: number;
+  min_s: number;
+  max_s: number;
+  /** Peak resident set size of the process that ran the case (bytes). */
+  peak_rss_bytes: number;
+  heap_used_bytes: number;
+  extra: Record<string, unknown>;
+}
+
+export interface MachineFacts {
+  cpu_model: string;
+  cores: number;
+  memory_bytes: number;
+  node: string;
+  platform: string;
+  gpu_adapter: string | null;
+}
+
+export function machineFacts(gpuAdapter: string | null = null): MachineFacts {
+  return {
+    cpu_model: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memory_bytes: totalmem(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    gpu_adapter: gpuAdapter,
+  };
+}
+
+/** Median of warm runs after `warmup` unrecorded ones. */
+export async function measure(benchCase: BenchCase, opts: { warmup: number; runs: number }): Promise<CaseResult> {
+  const prepared = await benchCase.setup?.();
+  let extra: Record<string, unknown> = {};
+  for (let i = 0; i < opts.warmup; i++) await benchCase.run(prepared);
+  const times: number[] = [];
+  for (let i = 0; i < opts.runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const out = await benchCase.run(prepared);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    if (out) extra = out;
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return {
+    name: benchCase.name,
+    params: { ...benchCase.params },
+    backend: benchCase.backend ?? 'cpu',
+    runs: opts.runs,
+    median_s: median,
+    min_s: sorted[0]!,
+    max_s: sorted[sorted.length - 1]!,
+    peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    heap_used_bytes: process.memoryUsage().heapUsed,
+    extra,
+  };
+}

@@ -15,6 +15,7 @@ const LAYERS = {
   'compute-cpu': 2,
   'compute-tfjs': 2,
   'compute-gpujs': 2,
+  'compute-conformance': 2,
   datasets: 3,
   resample: 3,
   did: 4,

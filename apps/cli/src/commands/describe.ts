@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { describePanel, formatDescriptiveTable, readPanel, type PanelFrame } from '@panel-lab/panel';
+import { loadMpdta } from '@panel-lab/datasets';
+
+export interface DescribeOptions {
+  unit?: string;
+  time?: string;
+  format: 'text' | 'markdown';
+}
+
+/** Loads a bundled example by name or a data file by path. */
+export async function loadData(source: string, options: { unit?: string; time?: string }): Promise<PanelFrame> {
+  if (source === 'mpdta') return loadMpdta();
+  if (!options.unit || !options.time) {
+    throw new Error(`reading '${source}' needs --unit and --time (the unit and time column names)`);
+  }
+  return readPanel(source, { unit: options.unit, time: options.time });
+}
+
+export async function describeData(source: string, options: DescribeOptions): Promise<string> {
+  const frame = await loadData(source, options);
+  return formatDescriptiveTable(describePanel(frame), options.format);
+}
+
+export function registerDescribe(program: Command): void {
+  program
+    .command('describe')
+    .description('print panel facts (units, periods, balance, gaps) and the descriptive-statistics table of a dataset')
+    .argument('<data>', "a CSV/Parquet/Arrow file, or a bundled example: 'mpdta'")
+    .option('--unit <column>', 'unit (panel id) column')
+    .option('--time <column>', 'time column')
+    .option('--format <format>', 'text or markdown', 'text')
+    .action(async (source: string, options: DescribeOptions) => {
+      process.stdout.write(`${await describeData(source, options)}\n`);
+    });
+}

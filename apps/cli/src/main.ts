@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { registerDescribe } from './commands/describe.js';
+import { registerReplicate } from './commands/replicate.js';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('panel-lab')
+    .description('Policy evaluation on panel data: staggered DID, resampling and neural-network net effects.')
+    .showHelpAfterError()
+    .exitOverride();
+  registerReplicate(program);
+  registerDescribe(program);
+  return program;
+}
+
+/** Runs the CLI; returns the process exit code (non-zero with a clear message on any failure). */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`panel-lab: error: ${message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,63 @@
+import type { CaseResult, MachineFacts, Scale } from './harness.js';
+
+export interface SuiteReport {
+  suite: string;
+  description: string;
+  scale: Scale;
+  machine_kind: string;
+  machine: MachineFacts;
+  recorded_at: string;
+  results: CaseResult[];
+}
+
+/** Ratio checks a case may return in `extra.ratios`: same-run comparisons with a floor. */
+export interface RatioCheck {
+  value: number;
+  floor: number;
+  description?: string;
+}
+
+const fmtS = (s: number) => (s < 0.01 ? `${(s * 1000).toFixed(2)} ms` : s < 10 ? `${s.toFixed(3)} s` : `${s.toFixed(1)} s`);
+const fmtMiB = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+
+export function suiteMarkdown(report: SuiteReport): string {
+  const m = report.machine;
+  const lines = [
+    `# ${report.suite} (${report.scale})`,
+    '',
+    report.description,
+    '',
+    `Machine kind \`${report.machine_kind}\`: ${m.cpu_model}, ${m.cores} cores, ${fmtMiB(m.memory_bytes)} RAM, Node ${m.node}, ${m.platform}, GPU adapter: ${m.gpu_adapter ?? 'none'}. Recorded ${report.recorded_at}.`,
+    '',
+    '| case | params | backend | median | min | max | peak RSS | notes |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of report.results) {
+    const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(', ');
+    const ratios = (r.extra.ratios ?? {}) as Record<string, RatioCheck>;
+    const notes = [
+      ...Object.entries(ratios).map(([k, v]) => `${k}: ${v.value.toFixed(1)}x (floor ${v.floor}x)`),
+      ...(typeof r.extra.note === 'string' ? [r.extra.note] : []),
+    ].join('; ');
+    lines.push(`| ${r.name} | ${params} | ${r.backend} | ${fmtS(r.median_s)} | ${fmtS(r.min_s)} | ${fmtS(r.max_s)} | ${fmtMiB(r.peak_rss_bytes)} | ${notes} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Problems that make a CI benchmark run fail: ratios under their floor, a backend other than requested. */
+export function checkReport(report: SuiteReport): string[] {
+  const problems: string[] = [];
+  for (const r of report.results) {
+    const ratios = (r.extra.ratios ?? {}) as Record<string, RatioCheck>;
+    for (const [name, check] of Object.entries(ratios)) {
+      if (!(check.value >= check.floor)) {
+        problems.push(`${report.suite}/${r.name}: ratio ${name} = ${check.value} is below its floor ${check.floor}`);
+      }
+    }
+    const requested = r.extra.requested_backend;
+    if (typeof requested === 'string' && requested !== r.backend) {
+      problems.push(`${report.suite}/${r.name}: requested backend '${requested}' but '${r.backend}' ran`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,3 @@
+import type { UserConfig } from 'vitest/config';
+
+export function packageConfig(overrides?: UserConfig): UserConfig;

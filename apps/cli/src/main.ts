@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerDescribe } from './commands/describe.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerReplicate } from './commands/replicate.js';
+import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -9,7 +12,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerReplicate(program);
+  registerRun(program);
+  registerGenerate(program);
   registerDescribe(program);
+  registerSchema(program);
   return program;
 }
 

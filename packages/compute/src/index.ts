@@ -1,2 +1,18 @@
 export { createRng, permutation, sampleWithReplacement, sampleWithoutReplacement } from './rng.js';
 export type { Rng } from './rng.js';
+export { mat, assertMat, matColumn, matGet, matFromRows, columnScales, scaledFloat32 } from './mat.js';
+export type { Mat } from './mat.js';
+export { KERNEL_NAMES } from './kernels.js';
+export type { KernelSpecs, KernelName, KernelInputs, KernelAttrs, KernelOutput, MultiplierWeights } from './kernels.js';
+export type { Backend, BackendName, BackendFactory, BackendOptions, Fallback, AdapterInfo } from './backend.js';
+export { KernelRegistry } from './registry.js';
+export type { KernelConfig, BackendRegistration } from './registry.js';
+export { ComputeConfig, BACKEND_DEVICES } from './config.js';
+export type { ComputeConfigOptions } from './config.js';
+export { createComputeContext } from './context.js';
+export type { ComputeContext, ComputeMeta, ContextOptions } from './context.js';
+export { validateKernelArgs, assertCodes, levelCount, inputSize } from './validate.js';
+export { drawWeight, multiplierWeights, multiplierWeightsChunk, forEachWeightChunk, DEFAULT_CHUNK_SIZE } from './multiplier.js';
+export { ensureWebGpu, hasWebGpu, webGpuRequired } from './webgpu-node.js';
+export type { WebGpuProbe } from './webgpu-node.js';
+export { balancedTwoWay } from './fixed-effects.js';

@@ -1,14 +1,5 @@
-import {
-  Dictionary,
-  Float64,
-  Int32,
-  Table,
-  Utf8,
-  makeData,
-  makeVector,
-  vectorFromArray,
-  type Vector,
-} from 'apache-arrow';
+import { Dictionary, Float64, Table, Utf8, type Vector } from 'apache-arrow';
+import { categoricalVector, numericVector } from './columns.js';
 import { PanelError } from './errors.js';
 
 /** Integer codes of a categorical column: exactly the fixed-effect codes estimators need. */
@@ -122,10 +113,14 @@ export class PanelFrame {
       throw new PanelError(`column '${name}' is categorical, not numeric`, { column: name });
     }
     const vector = this.table.getChild(name)!;
-    if (field.type instanceof Float64 && vector.data.length === 1 && vector.nullCount === 0) {
+    if (field.type instanceof Float64 && vector.data.length === 1) {
+      // Arrow already slices the value buffer to the chunk's offset; it may be padded past its length.
       const data = vector.data[0]!;
-      return data.values as Float64Array;
+      const stored = data.values as Float64Array;
+      const values = stored.length === data.length ? stored : stored.subarray(0, data.length);
+      if (vector.nullCount === 0 || nanAtNulls(data.nullBitmap, data.offset, values)) return values;
     }
+    // Documented copy: several chunks, a sliced buffer, non-Float64 storage or nulls without NaN.
     const out = new Float64Array(vector.length);
     let i = 0;
     for (const value of vector) {
@@ -175,24 +170,34 @@ export class PanelFrame {
     return new PanelFrame(this.table.select(keep), this.schema);
   }
 
-  /** Returns a new frame with the rows at the given indices, in that order. */
+  /** Returns a new frame with the rows at the given indices, in that order (unused categorical levels dropped). */
   takeRows(indices: ArrayLike<number>): PanelFrame {
-    const columns: Record<string, ColumnInput> = {};
+    const vectors: Record<string, Vector> = {};
     for (const name of this.columnNames) {
       if (this.isCategorical(name)) {
         const { codes, levels } = this.codes(name);
-        columns[name] = Array.from({ length: indices.length }, (_, k) => {
+        // Levels no kept row uses are dropped (as R's droplevels), so codes stay dense fixed-effect ids.
+        const remap = new Int32Array(levels.length).fill(-1);
+        const kept: string[] = [];
+        const out = new Int32Array(indices.length);
+        for (let k = 0; k < indices.length; k++) {
           const c = codes[indices[k]!]!;
-          return c < 0 ? null : levels[c]!;
-        });
+          if (c >= 0 && remap[c] === -1) remap[c] = 0;
+        }
+        for (let c = 0; c < levels.length; c++) if (remap[c] === 0) remap[c] = kept.push(levels[c]!) - 1;
+        for (let k = 0; k < indices.length; k++) {
+          const c = codes[indices[k]!]!;
+          out[k] = c < 0 ? -1 : remap[c]!;
+        }
+        vectors[name] = categoricalVector(out, kept);
       } else {
         const src = this.numeric(name);
         const out = new Float64Array(indices.length);
         for (let k = 0; k < indices.length; k++) out[k] = src[indices[k]!]!;
-        columns[name] = out;
+        vectors[name] = numericVector(out);
       }
     }
-    return PanelFrame.fromColumns(columns, this.schema);
+    return new PanelFrame(new Table(vectors), this.schema);
   }
 
   /** Returns a new frame keeping the rows where keep(i) is true. */
@@ -217,7 +222,9 @@ export class PanelFrame {
       const data = vector.data[0]!;
       const dict = data.dictionary!;
       const levels = Array.from(dict, (v) => String(v));
-      const raw = data.values as Int32Array;
+      const stored = (data.values as Int32Array | Int16Array | Int8Array | Uint32Array).subarray(0, data.length);
+      // Int32 indices are used in place; narrower or unsigned ones (from foreign files) are widened once.
+      const raw = stored instanceof Int32Array ? stored : Int32Array.from(stored);
       if (vector.nullCount === 0) return { codes: raw, levels };
       const codes = new Int32Array(raw.length);
       for (let i = 0; i < raw.length; i++) codes[i] = vector.isValid(i) ? raw[i]! : -1;
@@ -229,8 +236,8 @@ export class PanelFrame {
 }
 
 function toVector(name: string, values: ColumnInput): Vector {
-  if (values instanceof Float64Array) return floatVector(values);
-  if (values instanceof Int32Array) return floatVector(Float64Array.from(values));
+  if (values instanceof Float64Array) return numericVector(values);
+  if (values instanceof Int32Array) return numericVector(Float64Array.from(values));
   const arr = values as readonly unknown[];
   const firstDefined = arr.find((v) => v !== null && v !== undefined);
   if (typeof firstDefined === 'string') {
@@ -241,7 +248,8 @@ function toVector(name: string, values: ColumnInput): Vector {
       }
       return v;
     });
-    return vectorFromArray(strings, new Dictionary(new Utf8(), new Int32()));
+    const { codes, levels } = factorizeStrings(strings);
+    return categoricalVector(codes, levels);
   }
   const out = new Float64Array(arr.length);
   for (let i = 0; i < arr.length; i++) {
@@ -250,29 +258,35 @@ function toVector(name: string, values: ColumnInput): Vector {
     else if (typeof v === 'number') out[i] = v;
     else throw new PanelError(`column '${name}' row ${i}: expected a number, got ${typeof v}`, { column: name, rows: [i] });
   }
-  return floatVector(out);
+  return numericVector(out);
 }
 
-/** A Float64 vector whose null bitmap mirrors NaN, with NaN kept in the value buffer. */
-function floatVector(values: Float64Array): Vector {
-  let nulls = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i]!)) nulls++;
-  if (nulls === 0) return makeVector(values);
-  const bitmap = new Uint8Array((values.length + 7) >> 3);
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) bitmap[i >> 3]! |= 1 << (i & 7);
-  return makeVector(makeData({ type: new Float64(), length: values.length, nullCount: nulls, data: values, nullBitmap: bitmap }));
+/** True when every null slot of a single-chunk Float64 vector already holds NaN in the value buffer. */
+function nanAtNulls(bitmap: Uint8Array | undefined, offset: number, values: Float64Array): boolean {
+  if (!bitmap || bitmap.length === 0) return true;
+  for (let i = 0; i < values.length; i++) {
+    const bit = i + offset;
+    if ((bitmap[bit >> 3]! & (1 << (bit & 7))) === 0 && values[i] === values[i]) return false;
+  }
+  return true;
 }
 
 /** Codes for numbers, levels in ascending numeric order (NaN -> -1). */
 export function factorizeNumbers(values: Float64Array): Codes {
-  const distinct = Array.from(new Set(Array.from(values).filter((v) => !Number.isNaN(v)))).sort((a, b) => a - b);
-  const index = new Map<number, number>(distinct.map((v, i) => [v, i]));
+  const seen = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === v) seen.add(v);
+  }
+  const distinct = Float64Array.from(seen).sort();
+  const index = new Map<number, number>();
+  for (let k = 0; k < distinct.length; k++) index.set(distinct[k]!, k);
   const codes = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    codes[i] = Number.isNaN(v) ? -1 : index.get(v)!;
+    codes[i] = v === v ? index.get(v)! : -1;
   }
-  return { codes, levels: distinct.map(String) };
+  return { codes, levels: Array.from(distinct, String) };
 }
 
 /** Codes for strings, levels in first-appearance order (null -> -1). */

@@ -1,0 +1,16 @@
+import type { AnalysisHandler } from '../handler.js';
+import { describeHandler, describeOptions } from './describe.js';
+
+/** Every analysis the spec can name. Adding an estimator = adding its handler here. */
+export const ANALYSIS_HANDLERS: readonly AnalysisHandler<any>[] = [describeHandler];
+
+/** The option schemas, as a tuple so the spec's TypeScript type is the exact union. */
+export const ANALYSIS_OPTIONS = [describeOptions] as const;
+
+export function handlerFor(estimator: string): AnalysisHandler<any> {
+  const handler = ANALYSIS_HANDLERS.find((h) => h.estimator === estimator);
+  if (!handler) {
+    throw new Error(`unknown estimator '${estimator}'; available: ${ANALYSIS_HANDLERS.map((h) => h.estimator).join(', ')}`);
+  }
+  return handler;
+}

@@ -1,0 +1,48 @@
+import { buildReport, writeReport, type Report, type Section, type WrittenReport } from '@panel-lab/report';
+import type { RunResult } from './run.js';
+
+/** Turns a run into the report: one section per analysis, plus the run's provenance in the header. */
+export function renderRunReport(run: RunResult): Report {
+  const sections: Section[] = [
+    {
+      id: 'data',
+      title: 'Data',
+      blocks: [
+        {
+          kind: 'text',
+          paragraphs: [
+            `${run.dataset.description}: ${run.dataset.units} units, ${run.dataset.periods} periods, ${run.dataset.nobs} observations.`,
+            ...run.dataset.transforms.map((t) => `Transform \`${t.op}\`: ${JSON.stringify(t.report)}`),
+          ],
+        },
+      ],
+    },
+    ...run.analyses.map((a) => ({
+      id: a.id,
+      title: a.title,
+      ...(a.intro ? { intro: a.intro } : {}),
+      blocks: a.blocks,
+    })),
+  ];
+  const results: Record<string, unknown> = { run: { spec: run.spec, dataset: run.dataset, timings: run.timings, meta: run.meta } };
+  for (const a of run.analyses) results[a.id] = a.results;
+  return buildReport({
+    title: run.spec.title ?? run.spec.name,
+    subtitle: run.dataset.description,
+    sections,
+    meta: {
+      spec: run.spec.name,
+      seed: run.spec.seed,
+      backend: run.spec.backend.name,
+      node: run.meta.node,
+      generated_at: run.meta.finishedAt,
+      seconds: Number(run.meta.seconds.toFixed(2)),
+    },
+    results,
+  });
+}
+
+/** Writes report.html, report.md, figures, tables and results JSON into outDir. */
+export async function writeRunReport(run: RunResult, outDir: string): Promise<WrittenReport> {
+  return writeReport(renderRunReport(run), outDir);
+}

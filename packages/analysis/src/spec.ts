@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { ANALYSIS_OPTIONS } from './handlers/index.js';
+
+/** Where the panel comes from. */
+export const DatasetSpec = z.discriminatedUnion('source', [
+  z
+    .object({
+      source: z.literal('synthetic'),
+      seed: z.number().int().default(20240601).describe('generator seed'),
+      cities: z.number().int().positive().optional().describe('number of cities (default: the 286 real cities)'),
+      years: z
+        .union([z.number().int().positive(), z.tuple([z.number().int(), z.number().int()])])
+        .optional()
+        .describe('number of years, or [first, last] (default 2011-2019)'),
+    })
+    .strict(),
+  z.object({ source: z.literal('example'), name: z.enum(['mpdta']) }).strict(),
+  z
+    .object({
+      source: z.literal('file'),
+      path: z.string().min(1),
+      unit: z.string().min(1).describe('unit (panel id) column'),
+      time: z.string().min(1).describe('time column'),
+      categorical: z.array(z.string()).optional(),
+    })
+    .strict(),
+  z
+    .object({ source: z.literal('dataset'), id: z.string().min(1).describe('a dataset registered with the API') })
+    .strict(),
+]);
+export type DatasetSpec = z.infer<typeof DatasetSpec>;
+
+const columns = z.array(z.string().min(1)).min(1);
+
+/** Transforms applied to the panel in order before any analysis (each returns a new frame). */
+export const TransformSpec = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('log'), columns, policy: z.enum(['drop', 'log1p', 'asinh']).default('drop') }).strict(),
+  z.object({ op: z.literal('interpolate'), columns }).strict(),
+  z.object({ op: z.literal('winsorize'), columns, lower: z.number().min(0).max(0.5).default(0.01), upper: z.number().min(0.5).max(1).default(0.99) }).strict(),
+  z.object({ op: z.literal('standardize'), columns }).strict(),
+  z.object({ op: z.literal('filterPeriods'), from: z.number().optional(), to: z.number().optional() }).strict(),
+  z.object({ op: z.literal('balance') }).strict(),
+]);
+export type TransformSpec = z.infer<typeof TransformSpec>;
+
+export const BackendSpec = z
+  .object({
+    name: z.enum(['cpu', 'tfjs', 'gpujs']).default('cpu'),
+    device: z.enum(['webgpu', 'wasm', 'cpu']).optional(),
+    allowFallback: z.boolean().default(true),
+  })
+  .strict();
+export type BackendSpec = z.infer<typeof BackendSpec>;
+
+/** One analysis: the estimator name picks the options schema. */
+export const AnalysisSpec = z.discriminatedUnion('estimator', ANALYSIS_OPTIONS);
+export type AnalysisSpec = z.infer<typeof AnalysisSpec>;
+
+export const RunSpec = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(1).default(1),
+    name: z.string().min(1).default('analysis'),
+    title: z.string().optional(),
+    seed: z.number().int().default(20240601).describe('root seed: every random step derives its own stream from it'),
+    dataset: DatasetSpec,
+    transforms: z.array(TransformSpec).default([]),
+    backend: BackendSpec.default({ name: 'cpu', allowFallback: true }),
+    analyses: z.array(AnalysisSpec).min(1),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const seen = new Set<string>();
+    spec.analyses.forEach((a, i) => {
+      if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: ['analyses', i, 'id'], message: `duplicate analysis id '${a.id}'` });
+      seen.add(a.id);
+    });
+  });
+export type RunSpec = z.infer<typeof RunSpec>;
+export type RunSpecInput = z.input<typeof RunSpec>;
+
+/** Error for an invalid spec; each issue names the field path (e.g. analyses[2].outcomes). */
+export class SpecError extends Error {
+  readonly issues: readonly { path: string; message: string }[];
+
+  constructor(issues: readonly { path: string; message: string }[]) {
+    super(`invalid analysis spec:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+    this.name = 'SpecError';
+    this.issues = issues;
+  }
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+/** Validates unknown JSON as a run spec, with defaults filled in; throws SpecError naming each bad field. */
+export function parseRunSpec(input: unknown): RunSpec {
+  const parsed = RunSpec.safeParse(input);
+  if (!parsed.success) {
+    throw new SpecError(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })));
+  }
+  return parsed.data;
+}
+
+/** The published JSON Schema of the run spec (input form: defaults are optional). */
+export function runSpecJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(RunSpec, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

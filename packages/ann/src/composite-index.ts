@@ -1,0 +1,255 @@
+import { chiSquareSurvival, invertSpd, logDetSpd, symmetricEigen } from './linalg.js';
+import { finishResult, toList, type ResultMethods, type TidyRow } from './result.js';
+import { varimax } from './varimax.js';
+
+/** Indicators as a column-major n×p matrix with names (all "positive" unless listed as negative). */
+export interface IndicatorMatrix {
+  readonly x: Float64Array;
+  readonly n: number;
+  readonly names: readonly string[];
+}
+
+export interface FactorIndexOptions {
+  /** Number of factors; default Kaiser (eigenvalue > 1, at least 1). */
+  readonly nFactors?: number;
+  /** Varimax with Kaiser normalisation (default true; skipped when one factor). */
+  readonly rotate?: boolean;
+}
+
+export interface FactorIndexData {
+  readonly kind: 'factor_index';
+  readonly n: number;
+  readonly indicators: readonly string[];
+  readonly kmo: number;
+  readonly kmoPerIndicator: readonly number[];
+  readonly bartlett: { readonly chi2: number; readonly df: number; readonly pValue: number };
+  readonly eigenvalues: readonly number[];
+  /** Share of total variance per unrotated component (eigenvalue / p). */
+  readonly varianceExplained: readonly number[];
+  /** Share of total variance per retained rotated factor (sum of squared rotated loadings / p). */
+  readonly rotatedVarianceExplained: readonly number[];
+  readonly nFactors: number;
+  /** p×m loadings, row per indicator. */
+  readonly loadings: readonly (readonly number[])[];
+  readonly rotatedLoadings: readonly (readonly number[])[];
+  /** p×m regression-method score coefficients R⁻¹Λ_rot (apply to z-standardised indicators). */
+  readonly scoreCoefficients: readonly (readonly number[])[];
+  /** Weight of each factor in the composite (v_k / Σv). */
+  readonly factorWeights: readonly number[];
+  /** Composite per row, min–max scaled to [0, 1]. */
+  readonly index: readonly number[];
+  readonly standardization: { readonly mean: readonly number[]; readonly sd: readonly number[] };
+}
+
+export type FactorIndexResult = FactorIndexData & ResultMethods;
+
+/** METHODS §17.1: PCA extraction on the correlation matrix, varimax, Thomson scores, variance-share weights, min–max. */
+export function factorIndex(ind: IndicatorMatrix, opts: FactorIndexOptions = {}): FactorIndexResult {
+  const { n, names } = ind;
+  const p = names.length;
+  if (p < 2) throw new Error(`factorIndex needs at least 2 indicators, got ${p}`);
+  if (n <= p) throw new Error(`factorIndex needs more rows than indicators (n=${n}, p=${p})`);
+  const { z, mean, sd } = standardize(ind);
+  const r = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) {
+    for (let b = a; b < p; b++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += z[a * n + i]! * z[b * n + i]!;
+      r[a * p + b] = r[b * p + a] = s / (n - 1);
+    }
+  }
+  const eig = symmetricEigen(r, p);
+  const kaiser = Math.max(1, toList(eig.values).filter((v) => v > 1).length);
+  const m = opts.nFactors ?? kaiser;
+  if (!Number.isInteger(m) || m < 1 || m > p) throw new Error(`option nFactors must be an integer in 1..${p}, got ${opts.nFactors}`);
+  const load = new Float64Array(p * m);
+  for (let k = 0; k < m; k++) {
+    const root = Math.sqrt(Math.max(0, eig.values[k]!));
+    // Sign convention (as psych): each factor's loadings sum to a positive number.
+    let sum = 0;
+    for (let j = 0; j < p; j++) sum += eig.vectors[j * p + k]!;
+    const sign = sum < 0 ? -1 : 1;
+    for (let j = 0; j < p; j++) load[j * m + k] = sign * eig.vectors[j * p + k]! * root;
+  }
+  const rotated = m > 1 && opts.rotate !== false ? varimax(load, p, m) : Float64Array.from(load);
+  const rinv = invertSpd(r, p, 'indicator correlation matrix');
+  const coef = new Float64Array(p * m);
+  for (let j = 0; j < p; j++) for (let k = 0; k < m; k++) {
+    let s = 0;
+    for (let l = 0; l < p; l++) s += rinv[j * p + l]! * rotated[l * m + k]!;
+    coef[j * m + k] = s;
+  }
+  const v = Array.from({ length: m }, (_, k) => {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += rotated[j * m + k]! ** 2;
+    return s;
+  });
+  const vSum = v.reduce((a, b) => a + b, 0);
+  const weights = v.map((x) => x / vSum);
+  const composite = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let de = 0;
+    for (let k = 0; k < m; k++) {
+      let f = 0;
+      for (let j = 0; j < p; j++) f += z[j * n + i]! * coef[j * m + k]!;
+      de += weights[k]! * f;
+    }
+    composite[i] = de;
+  }
+  const { kmo, perIndicator } = kmoMeasure(r, rinv, p);
+  const chi2 = -(n - 1 - (2 * p + 5) / 6) * logDetSpd(r, p, 'indicator correlation matrix');
+  const df = (p * (p - 1)) / 2;
+  const rows = (a: Float64Array, cols: number) => Array.from({ length: p }, (_, j) => toList(a.subarray(j * cols, (j + 1) * cols)));
+  return finishResult<FactorIndexData>({
+    kind: 'factor_index', n, indicators: [...names], kmo, kmoPerIndicator: perIndicator,
+    bartlett: { chi2, df, pValue: chiSquareSurvival(chi2, df) },
+    eigenvalues: toList(eig.values), varianceExplained: toList(eig.values).map((e) => e / p),
+    rotatedVarianceExplained: v.map((x) => x / p), nFactors: m,
+    loadings: rows(load, m), rotatedLoadings: rows(rotated, m), scoreCoefficients: rows(coef, m),
+    factorWeights: weights, index: minMax(composite, 'factor composite'), standardization: { mean, sd },
+  }, { tidy: tidyFactor, plotData: (res) => ({ series: [{ name: 'scree', x: res.eigenvalues.map((_, k) => k + 1), estimate: [...res.eigenvalues] }] }) });
+}
+
+function tidyFactor(r: FactorIndexData): TidyRow[] {
+  const out: TidyRow[] = [];
+  r.indicators.forEach((name, j) => {
+    for (let k = 0; k < r.nFactors; k++) {
+      out.push({ term: name, factor: k + 1, loading: r.loadings[j]![k]!, rotated_loading: r.rotatedLoadings[j]![k]!,
+        score_coefficient: r.scoreCoefficients[j]![k]!, factor_weight: r.factorWeights[k]!,
+        rotated_variance_explained: r.rotatedVarianceExplained[k]! });
+    }
+  });
+  return out;
+}
+
+function kmoMeasure(r: Float64Array, rinv: Float64Array, p: number): { kmo: number; perIndicator: number[] } {
+  let r2All = 0;
+  let a2All = 0;
+  const perIndicator: number[] = [];
+  for (let i = 0; i < p; i++) {
+    let r2 = 0;
+    let a2 = 0;
+    for (let j = 0; j < p; j++) {
+      if (i === j) continue;
+      r2 += r[i * p + j]! ** 2;
+      a2 += (rinv[i * p + j]! / Math.sqrt(rinv[i * p + i]! * rinv[j * p + j]!)) ** 2;
+    }
+    perIndicator.push(r2 / (r2 + a2));
+    r2All += r2;
+    a2All += a2;
+  }
+  return { kmo: r2All / (r2All + a2All), perIndicator };
+}
+
+function standardize(ind: IndicatorMatrix): { z: Float64Array; mean: number[]; sd: number[] } {
+  const { n, names, x } = ind;
+  const z = new Float64Array(x.length);
+  const mean: number[] = [];
+  const sd: number[] = [];
+  names.forEach((name, j) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const v = x[j * n + i]!;
+      if (!Number.isFinite(v)) throw new Error(`indicator '${name}' row ${i} is missing or not finite`);
+      s += v;
+    }
+    const mu = s / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (x[j * n + i]! - mu) ** 2;
+    const sigma = Math.sqrt(ss / (n - 1));
+    if (!(sigma > 0)) throw new Error(`indicator '${name}' is constant`);
+    for (let i = 0; i < n; i++) z[j * n + i] = (x[j * n + i]! - mu) / sigma;
+    mean.push(mu);
+    sd.push(sigma);
+  });
+  return { z, mean, sd };
+}
+
+function minMax(a: Float64Array, what: string): number[] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of a) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (!(hi > lo)) throw new Error(`${what} is constant; cannot min–max scale`);
+  return Array.from(a, (v) => (v - lo) / (hi - lo));
+}
+
+export interface EntropyIndexOptions {
+  /** Indicator names for which larger is worse. */
+  readonly negative?: readonly string[];
+  /** Shift added after min–max to avoid log 0 (default 1e-4). */
+  readonly shift?: number;
+  /** Year code per row: weights computed year by year (option in §17.2). */
+  readonly byPeriod?: Int32Array;
+}
+
+export interface EntropyIndexData {
+  readonly kind: 'entropy_index';
+  readonly n: number;
+  readonly indicators: readonly string[];
+  /** Pooled weights, or per period when byPeriod was given (period code → weights). */
+  readonly weights: readonly number[];
+  readonly entropy: readonly number[];
+  readonly weightsByPeriod: readonly (readonly number[])[] | null;
+  readonly index: readonly number[];
+}
+export type EntropyIndexResult = EntropyIndexData & ResultMethods;
+
+/** METHODS §17.2 entropy-weight method. */
+export function entropyIndex(ind: IndicatorMatrix, opts: EntropyIndexOptions = {}): EntropyIndexResult {
+  const { n, names, x } = ind;
+  const p = names.length;
+  const shift = opts.shift ?? 1e-4;
+  for (const neg of opts.negative ?? []) if (!names.includes(neg)) throw new Error(`option negative: '${neg}' is not an indicator`);
+  const scaled = new Float64Array(x.length);
+  names.forEach((name, j) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = x[j * n + i]!;
+      if (!Number.isFinite(v)) throw new Error(`indicator '${name}' row ${i} is missing or not finite`);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (!(hi > lo)) throw new Error(`indicator '${name}' is constant`);
+    const negative = opts.negative?.includes(name) ?? false;
+    for (let i = 0; i < n; i++) {
+      const v = x[j * n + i]!;
+      scaled[j * n + i] = (negative ? hi - v : v - lo) / (hi - lo) + shift;
+    }
+  });
+  const weightsFor = (rows: number[]) => {
+    const e = names.map((_, j) => {
+      let s = 0;
+      for (const i of rows) s += scaled[j * n + i]!;
+      let h = 0;
+      for (const i of rows) { const q = scaled[j * n + i]! / s; h -= q * Math.log(q); }
+      return rows.length > 1 ? h / Math.log(rows.length) : 1;
+    });
+    const d = e.map((v) => 1 - v);
+    const ds = d.reduce((a, b) => a + b, 0);
+    return { e, w: d.map((v) => v / ds) };
+  };
+  const all = Array.from({ length: n }, (_, i) => i);
+  const pooled = weightsFor(all);
+  const index = new Array<number>(n).fill(0);
+  let byPeriod: number[][] | null = null;
+  if (opts.byPeriod) {
+    if (opts.byPeriod.length !== n) throw new Error(`option byPeriod has ${opts.byPeriod.length} codes, expected ${n}`);
+    const periods = Math.max(...opts.byPeriod) + 1;
+    byPeriod = [];
+    for (let t = 0; t < periods; t++) {
+      const rows = all.filter((i) => opts.byPeriod![i] === t);
+      const w = rows.length ? weightsFor(rows).w : names.map(() => NaN);
+      byPeriod.push(w);
+      for (const i of rows) for (let j = 0; j < p; j++) index[i] = index[i]! + w[j]! * scaled[j * n + i]!;
+    }
+  } else {
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) index[i] = index[i]! + pooled.w[j]! * scaled[j * n + i]!;
+  }
+  return finishResult<EntropyIndexData>({
+    kind: 'entropy_index', n, indicators: [...names], weights: pooled.w, entropy: pooled.e, weightsByPeriod: byPeriod, index,
+  }, {
+    tidy: (r) => r.indicators.map((term, j) => ({ term, weight: r.weights[j]!, entropy: r.entropy[j]! })),
+    plotData: (r) => ({ series: [{ name: 'weights', x: r.indicators.map((_, j) => j + 1), estimate: [...r.weights], labels: [...r.indicators] }] }),
+  });
+}

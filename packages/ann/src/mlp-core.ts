@@ -1,0 +1,144 @@
+import { createRng } from '@panel-lab/compute';
+
+export type Activation = 'tanh' | 'sigmoid' | 'relu';
+export type Optimizer = 'adam' | 'sgd';
+
+/**
+ * M one-hidden-layer networks trained at once. Parameters are stacked so that the hidden layer of all
+ * members is ONE matrix product X[n×p] · W1[p×(M·h)] (column m·h+u = unit u of member m): the batched
+ * shape a GPU wants, and on CPU no slower than a loop over members.
+ */
+export interface BatchedWeights {
+  readonly members: number;
+  readonly hidden: number;
+  readonly inputs: number;
+  /** p × (M·h), row-major. */
+  readonly w1: Float64Array;
+  /** M·h */
+  readonly b1: Float64Array;
+  /** M·h (member m's output weights at m·h … m·h+h-1). */
+  readonly w2: Float64Array;
+  /** M */
+  readonly b2: Float64Array;
+}
+
+export interface TrainConfig {
+  readonly epochs: number;
+  readonly optimizer: Optimizer;
+  readonly learningRate: number;
+  readonly activation: Activation;
+  /** Early-stopping patience in epochs on the validation weights (ignored without them). */
+  readonly patience: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
+}
+
+/**
+ * A batched full-batch problem. Each member m sees every row i with weight trainWeights[i·M+m]
+ * (bootstrap counts × cluster membership), so members may train on different resamples of the same X
+ * without gathering; validation rows carry valWeights instead (0 in trainWeights).
+ */
+export interface BatchedProblem {
+  readonly n: number;
+  readonly p: number;
+  readonly members: number;
+  /** Row-major n×p, already scaled. */
+  readonly x: Float64Array;
+  /** n, already scaled. */
+  readonly y: Float64Array;
+  /** n×M row-major. */
+  readonly trainWeights: Float64Array;
+  readonly valWeights?: Float64Array;
+}
+
+export interface TrainOutput {
+  /** Each member's best-validation weights (or the last epoch's without validation). */
+  readonly weights: BatchedWeights;
+  /** Epochs actually run (training stops once every member has stopped; checked every STOP_CHECK_EVERY epochs). */
+  readonly epochsRun: number;
+  /** Per member: epoch of the returned weights. */
+  readonly bestEpoch: Int32Array;
+  /** Per member: weighted training MSE (scaled units) at the last epoch run. */
+  readonly finalTrainLoss: Float64Array;
+  /** Per member: best validation MSE (NaN without validation). */
+  readonly bestValLoss: Float64Array;
+  /** Mean over members of the training MSE, per epoch run. */
+  readonly lossHistory: readonly number[];
+  readonly engine: string;
+}
+
+/** Both trainers look for "everyone stopped" only at these epochs, so they run the same number of epochs. */
+export const STOP_CHECK_EVERY = 10;
+
+export const DEFAULT_ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+
+/** Glorot-uniform weights, zero biases; member m draws from stream m of the seed (independent of M). */
+export function glorotInit(args: { inputs: number; hidden: number; members: number; seed: number; memberOffset?: number }): BatchedWeights {
+  const { inputs: p, hidden: h, members: M } = args;
+  if (!(Number.isInteger(h) && h >= 1)) throw new Error(`option hidden must be a positive integer, got ${h}`);
+  const w1 = new Float64Array(p * M * h);
+  const w2 = new Float64Array(M * h);
+  const root = createRng(args.seed);
+  const lim1 = Math.sqrt(6 / (p + h));
+  const lim2 = Math.sqrt(6 / (h + 1));
+  for (let m = 0; m < M; m++) {
+    const rng = root.stream(m + (args.memberOffset ?? 0));
+    for (let j = 0; j < p; j++) for (let u = 0; u < h; u++) w1[j * M * h + m * h + u] = (2 * rng.uniform() - 1) * lim1;
+    for (let u = 0; u < h; u++) w2[m * h + u] = (2 * rng.uniform() - 1) * lim2;
+  }
+  return { members: M, hidden: h, inputs: p, w1, b1: new Float64Array(M * h), w2, b2: new Float64Array(M) };
+}
+
+export function activate(a: Activation, v: number): number {
+  if (a === 'tanh') return Math.tanh(v);
+  if (a === 'sigmoid') return 1 / (1 + Math.exp(-v));
+  return v > 0 ? v : 0;
+}
+
+/** Derivative expressed through the activation value (and pre-activation for ReLU). */
+export function activationGrad(a: Activation, act: number, pre: number): number {
+  if (a === 'tanh') return 1 - act * act;
+  if (a === 'sigmoid') return act * (1 - act);
+  return pre > 0 ? 1 : 0;
+}
+
+export function validateProblem(prob: BatchedProblem, w: BatchedWeights, cfg: TrainConfig): void {
+  const { n, p, members: M } = prob;
+  if (w.members !== M || w.inputs !== p) throw new Error(`initial weights are for ${w.members} members × ${w.inputs} inputs, problem has ${M} × ${p}`);
+  if (prob.x.length !== n * p || prob.y.length !== n) throw new Error('problem x/y sizes do not match n and p');
+  if (prob.trainWeights.length !== n * M) throw new Error(`trainWeights must be n×M = ${n * M} values`);
+  if (prob.valWeights && prob.valWeights.length !== n * M) throw new Error(`valWeights must be n×M = ${n * M} values`);
+  if (!(Number.isInteger(cfg.epochs) && cfg.epochs >= 1)) throw new Error(`option epochs must be a positive integer, got ${cfg.epochs}`);
+  if (!(cfg.learningRate > 0)) throw new Error(`option learningRate must be > 0, got ${cfg.learningRate}`);
+  if (!['adam', 'sgd'].includes(cfg.optimizer)) throw new Error(`option optimizer must be 'adam' or 'sgd', got '${cfg.optimizer}'`);
+  if (!['tanh', 'sigmoid', 'relu'].includes(cfg.activation)) throw new Error(`option activation must be tanh, sigmoid or relu, got '${cfg.activation}'`);
+  for (let m = 0; m < M; m++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += prob.trainWeights[i * M + m]!;
+    if (!(s > 0)) throw new Error(`ensemble member ${m} has no training rows`);
+  }
+}
+
+/** Forward pass of all members on row-major rows: out[i·M+m] (scaled units). */
+export function forwardAll(w: BatchedWeights, act: Activation, x: Float64Array, n: number): Float64Array {
+  const { inputs: p, members: M, hidden: h } = w;
+  const H = M * h;
+  const out = new Float64Array(n * M);
+  const pre = new Float64Array(H);
+  for (let i = 0; i < n; i++) {
+    pre.set(w.b1);
+    for (let j = 0; j < p; j++) {
+      const xij = x[i * p + j]!;
+      if (xij === 0) continue;
+      const row = j * H;
+      for (let c = 0; c < H; c++) pre[c] = pre[c]! + xij * w.w1[row + c]!;
+    }
+    for (let m = 0; m < M; m++) {
+      let s = w.b2[m]!;
+      for (let u = 0; u < h; u++) s += w.w2[m * h + u]! * activate(act, pre[m * h + u]!);
+      out[i * M + m] = s;
+    }
+  }
+  return out;
+}

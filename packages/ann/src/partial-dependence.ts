@@ -1,0 +1,133 @@
+import { activate } from './mlp-core.js';
+import { scaleValue, unscaleValue } from './scaling.js';
+import type { AnnEnsemble } from './ensemble.js';
+
+export interface Override {
+  /** Input column index. */
+  readonly col: number;
+  readonly value: number;
+}
+
+/**
+ * Evaluates every member on the observed rows with one or two inputs set to grid values, cheaply:
+ * the hidden pre-activations of the observed rows are computed once per expert, and a changed input
+ * adds a rank-one term (Δscaled · W1[col,:]). SOM routing is recomputed for each modified row (METHODS
+ * §19.1 step 2) from stored distances to the prototypes.
+ */
+export class OverrideEvaluator {
+  readonly n: number;
+  readonly #model: AnnEnsemble;
+  readonly #raw: Float64Array;
+  readonly #pre: Float64Array[]; // per expert: n × (M·h)
+  readonly #dist: Float64Array | null; // n × units, squared standardized distances
+  readonly #route: Int32Array;
+  readonly #pAug: number;
+
+  constructor(model: AnnEnsemble, rowsRaw: Float64Array, n: number) {
+    const p = model.inputs.length;
+    if (rowsRaw.length !== n * p) throw new Error(`expected ${n}×${p} row values, got ${rowsRaw.length}`);
+    this.n = n;
+    this.#model = model;
+    this.#raw = rowsRaw;
+    const units = model.som?.codebook.length ?? 1;
+    this.#pAug = model.somMode === 'features' ? p + units : p;
+    this.#route = new Int32Array(n);
+    this.#dist = null;
+    if (model.som) {
+      const som = model.som;
+      const dist = new Float64Array(n * units);
+      for (let i = 0; i < n; i++) {
+        let best = 0;
+        for (let u = 0; u < units; u++) {
+          let d = 0;
+          for (let j = 0; j < p; j++) d += ((rowsRaw[i * p + j]! - som.center[j]!) / som.scale[j]! - som.codebook[u]![j]!) ** 2;
+          dist[i * units + u] = d;
+          if (d < dist[i * units + best]!) best = u;
+        }
+        this.#route[i] = best;
+      }
+      this.#dist = dist;
+    }
+    this.#pre = model.experts.map((ex) => {
+      const H = ex.weights.members * ex.hidden;
+      const pre = new Float64Array(n * H);
+      for (let i = 0; i < n; i++) {
+        const o = i * H;
+        pre.set(ex.weights.b1, o);
+        for (let j = 0; j < this.#pAug; j++) {
+          const v = this.#scaledInput(i, j, this.#route[i]!);
+          if (v === 0) continue;
+          for (let c = 0; c < H; c++) pre[o + c] = pre[o + c]! + v * ex.weights.w1[j * H + c]!;
+        }
+      }
+      return pre;
+    });
+  }
+
+  #scaledInput(i: number, j: number, unit: number): number {
+    const p = this.#model.inputs.length;
+    const raw = j < p ? this.#raw[i * p + j]! : j - p === unit ? 1 : 0;
+    return scaleValue(this.#model.xScaler, j, raw);
+  }
+
+  /**
+   * Per member, the mean prediction (original units) over `rows` with the overrides applied;
+   * `perRow` (optional, rows.length × M) receives the individual predictions.
+   */
+  meanOver(rows: ArrayLike<number>, overrides: readonly Override[], perRow?: Float64Array): Float64Array {
+    const model = this.#model;
+    const M = model.members;
+    const p = model.inputs.length;
+    const units = model.som?.codebook.length ?? 1;
+    const acc = new Float64Array(M);
+    for (const o of overrides) if (!(o.col >= 0 && o.col < p)) throw new Error(`override column ${o.col} out of range`);
+    const maxH = Math.max(...model.experts.map((e) => e.weights.members * e.hidden));
+    const pre = new Float64Array(maxH);
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r]!;
+      let unit = this.#route[i]!;
+      if (this.#dist && overrides.length) {
+        const som = model.som!;
+        let best = 0;
+        let bestD = Infinity;
+        for (let u = 0; u < units; u++) {
+          let d = this.#dist[i * units + u]!;
+          for (const o of overrides) {
+            const zOld = (this.#raw[i * p + o.col]! - som.center[o.col]!) / som.scale[o.col]!;
+            const zNew = (o.value - som.center[o.col]!) / som.scale[o.col]!;
+            const c = som.codebook[u]![o.col]!;
+            d += (zNew - c) ** 2 - (zOld - c) ** 2;
+          }
+          if (d < bestD) { bestD = d; best = u; }
+        }
+        unit = best;
+      }
+      const e = model.unitToExpert[unit]!;
+      const ex = model.experts[e]!;
+      const h = ex.hidden;
+      const H = M * h;
+      const w = ex.weights;
+      pre.set(this.#pre[e]!.subarray(i * H, (i + 1) * H));
+      for (const o of overrides) {
+        const delta = scaleValue(model.xScaler, o.col, o.value) - scaleValue(model.xScaler, o.col, this.#raw[i * p + o.col]!);
+        if (delta !== 0) for (let c = 0; c < H; c++) pre[c] = pre[c]! + delta * w.w1[o.col * H + c]!;
+      }
+      if (model.somMode === 'features' && unit !== this.#route[i]!) {
+        for (const [u, sign] of [[this.#route[i]!, -1], [unit, 1]] as const) {
+          const j = p + u;
+          const delta = sign * (scaleValue(model.xScaler, j, 1) - scaleValue(model.xScaler, j, 0));
+          for (let c = 0; c < H; c++) pre[c] = pre[c]! + delta * w.w1[j * H + c]!;
+        }
+      }
+      for (let m = 0; m < M; m++) {
+        let s = w.b2[m]!;
+        for (let u = 0; u < h; u++) s += w.w2[m * h + u]! * activate(model.activation, pre[m * h + u]!);
+        const yhat = unscaleValue(model.yScaler, 0, s);
+        acc[m] = acc[m]! + yhat;
+        if (perRow) perRow[r * M + m] = yhat;
+      }
+    }
+    for (let m = 0; m < M; m++) acc[m] = acc[m]! / rows.length;
+    return acc;
+  }
+}

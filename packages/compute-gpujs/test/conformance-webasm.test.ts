@@ -1,0 +1,15 @@
+import { ComputeConfig, KernelRegistry } from '@panel-lab/compute';
+import { describeKernelConformance } from '@panel-lab/compute-conformance';
+import { registerCpuBackend } from '@panel-lab/compute-cpu';
+import { GpujsBackend, registerGpujsBackend } from '../src/index.js';
+
+describeKernelConformance({
+  title: 'gpujs:webasm',
+  makeRegistry: () => registerGpujsBackend(registerCpuBackend(new KernelRegistry())),
+  config: new ComputeConfig({ backend: 'gpujs', device: 'webasm', allowFallback: false }),
+  expectDevice: 'webasm',
+  exclude: { Demean: 'gpu.js has no scatter/atomics; the within transform runs on tfjs (webgpu) or cpu' },
+  assertRanOnDevice: (ctx) => {
+    if ((ctx.backend as GpujsBackend).lastMode !== 'webasm') throw new Error(`kernel ran in ${(ctx.backend as GpujsBackend).lastMode}`);
+  },
+});

@@ -1,0 +1,12 @@
+import { ComputeConfig, KernelRegistry } from '@panel-lab/compute';
+import { describeKernelConformance } from '@panel-lab/compute-conformance';
+import { registerCpuBackend } from '@panel-lab/compute-cpu';
+import { registerTfjsBackend } from '../src/index.js';
+
+// One tfjs device per test file: the tfjs engine is a process-wide singleton (vitest forks per file).
+describeKernelConformance({
+  title: 'tfjs:wasm',
+  makeRegistry: () => registerTfjsBackend(registerCpuBackend(new KernelRegistry())),
+  config: new ComputeConfig({ backend: 'tfjs', device: 'wasm', allowFallback: false }),
+  expectDevice: 'wasm',
+});

@@ -1,0 +1,80 @@
+import type { MultiplierWeights } from './kernels.js';
+import { mat, type Mat } from './mat.js';
+import { createRng, type Rng } from './rng.js';
+
+const SQRT5 = Math.sqrt(5);
+/** Mammen (1993) two-point weights: mean 0, variance 1, third moment 1. */
+const MAMMEN_LOW = -(SQRT5 - 1) / 2;
+const MAMMEN_HIGH = (SQRT5 + 1) / 2;
+const MAMMEN_P_LOW = (SQRT5 + 1) / (2 * SQRT5);
+/** Webb (2014) six-point weights: +-sqrt(1/2), +-1, +-sqrt(3/2), each with probability 1/6. */
+const WEBB = [-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt(1.5)];
+
+/** One multiplier weight. */
+export function drawWeight(rng: Rng, kind: MultiplierWeights): number {
+  switch (kind) {
+    case 'rademacher':
+      return rng.int(0, 1) === 0 ? -1 : 1;
+    case 'mammen':
+      return rng.uniform() < MAMMEN_P_LOW ? MAMMEN_LOW : MAMMEN_HIGH;
+    case 'webb':
+      return WEBB[rng.int(0, 5)]!;
+    default:
+      throw new RangeError(`unknown multiplier weights '${String(kind)}'; allowed: rademacher, mammen, webb`);
+  }
+}
+
+export const DEFAULT_CHUNK_SIZE = 1000;
+
+/**
+ * Weights for draws [chunk*chunkSize, ...) : a clusters x drawsInChunk Mat (column b = draw b),
+ * from createRng(seed).stream(chunk), so each chunk can be drawn on a different worker.
+ */
+export function multiplierWeightsChunk(
+  seed: number,
+  chunk: number,
+  drawsInChunk: number,
+  clusters: number,
+  kind: MultiplierWeights,
+): Mat {
+  const rng = createRng(seed).stream(chunk);
+  const data = new Float64Array(clusters * drawsInChunk);
+  for (let k = 0; k < data.length; k++) data[k] = drawWeight(rng, kind);
+  return mat(clusters, drawsInChunk, data);
+}
+
+/**
+ * All weights for `draws` draws: a clusters x draws Mat, identical to concatenating the chunks,
+ * whatever backend or worker later consumes them.
+ */
+export function multiplierWeights(opts: {
+  seed: number;
+  draws: number;
+  clusters: number;
+  kind: MultiplierWeights;
+  chunkSize?: number;
+}): Mat {
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const data = new Float64Array(opts.clusters * opts.draws);
+  for (let start = 0, chunk = 0; start < opts.draws; start += chunkSize, chunk++) {
+    const n = Math.min(chunkSize, opts.draws - start);
+    data.set(multiplierWeightsChunk(opts.seed, chunk, n, opts.clusters, opts.kind).data, start * opts.clusters);
+  }
+  return mat(opts.clusters, opts.draws, data);
+}
+
+/**
+ * Visits the weights chunk by chunk (optionally from draw firstDraw, a multiple of chunkSize) (chunk k = draws [k*chunkSize, ...), from stream k), so a
+ * backend holds one clusters x chunkSize block at a time, never the whole clusters x draws matrix.
+ */
+export async function forEachWeightChunk(
+  opts: { seed: number; draws: number; clusters: number; kind: MultiplierWeights; chunkSize?: number; firstDraw?: number },
+  visit: (weights: Mat, offset: number) => Promise<void> | void,
+): Promise<void> {
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  // offset counts from firstDraw (this worker's share); chunk numbers are global.
+  for (let start = 0, chunk = (opts.firstDraw ?? 0) / chunkSize; start < opts.draws; start += chunkSize, chunk++) {
+    const n = Math.min(chunkSize, opts.draws - start);
+    await visit(multiplierWeightsChunk(opts.seed, chunk, n, opts.clusters, opts.kind), start);
+  }
+}

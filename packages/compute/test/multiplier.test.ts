@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, drawWeight, multiplierWeights, multiplierWeightsChunk } from '../src/index.js';
+
+describe('multiplier weights', () => {
+  it('have mean 0 and variance 1 (Mammen: third moment 1) within Monte-Carlo error', () => {
+    const n = 40_000;
+    for (const kind of ['rademacher', 'mammen', 'webb'] as const) {
+      const rng = createRng(3);
+      let m1 = 0;
+      let m2 = 0;
+      let m3 = 0;
+      for (let i = 0; i < n; i++) {
+        const w = drawWeight(rng, kind);
+        m1 += w;
+        m2 += w * w;
+        m3 += w ** 3;
+      }
+      // 5 standard errors: the sd of a weight is 1, of w^2 at most ~1.3
+      expect(Math.abs(m1 / n)).toBeLessThan(5 / Math.sqrt(n));
+      expect(Math.abs(m2 / n - 1)).toBeLessThan(kind === 'rademacher' ? 1e-12 : 7 / Math.sqrt(n));
+      if (kind === 'mammen') expect(Math.abs(m3 / n - 1)).toBeLessThan(10 / Math.sqrt(n));
+    }
+  });
+
+  it('are the concatenation of per-chunk streams, whatever the chunking used to consume them', () => {
+    const all = multiplierWeights({ seed: 5, draws: 10, clusters: 3, kind: 'webb', chunkSize: 4 });
+    const c0 = multiplierWeightsChunk(5, 0, 4, 3, 'webb');
+    const c2 = multiplierWeightsChunk(5, 2, 2, 3, 'webb');
+    expect(Array.from(all.data.subarray(0, 12))).toEqual(Array.from(c0.data));
+    expect(Array.from(all.data.subarray(24, 30))).toEqual(Array.from(c2.data));
+    expect(multiplierWeights({ seed: 5, draws: 10, clusters: 3, kind: 'webb', chunkSize: 4 }).data).toEqual(all.data);
+    expect(multiplierWeights({ seed: 6, draws: 10, clusters: 3, kind: 'webb', chunkSize: 4 }).data).not.toEqual(all.data);
+  });
+});

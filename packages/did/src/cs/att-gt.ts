@@ -1,0 +1,426 @@
+import type { PanelFrame } from '@panel-lab/panel';
+import { treatmentSetup, type TreatmentSpec } from '../treatment.js';
+import { invertSpd, rcondSpd } from '../internal/dense.js';
+import { pchisqUpper, qnorm } from '../internal/stats.js';
+import { noCovariateCell, twoByTwo, type EstMethod } from './two-by-two.js';
+import { hidden, influenceSe, type BootstrapInfo, type InfluenceMatrix } from './influence.js';
+
+export type ControlGroup = 'nevertreated' | 'notyettreated';
+export type BasePeriod = 'varying' | 'universal';
+
+export interface AttGtOptions {
+  readonly outcome: string;
+  readonly treatment: TreatmentSpec;
+  /** Covariates (taken at the earlier period of each 2x2, as did does). Default none. */
+  readonly covariates?: readonly string[];
+  readonly controlGroup?: ControlGroup;
+  readonly estMethod?: EstMethod;
+  readonly basePeriod?: BasePeriod;
+  /** Anticipation periods (delta). Default 0. */
+  readonly anticipation?: number;
+  /** Time-invariant sampling weights column. */
+  readonly weights?: string;
+  /** Time-invariant cluster column (analytic SEs and the bootstrap sum influence functions by cluster). */
+  readonly cluster?: string;
+  readonly alpha?: number;
+}
+
+/** Units or cells removed before estimation, always counted (nothing silently dropped). */
+export interface AttGtDrops {
+  /** Units without a row in every period, or with a missing outcome/covariate/weight. */
+  readonly unitsIncomplete: number;
+  /** Units treated in the first period or before (no pre-period). */
+  readonly unitsAlwaysTreated: number;
+  /** Units whose first treatment comes after the last period: treated as never treated. */
+  readonly unitsTreatedAfterSample: number;
+  /** notyettreated without never-treated units: the last cohort serves as control and periods from its adoption are dropped. */
+  readonly periodsDroppedNoNeverTreated: number;
+  /** ATT(g,t) cells that could not be estimated (NA), with the reason in warnings. */
+  readonly cellsNa: number;
+}
+
+export interface PreTest {
+  readonly W: number;
+  readonly df: number;
+  readonly pValue: number;
+}
+
+/** did's MP object: every ATT(g,t) with its influence function (n units x cells). */
+export interface GroupTimeResult extends InfluenceMatrix {
+  readonly kind: 'att_gt';
+  readonly spec: Required<Omit<AttGtOptions, 'weights' | 'cluster' | 'covariates'>> & {
+    readonly covariates: readonly string[];
+    readonly weights: string | null;
+    readonly cluster: string | null;
+  };
+  readonly group: readonly number[];
+  readonly time: readonly number[];
+  readonly baseTime: readonly number[];
+  readonly att: readonly number[];
+  /** Analytic (or, after withMultiplierBootstrap, bootstrap) standard errors; NaN when degenerate. */
+  readonly se: readonly number[];
+  readonly post: readonly boolean[];
+  readonly nTreated: readonly number[];
+  readonly nControl: readonly number[];
+  readonly critVal: number;
+  readonly pretest: PreTest | null;
+  /** Number of units used (rows of the influence function). */
+  readonly n: number;
+  readonly periods: readonly number[];
+  readonly cohorts: readonly number[];
+  readonly drops: AttGtDrops;
+  readonly warnings: readonly string[];
+  readonly bootstrap: BootstrapInfo | null;
+  readonly meta: { readonly backend: string; readonly precision: 64 };
+}
+
+const NEVER = Number.POSITIVE_INFINITY;
+
+/**
+ * Callaway & Sant'Anna (2021) group-time average treatment effects on a panel, mirroring
+ * did::att_gt (panel = TRUE): every ATT(g,t) with the DRDID 2x2 estimator, its influence
+ * function, analytic SEs and the Wald pre-test of the pre-period cells.
+ */
+export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult {
+  const controlGroup = options.controlGroup ?? 'nevertreated';
+  const estMethod = options.estMethod ?? 'dr';
+  const basePeriod = options.basePeriod ?? 'varying';
+  const anticipation = options.anticipation ?? 0;
+  const alpha = options.alpha ?? 0.05;
+  const covariates = options.covariates ?? [];
+  validateOptions(controlGroup, estMethod, basePeriod, anticipation, alpha);
+  for (const c of [options.outcome, ...covariates, ...(options.weights ? [options.weights] : []), ...(options.cluster ? [options.cluster] : [])]) {
+    if (!frame.has(c)) throw new Error(`attGt: column '${c}' not found; columns are: ${frame.columnNames.join(', ')}`);
+  }
+  const setup = treatmentSetup(frame, options.treatment);
+  const warnings: string[] = [];
+  let periods = [...setup.periods];
+  const nTAll = periods.length;
+
+  // unit x period matrices of the outcome and covariates (NaN where absent)
+  const y = frame.numeric(options.outcome);
+  const covCols = covariates.map((c) => frame.numeric(c));
+  const nU = setup.nUnits;
+  const yMat = new Float64Array(nU * nTAll).fill(Number.NaN);
+  const xMats = covCols.map(() => new Float64Array(nU * nTAll).fill(Number.NaN));
+  const complete = new Uint8Array(nU).fill(1);
+  const filled = new Uint8Array(nU * nTAll);
+  const wUnit = new Float64Array(nU).fill(Number.NaN);
+  const wCol = options.weights ? frame.numeric(options.weights) : null;
+  const clCol = options.cluster ? frame.codes(options.cluster) : null;
+  const clUnit = new Int32Array(nU).fill(-2);
+  for (let r = 0; r < setup.nRows; r++) {
+    const u = setup.rowUnit[r]!;
+    const cell = u * nTAll + setup.rowPeriod[r]!;
+    filled[cell] = 1;
+    yMat[cell] = y[r]!;
+    if (!Number.isFinite(y[r]!)) complete[u] = 0;
+    for (let j = 0; j < covCols.length; j++) {
+      const v = covCols[j]![r]!;
+      xMats[j]![cell] = v;
+      if (!Number.isFinite(v)) complete[u] = 0;
+    }
+    if (wCol) {
+      const w = wCol[r]!;
+      if (!(w >= 0) || !Number.isFinite(w)) complete[u] = 0;
+      else if (Number.isNaN(wUnit[u]!)) wUnit[u] = w;
+      else if (wUnit[u] !== w) throw new Error(`attGt: weights column '${options.weights}' must be constant within unit '${setup.units[u]}'`);
+    }
+    if (clCol) {
+      const c = clCol.codes[r]!;
+      if (c < 0) complete[u] = 0;
+      else if (clUnit[u] === -2) clUnit[u] = c;
+      else if (clUnit[u] !== c) throw new Error(`attGt: cluster column '${options.cluster}' must be constant within unit '${setup.units[u]}'`);
+    }
+  }
+  for (let u = 0; u < nU; u++) for (let t = 0; t < nTAll; t++) if (!filled[u * nTAll + t]) complete[u] = 0;
+
+  // cohort recoding as did's pre-processing
+  const cohort = Float64Array.from(setup.unitCohort);
+  let unitsAlwaysTreated = 0;
+  let unitsTreatedAfterSample = 0;
+  let unitsIncomplete = 0;
+  const keep = new Uint8Array(nU);
+  for (let u = 0; u < nU; u++) {
+    if (!complete[u]) {
+      unitsIncomplete++;
+      continue;
+    }
+    const g = cohort[u]!;
+    if (g !== NEVER && g > periods[nTAll - 1]!) {
+      cohort[u] = NEVER;
+      unitsTreatedAfterSample++;
+    } else if (g !== NEVER && g <= periods[0]!) {
+      unitsAlwaysTreated++;
+      continue;
+    }
+    keep[u] = 1;
+  }
+  if (unitsIncomplete > 0) warnings.push(`${unitsIncomplete} unit(s) dropped: not observed in every period or with missing values (the panel is balanced before estimation)`);
+  if (unitsAlwaysTreated > 0) warnings.push(`${unitsAlwaysTreated} unit(s) treated in the first period or before were dropped`);
+  if (unitsTreatedAfterSample > 0) warnings.push(`${unitsTreatedAfterSample} unit(s) first treated after the last period are treated as never treated`);
+
+  let hasNever = false;
+  for (let u = 0; u < nU; u++) if (keep[u] && cohort[u] === NEVER) hasNever = true;
+  let nT = nTAll;
+  let periodsDroppedNoNeverTreated = 0;
+  if (!hasNever) {
+    if (controlGroup === 'nevertreated') {
+      throw new Error(`attGt: there are no never-treated units; use controlGroup 'notyettreated'`);
+    }
+    let gMax = -Infinity;
+    for (let u = 0; u < nU; u++) if (keep[u]) gMax = Math.max(gMax, cohort[u]!);
+    nT = periods.filter((p) => p < gMax - anticipation).length;
+    periodsDroppedNoNeverTreated = nTAll - nT;
+    for (let u = 0; u < nU; u++) if (keep[u] && cohort[u] === gMax) cohort[u] = NEVER;
+    periods = periods.slice(0, nT);
+    warnings.push(`no never-treated units: cohort ${gMax} is used as the not-yet-treated control and ${periodsDroppedNoNeverTreated} period(s) from ${gMax - anticipation} on are dropped`);
+  }
+
+  // kept units in order
+  const unitIdx: number[] = [];
+  for (let u = 0; u < nU; u++) if (keep[u]) unitIdx.push(u);
+  const n = unitIdx.length;
+  if (n === 0) throw new Error('attGt: no units left after removing incomplete and always-treated units');
+  const G = Float64Array.from(unitIdx, (u) => cohort[u]!);
+  const W = Float64Array.from(unitIdx, (u) => (wCol ? wUnit[u]! : 1));
+  let wMean = 0;
+  for (const w of W) wMean += w;
+  wMean /= n;
+  for (let i = 0; i < n; i++) W[i]! /= wMean;
+  const glist = [...new Set(G)].filter((g) => g !== NEVER).sort((a, b) => a - b);
+  if (glist.length === 0) throw new Error('attGt: no treated cohort left to estimate');
+
+  // Enumerate the cells first (did's loop), so the n x K influence matrix is allocated once.
+  interface Cell { g: number; tIdx: number; pret: number; post: boolean; zero: boolean }
+  const cellList: Cell[] = [];
+  const tStart = basePeriod === 'universal' ? 0 : 1;
+  const lastPre = (g: number): number => {
+    let j = -1;
+    for (let k = 0; k < nT; k++) if (periods[k]! + anticipation < g) j = k;
+    return j;
+  };
+  for (const g of glist) {
+    for (let tIdx = tStart; tIdx < nT; tIdx++) {
+      const post = g <= periods[tIdx]!;
+      let pret = basePeriod === 'universal' ? lastPre(g) : tIdx - 1;
+      if (post || basePeriod === 'universal') {
+        pret = lastPre(g);
+        if (pret < 0) {
+          warnings.push(`cohort ${g} has no pre-treatment period; its remaining cells are dropped`);
+          break;
+        }
+      }
+      cellList.push({ g, tIdx, pret, post, zero: basePeriod === 'universal' && pret === tIdx });
+    }
+  }
+  const K = cellList.length;
+  const inf = new Float64Array(n * K);
+  // period-major outcome for contiguous access: yByT[t][i]
+  const yByT = Array.from({ length: nT }, (_, t) => Float64Array.from(unitIdx, (u) => yMat[u * nTAll + t]!));
+  const groupOut: number[] = [], timeOut: number[] = [], baseOut: number[] = [], attOut: number[] = [];
+  const postOut: boolean[] = [], nTr: number[] = [], nCo: number[] = [];
+  let cellsNa = 0;
+  const inCellMask = new Uint8Array(n);
+  // cohort rank per unit: glist index, or -1 for never treated (integer compares in the hot loop)
+  const rank = new Int32Array(n);
+  for (let i = 0; i < n; i++) rank[i] = G[i] === NEVER ? -1 : glist.indexOf(G[i]!);
+  for (let k = 0; k < K; k++) {
+    const cell = cellList[k]!;
+    const { g, tIdx, pret, post } = cell;
+    const tcur = periods[tIdx]!;
+    const full = inf.subarray(k * n, (k + 1) * n);
+    const record = (att: number, nt: number, nc: number): void => {
+      groupOut.push(g);
+      timeOut.push(tcur);
+      baseOut.push(periods[pret]!);
+      attOut.push(att);
+      postOut.push(post);
+      nTr.push(nt);
+      nCo.push(nc);
+    };
+    if (cell.zero) {
+      record(0, 0, 0);
+      continue;
+    }
+    const later = periods[Math.max(tIdx, pret)]!;
+    const gRank = glist.indexOf(g);
+    // not-yet-treated controls: cohorts ranked above every cohort adopting by later + delta
+    let minCtrlRank = glist.length;
+    if (controlGroup === 'notyettreated') {
+      minCtrlRank = 0;
+      while (minCtrlRank < glist.length && !(glist[minCtrlRank]! > later + anticipation)) minCtrlRank++;
+    }
+    let treatedCount = 0;
+    let n1 = 0;
+    for (let i = 0; i < n; i++) {
+      const r = rank[i]!;
+      const m = r === gRank ? 2 : r < 0 || r >= minCtrlRank ? 1 : 0;
+      inCellMask[i] = m;
+      if (m === 2) treatedCount++;
+      if (m !== 0) n1++;
+    }
+    const yt = yByT[tIdx]!;
+    const yb = yByT[pret]!;
+    let res: ReturnType<typeof twoByTwo> | null = null;
+    if (xMats.length === 0) res = noCovariateCell(estMethod, yt, yb, inCellMask, W, full, n);
+    if (res === null) {
+      const inCell: number[] = [];
+      for (let i = 0; i < n; i++) if (inCellMask[i]) inCell.push(i);
+      const dY = new Float64Array(n1);
+      const d = new Float64Array(n1);
+      const w = new Float64Array(n1);
+      const early = Math.min(tIdx, pret);
+      const x: Float64Array[] = [new Float64Array(n1).fill(1)];
+      for (let c = 0; c < xMats.length; c++) x.push(new Float64Array(n1));
+      for (let j = 0; j < n1; j++) {
+        const i = inCell[j]!;
+        dY[j] = yt[i]! - yb[i]!;
+        d[j] = inCellMask[i] === 2 ? 1 : 0;
+        w[j] = W[i]!;
+        for (let c = 0; c < xMats.length; c++) x[c + 1]![j] = xMats[c]![unitIdx[i]! * nTAll + early]!;
+      }
+      res = twoByTwo(estMethod, { deltaY: dY, d, x, w });
+      if (res.ok) {
+        const scale = n / n1;
+        for (let j = 0; j < n1; j++) full[inCell[j]!] = scale * res.inf[j]!;
+      }
+    }
+    if (!res.ok) {
+      cellsNa++;
+      warnings.push(`ATT(${g},${tcur}) is NA: ${res.reason}`);
+      full.fill(Number.NaN);
+      record(Number.NaN, treatedCount, n1 - treatedCount);
+      continue;
+    }
+    record(res.att, treatedCount, n1 - treatedCount);
+  }
+
+  const clusterCodes = clCol ? recode(Int32Array.from(unitIdx, (u) => clUnit[u]!)) : null;
+  const se = influenceSe(inf, n, K, clusterCodes);
+  const pretest = waldPretest(attOut, groupOut, timeOut, se, inf, n, clusterCodes);
+
+  const result = {
+    kind: 'att_gt' as const,
+    spec: Object.freeze({
+      outcome: options.outcome,
+      treatment: options.treatment,
+      covariates: Object.freeze([...covariates]),
+      controlGroup,
+      estMethod,
+      basePeriod,
+      anticipation,
+      weights: options.weights ?? null,
+      cluster: options.cluster ?? null,
+      alpha,
+    }),
+    group: Object.freeze(groupOut),
+    time: Object.freeze(timeOut),
+    baseTime: Object.freeze(baseOut),
+    att: Object.freeze(attOut),
+    se: Object.freeze(se),
+    post: Object.freeze(postOut),
+    nTreated: Object.freeze(nTr),
+    nControl: Object.freeze(nCo),
+    critVal: qnorm(1 - alpha / 2),
+    pretest,
+    n,
+    periods: Object.freeze(periods),
+    cohorts: Object.freeze(glist),
+    drops: Object.freeze({ unitsIncomplete, unitsAlwaysTreated, unitsTreatedAfterSample, periodsDroppedNoNeverTreated, cellsNa }),
+    warnings: Object.freeze(warnings),
+    bootstrap: null,
+    meta: Object.freeze({ backend: 'cpu', precision: 64 as const }),
+  };
+  hidden(result, { inf, infCols: K, unitCohort: G, unitWeights: W, clusterCodes });
+  return Object.freeze(result) as GroupTimeResult;
+}
+
+function validateOptions(cg: string, em: string, bp: string, ant: number, alpha: number): void {
+  if (cg !== 'nevertreated' && cg !== 'notyettreated') throw new Error(`attGt: option controlGroup must be 'nevertreated' or 'notyettreated', got '${cg}'`);
+  if (em !== 'dr' && em !== 'ipw' && em !== 'reg') throw new Error(`attGt: option estMethod must be 'dr', 'ipw' or 'reg', got '${em}'`);
+  if (bp !== 'varying' && bp !== 'universal') throw new Error(`attGt: option basePeriod must be 'varying' or 'universal', got '${bp}'`);
+  if (!Number.isInteger(ant) || ant < 0) throw new Error(`attGt: option anticipation must be a non-negative integer, got ${ant}`);
+  if (!(alpha > 0 && alpha < 1)) throw new Error(`attGt: option alpha must be in (0, 1), got ${alpha}`);
+}
+
+/** Dense 0..G-1 codes. */
+function recode(codes: Int32Array): Int32Array {
+  const map = new Map<number, number>();
+  return codes.map((c) => {
+    let v = map.get(c);
+    if (v === undefined) map.set(c, (v = map.size));
+    return v;
+  });
+}
+
+/** did's Wald pre-test: n att_pre' V_pre^-1 att_pre with V = IF'IF/n, over pre cells with a finite SE. */
+function waldPretest(
+  att: number[],
+  group: number[],
+  time: number[],
+  se: number[],
+  inf: Float64Array,
+  n: number,
+  clusterCodes: Int32Array | null,
+): PreTest | null {
+  const pre: number[] = [];
+  for (let k = 0; k < att.length; k++) if (group[k]! > time[k]! && Number.isFinite(se[k]!)) pre.push(k);
+  const q = pre.length;
+  if (q === 0) return null;
+  const sums = clusterSumsOf(inf, n, pre, clusterCodes);
+  const rows = sums.length / q;
+  const V = crossProduct(sums, rows, q);
+  for (let i = 0; i < V.length; i++) V[i]! /= n;
+  if (V.some((v) => !Number.isFinite(v)) || rcondSpd(V, q) <= Number.EPSILON) return null;
+  const inv = invertSpd(V, q)!;
+  let Wstat = 0;
+  for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) Wstat += att[pre[a]!]! * inv[a * q + b]! * att[pre[b]!]!;
+  Wstat *= n;
+  return Object.freeze({ W: Wstat, df: q, pValue: pchisqUpper(Wstat, q) });
+}
+
+/** Cluster sums of the chosen columns (column-major rows x cols; each unit its own cluster when no codes). */
+function clusterSumsOf(inf: Float64Array, n: number, cols: number[], codes: Int32Array | null): Float64Array {
+  if (!codes) {
+    const out = new Float64Array(n * cols.length);
+    cols.forEach((k, j) => out.set(inf.subarray(k * n, (k + 1) * n), j * n));
+    return out;
+  }
+  let nc = 0;
+  for (const c of codes) nc = Math.max(nc, c + 1);
+  const out = new Float64Array(nc * cols.length);
+  cols.forEach((k, j) => {
+    for (let i = 0; i < n; i++) out[j * nc + codes[i]!]! += inf[k * n + i]!;
+  });
+  return out;
+}
+
+/** M'M (q x q, row-major) for a column-major rows x q matrix; two columns of b per pass. */
+function crossProduct(m: Float64Array, rows: number, q: number): Float64Array {
+  const out = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    const oa = a * rows;
+    let b = 0;
+    for (; b + 1 <= a; b += 2) {
+      const ob = b * rows;
+      const oc = ob + rows;
+      let s0 = 0;
+      let s1 = 0;
+      for (let i = 0; i < rows; i++) {
+        const x = m[oa + i]!;
+        s0 += x * m[ob + i]!;
+        s1 += x * m[oc + i]!;
+      }
+      out[a * q + b] = out[b * q + a] = s0;
+      out[a * q + b + 1] = out[(b + 1) * q + a] = s1;
+    }
+    for (; b <= a; b++) {
+      const ob = b * rows;
+      let s0 = 0;
+      for (let i = 0; i < rows; i++) s0 += m[oa + i]! * m[ob + i]!;
+      out[a * q + b] = out[b * q + a] = s0;
+    }
+  }
+  return out;
+}

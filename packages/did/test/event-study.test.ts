@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { baconDecomposition, eventStudy, plotData, summary, sunAbraham, tidy, twfeDid } from '../src/index.js';
+import { simulatePanel } from './simulate.js';
+import { createRng } from '@panel-lab/compute';
+
+// seed-like: 9 periods, cohorts at 5 and 7 (the seed's 2015 and 2017 in 2011..2019), effect 1 + 0.1 e
+const sim = simulatePanel({ units: 600, periods: 9, cohorts: [5, 7], seed: 3 });
+
+describe('event study (seed Figs 4-5 specification)', () => {
+  it('window -4..2 with reference -4 and binned endpoints', () => {
+    const es = eventStudy(sim, { outcome: 'y', treatment: { cohort: 'g' }, window: [-4, 2], ref: -4 });
+    expect(es.coefs.map((c) => c.eventTime)).toEqual([-3, -2, -1, 0, 1, 2]);
+    expect(es.drops.rowsTrimmed).toBe(0);
+    expect(es.fit.nobs).toBe(600 * 9);
+    // pre-period coefficients are relative to -4 (no true pre-trend): near 0; post near 1 + 0.1 e
+    for (const c of es.coefs) {
+      const truth = c.eventTime < 0 ? 0 : c.eventTime < 2 ? 1 + 0.1 * c.eventTime : Number.NaN;
+      if (!Number.isNaN(truth)) expect(Math.abs(c.estimate - truth)).toBeLessThan(4 * c.se);
+    }
+    expect(es.pretest!.eventTimes).toEqual([-3, -2, -1]);
+    expect(es.pretest!.pValue).toBeGreaterThan(0.001);
+    const pd = plotData(es);
+    if (pd.kind !== 'event_study') throw new Error('kind');
+    expect(pd.series.find((p) => p.ref)!.x).toBe(-4);
+    expect(pd.series.length).toBe(7);
+  });
+
+  it('trim drops treated observations outside the window and counts them', () => {
+    const bin = eventStudy(sim, { outcome: 'y', treatment: { cohort: 'g' }, window: [-4, 2], ref: -4 });
+    const trim = eventStudy(sim, { outcome: 'y', treatment: { cohort: 'g' }, window: [-4, 2], ref: -4, endpoints: 'trim' });
+    expect(trim.drops.rowsTrimmed).toBeGreaterThan(0);
+    expect(trim.fit.nobs).toBe(600 * 9 - trim.drops.rowsTrimmed);
+    expect(trim.coefs.length).toBe(bin.coefs.length);
+    expect(trim.coefs[0]!.estimate).not.toBeCloseTo(bin.coefs[0]!.estimate, 10);
+  });
+
+  it('rejects a reference outside the window', () => {
+    expect(() => eventStudy(sim, { outcome: 'y', treatment: { cohort: 'g' }, window: [-2, 2], ref: -4 })).toThrow(/ref -4 is outside/);
+  });
+
+  it('Sun-Abraham recovers the effects; TWFE and tidy/summary work', () => {
+    const sa = sunAbraham(sim, { outcome: 'y', treatment: { cohort: 'g' } });
+    for (const c of sa.coefs.filter((x) => x.eventTime >= 0)) expect(Math.abs(c.estimate - (1 + 0.1 * c.eventTime))).toBeLessThan(4 * c.se);
+    const tw = twfeDid(sim, { outcome: 'y', treatment: { cohort: 'g' }, controls: ['x'] });
+    expect(tidy(tw)[0]!.term).toBe('treated');
+    expect(summary(tw).text).toMatch(/TWFE DID/);
+    expect(tidy(sa).at(-1)!.term).toBe('ATT');
+  });
+});
+
+describe('Bacon decomposition identity', () => {
+  it('holds to 1e-10 with 20 cohorts, an always-treated group and never-treated units', () => {
+    const cohorts = [1, ...Array.from({ length: 20 }, (_, k) => k + 3)];
+    const panel = simulatePanel({ units: 400, periods: 25, cohorts, seed: 17 });
+    const res = baconDecomposition(panel, { outcome: 'y', treatment: { cohort: 'g' } });
+    expect(Math.abs(res.identityResidual)).toBeLessThan(1e-10);
+    expect(res.byType.map((t) => t.type)).toContain('Later vs Always Treated');
+    expect(Math.abs(res.twoByTwos.reduce((a, r) => a + r.weight, 0) - 1)).toBeLessThan(1e-12);
+    expect(Math.abs(res.twfe - twfeDid(panel, { outcome: 'y', treatment: { cohort: 'g' } }).estimate)).toBeLessThan(1e-8);
+    expect(() => baconDecomposition(panel, { outcome: 'y', treatment: { cohort: 'g' }, controls: ['x'] })).toThrow(/control 'x' is collinear/);
+    const rng = createRng(4);
+    const z = Float64Array.from({ length: panel.nrows }, () => rng.normal());
+    const withZ = baconDecomposition(panel.withColumns({ z }), { outcome: 'y', treatment: { cohort: 'g' }, controls: ['z'] });
+    expect(Math.abs(withZ.identityResidual)).toBeLessThan(1e-10);
+    expect(withZ.within!.omega).toBeGreaterThan(0);
+    const pd = plotData(res);
+    expect(pd.kind).toBe('bacon_scatter');
+  });
+
+  it('with two cohorts and never-treated gives exactly the seed four 2x2 types', () => {
+    const res = baconDecomposition(sim, { outcome: 'y', treatment: { cohort: 'g' } });
+    expect(res.twoByTwos.length).toBe(4);
+    expect(new Set(res.twoByTwos.map((r) => r.type))).toEqual(new Set(['Treated vs Untreated', 'Earlier vs Later Treated', 'Later vs Earlier Treated']));
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { loadGolden, tolerance } from '@panel-lab/testing';
+import { didMultiplegtDyn } from '../../src/robustness/dcdh-dyn.js';
+import { readCsv } from './data.js';
+
+interface Block { Estimate: number[]; SE: number[]; N: number[]; Switchers: number[] }
+interface Case { results: { Effects: Block; Placebos: Block; ATE: Block; p_jointeffects: number; p_jointplacebo: number; delta_D_avg_total: number } }
+const golden = loadGolden<Record<'mpdta' | 'castle' | 'castle_popwt', Case>>('didmultiplegt_dyn');
+const COEF = tolerance('coef', 64);
+const SE = tolerance('se', 64);
+const mpdta = readCsv('mpdta.csv', 'countyreal', 'year');
+const castle = readCsv('castle.csv', 'sid', 'year');
+
+function expectBlock(rows: readonly { estimate: number; se: number; n: number | null }[], switchers: readonly number[], g: Block): void {
+  expect(rows.length).toBe(g.Estimate.length);
+  rows.forEach((r, i) => {
+    expect(Math.abs(r.estimate - g.Estimate[i]!), `estimate ${i}`).toBeLessThan(COEF);
+    expect(Math.abs(r.se / g.SE[i]! - 1), `se ${i}`).toBeLessThan(SE);
+    expect(r.n, `N ${i}`).toBe(g.N[i]);
+    expect(switchers[i], `switchers ${i}`).toBe(g.Switchers[i]);
+  });
+}
+
+describe('didMultiplegtDyn against DIDmultiplegtDYN 2.2.0', () => {
+  for (const [name, frame, opts] of [
+    ['mpdta', mpdta, { outcome: 'lemp', treatment: { cohort: 'first.treat' }, effects: 4, placebo: 3 }],
+    ['castle', castle, { outcome: 'l_homicide', treatment: { treatment: 'post' }, effects: 6, placebo: 5 }],
+    ['castle_popwt', castle, { outcome: 'l_homicide', treatment: { treatment: 'post' }, effects: 6, placebo: 5, weights: 'popwt' }],
+  ] as const) {
+    it(`${name}: effects, placebos (trimmed as R does), SEs, N, switchers, average total effect, joint tests`, () => {
+      const r = didMultiplegtDyn(frame, opts);
+      const g = golden[name].results;
+      expectBlock(r.effects, r.switchers.effects, g.Effects);
+      expectBlock(r.placebos, r.switchers.placebos, g.Placebos);
+      expect(Math.abs(r.averageTotalEffect.estimate - g.ATE.Estimate[0]!)).toBeLessThan(COEF);
+      expect(Math.abs(r.averageTotalEffect.se / g.ATE.SE[0]! - 1)).toBeLessThan(SE);
+      expect(Math.abs(r.deltaDAvgTotal - g.delta_D_avg_total)).toBeLessThan(1e-12);
+      expect(Math.abs(r.pJointEffects! - g.p_jointeffects)).toBeLessThan(1e-6);
+      expect(Math.abs(r.pJointPlacebo! - g.p_jointplacebo)).toBeLessThan(1e-6);
+    });
+  }
+});

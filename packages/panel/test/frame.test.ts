@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { PanelFrame, categoricalVector } from '../src/index.js';
+import { Table, makeVector, vectorFromArray } from 'apache-arrow';
+
+const schema = { unit: 'id', time: 't' };
+
+describe('PanelFrame storage', () => {
+  it('hands out a numeric column without copying when built from a Float64Array, NaN kept as NA', () => {
+    const x = Float64Array.from([1, NaN, 3]);
+    const f = PanelFrame.fromColumns({ id: [1, 2, 3], t: [1, 1, 1], x }, schema);
+    expect(f.numeric('x')).toBe(x);
+    expect(f.table.getChild('x')!.nullCount).toBe(1);
+  });
+
+  it('copies (documented) for multi-chunk columns and keeps values', () => {
+    const t = new Table({ id: vectorFromArray([1, 2]), t: vectorFromArray([1, 1]) });
+    const two = t.concat(t);
+    const f = PanelFrame.fromTable(two, schema);
+    expect(Array.from(f.numeric('id'))).toEqual([1, 2, 1, 2]);
+    expect(f.numeric('id')).not.toBe(f.numeric('id'));
+  });
+
+  it('returns dictionary indices as fixed-effect codes with -1 for missing', () => {
+    const v = categoricalVector(Int32Array.from([1, -1, 0]), ['x', 'y']);
+    const f = PanelFrame.fromTable(new Table({ id: v, t: makeVector(Float64Array.from([1, 1, 1])) }), schema);
+    expect(f.codes('id')).toEqual({ codes: Int32Array.from([1, -1, 0]), levels: ['x', 'y'] });
+    expect(f.values('id')).toEqual(['y', null, 'x']);
+  });
+
+  it('takeRows keeps categorical levels and NA', () => {
+    const f = PanelFrame.fromColumns({ id: ['a', 'b', null], t: [1, 2, NaN] }, schema);
+    const g = f.takeRows([2, 0]);
+    expect(g.values('id')).toEqual([null, 'a']);
+    expect(Array.from(g.numeric('t'))).toEqual([NaN, 1]);
+    expect(g.codes('id')).toEqual({ codes: Int32Array.from([-1, 0]), levels: ['a'] }); // 'b' no longer used
+  });
+});

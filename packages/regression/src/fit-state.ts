@@ -1,0 +1,98 @@
+/**
+ * What withVcov needs to recompute a variance without refitting (bread, scores, FE codes,
+ * cluster codes), held outside the JSON-safe result in a WeakMap, so results never embed data.
+ */
+import type { PanelFrame } from '@panel-lab/panel';
+import { sampleCodes } from './design.js';
+import type { Ssc } from './ssc.js';
+import { type NormalizedVcov, vcovEntry } from './vcov-registry.js';
+
+export interface FitState {
+  readonly bread: Float64Array;
+  readonly scores: readonly Float64Array[];
+  readonly ssr: number;
+  readonly n: number;
+  readonly k: number;
+  readonly fe: readonly Int32Array[];
+  readonly feNames: readonly string[];
+  readonly feSizes: readonly number[];
+  readonly rows: Int32Array | null;
+  readonly clusterCodes: Map<string, Int32Array>;
+  readonly data: WeakRef<PanelFrame>;
+}
+
+const states = new WeakMap<object, FitState>();
+
+export function attachState(result: object, state: FitState): void {
+  states.set(result, state);
+}
+
+export function getState(result: object): FitState {
+  const s = states.get(result);
+  if (!s) throw new Error('withVcov: this result carries no fit state (it was deserialized or built by hand); refit with feols(..., { vcov })');
+  return s;
+}
+
+export interface ComputedVcov {
+  readonly vcov: Float64Array;
+  readonly kVcov: number;
+  readonly tDf: number;
+  readonly nClusters: Readonly<Record<string, number>>;
+}
+
+function clusterCodesFor(state: FitState, name: string, data?: PanelFrame): Int32Array {
+  const cached = state.clusterCodes.get(name);
+  if (cached) return cached;
+  const feIdx = state.feNames.indexOf(name);
+  if (feIdx >= 0) return state.fe[feIdx]!;
+  const frame = data ?? state.data.deref();
+  if (!frame) throw new Error(`cluster variable '${name}' was not used at fit time and the data frame is gone; pass { data } to withVcov`);
+  const codes = sampleCodes(frame, name, state.rows, state.n);
+  state.clusterCodes.set(name, codes);
+  return codes;
+}
+
+/** True when every level of fe maps to a single level of the cluster variable. */
+function nestedIn(fe: Int32Array, size: number, cluster: Int32Array): boolean {
+  const owner = new Int32Array(size).fill(-1);
+  for (let i = 0; i < fe.length; i++) {
+    const o = owner[fe[i]!]!;
+    if (o < 0) owner[fe[i]!] = cluster[i]!;
+    else if (o !== cluster[i]) return false;
+  }
+  return true;
+}
+
+/** The vcov of a fit for a validated spec and ssc, with fixest's K and t-df rules. */
+export function computeVcov(state: FitState, spec: NormalizedVcov, ssc: Ssc, data?: PanelFrame): ComputedVcov {
+  const entry = vcovEntry(spec.type);
+  const clusters = spec.cluster.map((c) => clusterCodesFor(state, c, data));
+  const raw = entry.kernel({ bread: state.bread, scores: state.scores, ssr: state.ssr, n: state.n, clusters, ssc });
+  const { n, k, feSizes } = state;
+  const Q = feSizes.length;
+  const feDof = Q > 0 ? feSizes.reduce((a, b) => a + b, 0) - (Q - 1) : 0;
+  const nparams = k + feDof;
+  let K = nparams;
+  if (ssc.kFixef === 'none') K = k;
+  else if (ssc.kFixef === 'nonnested' && entry.removesNested && Q > 0 && clusters.length > 0) {
+    const nested = state.fe.map((fe, q) => {
+      const parts = state.feNames[q]!.split('^');
+      if (parts.some((p) => spec.cluster.includes(p))) return true;
+      return clusters.some((cl) => nestedIn(fe, feSizes[q]!, cl));
+    });
+    if (nested.every(Boolean)) K = nparams - feDof + 1; // all FE removed: keep one for the intercept
+    else K = nparams - nested.reduce((acc, isN, q) => acc + (isN ? feSizes[q]! - 1 : 0), 0);
+    K = Math.max(K, k + 1);
+  }
+  const adj = ssc.kAdj ? (n - 1) / (n - K) : 1;
+  const vcov = Float64Array.from(raw.vcov, (x) => x * adj);
+  let tDf: number;
+  if (typeof ssc.tDf === 'number') tDf = ssc.tDf;
+  else if (ssc.tDf === 'min' && raw.gMin !== undefined) tDf = Math.max(raw.gMin - 1, 1);
+  else tDf = Math.max(n - K, 1);
+  const nClusters: Record<string, number> = {};
+  spec.cluster.forEach((c, j) => {
+    nClusters[c] = raw.nClusters?.[j] ?? 0;
+  });
+  return { vcov, kVcov: K, tDf, nClusters: Object.freeze(nClusters) };
+}

@@ -1,0 +1,159 @@
+/**
+ * Small dense linear algebra over Float64Array (row-major k x k symmetric matrices) and the
+ * OLS helper built on it. Column-major n x k design matrices are arrays of columns.
+ */
+
+/** Default relative pivot tolerance for collinearity (fixest's collin.tol). */
+export const COLLIN_TOL = 1e-10;
+
+export interface CholeskyResult {
+  /** Lower factor of the kept sub-matrix, row-major kept x kept. */
+  readonly factor: Float64Array;
+  /** Indices (into the original k) kept, in order. */
+  readonly kept: readonly number[];
+  /** Indices dropped as collinear with earlier columns. */
+  readonly dropped: readonly number[];
+}
+
+/**
+ * Cholesky of a symmetric positive semi-definite matrix, in column order, skipping any column
+ * whose remaining pivot is below tol x its diagonal (it is collinear with earlier columns), as
+ * fixest's cpp_cholesky does. Earlier columns win, so the user's order decides what is dropped.
+ */
+export function choleskyPivoted(a: Float64Array, k: number, tol = COLLIN_TOL): CholeskyResult {
+  const L = new Float64Array(k * k); // full-size scratch, rows/cols of dropped entries stay 0
+  const kept: number[] = [];
+  const dropped: number[] = [];
+  for (let j = 0; j < k; j++) {
+    const ajj = a[j * k + j]!;
+    let d = ajj;
+    for (const m of kept) d -= L[j * k + m]! * L[j * k + m]!;
+    if (!(ajj > 0) || !(d > tol * ajj)) {
+      dropped.push(j);
+      continue;
+    }
+    const ljj = Math.sqrt(d);
+    L[j * k + j] = ljj;
+    for (let i = j + 1; i < k; i++) {
+      let s = a[i * k + j]!;
+      for (const m of kept) s -= L[i * k + m]! * L[j * k + m]!;
+      L[i * k + j] = s / ljj;
+    }
+    kept.push(j);
+  }
+  const p = kept.length;
+  const factor = new Float64Array(p * p);
+  for (let r = 0; r < p; r++) for (let c = 0; c <= r; c++) factor[r * p + c] = L[kept[r]! * k + kept[c]!]!;
+  return { factor, kept, dropped };
+}
+
+/** Solves L L' x = b in place for a row-major lower factor of size p. */
+export function choleskySolveInPlace(factor: Float64Array, p: number, b: Float64Array): void {
+  for (let i = 0; i < p; i++) {
+    let s = b[i]!;
+    for (let m = 0; m < i; m++) s -= factor[i * p + m]! * b[m]!;
+    b[i] = s / factor[i * p + i]!;
+  }
+  for (let i = p - 1; i >= 0; i--) {
+    let s = b[i]!;
+    for (let m = i + 1; m < p; m++) s -= factor[m * p + i]! * b[m]!;
+    b[i] = s / factor[i * p + i]!;
+  }
+}
+
+/** Inverse of L L' (row-major p x p). */
+export function choleskyInverse(factor: Float64Array, p: number): Float64Array {
+  const inv = new Float64Array(p * p);
+  const col = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    col.fill(0);
+    col[j] = 1;
+    choleskySolveInPlace(factor, p, col);
+    for (let i = 0; i < p; i++) inv[i * p + j] = col[i]!;
+  }
+  return inv;
+}
+
+/**
+ * Solves the symmetric system A x = b (A row-major k x k). Throws when A is singular; use
+ * choleskyPivoted directly to drop collinear columns instead.
+ */
+export function solveSymmetric(a: Float64Array, b: Float64Array, k: number, tol = COLLIN_TOL): Float64Array {
+  const ch = choleskyPivoted(a, k, tol);
+  if (ch.dropped.length > 0) throw new Error(`singular system: column(s) ${ch.dropped.join(', ')} are linearly dependent on earlier ones`);
+  const x = Float64Array.from(b);
+  choleskySolveInPlace(ch.factor, k, x);
+  return x;
+}
+
+/** X'WX (row-major k x k) and X'Wy for column-major X. */
+export function crossProducts(
+  columns: readonly Float64Array[],
+  y: Float64Array,
+  weights?: Float64Array,
+): { xtx: Float64Array; xty: Float64Array } {
+  const k = columns.length;
+  const n = y.length;
+  const xtx = new Float64Array(k * k);
+  const xty = new Float64Array(k);
+  const wx = weights ? columns.map((c) => mul(c, weights)) : columns;
+  for (let a = 0; a < k; a++) {
+    const xa = wx[a]!;
+    const ca = columns[a]!;
+    // X'y and the diagonal in one pass, off-diagonals in one pass each
+    let sy = 0;
+    let saa = 0;
+    for (let i = 0; i < n; i++) {
+      const v = xa[i]!;
+      sy += v * y[i]!;
+      saa += v * ca[i]!;
+    }
+    xty[a] = sy;
+    xtx[a * k + a] = saa;
+    for (let b = 0; b < a; b++) {
+      const xb = columns[b]!;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += xa[i]! * xb[i]!;
+      xtx[a * k + b] = s;
+      xtx[b * k + a] = s;
+    }
+  }
+  return { xtx, xty };
+}
+
+function mul(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! * b[i]!;
+  return out;
+}
+
+export interface OlsFit {
+  /** Coefficients of the kept columns, in order. */
+  readonly coef: Float64Array;
+  readonly kept: readonly number[];
+  readonly dropped: readonly number[];
+  /** (X'WX)^-1 over kept columns, row-major. */
+  readonly xtxInv: Float64Array;
+  /** y - Xβ (empty when opts.residuals is false). */
+  readonly residuals: Float64Array;
+}
+
+/** Weighted least squares of y on column-major X via pivoted Cholesky; collinear columns dropped. */
+export function olsFit(columns: readonly Float64Array[], y: Float64Array, opts: { weights?: Float64Array; tol?: number; residuals?: boolean } = {}): OlsFit {
+  const k = columns.length;
+  const { xtx, xty } = crossProducts(columns, y, opts.weights);
+  const ch = choleskyPivoted(xtx, k, opts.tol ?? COLLIN_TOL);
+  const p = ch.kept.length;
+  const coef = Float64Array.from(ch.kept, (j) => xty[j]!);
+  choleskySolveInPlace(ch.factor, p, coef);
+  const n = opts.residuals === false ? 0 : y.length;
+  const residuals = new Float64Array(n);
+  if (p === 0 && n > 0) residuals.set(y);
+  for (let c = 0; c < p; c++) {
+    const x = columns[ch.kept[c]!]!;
+    const b = coef[c]!;
+    const src = c === 0 ? y : residuals;
+    for (let i = 0; i < n; i++) residuals[i] = src[i]! - b * x[i]!;
+  }
+  return { coef, kept: ch.kept, dropped: ch.dropped, xtxInv: choleskyInverse(ch.factor, p), residuals };
+}

@@ -5,7 +5,7 @@ import type { RunResult } from './run.js';
 export function renderRunReport(run: RunResult): Report {
   const sections: Section[] = [
     {
-      id: 'data',
+      id: 'section-data',
       title: 'Data',
       blocks: [
         {
@@ -18,7 +18,7 @@ export function renderRunReport(run: RunResult): Report {
       ],
     },
     ...run.analyses.map((a) => ({
-      id: a.id,
+      id: `section-${a.id}`,
       title: a.title,
       ...(a.intro ? { intro: a.intro } : {}),
       blocks: a.blocks,

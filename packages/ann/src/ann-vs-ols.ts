@@ -19,6 +19,8 @@ export interface AnnVsOlsOptions extends Omit<EnsembleOptions, 'trainRows' | 're
   readonly select?: ModelSelection;
   /** Grouped K-fold CV folds (0 = skip; default 5). */
   readonly folds?: number;
+  /** Also try hidden sizes N−2 … N+2 around the rule (METHODS §18.3) and select with `select` (default false). */
+  readonly hiddenSearch?: boolean;
 }
 
 interface Mse { readonly ann: number; readonly ols: number; readonly gain: number }
@@ -34,7 +36,8 @@ export interface AnnVsOlsData {
   readonly train: Mse;
   readonly cv: null | { readonly folds: number; readonly annMean: number; readonly annSd: number; readonly olsMean: number; readonly olsSd: number;
     readonly gainMean: number; readonly perFold: readonly Mse[] };
-  readonly meta: { readonly engine: string; readonly hidden: readonly number[]; readonly restarts: number; readonly seed: number; readonly droppedRows: number };
+  readonly meta: { readonly engine: string; readonly hidden: readonly number[]; readonly hiddenOffset: number; readonly hiddenSearch: boolean;
+    readonly restarts: number; readonly seed: number; readonly droppedRows: number };
 }
 export type AnnVsOlsResult = AnnVsOlsData & ResultMethods;
 
@@ -46,6 +49,8 @@ export async function annVsOls(design: Design, opts: AnnVsOlsOptions & { target?
   if (split === 'groups' && !design.groups) throw new Error("option split 'groups' needs design.groups");
   const select = opts.select ?? 'validation';
   if (select === 'validation' && opts.validationShare === 0) throw new Error("option select 'validation' needs validationShare > 0");
+  if (opts.hiddenSearch && select === 'mean') throw new Error("option hiddenSearch needs select 'validation' or 'test'");
+  if (opts.hiddenSearch && opts.hidden !== undefined) throw new Error('option hiddenSearch searches around the rule; leave hidden unset');
   const tt = trainTestSplit(design.n, { seed: opts.seed, testShare: opts.testShare ?? 0.1, ...(split === 'groups' ? { groups: design.groups! } : {}) });
   const x = rowMajor(design);
   const p = design.names.length;
@@ -71,7 +76,8 @@ export async function annVsOls(design: Design, opts: AnnVsOlsOptions & { target?
   return finishResult<AnnVsOlsData>({
     kind: 'ann_vs_ols', target: opts.target ?? 'y', split, select, nTrain: tt.train.length, nTest: tt.test.length,
     test: one.test, train: one.train, cv,
-    meta: { engine: one.model.engine, hidden: one.model.experts.map((e) => e.hidden), restarts: one.model.members, seed: opts.seed, droppedRows: design.droppedRows },
+    meta: { engine: one.model.engine, hidden: one.model.experts.map((e) => e.hidden), hiddenOffset: one.hiddenOffset, hiddenSearch: opts.hiddenSearch ?? false,
+      restarts: one.model.members, seed: opts.seed, droppedRows: design.droppedRows },
   }, {
     tidy: (r) => [
       { term: 'test_mse', ann: r.test.ann, ols: r.test.ols, accuracy_gain: r.test.gain },
@@ -87,16 +93,13 @@ export async function annVsOls(design: Design, opts: AnnVsOlsOptions & { target?
 }
 
 async function fitOnce(design: Design, x: Float64Array, p: number, y: Float64Array, train: Int32Array, test: Int32Array,
-  opts: AnnVsOlsOptions, select: ModelSelection): Promise<{ test: Mse; train: Mse; model: AnnEnsemble }> {
+  opts: AnnVsOlsOptions, select: ModelSelection): Promise<{ test: Mse; train: Mse; model: AnnEnsemble; hiddenOffset: number }> {
   const restarts = opts.restarts ?? 10;
-  const model = await fitAnnEnsemble(design, { ...opts, trainRows: train, members: restarts, resample: 'none' });
-  const predict = (rows: Int32Array) => {
+  const predict = (model: AnnEnsemble, rows: Int32Array) => {
     const sub = new Float64Array(rows.length * p);
     rows.forEach((i, r) => sub.set(x.subarray(i * p, (i + 1) * p), r * p));
     return predictMembers(model, sub, rows.length);
   };
-  const predTest = predict(test);
-  const predTrain = predict(train);
   const M = restarts;
   const memberMse = (pred: Float64Array, rows: Int32Array, m: number) => rows.reduce((s, i, r) => s + (y[i]! - pred[r * M + m]!) ** 2, 0) / rows.length;
   const meanMse = (pred: Float64Array, rows: Int32Array) => rows.reduce((s, i, r) => {
@@ -104,23 +107,25 @@ async function fitOnce(design: Design, x: Float64Array, p: number, y: Float64Arr
     for (let m = 0; m < M; m++) f += pred[r * M + m]!;
     return s + (y[i]! - f / M) ** 2;
   }, 0) / rows.length;
-  let annTest: number;
-  let annTrain: number;
-  if (select === 'mean') {
-    annTest = meanMse(predTest, test);
-    annTrain = meanMse(predTrain, train);
-  } else {
-    // Restart score: summed best-validation loss over experts, or the test MSE (seed-faithful).
-    const score = (m: number) => (select === 'test' ? memberMse(predTest, test, m) : model.experts.reduce((s, e) => s + e.bestValLoss[m]! * e.trainRows, 0));
-    let best = 0;
-    for (let m = 1; m < M; m++) if (score(m) < score(best)) best = m;
-    annTest = memberMse(predTest, test, best);
-    annTrain = memberMse(predTrain, train, best);
+  // Candidates: (hidden offset, restart); scored on the internal validation loss (summed over experts,
+  // weighted by their rows) or, seed-faithfully, on the test MSE.
+  let best: { score: number; model: AnnEnsemble; m: number; offset: number; predTest: Float64Array } | undefined;
+  for (const offset of opts.hiddenSearch ? [-2, -1, 0, 1, 2] : [0]) {
+    const model = await fitAnnEnsemble(design, { ...opts, trainRows: train, members: restarts, resample: 'none', hiddenOffset: offset });
+    const predTest = predict(model, test);
+    for (let m = 0; m < M; m++) {
+      const score = select === 'test' ? memberMse(predTest, test, m) : model.experts.reduce((s, e) => s + e.bestValLoss[m]! * e.trainRows, 0);
+      if (!best || score < best.score) best = { score, model, m, offset, predTest };
+    }
   }
+  const { model, m: bestMember, offset, predTest } = best!;
+  const predTrain = predict(model, train);
+  const annTest = select === 'mean' ? meanMse(predTest, test) : memberMse(predTest, test, bestMember);
+  const annTrain = select === 'mean' ? meanMse(predTrain, train) : memberMse(predTrain, train, bestMember);
   const ols = fitOls(x, p, y, train);
   const mse = (pred: Float64Array, rows: Int32Array) => rows.reduce((s, i, r) => s + (y[i]! - pred[r]!) ** 2, 0) / rows.length;
   const olsTest = mse(predictOls(ols, x, p, test), test);
   const olsTrain = mse(predictOls(ols, x, p, train), train);
   const gain = (o: number, a: number) => (o - a) / o;
-  return { test: { ann: annTest, ols: olsTest, gain: gain(olsTest, annTest) }, train: { ann: annTrain, ols: olsTrain, gain: gain(olsTrain, annTrain) }, model };
+  return { test: { ann: annTest, ols: olsTest, gain: gain(olsTest, annTest) }, train: { ann: annTrain, ols: olsTrain, gain: gain(olsTrain, annTrain) }, model, hiddenOffset: offset };
 }

@@ -20,6 +20,8 @@ export interface EnsembleOptions {
   readonly trainRows?: Int32Array;
   /** Hidden units; default the seed's rule (METHODS §18.3) on each expert's training rows. */
   readonly hidden?: number;
+  /** Added to the rule's size (min 1), for the seed's N−2 … N+2 search; ignored when `hidden` is set. */
+  readonly hiddenOffset?: number;
   readonly activation?: Activation;
   readonly optimizer?: Optimizer;
   /** Default 1e-3 for Adam, 0.05 for SGD. */
@@ -143,7 +145,7 @@ export async function fitAnnEnsemble(design: Design, opts: EnsembleOptions): Pro
       }
     });
     if (vw) membersWithoutValidation += fillEmptyValidation(tw, vw, ne, members);
-    const hidden = opts.hidden ?? hiddenNeuronRule({ sampleSize: ne, trainShare: 1, inputs: pAug });
+    const hidden = opts.hidden ?? Math.max(1, hiddenNeuronRule({ sampleSize: ne, trainShare: 1, inputs: pAug }) + (opts.hiddenOffset ?? 0));
     const problem: BatchedProblem = { n: ne, p: pAug, members, x: px, y: py, trainWeights: tw, ...(vw ? { valWeights: vw } : {}) };
     const init = glorotInit({ inputs: pAug, hidden, members, seed: deriveSeed(opts.seed, e) });
     const out: TrainOutput = opts.engine

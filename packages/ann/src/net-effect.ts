@@ -140,7 +140,7 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
   for (let k = K - 1; k >= 0 && significant[k]; k--) significantFrom = grid[k]!;
 
   const { turningPoints, shareWithTurningPoint } = turning(slope.estimate, slopes, grid, B, alpha);
-  const surfaces = (opts.conditioning ?? []).map((name) => surface(model, design, raw, focal, name, opts, alpha));
+  const surfaces = (opts.conditioning ?? []).map((name) => surface(model, design, raw, focal, name, opts));
   const subgroups = (opts.subgroups ?? []).flatMap((spec) => subgroupCurves(spec, evaluator, design, focal, grid, B, alpha, method));
   const data: NetEffectData = {
     kind: 'ann_net_effect', procedure: 'annBootstrapNetEffect', focal: opts.focal, method, alpha, grid,
@@ -218,8 +218,7 @@ function turning(meanSlope: number[], slopes: Float64Array[], grid: number[], B:
   return { turningPoints, shareWithTurningPoint };
 }
 
-function surface(model: AnnEnsemble, design: Design, raw: Float64Array, focal: number, name: string, opts: NetEffectOptions, alpha: number): Surface {
-  void alpha;
+function surface(model: AnnEnsemble, design: Design, raw: Float64Array, focal: number, name: string, opts: NetEffectOptions): Surface {
   const cj = design.names.indexOf(name);
   if (cj < 0) throw new Error(`option conditioning: '${name}' is not an input`);
   if (cj === focal) throw new Error(`option conditioning: '${name}' is the focal input`);

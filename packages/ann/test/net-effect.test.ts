@@ -88,6 +88,18 @@ describe('annVsOls', () => {
     expect(res.tidy()[0]).toMatchObject({ term: 'test_mse' });
   }, 60_000);
 
+  it('hidden-size search N−2 … N+2 includes the rule size, so its selected test MSE is never worse (select test)', async () => {
+    const d = sinSquareDesign(200, 12);
+    const base = { seed: 2, split: 'rows' as const, restarts: 2, folds: 0, som: { mode: 'none' as const }, epochs: 150, learningRate: 0.02, select: 'test' as const };
+    const plain = await annVsOls(d, base);
+    const searched = await annVsOls(d, { ...base, hiddenSearch: true });
+    expect(plain.meta.hiddenOffset).toBe(0);
+    expect([-2, -1, 0, 1, 2]).toContain(searched.meta.hiddenOffset);
+    expect(searched.test.ann).toBeLessThanOrEqual(plain.test.ann);
+    expect(searched.test.ols).toBe(plain.test.ols);
+    await expect(annVsOls(d, { ...base, hiddenSearch: true, hidden: 4 })).rejects.toThrow(/hiddenSearch/);
+  }, 30_000);
+
   it('OLS recovers exact linear coefficients', () => {
     const rng = createRng(3);
     const n = 50;

@@ -5,6 +5,11 @@ import { ensureWebGpu, type AdapterInfo, type Backend, type BackendOptions } fro
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type GpuKernelSource = (this: any, ...args: any[]) => number;
 
+export interface CompiledKernel {
+  run(...args: unknown[]): Promise<unknown>;
+  destroy(): Promise<void>;
+}
+
 export type GpujsDevice = 'webgpu' | 'webasm';
 export const GPUJS_PRIORITY = 2;
 
@@ -13,6 +18,13 @@ export const GPUJS_PRIORITY = 2;
  * wrong elements (verified on webasm and webgpu), so every kernel here refuses such sizes.
  */
 export const GPUJS_MAX_INDEX = 2 ** 24;
+
+/** Throws before a kernel would index past gpu.js's float32 integer limit. */
+export function assertGpujsIndexable(what: string, n: number): void {
+  if (n >= GPUJS_MAX_INDEX) {
+    throw new RangeError(`gpujs ${what}: ${n} rows reach gpu.js's float32 index limit 2^24; use the tfjs or cpu backend`);
+  }
+}
 
 type GpuJsModule = typeof import('gpu.js');
 let gpujs: Promise<GpuJsModule> | undefined;
@@ -82,6 +94,32 @@ export class GpujsBackend implements Backend {
   input(values: Float32Array, size: [number] | [number, number]): unknown {
     if (!this.#module) throw new Error('gpujs backend used before init()');
     return (this.#module as unknown as { input(v: Float32Array, s: number[]): unknown }).input(values, size);
+  }
+
+  /**
+   * Compiles a kernel to run many times within one kernel call (e.g. every sweep of Demean); it
+   * counts as live until destroy(). Each run checks the mode like run().
+   */
+  compile(fn: GpuKernelSource, settings: IKernelSettings): CompiledKernel {
+    if (!this.#gpu) throw new Error('gpujs backend used before init()');
+    const kernel = this.#gpu.createKernel(fn as unknown as KernelFunction, { ...settings, tactic: 'precision' }) as IKernelRunShortcut;
+    this.#live++;
+    let destroyed = false;
+    return {
+      run: async (...args: unknown[]) => {
+        const out = await (kernel as unknown as (...a: unknown[]) => unknown)(...args);
+        const mode = (kernel as unknown as { kernel?: { constructor?: { mode?: string } } }).kernel?.constructor?.mode;
+        this.lastMode = mode;
+        if (mode !== this.device) throw new Error(`gpu.js ran the kernel in mode '${String(mode)}', not '${this.device}'`);
+        return out;
+      },
+      destroy: async () => {
+        if (destroyed) return;
+        destroyed = true;
+        await (kernel as unknown as { destroy(): unknown }).destroy();
+        this.#live--;
+      },
+    };
   }
 
   /** Compiles, runs and destroys one kernel; checks it ran in this backend's mode. */

@@ -9,18 +9,13 @@ import {
   type KernelRegistry,
   type Mat,
 } from '@panel-lab/compute';
-import { GPUJS_MAX_INDEX, type GpujsBackend } from './backend.js';
+import { assertGpujsIndexable, type GpujsBackend } from './backend.js';
+import { demeanGpujs } from './demean.js';
 
 /** Kernel bodies are parsed by gpu.js from their source: plain loops, this.thread, this.constants only. */
 interface KernelThis {
   thread: { x: number; y: number };
   constants: { n: number; maxLen: number };
-}
-
-export function assertGpujsIndexable(what: string, n: number): void {
-  if (n >= GPUJS_MAX_INDEX) {
-    throw new RangeError(`gpujs ${what}: ${n} rows reach gpu.js's float32 index limit 2^24; use the tfjs or cpu backend`);
-  }
 }
 
 /** gpu.js returns a Float32Array for 1-D output and an array of rows for 2-D: flattened row after row. */
@@ -143,9 +138,14 @@ export async function multiplierBootstrapGpujs(
   return mat(attrs.draws, k, out);
 }
 
-/** Registers the gpu.js kernels. Demean is not one of them (see README: no scatter in gpu.js). */
+/** Registers the gpu.js kernels. */
 export function registerGpujsKernels(registry: KernelRegistry): KernelRegistry {
   type Run<I> = { backend: GpujsBackend; inputs: I };
+  registry.register({
+    kernel: 'Demean',
+    backend: 'gpujs',
+    run: ({ inputs, attrs, backend }: Run<KernelInputs<'Demean'>> & { attrs: KernelAttrs<'Demean'> }) => demeanGpujs(backend, inputs, attrs),
+  });
   registry.register({ kernel: 'CrossProd', backend: 'gpujs', run: ({ inputs, backend }: Run<KernelInputs<'CrossProd'>>) => crossProdGpujs(backend, inputs) });
   registry.register({ kernel: 'SegmentSum', backend: 'gpujs', run: ({ inputs, backend }: Run<KernelInputs<'SegmentSum'>>) => segmentSumGpujs(backend, inputs) });
   registry.register({ kernel: 'Gather', backend: 'gpujs', run: ({ inputs, backend }: Run<KernelInputs<'Gather'>>) => gatherGpujs(backend, inputs) });

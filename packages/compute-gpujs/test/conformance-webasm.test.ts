@@ -8,7 +8,6 @@ describeKernelConformance({
   makeRegistry: () => registerGpujsBackend(registerCpuBackend(new KernelRegistry())),
   config: new ComputeConfig({ backend: 'gpujs', device: 'webasm', allowFallback: false }),
   expectDevice: 'webasm',
-  exclude: { Demean: 'gpu.js has no scatter/atomics; the within transform runs on tfjs (webgpu) or cpu' },
   assertRanOnDevice: (ctx) => {
     if ((ctx.backend as GpujsBackend).lastMode !== 'webasm') throw new Error(`kernel ran in ${(ctx.backend as GpujsBackend).lastMode}`);
   },

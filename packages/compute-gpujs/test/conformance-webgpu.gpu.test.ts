@@ -11,7 +11,6 @@ describeKernelConformance({
   makeRegistry: () => registerGpujsBackend(registerCpuBackend(new KernelRegistry())),
   config: new ComputeConfig({ backend: 'gpujs', device: 'webgpu', allowFallback: false }),
   expectDevice: 'webgpu',
-  exclude: { Demean: 'gpu.js has no scatter/atomics; the within transform runs on tfjs (webgpu) or cpu' },
   assertRanOnDevice: (ctx) => {
     if ((ctx.backend as GpujsBackend).lastMode !== 'webgpu') throw new Error(`kernel ran in ${(ctx.backend as GpujsBackend).lastMode}`);
   },

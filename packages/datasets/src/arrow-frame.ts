@@ -1,4 +1,4 @@
-import { Dictionary, Float64, Int32, Table, Utf8, makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
+import { Dictionary, Float64, Int32, RecordBatch, Schema, Table, Utf8, makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
 import { PanelFrame, type Codes, type PanelSchema } from '@panel-lab/panel';
 
 export interface FrameColumns {
@@ -6,8 +6,11 @@ export interface FrameColumns {
   readonly categorical: Readonly<Record<string, Codes>>;
 }
 
-/** Builds the frame straight from typed arrays: Float64 columns zero-copy, categoricals as dictionary codes. */
-export function buildFrame(columns: FrameColumns, schema: PanelSchema): PanelFrame {
+/**
+ * Builds the frame straight from typed arrays: Float64 columns zero-copy, categoricals as dictionary
+ * codes; each column's unit (when known) is stored in its Arrow field metadata under 'unit'.
+ */
+export function buildFrame(columns: FrameColumns, schema: PanelSchema, units: Readonly<Record<string, string>> = {}): PanelFrame {
   const vectors: Record<string, Vector> = {};
   for (const [name, values] of Object.entries(columns.numeric)) vectors[name] = floatVector(values);
   for (const [name, { codes, levels }] of Object.entries(columns.categorical)) {
@@ -15,7 +18,11 @@ export function buildFrame(columns: FrameColumns, schema: PanelSchema): PanelFra
     const dictionary = vectorFromArray([...levels], new Utf8());
     vectors[name] = makeVector(makeData({ type, length: codes.length, nullCount: 0, data: codes, dictionary }));
   }
-  return PanelFrame.fromTable(new Table(vectors), schema);
+  const table = new Table(vectors);
+  const withUnits = new Schema(
+    table.schema.fields.map((f) => (units[f.name] ? f.clone({ metadata: new Map([['unit', units[f.name]!]]) }) : f)),
+  );
+  return PanelFrame.fromTable(new Table(withUnits, table.batches.map((b) => new RecordBatch(withUnits, b.data))), schema);
 }
 
 /** Float64 vector whose null bitmap marks NaN (the convention of @panel-lab/panel). */

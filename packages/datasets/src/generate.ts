@@ -446,7 +446,9 @@ export function generateChinaPanel(options: GenerateOptions = {}): SyntheticPane
       pilot_type: { codes: pilotCodes, levels: ['none', ...PILOT_TYPES] },
     },
   };
-  const frame = buildFrame(columns, { unit: 'city_code', time: 'year' });
+  const units: Record<string, string> = { ...UNITS, ...accounts.units };
+  for (const name of Object.keys(logs)) units[name] = `ln of ${accounts.units[name.slice(3) as keyof typeof accounts.units] ?? '10^4 t CO2'}`;
+  const frame = buildFrame(columns, { unit: 'city_code', time: 'year' }, units);
   const meta: SyntheticMeta = Object.freeze({
     dgp: 'panel-lab china-city DGP v1' as const,
     seed,
@@ -454,7 +456,7 @@ export function generateChinaPanel(options: GenerateOptions = {}): SyntheticPane
     years: [firstYear, lastYear] as const,
     rows: N,
     replicated: profiles.replicated,
-    units: UNITS,
+    units: Object.freeze(units),
     gaps: Object.freeze(gaps),
     zeroHeatRows,
     shares: Object.freeze(shares),

@@ -34,6 +34,9 @@ describe('generateChinaPanel: default 286 x 2011-2019', () => {
     expect(SEED000_CONTROLS.length).toBe(10);
     expect(SEED002_CONTROLS.length).toBe(22);
     expect(new Set(f.numeric('city_code')).size).toBe(286);
+    expect(f.field('co2_total').metadata.get('unit')).toBe('10^4 t CO2');
+    expect(f.field('elec_total').metadata.get('unit')).toBe('10^4 kWh');
+    expect(panel.meta.units['ln_co2_heat']).toBe('ln of 10^4 t CO2');
     expect(f.codes('pilot_type').levels).toEqual(['none', 'guizhou', 'cross_regional', 'regional_demo', 'infrastructure']);
   });
 

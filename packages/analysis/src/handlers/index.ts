@@ -1,11 +1,12 @@
 import type { AnalysisHandler } from '../handler.js';
 import { describeHandler, describeOptions } from './describe.js';
+import { twfeHandler, twfeOptions } from './twfe.js';
 
 /** Every analysis the spec can name. Adding an estimator = adding its handler here. */
-export const ANALYSIS_HANDLERS: readonly AnalysisHandler<any>[] = [describeHandler];
+export const ANALYSIS_HANDLERS: readonly AnalysisHandler<any>[] = [describeHandler, twfeHandler];
 
 /** The option schemas, as a tuple so the spec's TypeScript type is the exact union. */
-export const ANALYSIS_OPTIONS = [describeOptions] as const;
+export const ANALYSIS_OPTIONS = [describeOptions, twfeOptions] as const;
 
 export function handlerFor(estimator: string): AnalysisHandler<any> {
   const handler = ANALYSIS_HANDLERS.find((h) => h.estimator === estimator);

@@ -191,22 +191,34 @@ export function aggte(result: GroupTimeResult, options: AggteOptions): AggteResu
 
 /**
  * Adds wif %*% att to out: the influence of estimating the cohort shares pg in weights of the
- * form pg_k / sum(pg) (did's wif()).
+ * form pg_k / sum(pg) (did's wif()). O(n): per unit only the keepers of its own cohort enter.
  */
 function addWif(out: Float64Array, groups: number[], pg: number[], att: number[], G: Float64Array, W: Float64Array): void {
   const s = pg.reduce((a, b) => a + b, 0);
   if (!(s > 0)) return;
-  let c2 = 0; // sum_k pg_k att_k / s^2
-  for (let k = 0; k < groups.length; k++) c2 += (pg[k]! * att[k]!) / (s * s);
+  let sumPgAtt = 0;
+  let sumPg = 0;
+  const attByGroup = new Map<number, number>();
+  const countByGroup = new Map<number, number>();
+  for (let k = 0; k < groups.length; k++) {
+    sumPgAtt += pg[k]! * att[k]!;
+    sumPg += pg[k]!;
+    attByGroup.set(groups[k]!, (attByGroup.get(groups[k]!) ?? 0) + att[k]!);
+    countByGroup.set(groups[k]!, (countByGroup.get(groups[k]!) ?? 0) + 1);
+  }
+  const c2 = sumPgAtt / (s * s);
+  // units outside every keeper cohort share one value
+  const base = -sumPgAtt / s + sumPg * c2;
+  let lastG = Number.NaN;
+  let a = 0;
+  let c = 0;
   for (let i = 0; i < G.length; i++) {
     const gi = G[i]!;
-    let if1 = 0;
-    let rowSum = 0;
-    for (let k = 0; k < groups.length; k++) {
-      const v = (gi === groups[k] ? W[i]! : 0) - pg[k]!;
-      if1 += (v / s) * att[k]!;
-      rowSum += v;
+    if (gi !== lastG) {
+      lastG = gi;
+      a = attByGroup.get(gi) ?? 0;
+      c = countByGroup.get(gi) ?? 0;
     }
-    out[i]! += if1 - rowSum * c2;
+    out[i]! += c === 0 ? base : (W[i]! * a) / s - W[i]! * c * c2 + base;
   }
 }

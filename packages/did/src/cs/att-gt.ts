@@ -217,7 +217,12 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
   const K = cellList.length;
   const inf = new Float64Array(n * K);
   // period-major outcome for contiguous access: yByT[t][i]
-  const yByT = Array.from({ length: nT }, (_, t) => Float64Array.from(unitIdx, (u) => yMat[u * nTAll + t]!));
+  const yByT: Float64Array[] = [];
+  for (let t = 0; t < nT; t++) {
+    const col = new Float64Array(n);
+    for (let i = 0; i < n; i++) col[i] = yMat[unitIdx[i]! * nTAll + t]!;
+    yByT.push(col);
+  }
   const groupOut: number[] = [], timeOut: number[] = [], baseOut: number[] = [], attOut: number[] = [];
   const postOut: boolean[] = [], nTr: number[] = [], nCo: number[] = [];
   let cellsNa = 0;
@@ -225,6 +230,9 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
   // cohort rank per unit: glist index, or -1 for never treated (integer compares in the hot loop)
   const rank = new Int32Array(n);
   for (let i = 0; i < n; i++) rank[i] = G[i] === NEVER ? -1 : glist.indexOf(G[i]!);
+  let lastMaskKey = -1;
+  let treatedCount = 0;
+  let n1 = 0;
   for (let k = 0; k < K; k++) {
     const cell = cellList[k]!;
     const { g, tIdx, pret, post } = cell;
@@ -251,14 +259,19 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
       minCtrlRank = 0;
       while (minCtrlRank < glist.length && !(glist[minCtrlRank]! > later + anticipation)) minCtrlRank++;
     }
-    let treatedCount = 0;
-    let n1 = 0;
-    for (let i = 0; i < n; i++) {
-      const r = rank[i]!;
-      const m = r === gRank ? 2 : r < 0 || r >= minCtrlRank ? 1 : 0;
-      inCellMask[i] = m;
-      if (m === 2) treatedCount++;
-      if (m !== 0) n1++;
+    // the cell's units depend only on (cohort, first control cohort): reuse the mask when unchanged
+    const maskKey = gRank * (glist.length + 1) + minCtrlRank;
+    if (maskKey !== lastMaskKey) {
+      lastMaskKey = maskKey;
+      treatedCount = 0;
+      n1 = 0;
+      for (let i = 0; i < n; i++) {
+        const r = rank[i]!;
+        const m = r === gRank ? 2 : r < 0 || r >= minCtrlRank ? 1 : 0;
+        inCellMask[i] = m;
+        if (m === 2) treatedCount++;
+        if (m !== 0) n1++;
+      }
     }
     const yt = yByT[tIdx]!;
     const yb = yByT[pret]!;

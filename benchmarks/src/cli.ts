@@ -1,5 +1,5 @@
 // Benchmark runner: `npm run bench -- [--suite NAME]... [--scale quick|seed|large] [--out DIR] [--machine-kind KIND] [--check]`.
-// Discovers every suite in src/suites, runs each in its own process, writes <out>/<machine-kind>/<suite>.json and .md.
+// Discovers every suite in src/suites, runs each in its own process, writes <out>/<machine-kind>/<suite>.<scale>.json and .md.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -62,8 +62,8 @@ for (const name of wanted) {
   const last = child.stdout.trim().split('\n').pop() ?? '';
   const parsed = JSON.parse(last) as Omit<SuiteReport, 'scale' | 'machine_kind' | 'machine' | 'recorded_at'>;
   const report: SuiteReport = { ...parsed, scale, machine_kind: kind, machine, recorded_at: new Date().toISOString() };
-  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outDir, `${name}.md`), suiteMarkdown(report));
+  writeFileSync(join(outDir, `${name}.${scale}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(outDir, `${name}.${scale}.md`), suiteMarkdown(report));
   problems.push(...checkReport(report));
   for (const r of report.results) console.log(`  ${r.name}: median ${r.median_s.toFixed(4)} s on ${r.backend}`);
 }

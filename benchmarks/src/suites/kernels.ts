@@ -108,7 +108,6 @@ export const suite: BenchSuite = {
     const cases: BenchCase[] = [];
     for (const target of TARGETS) {
       for (const w of work) {
-        if (target.backend === 'gpujs' && w.kernel === 'Demean') continue; // not implemented on gpu.js (README)
         if ('device' in target && target.device === 'webgpu' && !webgpu.available) continue;
         // One f32 buffer over the adapter's binding limit (128 MiB on lavapipe) cannot run there.
         if ('device' in target && target.device === 'webgpu' && largestInput(w) * 4 > (webgpu.maxStorageBufferBindingSize ?? Infinity)) continue;

@@ -1,4 +1,4 @@
-import { activate } from './mlp-core.js';
+import { activationFunction } from './mlp-core.js';
 import { scaleValue, unscaleValue } from './scaling.js';
 import type { AnnEnsemble } from './ensemble.js';
 
@@ -83,6 +83,7 @@ export class OverrideEvaluator {
     for (const o of overrides) if (!(o.col >= 0 && o.col < p)) throw new Error(`override column ${o.col} out of range`);
     const maxH = Math.max(...model.experts.map((e) => e.weights.members * e.hidden));
     const pre = new Float64Array(maxH);
+    const act = activationFunction(model.activation);
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r]!;
       let unit = this.#route[i]!;
@@ -121,7 +122,7 @@ export class OverrideEvaluator {
       }
       for (let m = 0; m < M; m++) {
         let s = w.b2[m]!;
-        for (let u = 0; u < h; u++) s += w.w2[m * h + u]! * activate(model.activation, pre[m * h + u]!);
+        for (let u = 0; u < h; u++) s += w.w2[m * h + u]! * act(pre[m * h + u]!);
         const yhat = unscaleValue(model.yScaler, 0, s);
         acc[m] = acc[m]! + yhat;
         if (perRow) perRow[r * M + m] = yhat;

@@ -2,6 +2,8 @@ import { cityCarbonAccounts, loadGridFactorTable, logColumn, seed002Defaults, se
 import { createRng, type Rng } from '@panel-lab/compute';
 import type { Codes, PanelFrame } from '@panel-lab/panel';
 import { buildFrame, type FrameColumns } from './arrow-frame.js';
+import { addGaps, citySizeClasses, cohortRecentring, rowEffectsFrom } from './generate-helpers.js';
+import { LEVEL_UNITS } from './units.js';
 import { CALIBRATION, SHARE_TARGETS } from './calibration.js';
 import { deResponse, rampAt, resolveEffects, type TrueEffects } from './effects.js';
 import { PILOT_TYPES } from './facts.js';
@@ -446,7 +448,7 @@ export function generateChinaPanel(options: GenerateOptions = {}): SyntheticPane
       pilot_type: { codes: pilotCodes, levels: ['none', ...PILOT_TYPES] },
     },
   };
-  const units: Record<string, string> = { ...UNITS, ...accounts.units };
+  const units: Record<string, string> = { ...LEVEL_UNITS, ...accounts.units };
   for (const name of Object.keys(logs)) units[name] = `ln of ${accounts.units[name.slice(3) as keyof typeof accounts.units] ?? '10^4 t CO2'}`;
   const frame = buildFrame(columns, { unit: 'city_code', time: 'year' }, units);
   const meta: SyntheticMeta = Object.freeze({
@@ -467,149 +469,3 @@ export function generateChinaPanel(options: GenerateOptions = {}): SyntheticPane
   return Object.freeze({ frame, truth, meta, rowEffects });
 }
 
-/** Per (cohort, year) shift that moves each cohort's mean of x onto the never-treated mean. */
-function cohortRecentring(x: Float64Array, cohort: Int32Array, T: number): (i: number, t: number) => number {
-  const groups = [...new Set(cohort)].sort((a, b) => a - b);
-  const sums = new Map<number, Float64Array>(groups.map((g) => [g, new Float64Array(T)]));
-  const counts = new Map<number, number>();
-  for (let i = 0; i < cohort.length; i++) {
-    const g = cohort[i]!;
-    counts.set(g, (counts.get(g) ?? 0) + 1);
-    const s = sums.get(g)!;
-    for (let t = 0; t < T; t++) s[t] = s[t]! + x[i * T + t]!;
-  }
-  const overall = new Float64Array(T);
-  for (const g of groups) for (let t = 0; t < T; t++) overall[t] = overall[t]! + sums.get(g)![t]! / cohort.length;
-  const reference = counts.has(0) ? Float64Array.from(sums.get(0)!, (v) => v / counts.get(0)!) : overall;
-  const shift = new Map<number, Float64Array>(
-    groups.map((g) => [g, Float64Array.from(sums.get(g)!, (v, t) => v / counts.get(g)! - reference[t]!)]),
-  );
-  return (i, t) => shift.get(cohort[i]!)![t]!;
-}
-
-function rowEffectsFrom(x: {
-  N: number;
-  ownLnInd: Float64Array;
-  spillLnInd: Float64Array;
-  eIndObserved: Float64Array;
-  elecTotal: Float64Array;
-  factor: Float64Array;
-  total: Float64Array;
-}): RowEffects {
-  const own = { ln_co2_elec_ind: x.ownLnInd, ln_co2_elec: new Float64Array(x.N), ln_co2_total: new Float64Array(x.N) };
-  const all = { ln_co2_elec_ind: new Float64Array(x.N), ln_co2_elec: new Float64Array(x.N), ln_co2_total: new Float64Array(x.N) };
-  for (let r = 0; r < x.N; r++) {
-    const spill = x.spillLnInd[r]!;
-    const observed = x.eIndObserved[r]!;
-    // Zero effects stay exactly zero (no rounding noise in pre-periods or for never-treated cities).
-    const withSpill = x.ownLnInd[r] === 0 ? observed : observed * Math.exp(-x.ownLnInd[r]!);
-    const eInd0 = spill === 0 ? withSpill : withSpill * Math.exp(-spill);
-    const rest = x.elecTotal[r]! - observed; // residential + other electricity
-    const co2Rest = x.total[r]! - (x.factor[r]! * observed) / 1000; // total CO2 minus industrial electricity CO2
-    own.ln_co2_elec[r] = x.ownLnInd[r] === 0 ? 0 : Math.log(observed + rest) - Math.log(withSpill + rest);
-    all.ln_co2_elec[r] = Math.log(observed + rest) - Math.log(eInd0 + rest);
-    own.ln_co2_total[r] = x.ownLnInd[r] === 0 ? 0 : Math.log(x.total[r]!) - Math.log(co2Rest + (x.factor[r]! * withSpill) / 1000);
-    all.ln_co2_total[r] = Math.log(x.total[r]!) - Math.log(co2Rest + (x.factor[r]! * eInd0) / 1000);
-    all.ln_co2_elec_ind[r] = x.ownLnInd[r]! + spill;
-  }
-  return { own, all };
-}
-
-/** Super-large / mega from the facts; the rest split by generated 2011 population (top quarter 'large'). */
-function citySizeClasses(fact: readonly string[], lpop0: Float64Array): Codes {
-  const rest = Array.from(lpop0).filter((_, i) => fact[i] === '').sort((x, y) => x - y);
-  const cut = rest[Math.floor(rest.length * 0.75)] ?? Number.POSITIVE_INFINITY;
-  const levels = ['super-large', 'mega', 'large', 'medium-small'];
-  const codes = Int32Array.from(fact, (f, i) => (f === 'super-large' ? 0 : f === 'mega' ? 1 : lpop0[i]! >= cut ? 2 : 3));
-  return { codes, levels };
-}
-
-/** Columns that get interpolation-worthy gaps: yearbook controls no other generated value is computed from. */
-export const GAP_COLUMNS = [
-  ['library', 'ln_library'],
-  ['retail', 'ln_retail'],
-  ['human_capital'],
-  ['road_density'],
-  ['green_patents_pc'],
-  ['land_pc'],
-] as const;
-
-/** Blanks about 0.5 % of interior cells (never first/last year, never two adjacent years). */
-function addGaps(c: Record<string, Float64Array>, n: number, T: number, rng: Rng): Record<string, number> {
-  const counts: Record<string, number> = {};
-  if (T < 3) return counts;
-  for (const group of GAP_COLUMNS) {
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      let last = -2;
-      for (let t = 1; t < T - 1; t++) {
-        if (rng.uniform() < 0.005 && t - last > 1) {
-          for (const name of group) c[name]![i * T + t] = Number.NaN;
-          last = t;
-          count++;
-        }
-      }
-    }
-    for (const name of group) counts[name] = count;
-  }
-  return counts;
-}
-
-const UNITS: Readonly<Record<string, string>> = Object.freeze({
-  gdp: '10^8 yuan (current)',
-  pop: '10^4 persons',
-  gdp_pc: 'yuan per person',
-  tertiary_share: '% of GDP',
-  secondary_share: '% of GDP',
-  fdi: '10^4 USD actually used',
-  retail: '10^8 yuan',
-  library: '10^4 volumes',
-  fixed_assets: '10^8 yuan',
-  edu_exp: '10^8 yuan',
-  sci_exp: '10^8 yuan',
-  loans: '10^8 yuan',
-  deposits: '10^8 yuan',
-  de_index: 'index in [0,1] (latent true digital-economy level)',
-  internet_per100: 'broadband internet users per 100 persons',
-  software_share: '% of urban-unit employment in software/IT',
-  telecom_pc: 'yuan per person',
-  mobile_per100: 'mobile-phone users per 100 persons',
-  digital_finance: 'PKU digital financial inclusion index (points)',
-  fdi_pc: 'USD per person',
-  tech_attention: 'S&T expenditure, yuan per person',
-  innovation: 'invention patents granted per 10^4 persons',
-  elec_total: '10^4 kWh',
-  elec_industrial: '10^4 kWh',
-  elec_residential: '10^4 kWh',
-  heat_supply: '10^4 GJ',
-  passenger_turnover: '10^8 passenger-km',
-  freight_turnover: '10^8 tonne-km',
-  town_gas: '10^4 m3',
-  lpg: 't',
-  natural_gas: '10^4 m3',
-  co2_total: '10^4 t CO2',
-  co2_002_total: '10^4 t CO2 (seed-002 accounting)',
-  co2_002_intensity: '10^4 t CO2 per 10^8 yuan',
-  co2_002_pc: 't CO2 per person (10^4 t per 10^4 persons)',
-  mech_patents: 'invention patents granted',
-  mech_postal_pc: 'yuan of postal business per person',
-  mech_digital_transform: '% of employees in computer services and software',
-  disp_income: 'yuan per person',
-  human_capital: 'college students per 10^4 persons',
-  fai_pc: 'yuan per person',
-  urbanization: '% urban population',
-  land_pc: 'm2 built-up land per person',
-  road_density: 'km per km2',
-  road_area_pc: 'm2 per person',
-  green_patents_pc: 'green patents per 10^4 persons',
-  pollution_index: 'PM2.5-like index (ug/m3)',
-  fdi_gdp: '% of GDP',
-  tfp: 'index (1 = reference)',
-  fiscal_exp_gdp: '% of GDP',
-  fiscal_rev_gdp: '% of GDP',
-  budget_exp_pc: 'yuan per person',
-  budget_rev_pc: 'yuan per person',
-  sci_share_exp: '% of budget expenditure',
-  loans_pc: 'yuan per person',
-  fin_dev: '(deposits + loans) / GDP',
-});

@@ -46,7 +46,7 @@ export interface DidMultiplegtDynResult {
   /** Switching groups behind each effect and placebo. */
   readonly switchers: { readonly effects: readonly number[]; readonly placebos: readonly number[] };
   readonly averageTotalEffect: RobustCoef;
-  /** Σ_ℓ ℓ·N_ℓ / Σ_ℓ N_ℓ: average number of treated periods behind the average total effect. */
+  /** Σ_ℓ ℓ·S_ℓ / Σ_ℓ S_ℓ (S_ℓ switching groups): average number of treated periods behind the average total effect. */
   readonly deltaDAvgTotal: number;
   readonly pJointEffects: number | null;
   readonly pJointPlacebo: number | null;
@@ -265,13 +265,14 @@ export function didMultiplegtDyn(frame: PanelFrame, options: DidMultiplegtDynOpt
 
   // average total effect: effects weighted by their (weighted) switcher counts
   const n1Total = effParts.reduce((s, p) => s + p.n1, 0);
+  const switchTotal = effParts.reduce((s, p) => s + p.switchers, 0);
   const uAte = new Float64Array(nU);
   let ate = 0;
   let delta = 0;
   effParts.forEach((p, i) => {
     const share = p.n1 / n1Total;
     ate += share * p.estimate;
-    delta += share * (i + 1);
+    delta += ((i + 1) * p.switchers) / switchTotal; // R counts switching groups here, unweighted
     for (let g = 0; g < nU; g++) uAte[g]! += (share * p.u[g]!) / p.n1;
   });
   const seAte = Math.sqrt(clusterCross(uAte, uAte, cl, nC));

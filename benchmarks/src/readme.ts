@@ -1,0 +1,93 @@
+// Regenerates the README's Performance section and the time-vs-scale plot from the committed results:
+// `npm run readme -w @panel-lab/benchmarks`. Everything shown comes from benchmarks/results/<machine-kind>/*.json.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderSpec } from '@panel-lab/report';
+import type { SuiteReport, RatioCheck } from './report.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsDir = join(here, '..', 'results');
+const readmePath = join(here, '..', '..', 'README.md');
+const START = '<!-- performance:start -->';
+const END = '<!-- performance:end -->';
+
+export function loadReports(dir = resultsDir): SuiteReport[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) =>
+      readdirSync(join(dir, d.name))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => JSON.parse(readFileSync(join(dir, d.name, f), 'utf8')) as SuiteReport),
+    )
+    .filter((r) => Array.isArray(r.results))
+    .sort((a, b) => `${a.machine_kind}/${a.suite}/${a.scale}`.localeCompare(`${b.machine_kind}/${b.suite}/${b.scale}`));
+}
+
+const seconds = (s: number) => (s < 0.01 ? `${(s * 1000).toFixed(2)} ms` : s < 10 ? `${s.toFixed(3)} s` : `${s.toFixed(1)} s`);
+
+export function performanceMarkdown(reports: readonly SuiteReport[]): string {
+  if (reports.length === 0) return 'No benchmark results recorded yet.\n';
+  const lines: string[] = [];
+  for (const kind of [...new Set(reports.map((r) => r.machine_kind))]) {
+    const first = reports.find((r) => r.machine_kind === kind)!;
+    const m = first.machine;
+    lines.push(`### Machine \`${kind}\``, '', `${m.cpu_model}, ${m.cores} cores, ${(m.memory_bytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}, GPU adapter: ${m.gpu_adapter ?? 'none'}.`, '');
+    lines.push('| suite | scale | case | backend | median | peak RSS | same-run ratios |', '|---|---|---|---|---|---|---|');
+    for (const r of reports.filter((x) => x.machine_kind === kind)) {
+      for (const c of r.results) {
+        const ratios = Object.entries((c.extra.ratios ?? {}) as Record<string, RatioCheck>)
+          .map(([k, v]) => `${k} ${v.value.toFixed(1)}x`)
+          .join(', ');
+        lines.push(`| ${r.suite} | ${r.scale} | ${c.name} | ${c.backend} | ${seconds(c.median_s)} | ${(c.peak_rss_bytes / 2 ** 20).toFixed(0)} MiB | ${ratios} |`);
+      }
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** Time vs problem size (rows) for every case that records a `rows` parameter, log-log. */
+export async function timeVsScaleSvg(reports: readonly SuiteReport[]): Promise<string | null> {
+  const points = reports.flatMap((r) =>
+    r.results
+      .filter((c) => typeof c.params.rows === 'number' && c.median_s > 0)
+      .map((c) => ({ series: `${r.suite}: ${c.name.replace(/\s*\(.*\)$/, '')} [${c.backend}]`, rows: c.params.rows as number, seconds: c.median_s, kind: r.machine_kind })),
+  );
+  if (points.length === 0) return null;
+  const chart = await renderSpec({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Median time vs panel size', subtitle: 'from benchmarks/results (log-log)' },
+    width: 560,
+    height: 320,
+    data: { values: points },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'rows', type: 'quantitative', scale: { type: 'log' }, title: 'rows (unit x period)' },
+      y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'median seconds' },
+      color: { field: 'series', type: 'nominal', title: null },
+      strokeDash: { field: 'kind', type: 'nominal', title: 'machine' },
+    },
+  });
+  return chart.svg;
+}
+
+export function updateReadme(readme: string, section: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${START} ... ${END} markers`);
+  return `${readme.slice(0, start + START.length)}\n${section}\n${readme.slice(end)}`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const reports = loadReports();
+  const svg = await timeVsScaleSvg(reports);
+  let section = performanceMarkdown(reports);
+  if (svg) {
+    writeFileSync(join(resultsDir, 'time-vs-scale.svg'), svg);
+    section = `![Median time vs panel size](benchmarks/results/time-vs-scale.svg)\n\n${section}`;
+  }
+  writeFileSync(readmePath, updateReadme(readFileSync(readmePath, 'utf8'), section));
+  console.log(`README performance section: ${reports.length} suite result files`);
+}

@@ -1,0 +1,216 @@
+import { createRng, mat, type ComputeContext, type Fallback, type Mat } from '@panel-lab/compute';
+import { demean } from '@panel-lab/regression';
+import type { TwfePrepared } from './fwl.js';
+import { AssignmentSampler, type Assignment, type AssignmentSpace } from './placebo-assign.js';
+import { TwfeDrawEvaluator, treatmentColumns } from './twfe-draw.js';
+
+/** Everything a worker needs to compute any chunk of placebo draws (computed once, shared read-only). */
+export interface PlaceboPrepared {
+  readonly twfe: TwfePrepared;
+  readonly space: AssignmentSpace;
+}
+
+/**
+ * How draws are computed: 'tables' = per-unit tail sums in float64 (O(treated x controls) per
+ * draw, balanced panels); 'kernel' = pseudo-treatments as the columns of D and D'[e, Z~] as one
+ * CrossProd on the compute backend; 'explicit-demean' = D demeaned in batches (unbalanced panels).
+ */
+export type PlaceboPath = 'tables' | 'kernel' | 'explicit-demean';
+
+export interface PlaceboChunkOptions {
+  readonly seed: number;
+  readonly chunkIndex: number;
+  readonly chunkSize: number;
+  /** Total draws of the job (the last chunk may be short). */
+  readonly draws: number;
+  /** Compute each draw's CR1 SE (default true; O(rows x controls) per draw). */
+  readonly se?: boolean;
+  /** Backend for the batched kernels; without it the float64 engine runs on the CPU. */
+  readonly compute?: ComputeContext;
+  /** 'auto' (default): 'kernel' on a non-cpu backend, else 'tables'; unbalanced panels always 'explicit-demean'. */
+  readonly path?: 'auto' | 'tables' | 'kernel';
+  /** Cap on n x batch values held for D at once (kernel and explicit paths). Default 2^24. */
+  readonly maxBatchValues?: number;
+}
+
+export interface ChunkMeta {
+  readonly path: PlaceboPath;
+  readonly backend: string;
+  readonly device: string;
+  readonly precision: 32 | 64;
+  readonly fallbacks: readonly Fallback[];
+  /** Draws held in memory at once as n-row columns (0 on the tables path). */
+  readonly batchColumns: number;
+  readonly ms: number;
+}
+
+/** One chunk of draws: JSON-safe, so a queue can ship it between workers. null = degenerate draw. */
+export interface PlaceboChunk {
+  readonly kind: 'placebo_chunk';
+  readonly seed: number;
+  readonly chunkIndex: number;
+  readonly chunkSize: number;
+  readonly totalDraws: number;
+  readonly firstDraw: number;
+  readonly beta: readonly (number | null)[];
+  readonly se: readonly (number | null)[] | null;
+  readonly meta: ChunkMeta;
+}
+
+function checkChunkOptions(o: PlaceboChunkOptions): number {
+  if (!Number.isInteger(o.seed)) throw new Error(`option seed must be an integer, got ${o.seed}`);
+  if (!Number.isInteger(o.draws) || o.draws < 1) throw new Error(`option draws must be a positive integer, got ${o.draws}`);
+  if (!Number.isInteger(o.chunkSize) || o.chunkSize < 1) throw new Error(`option chunkSize must be a positive integer, got ${o.chunkSize}`);
+  const chunks = Math.ceil(o.draws / o.chunkSize);
+  if (!Number.isInteger(o.chunkIndex) || o.chunkIndex < 0 || o.chunkIndex >= chunks) {
+    throw new Error(`option chunkIndex must be an integer in 0..${chunks - 1} for ${o.draws} draws in chunks of ${o.chunkSize}, got ${o.chunkIndex}`);
+  }
+  return Math.min(o.chunkSize, o.draws - o.chunkIndex * o.chunkSize);
+}
+
+/**
+ * The assignments of one chunk (copies): chunk k draws from createRng(seed).stream(k), so the
+ * same (seed, chunkSize) gives the same draws whichever worker, backend or order runs the chunks.
+ */
+export function placeboAssignments(prepared: PlaceboPrepared, o: Pick<PlaceboChunkOptions, 'seed' | 'chunkIndex' | 'chunkSize' | 'draws'>): Assignment[] {
+  const count = checkChunkOptions(o as PlaceboChunkOptions);
+  const sampler = new AssignmentSampler(prepared.space, createRng(o.seed).stream(o.chunkIndex));
+  return Array.from({ length: count }, () => {
+    const a = sampler.next();
+    return { units: Int32Array.from(a.units), starts: Int32Array.from(a.starts), m: a.m };
+  });
+}
+
+const toJson = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** Computes one chunk of placebo draws. */
+export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOptions): Promise<PlaceboChunk> {
+  const t0 = performance.now();
+  const count = checkChunkOptions(o);
+  const withSe = o.se ?? true;
+  const p = prepared.twfe;
+  const ctx = o.compute;
+  const onCpu = !ctx || ctx.meta.backend === 'cpu';
+  const askedPath = o.path ?? 'auto';
+  if (askedPath !== 'auto' && askedPath !== 'tables' && askedPath !== 'kernel') throw new Error(`option path must be auto, tables or kernel, got '${String(askedPath)}'`);
+  if (askedPath === 'kernel' && !ctx) throw new Error(`option path 'kernel' needs option compute (a ComputeContext)`);
+  const fallbacks: Fallback[] = [...(ctx?.meta.fallbacks ?? [])];
+  let path: PlaceboPath;
+  if (!p.balanced) {
+    path = 'explicit-demean';
+    if (ctx && !onCpu) fallbacks.push(Object.freeze({ from: ctx.meta.backend, reason: 'unbalanced panel: pseudo-treatments demeaned and evaluated in float64 on the cpu' }));
+  } else if (askedPath === 'kernel' || (askedPath === 'auto' && !onCpu)) path = 'kernel';
+  else path = 'tables';
+
+  const sampler = new AssignmentSampler(prepared.space, createRng(o.seed).stream(o.chunkIndex));
+  const evaluator = new TwfeDrawEvaluator(p);
+  const beta = new Array<number | null>(count);
+  const se = withSe ? new Array<number | null>(count) : null;
+  const record = (b: number, stat: { beta: number; se: number }) => {
+    beta[b] = toJson(stat.beta);
+    if (se) se[b] = toJson(stat.se);
+  };
+  const batch = path === 'tables' ? 0 : Math.max(1, Math.min(count, Math.floor((o.maxBatchValues ?? 2 ** 24) / p.n)));
+
+  if (path === 'tables') {
+    for (let b = 0; b < count; b++) {
+      const a = sampler.next();
+      record(b, evaluator.evaluate(a.units, a.starts, a.m, withSe));
+    }
+  } else {
+    const buffer = new Float64Array(p.n * batch);
+    for (let first = 0; first < count; first += batch) {
+      const size = Math.min(batch, count - first);
+      const asg: Assignment[] = [];
+      for (let b = 0; b < size; b++) {
+        const a = sampler.next();
+        asg.push({ units: Int32Array.from(a.units), starts: Int32Array.from(a.starts), m: a.m });
+      }
+      const d = treatmentColumns(p, asg, buffer.subarray(0, p.n * size));
+      if (path === 'kernel') {
+        const out = await ctx!.run('CrossProd', { a: mat(p.n, size, d), b: crossTargets(p) }, {});
+        const K = p.z.length;
+        for (let b = 0; b < size; b++) {
+          const c = Float64Array.from({ length: K }, (_, k) => out.data[(1 + k) * size + b]!);
+          record(first + b, evaluator.evaluate(asg[b]!.units, asg[b]!.starts, asg[b]!.m, withSe, { a: out.data[b]!, c }));
+        }
+      } else {
+        const cols = Array.from({ length: size }, (_, b) => d.subarray(b * p.n, (b + 1) * p.n));
+        const dm = demean({ columns: cols, fe: p.fe, structure: p.feStructure });
+        for (let b = 0; b < size; b++) record(first + b, evaluator.evaluateDemeaned(dm.columns[b]!, withSe));
+      }
+    }
+  }
+  const kernelMeta = path === 'kernel' && ctx ? ctx.meta : undefined;
+  return Object.freeze({
+    kind: 'placebo_chunk',
+    seed: o.seed,
+    chunkIndex: o.chunkIndex,
+    chunkSize: o.chunkSize,
+    totalDraws: o.draws,
+    firstDraw: o.chunkIndex * o.chunkSize,
+    beta: Object.freeze(beta),
+    se: se ? Object.freeze(se) : null,
+    meta: Object.freeze({
+      path,
+      backend: kernelMeta?.backend ?? 'cpu',
+      device: kernelMeta?.device ?? 'cpu',
+      precision: kernelMeta?.precision ?? 64,
+      fallbacks: Object.freeze(fallbacks),
+      batchColumns: batch,
+      ms: performance.now() - t0,
+    }),
+  });
+}
+
+const targetsCache = new WeakMap<TwfePrepared, Mat>();
+
+/** [e, Z~] as one n x (1 + K) matrix: the right-hand side of the placebo CrossProd. */
+function crossTargets(p: TwfePrepared): Mat {
+  let m = targetsCache.get(p);
+  if (!m) {
+    const data = new Float64Array(p.n * (1 + p.z.length));
+    data.set(p.ey, 0);
+    p.z.forEach((zk, k) => data.set(zk, (1 + k) * p.n));
+    m = mat(p.n, 1 + p.z.length, data);
+    targetsCache.set(p, m);
+  }
+  return m;
+}
+
+/** The draws of a complete set of chunks, in draw order. */
+export interface MergedDraws {
+  readonly seed: number;
+  readonly chunkSize: number;
+  readonly draws: number;
+  readonly beta: readonly (number | null)[];
+  readonly se: readonly (number | null)[] | null;
+  readonly chunks: readonly ChunkMeta[];
+}
+
+/**
+ * Merges chunks computed anywhere, in any order: they must share seed, chunk size and total, and
+ * cover every chunk index exactly once. The result equals a single-process run.
+ */
+export function mergePlaceboChunks(chunks: readonly PlaceboChunk[]): MergedDraws {
+  if (chunks.length === 0) throw new Error('mergePlaceboChunks: no chunks given');
+  const first = chunks[0]!;
+  const expected = Math.ceil(first.totalDraws / first.chunkSize);
+  const sorted = [...chunks].sort((a, b) => a.chunkIndex - b.chunkIndex);
+  sorted.forEach((c, k) => {
+    if (c.seed !== first.seed || c.chunkSize !== first.chunkSize || c.totalDraws !== first.totalDraws) {
+      throw new Error(`mergePlaceboChunks: chunk ${c.chunkIndex} has seed/chunkSize/draws ${c.seed}/${c.chunkSize}/${c.totalDraws}, chunk ${first.chunkIndex} has ${first.seed}/${first.chunkSize}/${first.totalDraws}`);
+    }
+    if (c.chunkIndex !== k) throw new Error(`mergePlaceboChunks: chunk ${k} is ${c.chunkIndex < k ? 'duplicated' : 'missing'}`);
+    if ((c.se === null) !== (first.se === null)) throw new Error(`mergePlaceboChunks: chunk ${c.chunkIndex} ${c.se ? 'has' : 'lacks'} SEs, chunk ${first.chunkIndex} does not`);
+  });
+  if (sorted.length !== expected) throw new Error(`mergePlaceboChunks: ${sorted.length} chunks given, ${expected} expected (chunk ${sorted.length} is missing)`);
+  return Object.freeze({
+    seed: first.seed,
+    chunkSize: first.chunkSize,
+    draws: first.totalDraws,
+    beta: Object.freeze(sorted.flatMap((c) => c.beta)),
+    se: first.se ? Object.freeze(sorted.flatMap((c) => c.se!)) : null,
+    chunks: Object.freeze(sorted.map((c) => c.meta)),
+  });
+}

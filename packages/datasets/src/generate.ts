@@ -266,7 +266,6 @@ export function generateChinaPanel(options: GenerateOptions = {}): SyntheticPane
   const directLnInd = new Float64Array(N);
   const indirect = { patents: new Float64Array(N), postal: new Float64Array(N), digital: new Float64Array(N) };
   const curvatureRow = new Float64Array(N);
-  const heatMeta = { zero: 0 };
   const rp = effects.response;
   // The DE response is non-linear and richer cities (over-represented among pilots) sit elsewhere on
   // the curve, which would bend their untreated trends. Its cohort-by-year mean is re-centred on the
@@ -330,7 +329,6 @@ export function generateChinaPanel(options: GenerateOptions = {}): SyntheticPane
       c.elec_total[r] = eInd + eRes + eOth;
       const latShift = (profiles.lat[i]! - 36) / 10;
       const heat = hasHeat[i] ? Math.exp(C.lnHeat + 0.9 * (lpop - 6) + 0.3 * xp + 0.8 * latShift + 0.02 * tau + 0.4 * eta.heat[i]! + 0.06 * e()) : 0;
-      if (heat === 0) heatMeta.zero++;
       c.heat_supply[r] = heat;
       c.passenger_turnover[r] = Math.exp(C.lnPassenger + 0.8 * (lpop - 6) + 0.4 * xp + 0.01 * tau + 0.35 * eta.pas[i]! + 0.06 * e());
       c.freight_turnover[r] = Math.exp(C.lnFreight + 0.9 * xg + 0.3 * uInd[i]! + 0.5 * eta.fre[i]! + 0.06 * e());

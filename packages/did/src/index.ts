@@ -1,7 +1,8 @@
 export { treatmentSetup, cohortTrends } from './treatment.js';
 export type { TreatmentSetup, TreatmentSpec, CohortSize, CohortTrendRow } from './treatment.js';
 export { attGt } from './cs/att-gt.js';
-export type { AttGtOptions, AttGtDrops, GroupTimeResult, PreTest, ControlGroup, BasePeriod } from './cs/att-gt.js';
+export type { AttGtOptions, AttGtDrops, GroupTimeResult, ControlGroup, BasePeriod } from './cs/att-gt.js';
+export type { PreTest } from './cs/pretest.js';
 export type { EstMethod } from './cs/two-by-two.js';
 export { aggte } from './cs/aggte.js';
 export type { AggteOptions, AggteResult, AggregationType } from './cs/aggte.js';

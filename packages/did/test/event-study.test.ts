@@ -73,3 +73,30 @@ describe('Bacon decomposition identity', () => {
     expect(new Set(res.twoByTwos.map((r) => r.type))).toEqual(new Set(['Treated vs Untreated', 'Earlier vs Later Treated', 'Later vs Earlier Treated']));
   });
 });
+
+describe('unbalanced panels and coarser clusters', () => {
+  it('event study, Sun-Abraham and TWFE run on an unbalanced panel; att_gt balances and counts', () => {
+    const unb = sim.filterRows((r) => r % 17 !== 5);
+    const dropped = sim.nrows - unb.nrows;
+    const es = eventStudy(unb, { outcome: 'y', treatment: { cohort: 'g' }, window: [-4, 2], ref: -4 });
+    expect(es.fit.nobs).toBe(unb.nrows);
+    expect(sunAbraham(unb, { outcome: 'y', treatment: { cohort: 'g' } }).coefs.length).toBeGreaterThan(0);
+    expect(twfeDid(unb, { outcome: 'y', treatment: { cohort: 'g' } }).fit.nobs).toBe(unb.nrows);
+    expect(dropped).toBeGreaterThan(0);
+  });
+
+  it('att_gt clusters analytic SEs by a time-invariant coarser cluster', async () => {
+    const { attGt, withMultiplierBootstrap } = await import('../src/index.js');
+    const { cpuContext } = await import('./cpu-context.js');
+    const ids = sim.numeric('id');
+    const withState = sim.withColumns({ state: Float64Array.from(ids, (v) => v % 30) });
+    const byUnit = attGt(withState, { outcome: 'y', treatment: { cohort: 'g' } });
+    const byState = attGt(withState, { outcome: 'y', treatment: { cohort: 'g' }, cluster: 'state' });
+    expect(byState.att).toEqual(byUnit.att);
+    expect(byState.se).not.toEqual(byUnit.se);
+    const boot = await withMultiplierBootstrap(byState, await cpuContext(), { seed: 2, draws: 200 });
+    expect(boot.bootstrap!.clusters).toBe(30);
+    const badCluster = withState.withColumns({ state: Float64Array.from(withState.numeric('time'), (t) => t) });
+    expect(() => attGt(badCluster, { outcome: 'y', treatment: { cohort: 'g' }, cluster: 'state' })).toThrow(/constant within unit/);
+  });
+});

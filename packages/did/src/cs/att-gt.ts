@@ -1,7 +1,7 @@
 import type { PanelFrame } from '@panel-lab/panel';
 import { treatmentSetup, type TreatmentSpec } from '../treatment.js';
-import { invertSpd, rcondSpd } from '../internal/dense.js';
-import { pchisqUpper, qnorm } from '../internal/stats.js';
+import { qnorm } from '../internal/stats.js';
+import { waldPretest, type PreTest } from './pretest.js';
 import { noCovariateCell, twoByTwo, type EstMethod } from './two-by-two.js';
 import { hidden, influenceSe, type BootstrapInfo, type InfluenceMatrix } from './influence.js';
 
@@ -37,12 +37,6 @@ export interface AttGtDrops {
   readonly periodsDroppedNoNeverTreated: number;
   /** ATT(g,t) cells that could not be estimated (NA), with the reason in warnings. */
   readonly cellsNa: number;
-}
-
-export interface PreTest {
-  readonly W: number;
-  readonly df: number;
-  readonly pValue: number;
 }
 
 /** did's MP object: every ATT(g,t) with its influence function (n units x cells). */
@@ -365,75 +359,4 @@ function recode(codes: Int32Array): Int32Array {
     if (v === undefined) map.set(c, (v = map.size));
     return v;
   });
-}
-
-/** did's Wald pre-test: n att_pre' V_pre^-1 att_pre with V = IF'IF/n, over pre cells with a finite SE. */
-function waldPretest(
-  att: number[],
-  group: number[],
-  time: number[],
-  se: number[],
-  inf: Float64Array,
-  n: number,
-  clusterCodes: Int32Array | null,
-): PreTest | null {
-  const pre: number[] = [];
-  for (let k = 0; k < att.length; k++) if (group[k]! > time[k]! && Number.isFinite(se[k]!)) pre.push(k);
-  const q = pre.length;
-  if (q === 0) return null;
-  const sums = clusterSumsOf(inf, n, pre, clusterCodes);
-  const rows = sums.length / q;
-  const V = crossProduct(sums, rows, q);
-  for (let i = 0; i < V.length; i++) V[i]! /= n;
-  if (V.some((v) => !Number.isFinite(v)) || rcondSpd(V, q) <= Number.EPSILON) return null;
-  const inv = invertSpd(V, q)!;
-  let Wstat = 0;
-  for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) Wstat += att[pre[a]!]! * inv[a * q + b]! * att[pre[b]!]!;
-  Wstat *= n;
-  return Object.freeze({ W: Wstat, df: q, pValue: pchisqUpper(Wstat, q) });
-}
-
-/** Cluster sums of the chosen columns (column-major rows x cols; each unit its own cluster when no codes). */
-function clusterSumsOf(inf: Float64Array, n: number, cols: number[], codes: Int32Array | null): Float64Array {
-  if (!codes) {
-    const out = new Float64Array(n * cols.length);
-    cols.forEach((k, j) => out.set(inf.subarray(k * n, (k + 1) * n), j * n));
-    return out;
-  }
-  let nc = 0;
-  for (const c of codes) nc = Math.max(nc, c + 1);
-  const out = new Float64Array(nc * cols.length);
-  cols.forEach((k, j) => {
-    for (let i = 0; i < n; i++) out[j * nc + codes[i]!]! += inf[k * n + i]!;
-  });
-  return out;
-}
-
-/** M'M (q x q, row-major) for a column-major rows x q matrix; two columns of b per pass. */
-function crossProduct(m: Float64Array, rows: number, q: number): Float64Array {
-  const out = new Float64Array(q * q);
-  for (let a = 0; a < q; a++) {
-    const oa = a * rows;
-    let b = 0;
-    for (; b + 1 <= a; b += 2) {
-      const ob = b * rows;
-      const oc = ob + rows;
-      let s0 = 0;
-      let s1 = 0;
-      for (let i = 0; i < rows; i++) {
-        const x = m[oa + i]!;
-        s0 += x * m[ob + i]!;
-        s1 += x * m[oc + i]!;
-      }
-      out[a * q + b] = out[b * q + a] = s0;
-      out[a * q + b + 1] = out[(b + 1) * q + a] = s1;
-    }
-    for (; b <= a; b++) {
-      const ob = b * rows;
-      let s0 = 0;
-      for (let i = 0; i < rows; i++) s0 += m[oa + i]! * m[ob + i]!;
-      out[a * q + b] = out[b * q + a] = s0;
-    }
-  }
-  return out;
 }

@@ -6,7 +6,7 @@
  * average effect of zero.
  */
 import type { PanelFrame } from '@panel-lab/panel';
-import { checkAlpha, robustMeta, type RobustMeta } from './common.js';
+import { robustMeta, type RobustMeta } from './common.js';
 import { controlColumns, feCodes } from './design.js';
 import { SubsampleFe } from './subsample-fe.js';
 
@@ -15,8 +15,6 @@ export interface TwowayFeWeightsOptions {
   /** 0/1 treatment column. */
   readonly treatment: string;
   readonly controls?: readonly string[];
-  /** Cell weights N_gt (numeric column); default 1 per row. */
-  readonly weights?: string;
 }
 
 export interface TreatedCellWeight {
@@ -27,7 +25,7 @@ export interface TreatedCellWeight {
 
 export interface TwowayFeWeightsResult {
   readonly kind: 'twowayfeweights';
-  readonly spec: { readonly outcome: string; readonly treatment: string; readonly controls: readonly string[]; readonly weights: string | null; readonly type: 'feTR' };
+  readonly spec: { readonly outcome: string; readonly treatment: string; readonly controls: readonly string[]; readonly type: 'feTR' };
   readonly beta: number;
   readonly nTreatedCells: number;
   readonly nPositive: number;
@@ -46,28 +44,24 @@ export interface TwowayFeWeightsResult {
 
 export function twowayFeWeights(frame: PanelFrame, options: TwowayFeWeightsOptions): TwowayFeWeightsResult {
   const t0 = performance.now();
-  checkAlpha(undefined);
   for (const c of [options.outcome, options.treatment]) if (!frame.has(c)) throw new Error(`twowayFeWeights: column '${c}' not found`);
   const controlNames = options.controls ?? [];
   const y = frame.numeric(options.outcome);
   const d = frame.numeric(options.treatment);
   const controls = controlColumns(frame, controlNames, 'twowayFeWeights controls');
-  const wCol = options.weights ? frame.numeric(options.weights) : null;
   const fe = feCodes(frame, [frame.schema.unit, frame.schema.time], 'twowayFeWeights');
   const n = frame.nrows;
   const keep = new Uint8Array(n);
   let dropped = 0;
   for (let r = 0; r < n; r++) {
-    let ok = Number.isFinite(y[r]!) && Number.isFinite(d[r]!) && (!wCol || wCol[r]! > 0);
+    let ok = Number.isFinite(y[r]!) && Number.isFinite(d[r]!);
     for (const x of controls) ok &&= Number.isFinite(x[r]!);
     if (ok && d[r] !== 0 && d[r] !== 1) throw new Error(`twowayFeWeights: treatment column '${options.treatment}' must be 0/1, got ${d[r]} at row ${r}`);
     keep[r] = ok ? 1 : 0;
     if (!ok) dropped++;
   }
-  // weighted cells: replicate the weight by scaling rows (N_gt enters the FE regression as a weight)
-  const sw = wCol ? Float64Array.from(wCol, (v, r) => (keep[r] ? Math.sqrt(v) : 0)) : null;
+  // one row per (unit, period) cell, all cells weighted equally (N_gt = 1)
   const solver = new SubsampleFe(fe.codes, fe.sizes, keep, controls);
-  if (sw) throw new Error('twowayFeWeights: option weights is not supported yet (cells are weighted equally)');
   const fit = solver.fitOn(d);
   const eps = new Float64Array(n);
   let n1 = 0;
@@ -106,7 +100,7 @@ export function twowayFeWeights(frame: PanelFrame, options: TwowayFeWeightsOptio
   const sd = Math.sqrt(ss);
   return Object.freeze({
     kind: 'twowayfeweights' as const,
-    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, controls: Object.freeze([...controlNames]), weights: options.weights ?? null, type: 'feTR' as const }),
+    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, controls: Object.freeze([...controlNames]), type: 'feTR' as const }),
     beta,
     nTreatedCells: n1,
     nPositive: nPos,

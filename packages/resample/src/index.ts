@@ -1,0 +1,16 @@
+export { RESAMPLE_VERSION } from './version.js';
+export { twfeArrays, isNeverCohort } from './twfe-input.js';
+export type { TwfeArrays, TwfeColumns } from './twfe-input.js';
+export { prepareTwfe } from './fwl.js';
+export type { TwfePrepared } from './fwl.js';
+export { TwfeDrawEvaluator, treatmentColumns } from './twfe-draw.js';
+export type { DrawStat, CrossTerms } from './twfe-draw.js';
+export { PLACEBO_MODES, AssignmentSampler, assignmentSpace } from './placebo-assign.js';
+export type { Assignment, AssignmentSpace, PlaceboMode } from './placebo-assign.js';
+export { placeboChunk, placeboAssignments, mergePlaceboChunks } from './placebo-chunk.js';
+export type { ChunkMeta, MergedDraws, PlaceboChunk, PlaceboChunkOptions, PlaceboPath, PlaceboPrepared } from './placebo-chunk.js';
+export { placeboTest, runPlacebo, preparePlacebo, observedEstimate, placeboResult, summarizeDraws } from './placebo.js';
+export type { PlaceboEstimate, PlaceboOptions, PlaceboResult, PlaceboSummary } from './placebo.js';
+export { kernelDensity, histogram } from './kde.js';
+export type { DensityCurve, DensityOptions, HistogramBin } from './kde.js';
+export { bwNrd0, quantileSorted } from './stats.js';

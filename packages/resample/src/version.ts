@@ -1,0 +1,1 @@
+export const RESAMPLE_VERSION = '0.1.0';

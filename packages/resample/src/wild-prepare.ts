@@ -1,0 +1,164 @@
+import type { PanelFrame } from '@panel-lab/panel';
+import { demean, olsFit, prepareFixedEffects } from '@panel-lab/regression';
+
+/**
+ * One coefficient of y = beta x + Z gamma + FE + u with everything else partialled out once (FWL):
+ * xr = M x and yr = M y, M the residual maker of the FE and controls. The wild bootstrap of beta
+ * only needs per-cluster sums of xr*yr and xr^2.
+ */
+export interface WildPrepared {
+  readonly coefficient: string;
+  readonly n: number;
+  readonly xr: Float64Array;
+  readonly yr: Float64Array;
+  readonly cluster: Int32Array;
+  readonly clusterLabels: readonly string[];
+  readonly nClusters: number;
+  /** CR1 factor G/(G-1) (n-1)/(n-K), K with fixest's nonnested FE rule. */
+  readonly vcovAdj: number;
+  readonly tDf: number;
+  readonly beta: number;
+  /** CR1 standard error of beta. */
+  readonly se: number;
+  readonly droppedMissing: number;
+  readonly collinearControls: readonly string[];
+}
+
+export interface WildSpec {
+  readonly outcome: string;
+  /** The regressor whose coefficient is tested. */
+  readonly coefficient: string;
+  readonly controls?: readonly string[];
+  /** Fixed effects to absorb; default the panel's unit and time. */
+  readonly fixedEffects?: readonly string[];
+  readonly cluster: string;
+}
+
+function numericColumn(frame: PanelFrame, name: string, option: string): Float64Array {
+  if (!frame.has(name)) throw new Error(`option ${option}: column '${name}' not found; columns are: ${frame.columnNames.join(', ')}`);
+  if (frame.isCategorical(name)) throw new Error(`option ${option}: column '${name}' is categorical, expected numeric`);
+  return frame.numeric(name);
+}
+
+function categorical(frame: PanelFrame, name: string, option: string): { codes: Int32Array; levels: readonly string[] } {
+  if (!frame.has(name)) throw new Error(`option ${option}: column '${name}' not found; columns are: ${frame.columnNames.join(', ')}`);
+  return frame.codes(name);
+}
+
+/** Dense 0..L-1 codes over the kept rows, in order of first appearance. */
+function recode(codes: Int32Array, keep: readonly number[], levels: readonly string[]): { codes: Int32Array; levels: string[]; size: number } {
+  const map = new Map<number, number>();
+  const out = new Int32Array(keep.length);
+  const labels: string[] = [];
+  keep.forEach((r, i) => {
+    const c = codes[r]!;
+    let k = map.get(c);
+    if (k === undefined) {
+      k = map.size;
+      map.set(c, k);
+      labels.push(levels[c]!);
+    }
+    out[i] = k;
+  });
+  return { codes: out, levels: labels, size: map.size };
+}
+
+function nested(fe: Int32Array, size: number, cluster: Int32Array): boolean {
+  const owner = new Int32Array(size).fill(-1);
+  for (let i = 0; i < fe.length; i++) {
+    const o = owner[fe[i]!]!;
+    if (o < 0) owner[fe[i]!] = cluster[i]!;
+    else if (o !== cluster[i]) return false;
+  }
+  return true;
+}
+
+export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
+  const y0 = numericColumn(frame, spec.outcome, 'outcome');
+  const x0 = numericColumn(frame, spec.coefficient, 'coefficient');
+  const controlNames = [...(spec.controls ?? [])];
+  const z0 = controlNames.map((c) => numericColumn(frame, c, 'controls'));
+  const feNames = [...(spec.fixedEffects ?? [frame.schema.unit, frame.schema.time])];
+  const fe0 = feNames.map((f) => categorical(frame, f, 'fixedEffects'));
+  const cl0 = categorical(frame, spec.cluster, 'cluster');
+  const keep: number[] = [];
+  for (let r = 0; r < frame.nrows; r++) {
+    if (!Number.isFinite(y0[r]!) || !Number.isFinite(x0[r]!) || z0.some((z) => !Number.isFinite(z[r]!))) continue;
+    if (fe0.some((f) => f.codes[r]! < 0) || cl0.codes[r]! < 0) continue;
+    keep.push(r);
+  }
+  const n = keep.length;
+  if (n < 3) throw new Error(`wild bootstrap: only ${n} complete rows`);
+  const fe = fe0.map((f) => recode(f.codes, keep, f.levels));
+  const cl = recode(cl0.codes, keep, cl0.levels);
+  if (cl.size < 2) throw new Error(`option cluster: '${spec.cluster}' has ${cl.size} cluster; at least 2 are needed`);
+  const pick = (v: Float64Array) => Float64Array.from(keep, (r) => v[r]!);
+  const feCodes = fe.map((f) => f.codes);
+  const structure = fe.length ? prepareFixedEffects(feCodes, undefined, fe.map((f) => f.size)) : undefined;
+  const dm = demean({ columns: [pick(y0), pick(x0), ...z0.map(pick)], fe: feCodes, ...(structure ? { structure } : {}) });
+  let [yt, xt] = dm.columns as [Float64Array, Float64Array];
+  const zt = dm.columns.slice(2);
+  if (fe.length === 0) {
+    // no FE: an intercept is a control
+    zt.unshift(new Float64Array(n).fill(1));
+  }
+  let collinearControls: string[] = [];
+  let kz = 0;
+  if (zt.length > 0) {
+    const fy = olsFit(zt, yt, { residuals: true });
+    const fx = olsFit(zt, xt, { residuals: true });
+    yt = fy.residuals;
+    xt = fx.residuals;
+    kz = fy.kept.length;
+    const names = fe.length === 0 ? ['(Intercept)', ...controlNames] : controlNames;
+    collinearControls = names.filter((_, k) => !fy.kept.includes(k));
+  }
+  let xx = 0;
+  let xy = 0;
+  for (let i = 0; i < n; i++) {
+    xx += xt[i]! * xt[i]!;
+    xy += xt[i]! * yt[i]!;
+  }
+  if (!(xx > 1e-10 * n * Math.max(1e-300, variance(pick(x0))))) throw new Error(`option coefficient: '${spec.coefficient}' is collinear with the fixed effects and controls`);
+  const beta = xy / xx;
+  // fixest K: slopes (x + kept controls, intercept included when no FE) + FE dof not nested in the cluster
+  const k = 1 + kz;
+  const feDof = fe.length ? fe.reduce((s, f) => s + f.size, 0) - (fe.length - 1) : 0;
+  let kVcov = k + feDof;
+  if (fe.length) {
+    const isNested = fe.map((f) => nested(f.codes, f.size, cl.codes));
+    if (isNested.every(Boolean)) kVcov = k + 1;
+    else kVcov = k + feDof - fe.reduce((s, f, q) => s + (isNested[q] ? f.size - 1 : 0), 0);
+    kVcov = Math.max(kVcov, k + 1);
+  }
+  const G = cl.size;
+  const vcovAdj = (G / (G - 1)) * ((n - 1) / (n - kVcov));
+  const sc = new Float64Array(G);
+  for (let i = 0; i < n; i++) sc[cl.codes[i]!]! += xt[i]! * (yt[i]! - beta * xt[i]!);
+  let meat = 0;
+  for (const s of sc) meat += s * s;
+  return Object.freeze({
+    coefficient: spec.coefficient,
+    n,
+    xr: xt,
+    yr: yt,
+    cluster: cl.codes,
+    clusterLabels: Object.freeze(cl.levels),
+    nClusters: G,
+    vcovAdj,
+    tDf: G - 1,
+    beta,
+    se: Math.sqrt((vcovAdj * meat) / (xx * xx)),
+    droppedMissing: frame.nrows - n,
+    collinearControls: Object.freeze(collinearControls),
+  });
+}
+
+function variance(x: Float64Array): number {
+  let m = 0;
+  for (const v of x) m += v;
+  m /= x.length;
+  let s = 0;
+  for (const v of x) s += (v - m) ** 2;
+  return s / x.length;
+}

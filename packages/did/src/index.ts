@@ -21,3 +21,4 @@ export type { SunAbrahamOptions, SunAbrahamResult } from './regression/sun-abrah
 export type { EventCoef } from './regression/common.js';
 export { tidy, plotData, summary } from './results.js';
 export type { DidResult, DidTidyRow, BaconTidyRow, EventPlotPoint, PlotData, SummaryDoc } from './results.js';
+export type { SimultaneousOptions } from './regression/sup-t.js';

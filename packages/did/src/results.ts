@@ -61,10 +61,10 @@ function row(
   });
 }
 
-function coefRows(coefs: readonly EventCoef[], alpha: number, df: number): DidTidyRow[] {
+function coefRows(coefs: readonly EventCoef[], alpha: number, df: number, simult: number | null = null): DidTidyRow[] {
   const q = criticalT(alpha, df);
   return coefs.map((c) =>
-    row(c.term, c.estimate, c.se, q, c.pValue, { group: c.group, event_time: Number.isNaN(c.eventTime) ? null : c.eventTime }),
+    row(c.term, c.estimate, c.se, q, c.pValue, { group: c.group, event_time: Number.isNaN(c.eventTime) ? null : c.eventTime, simult }),
   );
 }
 
@@ -116,10 +116,10 @@ export function tidy(result: DidResult, options: { alpha?: number } = {}): DidTi
       return rows;
     }
     case 'event_study':
-      return coefRows(result.coefs, options.alpha ?? result.spec.alpha, result.fit.dof.t);
+      return coefRows(result.coefs, options.alpha ?? result.spec.alpha, result.fit.dof.t, result.critValSimult);
     case 'sun_abraham':
       return [
-        ...coefRows(result.coefs, options.alpha ?? result.spec.alpha, result.fit.dof.t),
+        ...coefRows(result.coefs, options.alpha ?? result.spec.alpha, result.fit.dof.t, result.critValSimult),
         ...coefRows([result.att], options.alpha ?? result.spec.alpha, result.fit.dof.t),
       ];
     case 'twfe_did': {

@@ -42,8 +42,8 @@ export interface WildBootstrapResult {
   readonly confInt: readonly [number | null, number | null];
   /** Analytic CR1 interval with t(G-1) critical values, for comparison. */
   readonly confIntAnalytic: readonly [number, number];
-  /** The t*_b under beta0, in draw order. */
-  readonly tStar: readonly number[];
+  /** The t*_b under beta0, in draw order (null where a draw's score is exactly zero). */
+  readonly tStar: readonly (number | null)[];
   /** SD of beta*_b under beta0 (the restricted bootstrap's SE). */
   readonly seBootstrap: number;
   readonly nClusters: number;
@@ -199,7 +199,10 @@ export async function wildClusterBootstrap(input: PanelFrame | WildPrepared, opt
   const pValue = pValueAt(w, st, beta0);
   const lo = invert(w, st, alpha, -1);
   const hi = invert(w, st, alpha, 1);
-  const tStar = Array.from({ length: B }, (_, b) => tStarAt(st, b, beta0, w.vcovAdj));
+  const tStar = Array.from({ length: B }, (_, b) => {
+    const t = tStarAt(st, b, beta0, w.vcovAdj);
+    return Number.isFinite(t) ? t : null;
+  });
   let xx = 0;
   for (const x of w.xr) xx += x * x;
   let s1 = 0;

@@ -2,6 +2,7 @@ import type { PanelFrame } from '@panel-lab/panel';
 import { feols, modelSpec, waldTest, type FeolsResult } from '@panel-lab/regression';
 import { treatmentSetup, type TreatmentSpec } from '../treatment.js';
 import { eventCoef, eventColumn, type EventCoef } from './common.js';
+import { supTCritical, type SimultaneousOptions } from './sup-t.js';
 
 export type Endpoints = 'bin' | 'trim';
 
@@ -19,6 +20,8 @@ export interface EventStudyOptions {
   readonly cluster?: readonly string[];
   readonly weights?: string;
   readonly alpha?: number;
+  /** Uniform (sup-t) band over the event-time coefficients, drawn with this seed. Default none. */
+  readonly simultaneous?: SimultaneousOptions;
 }
 
 export interface PretrendTest {
@@ -47,6 +50,8 @@ export interface EventStudyResult {
   /** One per estimated event time, sorted; the reference is not among them (it is 0 by construction). */
   readonly coefs: readonly EventCoef[];
   readonly pretest: PretrendTest | null;
+  /** Sup-t critical value of the uniform band (null unless options.simultaneous). */
+  readonly critValSimult: number | null;
   /** Treated-unit rows dropped by endpoints = 'trim'; event times with no observation. */
   readonly drops: { readonly rowsTrimmed: number; readonly emptyEventTimes: readonly number[] };
   readonly fit: FeolsResult;
@@ -133,6 +138,7 @@ export function eventStudy(frame: PanelFrame, options: EventStudyOptions): Event
       pValueChi2: w.pChi2,
     });
   }
+  const critValSimult = options.simultaneous ? supTCritical(subVcov(fit, coefs.map((c) => c.term)), alpha, options.simultaneous) : null;
   return Object.freeze({
     kind: 'event_study' as const,
     spec: Object.freeze({
@@ -147,7 +153,14 @@ export function eventStudy(frame: PanelFrame, options: EventStudyOptions): Event
     }),
     coefs: Object.freeze(coefs),
     pretest,
+    critValSimult,
     drops: Object.freeze({ rowsTrimmed, emptyEventTimes: Object.freeze(emptyEventTimes) }),
     fit,
   });
+}
+
+/** The covariance block of the named coefficients. */
+export function subVcov(fit: FeolsResult, terms: readonly string[]): number[][] {
+  const idx = terms.map((t) => fit.coefNames.indexOf(t));
+  return idx.map((a) => idx.map((b) => fit.vcov[a]![b]!));
 }

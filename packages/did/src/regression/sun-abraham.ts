@@ -5,6 +5,7 @@ import { invertSpd } from '../internal/dense.js';
 import { pchisqUpper, pfUpper } from '../internal/stats.js';
 import { eventCoef, type EventCoef } from './common.js';
 import type { PretrendTest } from './event-study.js';
+import { supTCritical, type SimultaneousOptions } from './sup-t.js';
 
 export interface SunAbrahamOptions {
   readonly outcome: string;
@@ -17,6 +18,8 @@ export interface SunAbrahamOptions {
   readonly cluster?: readonly string[];
   readonly weights?: string;
   readonly alpha?: number;
+  /** Uniform (sup-t) band over the per-period IW coefficients, drawn with this seed. Default none. */
+  readonly simultaneous?: SimultaneousOptions;
 }
 
 export interface SunAbrahamResult {
@@ -39,6 +42,8 @@ export interface SunAbrahamResult {
   /** Per cohort, over its post cells: fixest aggregate(agg = "cohort"). */
   readonly cohorts: readonly EventCoef[];
   readonly pretest: PretrendTest | null;
+  /** Sup-t critical value of the uniform band over the per-period coefficients (null unless options.simultaneous). */
+  readonly critValSimult: number | null;
   readonly drops: { readonly unitsAlwaysTreated: number; readonly rowsAfterLastCohort: number };
   readonly fit: FeolsResult;
 }
@@ -135,6 +140,18 @@ export function sunAbraham(frame: PanelFrame, options: SunAbrahamOptions): SunAb
     return eventCoef(`cohort::${g}`, Number.NaN, g, r.estimate, r.se, alpha, df);
   });
   const pretest = preTest(periods, coefs, weightsByPeriod, est.map((c) => c.j), V, df);
+  // covariance of the per-period IW coefficients: A V A'
+  const periodVcov = weightsByPeriod.map((wa) =>
+    weightsByPeriod.map((wb) => {
+      let s = 0;
+      for (let i = 0; i < est.length; i++) {
+        if (wa[i] === 0) continue;
+        for (let j = 0; j < est.length; j++) if (wb[j] !== 0) s += wa[i]! * wb[j]! * V[est[i]!.j]![est[j]!.j]!;
+      }
+      return s;
+    }),
+  );
+  const critValSimult = options.simultaneous ? supTCritical(periodVcov, alpha, options.simultaneous) : null;
   return Object.freeze({
     kind: 'sun_abraham' as const,
     spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, ref: Object.freeze([...ref]), controlCohort, controls: Object.freeze([...controls]), cluster: Object.freeze([...cluster]), alpha }),
@@ -143,6 +160,7 @@ export function sunAbraham(frame: PanelFrame, options: SunAbrahamOptions): SunAb
     att,
     cohorts: Object.freeze(cohorts),
     pretest,
+    critValSimult,
     drops: Object.freeze({ unitsAlwaysTreated, rowsAfterLastCohort }),
     fit,
   });

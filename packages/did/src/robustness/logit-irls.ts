@@ -37,7 +37,8 @@ function deviance(y: Float64Array, p: Float64Array): number {
 }
 
 /** x: columns (intercept included by the caller); y in {0,1}. */
-export function logitIrls(x: readonly Float64Array[], y: Float64Array, maxIter = 50, tol = 1e-10): LogitIrlsFit {
+/** tol: relative deviance change at which to stop (glm.control epsilon 1e-8, so iterates equal glm's). */
+export function logitIrls(x: readonly Float64Array[], y: Float64Array, maxIter = 50, tol = 1e-8): LogitIrlsFit {
   const n = y.length;
   const k0 = x.length;
   // drop collinear columns up front (on X'X)

@@ -1,7 +1,7 @@
 // Callaway-Sant'Anna `attGt` (never-treated controls, doubly robust, no covariates, analytic SEs)
 // plus the four aggregations, on an N x T balanced panel (issue 6). Reference: R did::att_gt on a
 // 20,000 x 10 panel with analytic SEs takes 0.617 s (0.526 s with faster_mode) on a 2-core
-// machine; target at least 5x faster (<= 0.105 s). The R panel's cohort layout was not recorded:
+// machine; target at least 5x faster (<= 0.123 s). The R panel's cohort layout was not recorded:
 // we use the heavier did-simulation layout, a cohort for every period 2..T (81 ATT(g,t) at T = 10).
 import { loadavg } from 'node:os';
 import { createRng } from '@panel-lab/compute';

@@ -55,7 +55,9 @@ function twfeCase(label: string, units: number, periods: number, dropShare: numb
     },
     run: (prepared) => {
       const { frame, factorizeMs } = prepared as { frame: PanelFrame; factorizeMs: number };
+      const cpu0 = process.cpuUsage();
       const res = feols('y ~ d | id + t', frame, { vcov: { cluster: 'id' } });
+      const cpu = process.cpuUsage(cpu0);
       return {
         nobs: res.nobs,
         coef: res.coefficients[0],
@@ -64,6 +66,9 @@ function twfeCase(label: string, units: number, periods: number, dropShare: numb
         iterations: res.meta.iterations,
         converged: res.meta.converged,
         timings_ms: res.meta.timings,
+        // CPU time of this process for the fit (user + sys): less sensitive than wall time to
+        // other jobs on a shared machine
+        cpu_s: (cpu.user + cpu.system) / 1e6,
         panel_factorize_ms_once: factorizeMs,
         // the recording machine is shared; the 1-minute load average says how busy it was
         loadavg_1m: loadavg()[0],

@@ -100,3 +100,20 @@ describe('unbalanced panels and coarser clusters', () => {
     expect(() => attGt(badCluster, { outcome: 'y', treatment: { cohort: 'g' }, cluster: 'state' })).toThrow(/constant within unit/);
   });
 });
+
+describe('sup-t uniform bands for regression event studies', () => {
+  it('matches the independent-coefficient value and is reproducible per seed', async () => {
+    const { supTCritical } = await import('../src/regression/sup-t.js');
+    const I = Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (_, j) => (i === j ? 4 : 0)));
+    const want = 2.5679; // qnorm((1 + 0.95^(1/5)) / 2)
+    const got = supTCritical(I, 0.05, { seed: 1, draws: 20_000 });
+    expect(Math.abs(got - want)).toBeLessThan(0.05);
+    expect(supTCritical(I, 0.05, { seed: 1, draws: 20_000 })).toBe(got);
+    const es = eventStudy(sim, { outcome: 'y', treatment: { cohort: 'g' }, window: [-4, 2], ref: -4, simultaneous: { seed: 3 } });
+    expect(es.critValSimult!).toBeGreaterThan(1.96);
+    const r = tidy(es)[0]!;
+    expect(r.conf_low_simult!).toBeLessThan(r.conf_low);
+    const sa = sunAbraham(sim, { outcome: 'y', treatment: { cohort: 'g' }, simultaneous: { seed: 3 } });
+    expect(sa.critValSimult!).toBeGreaterThan(1.96);
+  });
+});

@@ -1,13 +1,13 @@
 import { it } from 'vitest';
-import { loadGolden } from '@panel-lab/testing';
-import { didMultiplegtDyn } from '../src/robustness/dcdh-dyn.js';
-import { readCsv } from './robustness/data.js';
+import { generateChinaPanel, RING_COLUMNS } from '@panel-lab/datasets';
+import { ringColumns, spatialDid } from '../src/robustness/spatial.js';
 it('x', () => {
-  const g = loadGolden<any>('didmultiplegt_dyn').castle.results;
-  const castle = readCsv('castle.csv', 'sid', 'year');
-  const r = didMultiplegtDyn(castle, { outcome: 'l_homicide', treatment: { treatment: 'post' }, effects: 6, placebo: 5 });
-  console.log(r.effects.map((e) => [e.estimate, e.se, e.n]), g.Effects.SE, g.Effects.N);
-  console.log(r.placebos.map((e) => [e.estimate, e.se, e.n]), g.Placebos.SE, g.Placebos.N, r.switchers);
-  const post = castle.numeric('post'); const ey = castle.numeric('effyear'); const yr = castle.numeric('year');
-  const m = new Map(); for (let i=0;i<post.length;i++){ const k=ey[i]; m.set(k,(m.get(k)??0)+1);} console.log(m);
+  const p = generateChinaPanel({ seed: 11 });
+  const opts = { treatment: { cohort: 'bigdata_year' }, lat: 'lat', lon: 'lon' } as const;
+  const cols = ringColumns(p.frame, opts);
+  for (const [k, name] of Object.entries(cols)) console.log(k, name.reduce((a, b) => a + b, 0));
+  for (const c of RING_COLUMNS) { const g = p.frame.numeric(c); let diff = 0; const mine = Object.values(cols)[RING_COLUMNS.indexOf(c)]!; for (let i = 0; i < g.length; i++) if (g[i] !== mine[i]) diff++; console.log(c, diff); }
+  const t = performance.now();
+  const r = spatialDid(p.frame, { ...opts, outcome: 'ln_co2_elec_ind' });
+  console.log(r.coefs.map((c) => [c.term, c.estimate, c.se]), r.counts, performance.now() - t, p.truth.att.ln_co2_elec_ind, p.truth.spillover.lnElecInd);
 });

@@ -53,27 +53,10 @@ export class TwoWayDirect {
     const wb = levelWeights[ib]!;
     this.#w = w;
     const c = (this.#c = w ? 0 : 1);
-    const n = a.length;
-    const V = new Float64Array(ga * gb);
-    if (w) for (let i = 0; i < n; i++) V[a[i]! * gb + b[i]!]! += w[i]!;
-    else for (let i = 0; i < n; i++) V[a[i]! * gb + b[i]!]! += 1;
-    let nnz = 0;
-    for (let m = 0; m < V.length; m++) if (V[m] !== c) nnz++;
-    const rowStart = (this.#rowStart = new Int32Array(ga + 1));
-    const col = (this.#col = new Int32Array(nnz));
-    const val = (this.#val = new Float64Array(nnz));
-    for (let g = 0, k = 0; g < ga; g++) {
-      rowStart[g] = k;
-      const base = g * gb;
-      for (let t = 0; t < gb; t++) {
-        const d = V[base + t]! - c;
-        if (d !== 0) {
-          col[k] = t;
-          val[k++] = d;
-        }
-      }
-      rowStart[ga] = k;
-    }
+    const rows = sparseRows(a, b, ga, gb, c, w);
+    const rowStart = (this.#rowStart = rows.rowStart);
+    const col = (this.#col = rows.col);
+    const val = (this.#val = rows.val);
     // M = Db - Σ_g v_g v_g' / Wa_g with v_g = c·1 + d_g
     const M = new Float64Array(gb * gb);
     const u = new Float64Array(gb);
@@ -155,4 +138,83 @@ export class TwoWayDirect {
     for (let i = 0; i < n; i++) out[i] = y[i]! - sa[a[i]!]! - beta[b[i]!]!;
     return out;
   }
+}
+
+interface SparseRows {
+  rowStart: Int32Array;
+  col: Int32Array;
+  val: Float64Array;
+}
+
+/** CSR of d_g = (row g of V) - c·1. Rows grouped by a (the usual panel order) avoid the dense table. */
+function sparseRows(a: Int32Array, b: Int32Array, ga: number, gb: number, c: number, w?: Float64Array): SparseRows {
+  const n = a.length;
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if (a[i]! < a[i - 1]!) {
+      sorted = false;
+      break;
+    }
+  }
+  return sorted ? sparseRowsSorted(a, b, ga, gb, c, w) : sparseRowsDense(a, b, ga, gb, c, w);
+}
+
+function sparseRowsSorted(a: Int32Array, b: Int32Array, ga: number, gb: number, c: number, w?: Float64Array): SparseRows {
+  const n = a.length;
+  const rowStart = new Int32Array(ga + 1);
+  let col = new Int32Array(Math.max(16, n >> 3));
+  let val = new Float64Array(col.length);
+  let nnz = 0;
+  const acc = new Float64Array(gb).fill(0);
+  let i = 0;
+  for (let g = 0; g < ga; g++) {
+    rowStart[g] = nnz;
+    // every level of a has rows (checked by prepareFixedEffects) and rows are grouped by a
+    while (i < n && a[i] === g) {
+      acc[b[i]!]! += w ? w[i]! : 1;
+      i++;
+    }
+    for (let t = 0; t < gb; t++) {
+      const d = acc[t]! - c;
+      acc[t] = 0;
+      if (d === 0) continue;
+      if (nnz === col.length) {
+        const bigger = new Int32Array(col.length * 2);
+        bigger.set(col);
+        col = bigger;
+        const biggerVal = new Float64Array(val.length * 2);
+        biggerVal.set(val);
+        val = biggerVal;
+      }
+      col[nnz] = t;
+      val[nnz++] = d;
+    }
+  }
+  rowStart[ga] = nnz;
+  return { rowStart, col: col.subarray(0, nnz), val: val.subarray(0, nnz) };
+}
+
+function sparseRowsDense(a: Int32Array, b: Int32Array, ga: number, gb: number, c: number, w?: Float64Array): SparseRows {
+  const n = a.length;
+  const V = new Float64Array(ga * gb);
+  if (w) for (let i = 0; i < n; i++) V[a[i]! * gb + b[i]!]! += w[i]!;
+  else for (let i = 0; i < n; i++) V[a[i]! * gb + b[i]!]! += 1;
+  let nnz = 0;
+  for (let m = 0; m < V.length; m++) if (V[m] !== c) nnz++;
+  const rowStart = new Int32Array(ga + 1);
+  const col = new Int32Array(nnz);
+  const val = new Float64Array(nnz);
+  for (let g = 0, k = 0; g < ga; g++) {
+    rowStart[g] = k;
+    const base = g * gb;
+    for (let t = 0; t < gb; t++) {
+      const d = V[base + t]! - c;
+      if (d !== 0) {
+        col[k] = t;
+        val[k++] = d;
+      }
+    }
+    rowStart[ga] = k;
+  }
+  return { rowStart, col, val };
 }

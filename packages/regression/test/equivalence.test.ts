@@ -110,6 +110,32 @@ describe('fast paths equal the general alternating-projections path', () => {
     }
   });
 
+  it('direct solve gives the same answer on rows in any order (grouped or not)', () => {
+    const data = syntheticPanel({ units: 90, periods: 7, dropShare: 0.2, seed: 16 });
+    const n = data.nrows;
+    const order = Array.from({ length: n }, (_, i) => (i * 7919) % n); // a permutation (n prime to 7919)
+    expect(new Set(order).size).toBe(n);
+    const id = data.codes('id').codes;
+    const t = data.codes('t').codes;
+    const y = data.numeric('y');
+    const w = data.numeric('w');
+    for (const weights of [undefined, w]) {
+      const grouped = demean({ columns: [y], fe: [id, t], ...(weights ? { weights } : {}) });
+      const shuffled = demean({
+        columns: [Float64Array.from(order, (i) => y[i]!)],
+        fe: [Int32Array.from(order, (i) => id[i]!), Int32Array.from(order, (i) => t[i]!)],
+        ...(weights ? { weights: Float64Array.from(order, (i) => weights[i]!) } : {}),
+      });
+      expect(shuffled.method).toBe('two-way-direct');
+      const back = Float64Array.from(grouped.columns[0]!);
+      const got = new Float64Array(n);
+      order.forEach((i, k) => (got[i] = shuffled.columns[0]![k]!));
+      let worst = 0;
+      for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(back[i]! - got[i]!));
+      expect(worst).toBeLessThan(1e-10);
+    }
+  });
+
   it('direct solve handles a disconnected FE graph like alternating projections', () => {
     // two blocks of units observed in disjoint periods: two connected components
     const id = Int32Array.from({ length: 40 }, (_, i) => Math.floor(i / 4));

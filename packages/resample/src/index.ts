@@ -14,3 +14,13 @@ export type { PlaceboEstimate, PlaceboOptions, PlaceboResult, PlaceboSummary } f
 export { kernelDensity, histogram } from './kde.js';
 export type { DensityCurve, DensityOptions, HistogramBin } from './kde.js';
 export { bwNrd0, quantileSorted } from './stats.js';
+export { wildClusterBootstrap } from './wild-bootstrap.js';
+export type { WildBootstrapOptions, WildBootstrapResult } from './wild-bootstrap.js';
+export { prepareWild } from './wild-prepare.js';
+export type { WildPrepared, WildSpec } from './wild-prepare.js';
+export { multiplierBootstrap } from './multiplier-bootstrap.js';
+export type { MultiplierBootstrapOptions, MultiplierBootstrapResult } from './multiplier-bootstrap.js';
+export { timingShiftTest } from './timing-shift.js';
+export type { TimingSample, TimingShiftOptions, TimingShiftResult, TimingShiftRow } from './timing-shift.js';
+export { tidy, plotData, summaryText } from './views.js';
+export type { ResamplePlotData, ResampleResult, ResampleTidyRow } from './views.js';

@@ -38,6 +38,8 @@ export interface MultiplierBootstrapResult {
   readonly critVal: number | null;
   readonly alpha: number;
   readonly meta: Readonly<{ backend: string; device: string; precision: 32 | 64; seed: number; weights: MultiplierWeights; versions: Readonly<Record<string, string>> }>;
+  /** JSON form: thetaStar's typed data as a plain number array. */
+  toJSON(): Record<string, unknown>;
 }
 
 const IQR_Z = 1.3489795003921634; // qnorm(0.75) - qnorm(0.25)
@@ -97,7 +99,7 @@ export async function multiplierBootstrap(influence: Mat, options: MultiplierBoo
   const finite = maxT.filter(Number.isFinite).sort();
   const crit = finite.length ? quantileSorted(finite, 1 - alpha) : Number.NaN;
   const meta = options.compute.meta;
-  return Object.freeze({
+  const result: MultiplierBootstrapResult = Object.freeze({
     kind: 'multiplier_bootstrap',
     draws,
     k: K,
@@ -117,5 +119,10 @@ export async function multiplierBootstrap(influence: Mat, options: MultiplierBoo
       weights,
       versions: Object.freeze({ '@panel-lab/resample': RESAMPLE_VERSION }),
     }),
+    toJSON(): Record<string, unknown> {
+      const { toJSON: _drop, thetaStar, ...rest } = result;
+      return { ...rest, thetaStar: thetaStar ? { rows: thetaStar.rows, cols: thetaStar.cols, data: Array.from(thetaStar.data) } : null };
+    },
   });
+  return result;
 }

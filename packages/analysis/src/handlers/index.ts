@@ -1,12 +1,16 @@
 import type { AnalysisHandler } from '../handler.js';
 import { describeHandler, describeOptions } from './describe.js';
 import { twfeHandler, twfeOptions } from './twfe.js';
+import { trendsHandler, trendsOptions } from './trends.js';
+import { eventStudyHandler, eventStudyOptions } from './event-study.js';
+import { csHandler, csOptions } from './callaway-santanna.js';
+import { baconHandler, baconOptions } from './bacon.js';
 
 /** Every analysis the spec can name. Adding an estimator = adding its handler here. */
-export const ANALYSIS_HANDLERS: readonly AnalysisHandler<any>[] = [describeHandler, twfeHandler];
+export const ANALYSIS_HANDLERS: readonly AnalysisHandler<any>[] = [describeHandler, twfeHandler, trendsHandler, eventStudyHandler, csHandler, baconHandler];
 
 /** The option schemas, as a tuple so the spec's TypeScript type is the exact union. */
-export const ANALYSIS_OPTIONS = [describeOptions, twfeOptions] as const;
+export const ANALYSIS_OPTIONS = [describeOptions, twfeOptions, trendsOptions, eventStudyOptions, csOptions, baconOptions] as const;
 
 export function handlerFor(estimator: string): AnalysisHandler<any> {
   const handler = ANALYSIS_HANDLERS.find((h) => h.estimator === estimator);

@@ -87,7 +87,7 @@ export function matchNearest(ps: PropensityResult, options: MatchOptions = {}): 
   // free-list pointers over the sorted controls (without replacement)
   const used = new Uint8Array(m);
   const nextFree = Int32Array.from({ length: m + 1 }, (_, k) => k);
-  const prevFree = Int32Array.from({ length: m + 1 }, (_, k) => k - 1);
+  const prevFree = Int32Array.from({ length: m + 1 }, (_, k) => k);
   const findNext = (k: number): number => {
     let r = k;
     while (r < m && used[r]) r = nextFree[r] = nextFree[r + 1]!;
@@ -129,20 +129,20 @@ export function matchNearest(ps: PropensityResult, options: MatchOptions = {}): 
       unmatched.noControlLeft++;
       continue;
     }
-    // among equal distances prefer the control that comes first in the data (lowest row)
+    // among equal distances MatchIt keeps the control that comes last in the data (highest row)
     let best = -1;
     let bestD = Number.POSITIVE_INFINITY;
     const consider = (kk: number) => {
       if (kk < 0) return;
       const d = Math.abs(cVal[kk]! - x);
-      if (d < bestD || (d === bestD && controls[kk]! < controls[best]!)) (best = kk), (bestD = d);
+      if (d < bestD || (d === bestD && controls[kk]! > controls[best]!)) (best = kk), (bestD = d);
     };
     consider(left);
     consider(right);
-    // ties within a run of equal control values: walk to the lowest row among free ones
+    // ties within a run of equal control values: walk to the highest row among free ones
     const v = cVal[best]!;
-    for (let kk = best - 1; kk >= 0 && cVal[kk] === v; kk--) if ((replace || !used[kk]) && controls[kk]! < controls[best]!) best = kk;
-    for (let kk = best + 1; kk < m && cVal[kk] === v; kk++) if ((replace || !used[kk]) && controls[kk]! < controls[best]!) best = kk;
+    for (let kk = best - 1; kk >= 0 && cVal[kk] === v; kk--) if ((replace || !used[kk]) && controls[kk]! > controls[best]!) best = kk;
+    for (let kk = best + 1; kk < m && cVal[kk] === v; kk++) if ((replace || !used[kk]) && controls[kk]! > controls[best]!) best = kk;
     if (caliperWidth !== null && bestD > caliperWidth) {
       unmatched.caliper++;
       continue;

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { eventStudy, plotData, tidy, type EventStudyResult } from '@panel-lab/did';
+import { eventStudyChart, type Block, type ComparisonRow, type Series } from '@panel-lab/report';
+import { defineHandler } from '../handler.js';
+import { analysisObject } from './common.js';
+import { groundTruth } from './truth.js';
+
+export const eventStudyOptions = analysisObject('event_study', {
+  outcomes: z.array(z.string().min(1)).min(1),
+  cohort: z.string().min(1),
+  controls: z.array(z.string().min(1)).default([]),
+  window: z.tuple([z.number().int(), z.number().int()]).default([-4, 2]),
+  ref: z.number().int().default(-4).describe('reference (omitted) event time; the seed uses -4'),
+  endpoints: z.enum(['bin', 'trim']).default('bin'),
+  figure: z.string().default('Event study'),
+});
+
+/** Event-study series from the plot data, reference period included at 0. */
+export function eventSeries(name: string, result: EventStudyResult): Series {
+  const pd = plotData(result);
+  if (pd.kind !== 'event_study') throw new Error('event study: unexpected plot data');
+  return { name, points: pd.series.map((p) => ({ x: p.x, estimate: p.estimate, lo: p.ref ? null : p.lo, hi: p.ref ? null : p.hi })) };
+}
+
+/** TWFE event study with relative-time dummies (seed 000 Figs 4-5), with the pre-trend Wald test. */
+export const eventStudyHandler = defineHandler({
+  estimator: 'event_study',
+  description: 'TWFE event study (relative-time dummies, binned or trimmed endpoints) with a joint pre-trend test',
+  options: eventStudyOptions,
+  async run(ctx, opts) {
+    const blocks: Block[] = [];
+    const results: Record<string, unknown> = {};
+    const truth = groundTruth(ctx.truth);
+    for (const [i, outcome] of opts.outcomes.entries()) {
+      ctx.progress({ step: `event study ${outcome}`, fraction: i / opts.outcomes.length });
+      const es = eventStudy(ctx.frame, {
+        outcome,
+        treatment: { cohort: opts.cohort },
+        window: opts.window,
+        ref: opts.ref,
+        endpoints: opts.endpoints,
+        controls: opts.controls,
+      });
+      results[outcome] = { tidy: tidy(es), pretest: es.pretest, drops: es.drops };
+      const chart = await eventStudyChart([eventSeries('TWFE event study', es)], {
+        title: `Event study: ${outcome}`,
+        subtitle: `reference period ${opts.ref}; 95% CIs clustered by unit`,
+        xTitle: 'years relative to treatment',
+        yTitle: `effect on ${outcome}`,
+        treatmentLine: -0.5,
+      });
+      const pre = es.pretest;
+      blocks.push({
+        kind: 'figure',
+        id: `${opts.id}-${outcome}`,
+        caption: `${opts.figure}: ${outcome}, event window ${opts.window[0]}..${opts.window[1]} (${opts.endpoints === 'bin' ? 'endpoints binned' : 'observations outside trimmed'}), reference ${opts.ref}.${pre ? ` Joint pre-trend test: F(${pre.df1}, ${pre.df2}) = ${pre.f.toFixed(2)}, p = ${pre.pValue.toFixed(3)}.` : ''}`,
+        svg: chart.svg,
+        spec: chart.spec,
+      });
+      const trueEs = truth?.eventStudy.filter((r) => r.outcome === outcome);
+      if (trueEs && trueEs.length) {
+        // The true dynamic effect relative to the reference period, comparable with the coefficients.
+        const refTruth = trueEs.find((r) => r.eventTime === opts.ref)?.att ?? 0;
+        const rows: ComparisonRow[] = es.coefs
+          .filter((c) => c.eventTime > opts.window[0] && c.eventTime < opts.window[1])
+          .flatMap((c) => {
+            const t = trueEs.find((r) => r.eventTime === c.eventTime);
+            return t ? [{ quantity: `${outcome}, e = ${c.eventTime}`, estimate: c.estimate, truth: t.att - refTruth, std_error: c.se, conf_low: c.confLow, conf_high: c.confHigh }] : [];
+          });
+        if (rows.length) blocks.push({ kind: 'comparison', id: `${opts.id}-${outcome}-truth`, title: `Event-study coefficients vs the true dynamic effect: ${outcome}`, rows });
+      }
+    }
+    return { title: opts.title ?? 'Event study', blocks, results };
+  },
+});

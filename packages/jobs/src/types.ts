@@ -1,0 +1,69 @@
+/** The kinds of job a tenant can submit; 'placebo-chunk' jobs are children of a 'placebo' job. */
+export type JobKind = 'analysis' | 'placebo' | 'placebo-chunk';
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const TERMINAL_STATES: readonly JobState[] = Object.freeze(['succeeded', 'failed', 'cancelled']);
+
+export interface JobProgress {
+  /** Fraction of the whole job, 0..1. */
+  readonly fraction: number;
+  readonly step: string;
+  /** Draws (or analyses) done and their total, when the job counts them. */
+  readonly done?: number;
+  readonly total?: number;
+}
+
+export interface JobError {
+  readonly message: string;
+  /** Field paths at fault (spec errors). */
+  readonly issues?: readonly { path: string; message: string }[];
+}
+
+export interface JobRecord {
+  readonly id: string;
+  readonly tenant: string;
+  readonly kind: JobKind;
+  readonly state: JobState;
+  readonly parentId: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly progress: JobProgress;
+  readonly error: JobError | null;
+  /** How many times the job was started (a restart that resumes it adds one). */
+  readonly attempts: number;
+  /** What was submitted (the validated spec or placebo options). */
+  readonly input: unknown;
+  /** Notes on the job's life: resumed after a restart, cancelled by the tenant, ... */
+  readonly notes: readonly string[];
+}
+
+export type DatasetFormat = 'csv' | 'parquet' | 'arrow';
+
+export interface DatasetRecord {
+  readonly id: string;
+  readonly tenant: string;
+  readonly name: string;
+  readonly format: DatasetFormat;
+  readonly unit: string;
+  readonly time: string;
+  readonly categorical: readonly string[];
+  readonly bytes: number;
+  readonly rows: number;
+  readonly createdAt: string;
+  /** File under the data directory (relative, posix separators). */
+  readonly file: string;
+  /** 'upload' or 'synthetic' (with the generator options). */
+  readonly origin: Readonly<{ kind: 'upload' } | { kind: 'synthetic'; seed: number; cities?: number; years?: number | [number, number] }>;
+}
+
+/** The per-tenant limits the API enforces. */
+export interface TenantLimits {
+  /** Largest upload, bytes. */
+  readonly uploadBytes: number;
+  /** Most jobs queued or running at once. */
+  readonly activeJobs: number;
+  /** Most datasets stored. */
+  readonly datasets: number;
+}
+
+export const DEFAULT_LIMITS: TenantLimits = Object.freeze({ uploadBytes: 64 * 1024 * 1024, activeJobs: 20, datasets: 100 });

@@ -5,3 +5,5 @@ export type { AnalysisRecord, RunOptions, RunProgress, RunResult } from './run.j
 export { ANALYSIS_HANDLERS, handlerFor } from './handlers/index.js';
 export type { AnalysisContext, AnalysisHandler, AnalysisOutput, ProgressUpdate } from './handler.js';
 export { renderRunReport, writeRunReport } from './render.js';
+export { replicationSpec } from './replication.js';
+export type { ReplicationOptions, SeedId } from './replication.js';

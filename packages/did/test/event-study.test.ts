@@ -117,3 +117,13 @@ describe('sup-t uniform bands for regression event studies', () => {
     expect(sa.critValSimult!).toBeGreaterThan(1.96);
   });
 });
+
+describe('Sun-Abraham with the last-treated cohort as control', () => {
+  it('drops the periods from the last cohort adoption and estimates only earlier cohorts', () => {
+    const sa = sunAbraham(sim, { outcome: 'y', treatment: { cohort: 'g' }, controlCohort: 'last' });
+    expect(new Set(sa.cells.map((c) => c.group))).toEqual(new Set([5]));
+    expect(sa.drops.rowsAfterLastCohort).toBe(600 * 3); // periods 7, 8, 9
+    expect(sa.fit.nobs).toBe(600 * 6);
+    for (const c of sa.coefs.filter((x) => x.eventTime >= 0)) expect(Math.abs(c.estimate - (1 + 0.1 * c.eventTime))).toBeLessThan(4 * c.se);
+  });
+});

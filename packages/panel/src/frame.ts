@@ -273,6 +273,39 @@ function nanAtNulls(bitmap: Uint8Array | undefined, offset: number, values: Floa
 
 /** Codes for numbers, levels in ascending numeric order (NaN -> -1). */
 export function factorizeNumbers(values: Float64Array): Codes {
+  return factorizeIntegers(values) ?? factorizeByMap(values);
+}
+
+/** Fast path for integer ids/years over a modest range: rank by a presence table, no hashing. */
+function factorizeIntegers(values: Float64Array): Codes | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v) continue;
+    if (!Number.isInteger(v) || Object.is(v, -0)) return null;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min === Infinity) return { codes: new Int32Array(values.length).fill(-1), levels: [] };
+  const range = max - min + 1;
+  if (range > 4 * values.length + 1024 || range > 2 ** 28) return null;
+  const rank = new Int32Array(range).fill(-1);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === v) rank[v - min] = 0;
+  }
+  const levels: string[] = [];
+  for (let k = 0; k < range; k++) if (rank[k] === 0) rank[k] = levels.push(String(k + min)) - 1;
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    codes[i] = v === v ? rank[v - min]! : -1;
+  }
+  return { codes, levels };
+}
+
+function factorizeByMap(values: Float64Array): Codes {
   const seen = new Set<number>();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PanelFrame, categoricalVector } from '../src/index.js';
+import { PanelFrame, categoricalVector, factorizeNumbers } from '../src/index.js';
 import { Table, makeVector, vectorFromArray } from 'apache-arrow';
 
 const schema = { unit: 'id', time: 't' };
@@ -33,5 +33,14 @@ describe('PanelFrame storage', () => {
     expect(g.values('id')).toEqual([null, 'a']);
     expect(Array.from(g.numeric('t'))).toEqual([NaN, 1]);
     expect(g.codes('id')).toEqual({ codes: Int32Array.from([-1, 0]), levels: ['a'] }); // 'b' no longer used
+  });
+});
+
+describe('factorizeNumbers', () => {
+  it('gives ascending levels and -1 for NaN on both the integer fast path and the general path', () => {
+    expect(factorizeNumbers(Float64Array.from([2003, 2001, NaN, 2003]))).toEqual({ codes: Int32Array.from([1, 0, -1, 1]), levels: ['2001', '2003'] });
+    expect(factorizeNumbers(Float64Array.from([0.5, -1, 0.5]))).toEqual({ codes: Int32Array.from([1, 0, 1]), levels: ['0.5', '-1'].reverse() });
+    expect(factorizeNumbers(Float64Array.from([1e12, 1, 1e12]))).toEqual({ codes: Int32Array.from([1, 0, 1]), levels: ['1', '1000000000000'] });
+    expect(factorizeNumbers(Float64Array.from([NaN]))).toEqual({ codes: Int32Array.from([-1]), levels: [] });
   });
 });

@@ -63,7 +63,7 @@ export interface WildBootstrapResult {
  * Per-draw sufficient statistics. Under H0: beta = b0 the restricted residuals are u = yr - b0 xr,
  * and with A_c = sum_c xr yr, H_c = sum_c xr^2, P = sum v_c A_c, Q = sum v_c H_c:
  *   beta*_b - b0 = (P - b0 Q) / xx,
- *   bootstrap cluster score_c = alpha_c + b0 gamma_c (linear in b0),
+ *   bootstrap cluster score_c = (Ky v)_c - b0 (Kx v)_c - (beta*_b - b0) H_c = alpha_c + b0 gamma_c,
  * so t*_b(b0) = (P - b0 Q) / sqrt(adj (Saa + 2 b0 Sag + b0^2 Sgg)): five numbers per draw, and
  * the p-value at any b0 (test inversion) costs O(draws) without redrawing weights.
  */
@@ -88,19 +88,27 @@ async function drawStats(w: WildPrepared, weights: Float64Array[] | null, opts: 
   }
   const B = weights ? weights.length : opts.draws;
   const st = { P: new Float64Array(B), Q: new Float64Array(B), Saa: new Float64Array(B), Sag: new Float64Array(B), Sgg: new Float64Array(B) };
-  const one = (b: number, v: (c: number) => number) => {
+  const vc = new Float64Array(G);
+  const one = (b: number) => {
     let P = 0;
     let Q = 0;
     for (let c = 0; c < G; c++) {
-      P += v(c) * A[c]!;
-      Q += v(c) * H[c]!;
+      P += vc[c]! * A[c]!;
+      Q += vc[c]! * H[c]!;
     }
     let saa = 0;
     let sag = 0;
     let sgg = 0;
     for (let c = 0; c < G; c++) {
-      const a = v(c) * A[c]! - (P * H[c]!) / xx;
-      const g = -v(c) * H[c]! + (Q * H[c]!) / xx;
+      let ky = 0;
+      let kx = 0;
+      const row = c * G;
+      for (let d = 0; d < G; d++) {
+        ky += w.Ky[row + d]! * vc[d]!;
+        kx += w.Kx[row + d]! * vc[d]!;
+      }
+      const a = ky - (P * H[c]!) / xx;
+      const g = -kx + (Q * H[c]!) / xx;
       saa += a * a;
       sag += a * g;
       sgg += g * g;
@@ -111,10 +119,17 @@ async function drawStats(w: WildPrepared, weights: Float64Array[] | null, opts: 
     st.Sag[b] = sag;
     st.Sgg[b] = sgg;
   };
-  if (weights) weights.forEach((v, b) => one(b, (c) => v[c]!));
-  else {
+  if (weights) {
+    weights.forEach((v, b) => {
+      vc.set(v);
+      one(b);
+    });
+  } else {
     await forEachWeightChunk({ seed: opts.seed, draws: opts.draws, clusters: G, kind: opts.kind, chunkSize: opts.chunkSize }, (m, first) => {
-      for (let j = 0; j < m.cols; j++) one(first + j, (c) => m.data[j * G + c]!);
+      for (let j = 0; j < m.cols; j++) {
+        vc.set(m.data.subarray(j * G, (j + 1) * G));
+        one(first + j);
+      }
     });
   }
   return st;

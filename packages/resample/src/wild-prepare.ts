@@ -20,9 +20,20 @@ export interface WildPrepared {
   readonly beta: number;
   /** CR1 standard error of beta. */
   readonly se: number;
+  /**
+   * The bootstrap regression re-projects y* = y + u (v - 1): with M(u 1_c') not confined to cluster
+   * c' (time FE not nested in the clusters, controls), cluster c's bootstrap score is
+   * sum_c' K[c, c'] v_c' - delta H_c, K = Ky - beta0 Kx, Ky[c, c'] = x_c' M(yr 1_c'), Kx likewise with
+   * xr. Row-major G x G.
+   */
+  readonly Ky: Float64Array;
+  readonly Kx: Float64Array;
   readonly droppedMissing: number;
   readonly collinearControls: readonly string[];
 }
+
+/** Dense G x G cross-cluster matrices above this many clusters would be too large. */
+export const MAX_WILD_CLUSTERS = 4000;
 
 export interface WildSpec {
   readonly outcome: string;
@@ -104,14 +115,32 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
   }
   let collinearControls: string[] = [];
   let kz = 0;
+  let residualize = (v: Float64Array): Float64Array => v;
   if (zt.length > 0) {
     const fy = olsFit(zt, yt, { residuals: true });
-    const fx = olsFit(zt, xt, { residuals: true });
-    yt = fy.residuals;
-    xt = fx.residuals;
-    kz = fy.kept.length;
+    const zk = fy.kept.map((k) => zt[k]!);
+    const ginv = fy.xtxInv;
+    kz = zk.length;
     const names = fe.length === 0 ? ['(Intercept)', ...controlNames] : controlNames;
     collinearControls = names.filter((_, k) => !fy.kept.includes(k));
+    // v - Z (Z'Z)^-1 Z'v on the kept (demeaned) controls
+    residualize = (v: Float64Array): Float64Array => {
+      const zv = zk.map((z) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += z[i]! * v[i]!;
+        return s;
+      });
+      const out = Float64Array.from(v);
+      for (let a = 0; a < kz; a++) {
+        let g = 0;
+        for (let b = 0; b < kz; b++) g += ginv[a * kz + b]! * zv[b]!;
+        const z = zk[a]!;
+        for (let i = 0; i < n; i++) out[i]! -= g * z[i]!;
+      }
+      return out;
+    };
+    yt = residualize(yt);
+    xt = residualize(xt);
   }
   let xx = 0;
   let xy = 0;
@@ -132,6 +161,26 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
     kVcov = Math.max(kVcov, k + 1);
   }
   const G = cl.size;
+  if (G > MAX_WILD_CLUSTERS) throw new Error(`option cluster: '${spec.cluster}' has ${G} clusters; the wild bootstrap here is for few clusters (at most ${MAX_WILD_CLUSTERS}); use CR1 or the multiplier bootstrap`);
+  const M = (v: Float64Array[]): Float64Array[] => {
+    const d = fe.length ? demean({ columns: v, fe: feCodes, ...(structure ? { structure } : {}) }).columns : v;
+    return d.map(residualize);
+  };
+  const crossCluster = (v: Float64Array): Float64Array => {
+    const K = new Float64Array(G * G);
+    // batches of columns v 1_c' keep memory at n x 64 values
+    for (let c0 = 0; c0 < G; c0 += 64) {
+      const cs = Array.from({ length: Math.min(64, G - c0) }, (_, j) => c0 + j);
+      const cols = M(cs.map((c) => Float64Array.from(v, (x, i) => (cl.codes[i] === c ? x : 0))));
+      cs.forEach((c, j) => {
+        const w = cols[j]!;
+        for (let i = 0; i < n; i++) K[cl.codes[i]! * G + c]! += xt[i]! * w[i]!;
+      });
+    }
+    return K;
+  };
+  const Ky = crossCluster(yt);
+  const Kx = crossCluster(xt);
   const vcovAdj = (G / (G - 1)) * ((n - 1) / (n - kVcov));
   const sc = new Float64Array(G);
   for (let i = 0; i < n; i++) sc[cl.codes[i]!]! += xt[i]! * (yt[i]! - beta * xt[i]!);
@@ -149,6 +198,8 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
     tDf: G - 1,
     beta,
     se: Math.sqrt((vcovAdj * meat) / (xx * xx)),
+    Ky,
+    Kx,
     droppedMissing: frame.nrows - n,
     collinearControls: Object.freeze(collinearControls),
   });

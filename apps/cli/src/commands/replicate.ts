@@ -1,14 +1,47 @@
-import type { Command } from 'commander';
-import { describeData } from './describe.js';
+import { join, resolve } from 'node:path';
+import type { Command, OptionValues } from 'commander';
+import { replicationSpec, type SeedId } from '@panel-lab/analysis';
+import { findChromium, screenshotReport } from '@panel-lab/report';
+import { parseIntOption } from '../options.js';
+import { runAndReport } from './run.js';
+
+function parseSeed(value: string, previous: SeedId[] = []): SeedId[] {
+  const seed = value.padStart(3, '0');
+  if (seed !== '000' && seed !== '002') throw new Error(`--seed must be 000 or 002, got '${value}'`);
+  return [...previous, seed];
+}
 
 export function registerReplicate(program: Command): void {
   program
     .command('replicate')
-    .description('run the main job: the seeds\' analysis on the bundled data, writing its report')
+    .description("the main job: both seeds' analyses on the synthetic China city panel, written as one report")
+    .option('--seed <id>', 'replicate only seed 000 or seed 002 (repeatable)', parseSeed)
     .option('--out <dir>', 'output folder', 'panel-lab-output')
-    .action(async () => {
-      // Grows with each estimator: for now the bundled example panel's facts and descriptive table.
-      process.stdout.write('Bundled example panel: mpdta (R package did; county teen employment, 2003-2007)\n\n');
-      process.stdout.write(`${await describeData('mpdta', { format: 'text' })}\n`);
+    .option('--backend <name>', 'compute backend for batched kernels: cpu, tfjs or gpujs')
+    .option('--cities <n>', 'number of cities in the synthetic panel (default: the 286 real ones)', parseIntOption('--cities', 2))
+    .option('--years <n>', 'number of years from 2011 (default 9: 2011-2019)', parseIntOption('--years', 3))
+    .option('--data-seed <n>', 'generator seed of the synthetic panel', parseIntOption('--data-seed'))
+    .option('--run-seed <n>', 'seed of every random step (placebo draws, bootstraps, networks)', parseIntOption('--run-seed'))
+    .option('--placebo-draws <n>', 'placebo draws (default 1000; --quick 99)', parseIntOption('--placebo-draws', 1))
+    .option('--bootstrap-draws <n>', 'bootstrap draws (default 999; --quick 99)', parseIntOption('--bootstrap-draws', 0))
+    .option('--quick', 'smoke-test sizes: few draws and small networks (well under a minute)', false)
+    .action(async (options: OptionValues) => {
+      const spec = replicationSpec({
+        ...(options.seed ? { seeds: options.seed as SeedId[] } : {}),
+        ...(options.cities !== undefined ? { cities: options.cities as number } : {}),
+        ...(options.years !== undefined ? { years: options.years as number } : {}),
+        ...(options.dataSeed !== undefined ? { dataSeed: options.dataSeed as number } : {}),
+        ...(options.runSeed !== undefined ? { seed: options.runSeed as number } : {}),
+        ...(options.placeboDraws !== undefined ? { placeboDraws: options.placeboDraws as number } : {}),
+        ...(options.bootstrapDraws !== undefined ? { bootstrapDraws: options.bootstrapDraws as number } : {}),
+        quick: options.quick as boolean,
+      });
+      const out = resolve(options.out as string);
+      await runAndReport(spec, { out, backend: options.backend as string | undefined });
+      const chromium = findChromium();
+      if (chromium) {
+        await screenshotReport(join(out, 'report.html'), join(out, 'report-first-screen.png'));
+        process.stdout.write(`first-screen screenshot: ${join(out, 'report-first-screen.png')}\n`);
+      }
     });
 }

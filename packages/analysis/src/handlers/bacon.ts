@@ -3,6 +3,7 @@ import { baconDecomposition, plotData } from '@panel-lab/did';
 import { scatterChart, type Block } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
+import { completeUnits } from './complete-units.js';
 
 export const baconOptions = analysisObject('bacon', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -21,7 +22,9 @@ export const baconHandler = defineHandler({
     const results: Record<string, unknown> = {};
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `Bacon ${outcome}`, fraction: i / opts.outcomes.length });
-      const b = baconDecomposition(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, controls: opts.controls });
+      // The decomposition needs a balanced panel: units with a missing outcome (e.g. no district heating) are left out, counted.
+      const sample = completeUnits(ctx.frame, [outcome, ...opts.controls]);
+      const b = baconDecomposition(sample.frame, { outcome, treatment: { cohort: opts.cohort }, controls: opts.controls });
       results[outcome] = { byType: b.byType, twoByTwos: b.twoByTwos, twfe: b.twfe, overall: b.overall, identityResidual: b.identityResidual, within: b.within };
       blocks.push({
         kind: 'table',
@@ -32,6 +35,7 @@ export const baconHandler = defineHandler({
           rows: b.byType.map((t) => [t.type, t.weight, t.avgEstimate, t.count]),
           notes: [
             `TWFE estimate ${b.twfe.toFixed(4)}; weighted sum of the 2x2s ${b.overall.toFixed(4)} (identity residual ${b.identityResidual.toExponential(1)}).`,
+            ...(sample.droppedUnits ? [`${sample.droppedUnits} units without complete data left out (${sample.keptUnits} kept): the decomposition needs a balanced panel.`] : []),
             ...(b.within ? [`With controls: within-timing-group share ${b.within.omega.toFixed(3)}, within estimate ${b.within.estimate.toFixed(4)}.`] : []),
           ],
         },

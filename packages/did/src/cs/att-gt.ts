@@ -174,6 +174,9 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
   // kept units in order
   const unitIdx: number[] = [];
   for (let u = 0; u < nU; u++) if (keep[u]) unitIdx.push(u);
+  // units ordered by cohort (stable): every influence-function column is then zero outside a few
+  // contiguous cohort blocks, which the pre-test's cross-products skip
+  unitIdx.sort((a, b) => cohort[a]! - cohort[b]! || a - b);
   const n = unitIdx.length;
   if (n === 0) throw new Error('attGt: no units left after removing incomplete and always-treated units');
   const G = Float64Array.from(unitIdx, (u) => cohort[u]!);
@@ -305,7 +308,7 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
 
   const clusterCodes = clCol ? recode(Int32Array.from(unitIdx, (u) => clUnit[u]!)) : null;
   const se = influenceSe(inf, n, K, clusterCodes);
-  const pretest = waldPretest(attOut, groupOut, timeOut, se, inf, n, clusterCodes);
+  const pretest = waldPretest(attOut, groupOut, timeOut, se, inf, n, clusterCodes, cohortBlocks(G));
 
   const result = {
     kind: 'att_gt' as const,
@@ -359,4 +362,17 @@ function recode(codes: Int32Array): Int32Array {
     if (v === undefined) map.set(c, (v = map.size));
     return v;
   });
+}
+
+/** [start, end) row ranges of equal cohort in a cohort-sorted unit order. */
+function cohortBlocks(G: Float64Array): [number, number][] {
+  const blocks: [number, number][] = [];
+  let start = 0;
+  for (let i = 1; i <= G.length; i++) {
+    if (i === G.length || G[i] !== G[start]) {
+      blocks.push([start, i]);
+      start = i;
+    }
+  }
+  return blocks;
 }

@@ -16,6 +16,8 @@ export function waldPretest(
   inf: Float64Array,
   n: number,
   clusterCodes: Int32Array | null,
+  /** Row ranges within which IF columns are either all zero or not (cohort blocks); unclustered case only. */
+  blocks: readonly (readonly [number, number])[] = [[0, n]],
 ): PreTest | null {
   const pre: number[] = [];
   for (let k = 0; k < att.length; k++) if (group[k]! > time[k]! && Number.isFinite(se[k]!)) pre.push(k);
@@ -25,7 +27,7 @@ export function waldPretest(
   const sums = clusterCodes ? clusterSumsOf(inf, n, pre, clusterCodes) : inf;
   const rows = clusterCodes ? sums.length / q : n;
   const offsets = clusterCodes ? pre.map((_, j) => j * rows) : pre.map((k) => k * n);
-  const V = crossProduct(sums, rows, offsets);
+  const V = clusterCodes ? crossProduct(sums, rows, offsets) : blockCrossProduct(inf, offsets, blocks);
   for (let i = 0; i < V.length; i++) V[i]! /= n;
   if (V.some((v) => !Number.isFinite(v)) || rcondSpd(V, q) <= Number.EPSILON) return null;
   const inv = invertSpd(V, q)!;
@@ -73,6 +75,42 @@ function crossProduct(m: Float64Array, rows: number, offsets: readonly number[])
       let s0 = 0;
       for (let i = 0; i < rows; i++) s0 += m[oa + i]! * m[ob + i]!;
       out[a * q + b] = out[b * q + a] = s0;
+    }
+  }
+  return out;
+}
+
+/**
+ * M'M over the columns at the given offsets, summing only over the row blocks where both columns
+ * have a nonzero entry (an ATT(g,t) influence function is zero outside cohort g and its controls).
+ */
+function blockCrossProduct(m: Float64Array, offsets: readonly number[], blocks: readonly (readonly [number, number])[]): Float64Array {
+  const q = offsets.length;
+  const nb = blocks.length;
+  const active = new Uint8Array(q * nb);
+  for (let a = 0; a < q; a++) {
+    for (let bl = 0; bl < nb; bl++) {
+      const [s, e] = blocks[bl]!;
+      for (let i = s; i < e; i++) {
+        if (m[offsets[a]! + i] !== 0) {
+          active[a * nb + bl] = 1;
+          break;
+        }
+      }
+    }
+  }
+  const out = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    const oa = offsets[a]!;
+    for (let b = 0; b <= a; b++) {
+      const ob = offsets[b]!;
+      let sum = 0;
+      for (let bl = 0; bl < nb; bl++) {
+        if (!active[a * nb + bl] || !active[b * nb + bl]) continue;
+        const [s, e] = blocks[bl]!;
+        for (let i = s; i < e; i++) sum += m[oa + i]! * m[ob + i]!;
+      }
+      out[a * q + b] = out[b * q + a] = sum;
     }
   }
   return out;

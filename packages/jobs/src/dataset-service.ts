@@ -1,0 +1,195 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { generateChinaPanel, TIME_COLUMN, UNIT_COLUMN } from '@panel-lab/datasets';
+import { describePanel, writePanel, type PanelFacts } from '@panel-lab/panel';
+import { z } from 'zod';
+import { newId, type DataDir } from './data-dir.js';
+import { InputError, LimitError, NotFoundError, TooLargeError } from './errors.js';
+import type { MetaStore } from './meta-store.js';
+import { datasetPath, readDataset } from './tasks.js';
+import type { DatasetFormat, DatasetRecord, TenantLimits } from './types.js';
+
+/** A dataset name is a label, never a path: no separators, no '..', printable ASCII. */
+export const DatasetName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._()-]*$/, "letters, digits, spaces and . _ ( ) - only, starting with a letter or digit")
+  .refine((s) => !s.includes('..'), "must not contain '..'");
+
+export const UploadOptions = z
+  .object({
+    name: DatasetName,
+    format: z.enum(['csv', 'parquet', 'arrow']),
+    unit: z.string().min(1),
+    time: z.string().min(1),
+    categorical: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type UploadOptions = z.infer<typeof UploadOptions>;
+
+export const SyntheticOptions = z
+  .object({
+    name: DatasetName.default('synthetic'),
+    seed: z.number().int().default(20240601),
+    cities: z.number().int().positive().max(5000).optional(),
+    years: z.union([z.number().int().positive().max(60), z.tuple([z.number().int(), z.number().int()])]).optional(),
+  })
+  .strict();
+export type SyntheticOptions = z.infer<typeof SyntheticOptions>;
+
+const EXT: Record<DatasetFormat, string> = { csv: 'csv', parquet: 'parquet', arrow: 'arrow' };
+
+export interface DatasetDescription {
+  readonly dataset: DatasetRecord;
+  readonly columns: readonly { name: string; type: 'numeric' | 'categorical'; role: 'unit' | 'time' | null }[];
+  readonly facts: PanelFacts;
+}
+
+/** Tenants' datasets: streamed uploads validated before they are kept, synthetic panels, describe, delete. */
+export class DatasetService {
+  constructor(
+    private readonly store: MetaStore,
+    private readonly dir: DataDir,
+    private readonly limitsOf: (tenant: string) => TenantLimits,
+  ) {}
+
+  /** Removes uploads a previous process left half-written. */
+  async init(): Promise<void> {
+    await rm(this.dir.tmp, { recursive: true, force: true });
+    await mkdir(this.dir.tmp, { recursive: true });
+  }
+
+  /**
+   * Streams an upload to a temporary file (TooLargeError past the tenant's limit), validates it as
+   * a panel (InputError naming the column or row), then moves it in place and records it.
+   */
+  async upload(tenant: string, options: UploadOptions, body: Readable): Promise<DatasetRecord> {
+    const limits = this.limitsOf(tenant);
+    await this.checkCount(tenant, limits);
+    const id = newId('ds');
+    const tmp = join(this.dir.tmp, `${id}.${EXT[options.format]}`);
+    let bytes = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        if (bytes > limits.uploadBytes) done(new TooLargeError(`upload exceeds this tenant's limit of ${limits.uploadBytes} bytes`));
+        else done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, counter, createWriteStream(tmp));
+      if (bytes === 0) throw new InputError('the upload is empty', [{ path: 'body', message: 'empty file' }]);
+      const frame = await readDataset(this.dir.root, { id, file: `tmp/${id}.${EXT[options.format]}`, ...options }).catch((error: unknown) => {
+        throw new InputError(`not a valid ${options.format} panel: ${error instanceof Error ? error.message : String(error)}`, [
+          { path: 'body', message: error instanceof Error ? error.message : String(error) },
+        ]);
+      });
+      const file = this.dir.datasetFile(tenant, id, EXT[options.format]);
+      await mkdir(dirname(datasetPath(this.dir.root, file)), { recursive: true });
+      await rename(tmp, datasetPath(this.dir.root, file));
+      const record: DatasetRecord = Object.freeze({
+        id,
+        tenant,
+        name: options.name,
+        format: options.format,
+        unit: options.unit,
+        time: options.time,
+        categorical: options.categorical,
+        bytes,
+        rows: frame.nrows,
+        createdAt: new Date().toISOString(),
+        file,
+        origin: { kind: 'upload' },
+      });
+      await this.store.putDataset(record).catch(async (error: unknown) => {
+        await rm(datasetPath(this.dir.root, file), { force: true });
+        throw error;
+      });
+      return record;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  /** Generates the synthetic China city panel and stores it as Arrow IPC. */
+  async registerSynthetic(tenant: string, options: SyntheticOptions): Promise<DatasetRecord> {
+    await this.checkCount(tenant, this.limitsOf(tenant));
+    const id = newId('ds');
+    const panel = generateChinaPanel({
+      seed: options.seed,
+      ...(options.cities !== undefined ? { cities: options.cities } : {}),
+      ...(options.years !== undefined ? { years: options.years } : {}),
+    });
+    const file = this.dir.datasetFile(tenant, id, 'arrow');
+    const path = datasetPath(this.dir.root, file);
+    await mkdir(dirname(path), { recursive: true });
+    await writePanel(panel.frame, path, { format: 'arrow' });
+    const record: DatasetRecord = Object.freeze({
+      id,
+      tenant,
+      name: options.name,
+      format: 'arrow',
+      unit: UNIT_COLUMN,
+      time: TIME_COLUMN,
+      categorical: panel.frame.columnNames.filter((n) => panel.frame.isCategorical(n)),
+      bytes: (await stat(path)).size,
+      rows: panel.frame.nrows,
+      createdAt: new Date().toISOString(),
+      file,
+      origin: {
+        kind: 'synthetic',
+        seed: options.seed,
+        ...(options.cities !== undefined ? { cities: options.cities } : {}),
+        ...(options.years !== undefined ? { years: options.years } : {}),
+      },
+    });
+    await this.store.putDataset(record);
+    return record;
+  }
+
+  list(tenant: string): Promise<DatasetRecord[]> {
+    return this.store.listDatasets(tenant);
+  }
+
+  /** The tenant's dataset; NotFoundError for an unknown id or another tenant's (indistinguishable). */
+  async get(tenant: string, id: string): Promise<DatasetRecord> {
+    const record = await this.store.getDataset(tenant, id);
+    if (!record) throw new NotFoundError(`dataset '${id}' not found`);
+    return record;
+  }
+
+  async describe(tenant: string, id: string): Promise<DatasetDescription> {
+    const dataset = await this.get(tenant, id);
+    const frame = await readDataset(this.dir.root, dataset);
+    return {
+      dataset,
+      columns: frame.columnNames.map((name) => ({
+        name,
+        type: frame.isCategorical(name) ? ('categorical' as const) : ('numeric' as const),
+        role: name === dataset.unit ? ('unit' as const) : name === dataset.time ? ('time' as const) : null,
+      })),
+      facts: describePanel(frame),
+    };
+  }
+
+  /** Absolute path of the dataset's file (for download). */
+  async filePath(tenant: string, id: string): Promise<{ path: string; record: DatasetRecord }> {
+    const record = await this.get(tenant, id);
+    return { path: datasetPath(this.dir.root, record.file), record };
+  }
+
+  async delete(tenant: string, id: string): Promise<void> {
+    const record = await this.get(tenant, id);
+    await this.store.deleteDataset(tenant, id);
+    await rm(datasetPath(this.dir.root, record.file), { force: true });
+  }
+
+  private async checkCount(tenant: string, limits: TenantLimits): Promise<void> {
+    const n = await this.store.countDatasets(tenant);
+    if (n >= limits.datasets) throw new LimitError(`tenant '${tenant}' already has ${n} datasets (limit ${limits.datasets}); delete one first`);
+  }
+}

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DatasetRecord, JobRecord, JobState } from './types.js';
+
+/** SHA-256 of an API key: only the hash is stored (a leaked database reveals no key). */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+const SCHEMA = [
+  `create table if not exists api_keys (hash varchar primary key, tenant varchar not null, label varchar not null, created_at varchar not null)`,
+  `create table if not exists datasets (id varchar primary key, tenant varchar not null, created_at varchar not null, record json not null)`,
+  `create table if not exists jobs (id varchar primary key, tenant varchar not null, parent_id varchar, state varchar not null, created_at varchar not null, record json not null)`,
+];
+
+type Row = Record<string, unknown>;
+
+/**
+ * Metadata of tenants' keys, datasets and jobs in an embedded DuckDB file (one process opens it).
+ * Every statement goes through one queue: DuckDB connections are not meant for interleaved use.
+ */
+export class MetaStore {
+  private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  /** Opens (or creates) the store; path ':memory:' for a throw-away one. */
+  static async open(path: string): Promise<MetaStore> {
+    const instance = await DuckDBInstance.create(path);
+    const conn = await instance.connect();
+    const store = new MetaStore(instance, conn);
+    for (const sql of SCHEMA) await store.exec(sql);
+    return store;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private exec(sql: string, params?: Record<string, string | null>): Promise<void> {
+    return this.serial(async () => {
+      if (this.closed) throw new Error('metadata store is closed');
+      await this.conn.run(sql, params);
+    });
+  }
+
+  private query(sql: string, params?: Record<string, string | null>): Promise<Row[]> {
+    return this.serial(async () => {
+      if (this.closed) throw new Error('metadata store is closed');
+      const reader = await this.conn.runAndReadAll(sql, params);
+      return reader.getRowObjectsJson() as Row[];
+    });
+  }
+
+  // --- API keys -----------------------------------------------------------------------------
+
+  async putApiKey(key: string, tenant: string, label = ''): Promise<void> {
+    await this.exec(`insert or replace into api_keys values ($hash, $tenant, $label, $at)`, {
+      hash: hashApiKey(key),
+      tenant,
+      label,
+      at: new Date().toISOString(),
+    });
+  }
+
+  /** The tenant a key belongs to, or null for an unknown key. */
+  async tenantOfKey(key: string): Promise<string | null> {
+    const rows = await this.query(`select tenant from api_keys where hash = $hash`, { hash: hashApiKey(key) });
+    return rows.length ? String(rows[0]!.tenant) : null;
+  }
+
+  // --- datasets -----------------------------------------------------------------------------
+
+  async putDataset(d: DatasetRecord): Promise<void> {
+    await this.exec(`insert or replace into datasets values ($id, $tenant, $at, $record)`, {
+      id: d.id,
+      tenant: d.tenant,
+      at: d.createdAt,
+      record: JSON.stringify(d),
+    });
+  }
+
+  /** The dataset if it belongs to the tenant (another tenant's dataset is indistinguishable from none). */
+  async getDataset(tenant: string, id: string): Promise<DatasetRecord | null> {
+    const rows = await this.query(`select record from datasets where id = $id and tenant = $tenant`, { id, tenant });
+    return rows.length ? (JSON.parse(String(rows[0]!.record)) as DatasetRecord) : null;
+  }
+
+  async listDatasets(tenant: string): Promise<DatasetRecord[]> {
+    const rows = await this.query(`select record from datasets where tenant = $tenant order by created_at, id`, { tenant });
+    return rows.map((r) => JSON.parse(String(r.record)) as DatasetRecord);
+  }
+
+  async countDatasets(tenant: string): Promise<number> {
+    const rows = await this.query(`select count(*)::varchar as n from datasets where tenant = $tenant`, { tenant });
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async deleteDataset(tenant: string, id: string): Promise<void> {
+    await this.exec(`delete from datasets where id = $id and tenant = $tenant`, { id, tenant });
+  }
+
+  // --- jobs ---------------------------------------------------------------------------------
+
+  async putJob(j: JobRecord): Promise<void> {
+    await this.exec(`insert or replace into jobs values ($id, $tenant, $parent, $state, $at, $record)`, {
+      id: j.id,
+      tenant: j.tenant,
+      parent: j.parentId,
+      state: j.state,
+      at: j.createdAt,
+      record: JSON.stringify(j),
+    });
+  }
+
+  async getJob(tenant: string, id: string): Promise<JobRecord | null> {
+    const rows = await this.query(`select record from jobs where id = $id and tenant = $tenant`, { id, tenant });
+    return rows.length ? (JSON.parse(String(rows[0]!.record)) as JobRecord) : null;
+  }
+
+  /** A tenant's top-level jobs (chunk children are listed under their parent), oldest first. */
+  async listJobs(tenant: string): Promise<JobRecord[]> {
+    const rows = await this.query(`select record from jobs where tenant = $tenant and parent_id is null order by created_at, id`, { tenant });
+    return rows.map((r) => JSON.parse(String(r.record)) as JobRecord);
+  }
+
+  async childJobs(parentId: string): Promise<JobRecord[]> {
+    const rows = await this.query(`select record from jobs where parent_id = $parent order by id`, { parent: parentId });
+    return rows.map((r) => JSON.parse(String(r.record)) as JobRecord);
+  }
+
+  /** Top-level jobs of any tenant in the given states (restart recovery). */
+  async jobsInStates(states: readonly JobState[]): Promise<JobRecord[]> {
+    const list = states.map((s) => `'${s.replace(/[^a-z-]/g, '')}'`).join(', ');
+    const rows = await this.query(`select record from jobs where parent_id is null and state in (${list}) order by created_at, id`);
+    return rows.map((r) => JSON.parse(String(r.record)) as JobRecord);
+  }
+
+  async countActiveJobs(tenant: string): Promise<number> {
+    const rows = await this.query(
+      `select count(*)::varchar as n from jobs where tenant = $tenant and parent_id is null and state in ('queued', 'running')`,
+      { tenant },
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async deleteJob(tenant: string, id: string): Promise<void> {
+    await this.exec(`delete from jobs where (id = $id or parent_id = $id) and tenant = $tenant`, { id, tenant });
+  }
+}

@@ -4,6 +4,7 @@
 // adapter answers; on CPU machines that is Mesa lavapipe: correctness, not speed).
 // ANN_BENCH_EPOCHS overrides the epoch count (e.g. a shortened run); each case then also reports the
 // per-epoch time and a clearly labelled linear extrapolation to the seed's 500 epochs.
+import { loadavg } from 'node:os';
 import { createRng, ensureWebGpu } from '@panel-lab/compute';
 import { initTfjs } from '@panel-lab/compute-tfjs';
 import {
@@ -75,16 +76,20 @@ export const suite: BenchSuite = {
           const t0 = process.hrtime.bigint();
           const out: TrainOutput = tf ? await trainBatchedTfjs(tf, prob, init, cfg) : trainBatchedReference(prob, init, cfg);
           const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+          const load = loadavg()[0]!;
+          // Shared machine: record its load so the figure can be judged; tfjs-webgpu here is lavapipe (no GPU).
+          const context = `1-min load avg ${load.toFixed(1)} during the run; ${engine === 'tfjs-webgpu' ? 'WebGPU = Mesa lavapipe on CPU, not a GPU figure' : 'no GPU machine in this session'}`;
           return {
             requested_backend: engine === 'f64-reference' ? 'cpu-f64' : `tfjs:${engine.slice(5)}`,
             precision: tf ? 32 : 64,
             first_epoch_mean_mse: out.lossHistory[0],
             last_epoch_mean_mse: out.lossHistory[out.lossHistory.length - 1],
             seconds_per_epoch: seconds / out.epochsRun,
+            load_average_1m: load,
             ...(epochs !== SEED_EPOCHS ? {
               extrapolated_500_epochs_s: (seconds / out.epochsRun) * SEED_EPOCHS,
-              note: `EXTRAPOLATED: ran ${epochs} epochs; 500-epoch time = ${((seconds / out.epochsRun) * SEED_EPOCHS).toFixed(1)} s (linear in epochs)`,
-            } : {}),
+              note: `EXTRAPOLATED: ran ${epochs} epochs; 500-epoch time = ${((seconds / out.epochsRun) * SEED_EPOCHS).toFixed(1)} s (linear in epochs); ${context}`,
+            } : { note: context }),
             ...(tf?.adapter ? { adapter: JSON.stringify(tf.adapter) } : {}),
           };
         },

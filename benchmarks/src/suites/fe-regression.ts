@@ -58,6 +58,8 @@ function twfeCase(label: string, units: number, periods: number, dropShare: numb
       const cpu0 = process.cpuUsage();
       const res = feols('y ~ d | id + t', frame, { vcov: { cluster: 'id' } });
       const cpu = process.cpuUsage(cpu0);
+      const cpuS = (cpu.user + cpu.system) / 1e6;
+      const load = loadavg()[0]!;
       return {
         nobs: res.nobs,
         coef: res.coefficients[0],
@@ -68,10 +70,11 @@ function twfeCase(label: string, units: number, periods: number, dropShare: numb
         timings_ms: res.meta.timings,
         // CPU time of this process for the fit (user + sys): less sensitive than wall time to
         // other jobs on a shared machine
-        cpu_s: (cpu.user + cpu.system) / 1e6,
+        cpu_s: cpuS,
         panel_factorize_ms_once: factorizeMs,
         // the recording machine is shared; the 1-minute load average says how busy it was
-        loadavg_1m: loadavg()[0],
+        loadavg_1m: load,
+        note: `${res.meta.demeanMethod}; last run: wall ${(res.meta.timings.total_ms! / 1000).toFixed(3)} s, CPU ${cpuS.toFixed(3)} s, 1-min load ${load.toFixed(1)} on 2 cores (shared machine)`,
       };
     },
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadGolden } from '@panel-lab/testing';
-import { aggte, attGt, withMultiplierBootstrap } from '../src/index.js';
+import { aggte, attGt, tidy, withMultiplierBootstrap } from '../src/index.js';
 import { cpuContext } from './cpu-context.js';
 import { readGoldenCsv } from './helpers.js';
 
@@ -50,6 +50,9 @@ describe('multiplier bootstrap (compute kernel MultiplierBootstrap, cpu backend)
     agg.seEgt.forEach((s, k) => expect(Math.abs(s / want.se_egt![k]! - 1)).toBeLessThan(seBound(R.biters, DRAWS)));
     const [lo, hi] = agg.bootstrap!.critValMcInterval;
     expect(Math.abs(agg.critValEgt - want.crit_val_egt!)).toBeLessThan(3 * ((hi - lo) / 2) + 1e-9);
+    const row = tidy(agg)[0]!;
+    expect(row.conf_low_simult!).toBeCloseTo(row.estimate - agg.critValEgt * row.std_error, 12);
+    expect(tidy(agg).at(-1)!.conf_low_simult).toBeNull();
   });
 
   it('cluster bootstrap by a coarser time-invariant cluster widens nothing when clusters are the units', async () => {

@@ -103,7 +103,7 @@ export class DatasetService {
         rows: frame.nrows,
         createdAt: new Date().toISOString(),
         file,
-        origin: { kind: 'upload' },
+        origin: { kind: 'upload' as const },
       });
       await this.store.putDataset(record).catch(async (error: unknown) => {
         await rm(datasetPath(this.dir.root, file), { force: true });
@@ -141,7 +141,7 @@ export class DatasetService {
       createdAt: new Date().toISOString(),
       file,
       origin: {
-        kind: 'synthetic',
+        kind: 'synthetic' as const,
         seed: options.seed,
         ...(options.cities !== undefined ? { cities: options.cities } : {}),
         ...(options.years !== undefined ? { years: options.years } : {}),

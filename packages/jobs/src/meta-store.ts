@@ -37,14 +37,18 @@ export class MetaStore {
     return store;
   }
 
-  close(): void {
+  /** Waits for queued statements, then closes the database (later calls fail with 'metadata store is closed'). */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.chain;
     this.conn.closeSync();
     this.instance.closeSync();
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
+    // refused at call time; statements queued before close() still run
+    if (this.closed) return Promise.reject(new Error('metadata store is closed'));
     const next = this.chain.then(work, work);
     this.chain = next.catch(() => undefined);
     return next;
@@ -52,14 +56,12 @@ export class MetaStore {
 
   private exec(sql: string, params?: Record<string, string | null>): Promise<void> {
     return this.serial(async () => {
-      if (this.closed) throw new Error('metadata store is closed');
       await this.conn.run(sql, params);
     });
   }
 
   private query(sql: string, params?: Record<string, string | null>): Promise<Row[]> {
     return this.serial(async () => {
-      if (this.closed) throw new Error('metadata store is closed');
       const reader = await this.conn.runAndReadAll(sql, params);
       return reader.getRowObjectsJson() as Row[];
     });

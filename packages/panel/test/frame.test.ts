@@ -27,7 +27,7 @@ describe('PanelFrame storage', () => {
     expect(f.values('id')).toEqual(['y', null, 'x']);
   });
 
-  it('takeRows keeps categorical levels and NA', () => {
+  it('takeRows keeps NA and drops categorical levels no kept row uses', () => {
     const f = PanelFrame.fromColumns({ id: ['a', 'b', null], t: [1, 2, NaN] }, schema);
     const g = f.takeRows([2, 0]);
     expect(g.values('id')).toEqual([null, 'a']);

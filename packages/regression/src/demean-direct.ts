@@ -29,6 +29,7 @@ export class TwoWayDirect {
   readonly #gb: number;
   readonly #wa: Float64Array;
   readonly #c: number;
+  readonly #runStart: Int32Array | null;
   /** CSR of the sparse parts d_g. */
   readonly #rowStart: Int32Array;
   readonly #col: Int32Array;
@@ -54,6 +55,7 @@ export class TwoWayDirect {
     this.#w = w;
     const c = (this.#c = w ? 0 : 1);
     const rows = sparseRows(a, b, ga, gb, c, w);
+    this.#runStart = rows.runStart;
     const rowStart = (this.#rowStart = rows.rowStart);
     const col = (this.#col = rows.col);
     const val = (this.#val = rows.val);
@@ -96,7 +98,28 @@ export class TwoWayDirect {
     const val = this.#val;
     const sa = this.#sa.fill(0);
     const sb = this.#sb.fill(0);
-    if (w) {
+    const runs = this.#runStart;
+    if (runs) {
+      // rows grouped by a: the a-sums are running sums, no scatter
+      for (let g = 0; g < ga; g++) {
+        let acc = 0;
+        const end = runs[g + 1]!;
+        if (w) {
+          for (let i = runs[g]!; i < end; i++) {
+            const wy = w[i]! * y[i]!;
+            acc += wy;
+            sb[b[i]!]! += wy;
+          }
+        } else {
+          for (let i = runs[g]!; i < end; i++) {
+            const yi = y[i]!;
+            acc += yi;
+            sb[b[i]!]! += yi;
+          }
+        }
+        sa[g] = acc;
+      }
+    } else if (w) {
       for (let i = 0; i < n; i++) {
         const wy = w[i]! * y[i]!;
         sa[a[i]!]! += wy;
@@ -135,12 +158,22 @@ export class TwoWayDirect {
       sa[g] = (sa[g]! - s) / wa[g]!;
     }
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = y[i]! - sa[a[i]!]! - beta[b[i]!]!;
+    if (runs) {
+      for (let g = 0; g < ga; g++) {
+        const alpha = sa[g]!;
+        const end = runs[g + 1]!;
+        for (let i = runs[g]!; i < end; i++) out[i] = y[i]! - alpha - beta[b[i]!]!;
+      }
+    } else {
+      for (let i = 0; i < n; i++) out[i] = y[i]! - sa[a[i]!]! - beta[b[i]!]!;
+    }
     return out;
   }
 }
 
 interface SparseRows {
+  /** When the data rows are grouped by a: first data row of each level (length ga + 1). */
+  runStart: Int32Array | null;
   rowStart: Int32Array;
   col: Int32Array;
   val: Float64Array;
@@ -162,6 +195,7 @@ function sparseRows(a: Int32Array, b: Int32Array, ga: number, gb: number, c: num
 function sparseRowsSorted(a: Int32Array, b: Int32Array, ga: number, gb: number, c: number, w?: Float64Array): SparseRows {
   const n = a.length;
   const rowStart = new Int32Array(ga + 1);
+  const runStart = new Int32Array(ga + 1);
   let col = new Int32Array(Math.max(16, n >> 3));
   let val = new Float64Array(col.length);
   let nnz = 0;
@@ -169,6 +203,7 @@ function sparseRowsSorted(a: Int32Array, b: Int32Array, ga: number, gb: number, 
   let i = 0;
   for (let g = 0; g < ga; g++) {
     rowStart[g] = nnz;
+    runStart[g] = i;
     // every level of a has rows (checked by prepareFixedEffects) and rows are grouped by a
     while (i < n && a[i] === g) {
       acc[b[i]!]! += w ? w[i]! : 1;
@@ -191,7 +226,8 @@ function sparseRowsSorted(a: Int32Array, b: Int32Array, ga: number, gb: number, 
     }
   }
   rowStart[ga] = nnz;
-  return { rowStart, col: col.subarray(0, nnz), val: val.subarray(0, nnz) };
+  runStart[ga] = n;
+  return { runStart, rowStart, col: col.subarray(0, nnz), val: val.subarray(0, nnz) };
 }
 
 function sparseRowsDense(a: Int32Array, b: Int32Array, ga: number, gb: number, c: number, w?: Float64Array): SparseRows {
@@ -216,5 +252,5 @@ function sparseRowsDense(a: Int32Array, b: Int32Array, ga: number, gb: number, c
     }
     rowStart[ga] = k;
   }
-  return { rowStart, col, val };
+  return { runStart: null, rowStart, col, val };
 }

@@ -6,7 +6,7 @@ import type { TwfeArrays } from './twfe-input.js';
  * With ~ the two-way within transform and M the residual maker of the transformed controls Z~,
  * the coefficient on any treatment D is beta = D~' M y~ / D~' M D~. Since e = M y~ and Z~ are
  * orthogonal to the fixed effects, D~'e = D'e and D~'Z~ = D'Z~: both are sums of per-unit tail
- * sums (ecum, zcum), so a pseudo-treatment costs O(treated units x controls), not O(rows).
+ * sums (the tail table), so a pseudo-treatment costs O(treated units x controls), not O(rows).
  */
 export interface TwfePrepared {
   readonly n: number;
@@ -25,12 +25,14 @@ export interface TwfePrepared {
   readonly z: readonly Float64Array[];
   /** (Z~'Z~)^-1, row-major K x K. */
   readonly ginv: Float64Array;
-  /** Per unit i and start s (0..T): sum of e over the unit's rows with period index >= s. Layout i*(T+1)+s. */
-  readonly ecum: Float64Array;
-  /** Same for each control: layout (i*(T+1)+s)*K + k. */
-  readonly zcum: Float64Array;
-  /** Rows of unit i with period index >= s. */
-  readonly cnt: Int32Array;
+  /**
+   * Per unit i and start s (0..T), over the unit's rows with period index >= s: [sum of e, row
+   * count, sum of each Z~ column], one record of K + 2 values at ((i*(T+1)+s) * (K+2)). One record
+   * per drawn unit keeps a draw's random reads to one or two cache lines.
+   */
+  readonly tail: Float64Array;
+  /** K + 2. */
+  readonly tailStride: number;
   /** Every unit observed once in every period: the within transform of D has a closed form. */
   readonly balanced: boolean;
   readonly fe: readonly [Int32Array, Int32Array];
@@ -88,22 +90,19 @@ export function prepareTwfe(input: TwfeArrays, options: { tol?: number } = {}): 
   const collinearControls = input.controlNames.filter((_, k) => !kept.includes(k));
 
   const S = T + 1;
-  const ecum = new Float64Array(N * S);
-  const zcum = new Float64Array(N * S * K);
-  const cnt = new Int32Array(N * S);
+  const R = K + 2;
+  const tail = new Float64Array(N * S * R);
   for (let i = 0; i < n; i++) {
-    const cell = input.unit[i]! * S + input.time[i]!;
-    ecum[cell]! += ey[i]!;
-    cnt[cell]! += 1;
-    for (let k = 0; k < K; k++) zcum[cell * K + k]! += z[k]![i]!;
+    const at = (input.unit[i]! * S + input.time[i]!) * R;
+    tail[at]! += ey[i]!;
+    tail[at + 1]! += 1;
+    for (let k = 0; k < K; k++) tail[at + 2 + k]! += z[k]![i]!;
   }
-  // suffix sums over s within each unit: entry s = sum over periods >= s (entry T stays 0)
+  // suffix sums over s within each unit: record s = sum over periods >= s (record T stays 0)
   for (let u = 0; u < N; u++) {
     for (let s = T - 2; s >= 0; s--) {
-      const at = u * S + s;
-      ecum[at]! += ecum[at + 1]!;
-      cnt[at]! += cnt[at + 1]!;
-      for (let k = 0; k < K; k++) zcum[at * K + k]! += zcum[(at + 1) * K + k]!;
+      const at = (u * S + s) * R;
+      for (let r = 0; r < R; r++) tail[at + r]! += tail[at + R + r]!;
     }
   }
 
@@ -132,9 +131,8 @@ export function prepareTwfe(input: TwfeArrays, options: { tol?: number } = {}): 
     ey,
     z,
     ginv,
-    ecum,
-    zcum,
-    cnt,
+    tail,
+    tailStride: R,
     balanced: feStructure.balancedTwoWay,
     fe,
     feStructure,

@@ -12,6 +12,23 @@ export interface CrossTerms {
   readonly c: Float64Array;
 }
 
+/** Start index of an untreated unit in the fused pass (no period index reaches it). */
+const NEVER = 2 ** 30;
+
+const rowMajorCache = new WeakMap<readonly Float64Array[], Float64Array>();
+function rowMajor(cols: readonly Float64Array[], n: number): Float64Array {
+  let out = rowMajorCache.get(cols);
+  if (!out) {
+    const K = cols.length;
+    out = new Float64Array(n * K);
+    cols.forEach((c, k) => {
+      for (let i = 0; i < n; i++) out![i * K + k] = c[i]!;
+    });
+    rowMajorCache.set(cols, out);
+  }
+  return out;
+}
+
 /** Below this share of D'D left after partialling out, the pseudo-treatment is collinear (feols' collin.tol scale). */
 const COLLINEAR = 1e-10;
 
@@ -25,6 +42,10 @@ export class TwfeDrawEvaluator {
   readonly #gamma: Float64Array;
   readonly #hist: Float64Array;
   readonly #startOf: Int32Array;
+  readonly #dbarU: Float64Array;
+  readonly #dbarT: Float64Array;
+  /** Z~ row-major (n x K), so the fused SE pass reads each row's controls contiguously. */
+  #zRows: Float64Array | undefined;
   readonly #m: Float64Array;
   readonly #scores: Float64Array;
 
@@ -34,7 +55,9 @@ export class TwfeDrawEvaluator {
     this.#c = new Float64Array(K);
     this.#gamma = new Float64Array(K);
     this.#hist = new Float64Array(prepared.nPeriods + 1);
-    this.#startOf = new Int32Array(prepared.nUnits).fill(-1);
+    this.#startOf = new Int32Array(prepared.nUnits).fill(NEVER);
+    this.#dbarU = new Float64Array(prepared.nUnits);
+    this.#dbarT = new Float64Array(prepared.nPeriods);
     this.#m = new Float64Array(prepared.n);
     this.#scores = new Float64Array(prepared.nClusters);
   }
@@ -59,18 +82,21 @@ export class TwfeDrawEvaluator {
       a = cross.a;
       c.set(cross.c);
     } else c.fill(0);
+    const tail = p.tail;
+    const R = p.tailStride;
     for (let j = 0; j < m; j++) {
       const s = starts[j]!;
-      const at = units[j]! * S + s;
-      const rows = p.cnt[at]!;
+      const at = (units[j]! * S + s) * R;
+      const rows = tail[at + 1]!;
       dd += rows;
-      sumUnitSq += (rows * rows) / T;
+      sumUnitSq += rows * rows;
       hist[s]! += 1;
       if (!cross) {
-        a += p.ecum[at]!;
-        for (let k = 0; k < K; k++) c[k]! += p.zcum[at * K + k]!;
+        a += tail[at]!;
+        for (let k = 0; k < K; k++) c[k]! += tail[at + 2 + k]!;
       }
     }
+    sumUnitSq /= T;
     // D'P_FE D = T sum_i Dbar_i^2 + N sum_t Dbar_t^2 - NT Dbar^2 (balanced two-way projection)
     let cumT = 0;
     let sumTimeSq = 0;
@@ -84,25 +110,38 @@ export class TwfeDrawEvaluator {
     if (!(den > COLLINEAR * q) || !(q > 0)) return { beta: Number.NaN, se: Number.NaN };
     const beta = a / den;
     if (!withSe) return { beta, se: Number.NaN };
-    // M D~ row by row: D - Dbar_i - Dbar_t + Dbar - Z~ gamma
+    // One fused pass over the rows: m = D - Dbar_i - Dbar_t + Dbar - Z~ gamma, score_c += m (e - beta m).
     const startOf = this.#startOf;
-    for (let j = 0; j < m; j++) startOf[units[j]!] = starts[j]!;
-    const mv = this.#m;
+    const dbarU = this.#dbarU;
+    for (let j = 0; j < m; j++) {
+      startOf[units[j]!] = starts[j]!;
+      dbarU[units[j]!] = (T - starts[j]!) / T;
+    }
     const dbar = dd / (N * T);
-    const dbarT = new Float64Array(T);
+    const shift = this.#dbarT;
     cumT = 0;
     for (let t = 0; t < T; t++) {
       cumT += hist[t]!;
-      dbarT[t] = cumT / N;
+      shift[t] = dbar - cumT / N;
     }
-    const { unit, time } = p;
-    for (let i = 0; i < p.n; i++) {
-      const s = startOf[unit[i]!]!;
-      const d = s >= 0 ? (time[i]! >= s ? 1 : 0) - (T - s) / T : 0;
-      mv[i] = d - dbarT[time[i]!]! + dbar;
+    const { unit, time, ey, cluster } = p;
+    const zr = (this.#zRows ??= rowMajor(p.z, p.n));
+    const g = this.#gamma;
+    const sc = this.#scores.fill(0);
+    for (let i = 0, off = 0; i < p.n; i++, off += K) {
+      const u = unit[i]!;
+      const t = time[i]!;
+      let mi = (t >= startOf[u]! ? 1 : 0) - dbarU[u]! + shift[t]!;
+      for (let k = 0; k < K; k++) mi -= zr[off + k]! * g[k]!;
+      sc[cluster[i]!]! += mi * (ey[i]! - beta * mi);
     }
-    for (let j = 0; j < m; j++) startOf[units[j]!] = -1;
-    return { beta, se: this.#clusterSe(beta, den) };
+    for (let j = 0; j < m; j++) {
+      startOf[units[j]!] = NEVER;
+      dbarU[units[j]!] = 0;
+    }
+    let meat = 0;
+    for (let c = 0; c < sc.length; c++) meat += sc[c]! * sc[c]!;
+    return { beta, se: Math.sqrt((p.vcovAdj * meat) / (den * den)) };
   }
 
   /**

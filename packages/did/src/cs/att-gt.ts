@@ -2,7 +2,7 @@ import type { PanelFrame } from '@panel-lab/panel';
 import { treatmentSetup, type TreatmentSpec } from '../treatment.js';
 import { qnorm } from '../internal/stats.js';
 import { waldPretest, type PreTest } from './pretest.js';
-import { noCovariateCell, twoByTwo, type EstMethod } from './two-by-two.js';
+import { noCovariateCell, twoByTwo, type CellRange, type EstMethod } from './two-by-two.js';
 import { hidden, influenceSe, type BootstrapInfo, type InfluenceMatrix } from './influence.js';
 
 export type ControlGroup = 'nevertreated' | 'notyettreated';
@@ -223,13 +223,13 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
   const groupOut: number[] = [], timeOut: number[] = [], baseOut: number[] = [], attOut: number[] = [];
   const postOut: boolean[] = [], nTr: number[] = [], nCo: number[] = [];
   let cellsNa = 0;
-  const inCellMask = new Uint8Array(n);
   // cohort rank per unit: glist index, or -1 for never treated (integer compares in the hot loop)
   const rank = new Int32Array(n);
   for (let i = 0; i < n; i++) rank[i] = G[i] === NEVER ? -1 : glist.indexOf(G[i]!);
-  let lastMaskKey = -1;
-  let treatedCount = 0;
-  let n1 = 0;
+  // blockStart[r] = first unit of cohort rank r; blockStart[glist.length] = first never-treated unit
+  const blockStart = new Int32Array(glist.length + 1).fill(n);
+  for (let i = n - 1; i >= 0; i--) blockStart[rank[i]! < 0 ? glist.length : rank[i]!] = i;
+  for (let r = glist.length - 1; r >= 0; r--) if (blockStart[r]! > blockStart[r + 1]!) blockStart[r] = blockStart[r + 1]!;
   for (let k = 0; k < K; k++) {
     const cell = cellList[k]!;
     const { g, tIdx, pret, post } = cell;
@@ -256,44 +256,44 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
       minCtrlRank = 0;
       while (minCtrlRank < glist.length && !(glist[minCtrlRank]! > later + anticipation)) minCtrlRank++;
     }
-    // the cell's units depend only on (cohort, first control cohort): reuse the mask when unchanged
-    const maskKey = gRank * (glist.length + 1) + minCtrlRank;
-    if (maskKey !== lastMaskKey) {
-      lastMaskKey = maskKey;
-      treatedCount = 0;
-      n1 = 0;
-      for (let i = 0; i < n; i++) {
-        const r = rank[i]!;
-        const m = r === gRank ? 2 : r < 0 || r >= minCtrlRank ? 1 : 0;
-        inCellMask[i] = m;
-        if (m === 2) treatedCount++;
-        if (m !== 0) n1++;
-      }
+    // units are sorted by cohort, so the cell is the treated cohort's block plus contiguous control blocks
+    const ranges: CellRange[] = [{ start: blockStart[gRank]!, end: blockStart[gRank + 1]!, treated: true }];
+    const ctrlStart = blockStart[minCtrlRank]!;
+    if (ctrlStart < ranges[0]!.start) ranges.push({ start: ctrlStart, end: ranges[0]!.start, treated: false });
+    const afterTreated = Math.max(ctrlStart, ranges[0]!.end);
+    if (afterTreated < n) ranges.push({ start: afterTreated, end: n, treated: false });
+    let treatedCount = 0;
+    let n1 = 0;
+    for (const r of ranges) {
+      n1 += r.end - r.start;
+      if (r.treated) treatedCount += r.end - r.start;
     }
     const yt = yByT[tIdx]!;
     const yb = yByT[pret]!;
     let res: ReturnType<typeof twoByTwo> | null = null;
-    if (xMats.length === 0) res = noCovariateCell(estMethod, yt, yb, inCellMask, W, full, n);
+    if (xMats.length === 0) res = noCovariateCell(estMethod, yt, yb, ranges, W, full, n);
     if (res === null) {
-      const inCell: number[] = [];
-      for (let i = 0; i < n; i++) if (inCellMask[i]) inCell.push(i);
+      const inCell = new Int32Array(n1);
       const dY = new Float64Array(n1);
       const d = new Float64Array(n1);
       const w = new Float64Array(n1);
       const early = Math.min(tIdx, pret);
       const x: Float64Array[] = [new Float64Array(n1).fill(1)];
       for (let c = 0; c < xMats.length; c++) x.push(new Float64Array(n1));
-      for (let j = 0; j < n1; j++) {
-        const i = inCell[j]!;
-        dY[j] = yt[i]! - yb[i]!;
-        d[j] = inCellMask[i] === 2 ? 1 : 0;
-        w[j] = W[i]!;
-        for (let c = 0; c < xMats.length; c++) x[c + 1]![j] = xMats[c]![unitIdx[i]! * nTAll + early]!;
+      let j = 0;
+      for (const r of ranges) {
+        for (let i = r.start; i < r.end; i++, j++) {
+          inCell[j] = i;
+          dY[j] = yt[i]! - yb[i]!;
+          d[j] = r.treated ? 1 : 0;
+          w[j] = W[i]!;
+          for (let c = 0; c < xMats.length; c++) x[c + 1]![j] = xMats[c]![unitIdx[i]! * nTAll + early]!;
+        }
       }
       res = twoByTwo(estMethod, { deltaY: dY, d, x, w });
       if (res.ok) {
         const scale = n / n1;
-        for (let j = 0; j < n1; j++) full[inCell[j]!] = scale * res.inf[j]!;
+        for (let m = 0; m < n1; m++) full[inCell[m]!] = scale * res.inf[m]!;
       }
     }
     if (!res.ok) {

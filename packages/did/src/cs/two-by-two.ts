@@ -173,51 +173,49 @@ function normaliseWeights(w: Float64Array): Float64Array {
   return w.map((v) => v / m);
 }
 
+/** Contiguous units [start, end) of a 2x2 cell, all treated or all comparison. */
+export interface CellRange {
+  readonly start: number;
+  readonly end: number;
+  readonly treated: boolean;
+}
+
 /**
  * The 2x2 without covariates, straight into the full-panel influence vector: with only an
  * intercept, reg, ipw and dr all reduce to the difference of weighted mean changes, and their
  * influence functions to n w D (dY - eta1)/sum(wD) - n w (1-D)(dY - eta0)/sum(w(1-D)) (the
- * n/n1 rescaling of did included). mask: 2 treated, 1 comparison, 0 not in the cell.
+ * n/n1 rescaling of did included). Only the cell's ranges are written (out starts zeroed).
  * Returns null when DRDID's propensity trimming could bind (then the general path runs).
  */
 export function noCovariateCell(
   method: EstMethod,
   yt: Float64Array,
   yb: Float64Array,
-  mask: Uint8Array,
+  ranges: readonly CellRange[],
   w: Float64Array,
   out: Float64Array,
   n: number,
 ): TwoByTwoResult | null {
   let sw1 = 0, sw0 = 0, s1 = 0, s0 = 0;
-  for (let i = 0; i < n; i++) {
-    const m = mask[i]!;
-    if (m === 0) continue;
-    const dy = yt[i]! - yb[i]!;
-    const wi = w[i]!;
-    if (m === 2) {
-      sw1 += wi;
-      s1 += wi * dy;
-    } else {
-      sw0 += wi;
-      s0 += wi * dy;
+  for (const r of ranges) {
+    let sw = 0, sy = 0;
+    for (let i = r.start; i < r.end; i++) {
+      const wi = w[i]!;
+      sw += wi;
+      sy += wi * (yt[i]! - yb[i]!);
     }
+    if (r.treated) ((sw1 += sw), (s1 += sy));
+    else ((sw0 += sw), (s0 += sy));
   }
   if (sw1 === 0) return { ok: false, reason: 'no treated units' };
   if (sw0 === 0) return { ok: false, reason: 'no comparison units' };
   if (method !== 'reg' && sw1 / (sw1 + sw0) >= TRIM_LEVEL) return null;
   const eta1 = s1 / sw1;
   const eta0 = s0 / sw0;
-  const a1 = n / sw1;
-  const a0 = n / sw0;
-  for (let i = 0; i < n; i++) {
-    const m = mask[i]!;
-    if (m === 0) {
-      out[i] = 0;
-      continue;
-    }
-    const dy = yt[i]! - yb[i]!;
-    out[i] = m === 2 ? a1 * w[i]! * (dy - eta1) : -a0 * w[i]! * (dy - eta0);
+  for (const r of ranges) {
+    const a = r.treated ? n / sw1 : -n / sw0;
+    const eta = r.treated ? eta1 : eta0;
+    for (let i = r.start; i < r.end; i++) out[i] = a * w[i]! * (yt[i]! - yb[i]! - eta);
   }
   return { ok: true, att: eta1 - eta0, inf: out };
 }

@@ -22,6 +22,8 @@ export interface RobustCoef {
   readonly confHigh: number;
   /** Observations (or cells) behind the estimate, where the method reports it. */
   readonly n: number | null;
+  /** Degrees of freedom of the t reference distribution; null = normal. */
+  readonly df: number | null;
 }
 
 /** Critical value: t(df) when df is finite, normal otherwise. */
@@ -54,6 +56,7 @@ export function robustCoef(
     confLow: estimate - q * se,
     confHigh: estimate + q * se,
     n: opts.n ?? null,
+    df: Number.isFinite(df) ? df : null,
   });
 }
 

@@ -24,7 +24,7 @@ export interface DidImputationOptions {
   readonly alpha?: number;
 }
 
-export interface PretrendTest {
+export interface ImputationPretrendTest {
   readonly leads: readonly RobustCoef[];
   readonly stat: number;
   readonly df1: number;
@@ -48,7 +48,7 @@ export interface DidImputationResult {
   readonly nTreated: number;
   readonly nFirstStage: number;
   readonly drops: { readonly missing: number; readonly notIdentified: number };
-  readonly pretrend: PretrendTest | null;
+  readonly pretrend: ImputationPretrendTest | null;
   readonly meta: RobustMeta & { readonly iterations: number; readonly converged: boolean };
 }
 
@@ -194,7 +194,7 @@ function pretrendTest(
   cluster: string,
   K: number,
   alpha: number,
-): PretrendTest {
+): ImputationPretrendTest {
   const leads: Record<string, Float64Array> = {};
   const names: string[] = [];
   for (let k = 1; k <= K; k++) {

@@ -53,7 +53,7 @@ describe('didMultiplegt (DID_M, legacy did_multiplegt)', () => {
     const r = didMultiplegt(f, { outcome: 'y', treatment: 'd', bootstrap: 0 });
     expect(Math.abs(r.coefs[0]!.estimate - 2)).toBeLessThan(1e-12); // effect 2 for joiners and leavers alike
     expect(r.switchers[0]).toBe(4);
-    const bad = PanelFrame.fromRows(rows.map((x) => ({ ...x, d: x.d * 2 })), { unit: 'id', time: 't' });
+    const bad = PanelFrame.fromRows(rows.map((x) => ({ ...x, d: x.d! * 2 })), { unit: 'id', time: 't' });
     expect(() => didMultiplegt(bad, { outcome: 'y', treatment: 'd' })).toThrow(/must be 0\/1/);
   });
 });

@@ -1,0 +1,190 @@
+// Placebo / permutation TWFE draws (issue 5): 1,000 draws at seed scale (286 x 9, 10 controls) and
+// up to 100,000 draws on a 100,000 x 20 panel (2M rows). Paths: 'tables' (float64 per-unit tail
+// sums, the cpu default), 'kernel' (pseudo-treatments as columns of D, D'[e, Z~] as one CrossProd on
+// the backend: cpu f64, tfjs wasm f32, tfjs webgpu f32). Each case records the backend that ran,
+// draws/s and the memory held per chunk. webgpu here is Mesa lavapipe (software rendering, not a GPU).
+import { ComputeConfig, KernelRegistry, createComputeContext, createRng, ensureWebGpu, type ComputeContext } from '@panel-lab/compute';
+import { registerCpuBackend } from '@panel-lab/compute-cpu';
+import { registerTfjsBackend } from '@panel-lab/compute-tfjs';
+import { placeboChunk, preparePlacebo, type PlaceboPrepared, type TwfeArrays } from '@panel-lab/resample';
+import type { BenchCase, BenchSuite, Scale } from '../harness.js';
+
+const webgpu = await ensureWebGpu();
+
+interface Size {
+  units: number;
+  periods: number;
+  controls: number;
+  treated: number;
+}
+const SEED: Size = { units: 286, periods: 9, controls: 10, treated: 35 };
+const LARGE: Size = { units: 100_000, periods: 20, controls: 10, treated: 12_238 }; // the seed's 35/286 treated share
+const SMALL_GPU: Size = { units: 2_000, periods: 20, controls: 10, treated: 245 };
+
+/** A balanced panel with two adoption cohorts (the seed's 2015 / 2017 shape). */
+function panelArrays(s: Size, seed: number): TwfeArrays {
+  const rng = createRng(seed);
+  const n = s.units * s.periods;
+  const unit = Int32Array.from({ length: n }, (_, i) => Math.floor(i / s.periods));
+  const time = Int32Array.from({ length: n }, (_, i) => i % s.periods);
+  const unitFe = Float64Array.from({ length: s.units }, () => rng.normal());
+  const controls = Array.from({ length: s.controls }, () => Float64Array.from({ length: n }, (_, i) => rng.normal() + 0.3 * unitFe[unit[i]!]!));
+  const early = Math.floor(s.treated / 5);
+  const unitStart = Int32Array.from({ length: s.units }, (_, u) => (u < early ? Math.floor(s.periods / 2) : u < s.treated ? Math.floor((s.periods * 2) / 3) : -1));
+  const y = Float64Array.from({ length: n }, (_, i) => {
+    const st = unitStart[unit[i]!]!;
+    let v = unitFe[unit[i]!]! + 0.05 * time[i]! + rng.normal() * 0.5 + (st >= 0 && time[i]! >= st ? -0.1 : 0);
+    for (let k = 0; k < s.controls; k++) v += 0.1 * controls[k]![i]!;
+    return v;
+  });
+  return {
+    y,
+    controls,
+    controlNames: controls.map((_, k) => `x${k + 1}`),
+    unit,
+    time,
+    periods: Array.from({ length: s.periods }, (_, t) => 2011 + t),
+    unitLabels: Array.from({ length: s.units }, (_, u) => `u${u}`),
+    unitStart,
+    cluster: unit,
+    nClusters: s.units,
+    clusterName: 'unit',
+    dropped: { missing: 0 },
+  };
+}
+
+const preparedCache = new Map<string, PlaceboPrepared>();
+function prepared(s: Size): PlaceboPrepared {
+  const key = `${s.units}x${s.periods}x${s.controls}`;
+  let p = preparedCache.get(key);
+  if (!p) {
+    p = preparePlacebo(panelArrays(s, 20261123));
+    preparedCache.set(key, p);
+  }
+  return p;
+}
+
+const registry = registerTfjsBackend(registerCpuBackend(new KernelRegistry()));
+const contexts = new Map<string, ComputeContext>();
+async function context(target: { backend: string; device?: string }): Promise<ComputeContext> {
+  const key = `${target.backend}:${target.device ?? ''}`;
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = await createComputeContext(new ComputeConfig({ ...target, allowFallback: false }), registry);
+    contexts.set(key, ctx);
+  }
+  return ctx;
+}
+
+interface Variant {
+  label: string;
+  size: Size;
+  draws: number;
+  chunkSize: number;
+  se: boolean;
+  target?: { backend: 'cpu' | 'tfjs'; device?: 'wasm' | 'webgpu' };
+  /** Cap on n x columns of D held at once (kernel path). */
+  maxBatchValues?: number;
+  note?: string;
+}
+
+function variants(scale: Scale): Variant[] {
+  const seedDraws = scale === 'quick' ? 200 : 1000;
+  const seedCases: Variant[] = [
+    { label: 'slopes only, tables', size: SEED, draws: seedDraws, chunkSize: 1000, se: false },
+    { label: 'beta + CR1 SE per draw, tables', size: SEED, draws: seedDraws, chunkSize: 1000, se: true },
+    { label: 'slopes only, kernel', size: SEED, draws: seedDraws, chunkSize: 1000, se: false, target: { backend: 'cpu' } },
+    { label: 'slopes only, kernel', size: SEED, draws: seedDraws, chunkSize: 1000, se: false, target: { backend: 'tfjs', device: 'wasm' } },
+  ];
+  if (webgpu.available) {
+    seedCases.push({ label: 'slopes only, kernel (lavapipe: software rendering, not a GPU figure)', size: SEED, draws: seedDraws, chunkSize: 1000, se: false, target: { backend: 'tfjs', device: 'webgpu' } });
+  }
+  if (scale !== 'large') return seedCases;
+  // 100,000 draws take tens of minutes on a loaded 2-core machine: a measured subset, labelled, with throughput.
+  const full = Number(process.env.PLACEBO_LARGE_DRAWS ?? 5_000);
+  const subset = Number(process.env.PLACEBO_LARGE_KERNEL_DRAWS ?? 64);
+  const large: Variant[] = [
+    { label: full >= 100_000 ? 'slopes only, tables' : 'slopes only, tables (measured subset of 100,000)', size: LARGE, draws: full, chunkSize: 1000, se: false },
+    { label: 'slopes only, kernel (measured subset)', size: LARGE, draws: subset, chunkSize: subset, se: false, target: { backend: 'cpu' }, maxBatchValues: 2 ** 24 },
+    { label: 'slopes only, kernel (measured subset)', size: LARGE, draws: subset, chunkSize: subset, se: false, target: { backend: 'tfjs', device: 'wasm' }, maxBatchValues: 2 ** 24 },
+    { label: 'beta + CR1 SE per draw, tables (measured subset)', size: LARGE, draws: 20, chunkSize: 20, se: true },
+  ];
+  if (webgpu.available) {
+    large.push({ label: 'slopes only, kernel, small panel (lavapipe: software rendering, not a GPU figure)', size: SMALL_GPU, draws: 256, chunkSize: 256, se: false, target: { backend: 'tfjs', device: 'webgpu' }, maxBatchValues: 2 ** 22 });
+  }
+  // tfjs has one process-wide engine: every webgpu case runs after the wasm ones.
+  const all = [...seedCases, ...large];
+  return [...all.filter((v) => v.target?.device !== 'webgpu'), ...all.filter((v) => v.target?.device === 'webgpu')];
+}
+
+export const suite: BenchSuite = {
+  name: 'placebo',
+  description:
+    'Placebo TWFE draws (mode A: random units, true cohort sizes and years; unit-clustered CR1) via Frisch-Waugh-Lovell. ' +
+    "'tables' = float64 per-unit tail sums (cpu default, O(treated x controls) per draw); 'kernel' = pseudo-treatments as columns of D and one CrossProd D'[e, Z~] per batch on the named backend. " +
+    'Large-panel kernel rows and SE rows are measured subsets (draws in params); draws_per_s gives the throughput. rss_max_during_mib is sampled after each chunk: it stays flat as draws grow (memory bounded by the chunk/batch). ' +
+    'tfjs:webgpu rows run on Mesa lavapipe (CPU software rendering): correctness only, not GPU performance. No GPU machine was used.',
+  cases(scale: Scale): BenchCase[] {
+    return variants(scale).map((v) => {
+      const requested = v.target ? (v.target.device ? `${v.target.backend}:${v.target.device}` : v.target.backend) : 'cpu';
+      const path = v.target ? 'kernel' : 'tables';
+      const benchCase: BenchCase = {
+        name: `${v.size.units}x${v.size.periods}, ${v.draws} draws, ${v.label} [${requested}]`,
+        params: { units: v.size.units, periods: v.size.periods, rows: v.size.units * v.size.periods, controls: v.size.controls, treated: v.size.treated, draws: v.draws, chunk: v.chunkSize, se: v.se, path },
+        setup: async () => {
+          const p = prepared(v.size);
+          const ctx = v.target ? await context(v.target) : undefined;
+          benchCase.backend = ctx ? (ctx.meta.device === ctx.meta.backend ? ctx.meta.backend : `${ctx.meta.backend}:${ctx.meta.device}`) : 'cpu';
+          return { p, ctx };
+        },
+        run: async (state) => {
+          const { p, ctx } = state as { p: PlaceboPrepared; ctx?: ComputeContext };
+          const t0 = performance.now();
+          const cpu0 = process.cpuUsage();
+          const rss0 = process.memoryUsage().rss;
+          let rssMax = rss0;
+          let valid = 0;
+          let sum = 0;
+          let batchColumns = 0;
+          const chunks = Math.ceil(v.draws / v.chunkSize);
+          for (let k = 0; k < chunks; k++) {
+            const c = await placeboChunk(p, {
+              seed: 1,
+              chunkIndex: k,
+              chunkSize: v.chunkSize,
+              draws: v.draws,
+              se: v.se,
+              ...(ctx ? { compute: ctx, path: 'kernel' as const } : {}),
+              ...(v.maxBatchValues ? { maxBatchValues: v.maxBatchValues } : {}),
+            });
+            batchColumns = c.meta.batchColumns;
+            for (const b of c.beta) if (b !== null) {
+              valid++;
+              sum += b;
+            }
+            rssMax = Math.max(rssMax, process.memoryUsage().rss);
+          }
+          const s = (performance.now() - t0) / 1000;
+          const cpu = process.cpuUsage(cpu0);
+          const cpuS = (cpu.user + cpu.system) / 1e6;
+          const n = p.twfe.n;
+          return {
+            requested_backend: requested,
+            process_cpu_s: cpuS,
+            draws_per_s: Math.round(v.draws / s),
+            ms_per_draw: (1000 * s) / v.draws,
+            extrapolated_100k_draws_s: (100_000 * s) / v.draws,
+            valid_draws: valid,
+            mean_beta: sum / Math.max(1, valid),
+            batch_columns: batchColumns,
+            batch_bytes_f64: batchColumns * n * 8,
+            rss_start_mib: Math.round(rss0 / 2 ** 20),
+            rss_max_during_mib: Math.round(rssMax / 2 ** 20),
+            note: `${Math.round(v.draws / s)} draws/s (${((1000 * s) / v.draws).toFixed(3)} ms/draw; process CPU ${cpuS.toFixed(2)} s of ${s.toFixed(2)} s wall); ${path}${batchColumns ? `, D batch ${batchColumns} cols = ${((batchColumns * n * 8) / 2 ** 20).toFixed(0)} MiB f64` : ''}; RSS ${Math.round(rss0 / 2 ** 20)} -> max ${Math.round(rssMax / 2 ** 20)} MiB during run`,
+          };
+        },
+      };
+      return benchCase;
+    });
+  },
+};

@@ -1,0 +1,18 @@
+export { DEFAULT_LIMITS, TERMINAL_STATES } from './types.js';
+export type { DatasetFormat, DatasetRecord, JobError, JobKind, JobProgress, JobRecord, JobState, TenantLimits } from './types.js';
+export { ConflictError, InputError, LimitError, NotFoundError, QueueUnavailableError, TaskCancelledError, TooLargeError } from './errors.js';
+export { MetaStore, hashApiKey } from './meta-store.js';
+export { DataDir, newId, safeSegment } from './data-dir.js';
+export { JobDatasetSpec, PlaceboJobSpec } from './placebo-spec.js';
+export { datasetPath, executeTask, readDataset, serializeError } from './tasks.js';
+export type { DatasetRef, ResolvedDataset, Task, TaskContext, TaskResult } from './tasks.js';
+export { reviveError } from './executor.js';
+export type { RunTaskOptions, TaskExecutor } from './executor.js';
+export { ThreadPoolExecutor } from './thread-pool.js';
+export type { ThreadPoolOptions } from './thread-pool.js';
+export { DatasetName, DatasetService, SyntheticOptions, UploadOptions } from './dataset-service.js';
+export type { DatasetDescription } from './dataset-service.js';
+export { JobService } from './job-service.js';
+export type { JobLogger, JobServiceOptions } from './job-service.js';
+export { openJobSystem } from './system.js';
+export type { JobSystem, JobSystemOptions } from './system.js';

@@ -1,0 +1,382 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseRunSpec, writeRunReport, type RunResult } from '@panel-lab/analysis';
+import type { PlaceboChunk, PlaceboResult } from '@panel-lab/resample';
+import { newId, type DataDir } from './data-dir.js';
+import { ConflictError, InputError, LimitError, NotFoundError, TaskCancelledError } from './errors.js';
+import type { TaskExecutor } from './executor.js';
+import type { MetaStore } from './meta-store.js';
+import { PlaceboJobSpec } from './placebo-spec.js';
+import type { DatasetRef, ResolvedDataset, Task } from './tasks.js';
+import { TERMINAL_STATES, type JobError, type JobKind, type JobProgress, type JobRecord, type TenantLimits } from './types.js';
+
+export interface JobLogger {
+  log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void;
+}
+
+export interface JobServiceOptions {
+  readonly store: MetaStore;
+  readonly dir: DataDir;
+  readonly executor: TaskExecutor;
+  readonly limitsOf: (tenant: string) => TenantLimits;
+  /** Top-level jobs running at once (others wait, state 'queued'). Default 4. */
+  readonly maxRunning?: number;
+  /** Starts of a job (restarts included) before it is failed. Default 3. */
+  readonly maxAttempts?: number;
+  /** Tries of one chunk task (a crashed thread or worker) before the parent fails. Default 3. */
+  readonly chunkAttempts?: number;
+  readonly logger?: JobLogger;
+}
+
+interface Running {
+  readonly controller: AbortController;
+}
+
+const isTerminal = (j: JobRecord) => TERMINAL_STATES.includes(j.state);
+
+/**
+ * Owns every job's life: validation at submit, a FIFO of queued jobs, execution through the
+ * executor (threads or queue), progress events, cancellation, results on disk, and recovery of
+ * the jobs a previous process left queued or running.
+ */
+export class JobService {
+  private readonly events = new EventEmitter();
+  private readonly waiting: string[] = [];
+  private readonly running = new Map<string, Running>();
+  private readonly tenantOf = new Map<string, string>();
+  private readonly lastWrite = new Map<string, number>();
+  private closed = false;
+
+  constructor(private readonly o: JobServiceOptions) {
+    this.events.setMaxListeners(0);
+  }
+
+  /** Re-queues what a previous process left queued, and resumes (or fails, past maxAttempts) what it left running. */
+  async recover(): Promise<{ requeued: string[]; resumed: string[]; failed: string[] }> {
+    const out = { requeued: [] as string[], resumed: [] as string[], failed: [] as string[] };
+    for (const job of await this.o.store.jobsInStates(['queued', 'running'])) {
+      if (job.state === 'queued') {
+        out.requeued.push(job.id);
+        this.enqueue(job);
+        continue;
+      }
+      const at = new Date().toISOString();
+      if (job.attempts >= (this.o.maxAttempts ?? 3)) {
+        const failed = { ...job, state: 'failed' as const, finishedAt: at, error: { message: `interrupted by a restart ${job.attempts} times; not resumed again` }, notes: [...job.notes, `${at}: interrupted by a restart; failed after ${job.attempts} attempts`] };
+        await this.save(failed, true);
+        out.failed.push(job.id);
+      } else {
+        const requeued = { ...job, state: 'queued' as const, notes: [...job.notes, `${at}: interrupted by a restart while running; resumed`] };
+        await this.save(requeued, true);
+        out.resumed.push(job.id);
+        this.enqueue(requeued);
+      }
+    }
+    this.log('info', 'recovered jobs', out);
+    return out;
+  }
+
+  /** Validates an analysis spec (SpecError / InputError naming the field) and queues it. */
+  async submitAnalysis(tenant: string, input: unknown): Promise<JobRecord> {
+    const spec = parseRunSpec(input);
+    if (spec.dataset.source === 'file') {
+      throw new InputError("dataset.source 'file' is not available through the API; upload the file and use { source: 'dataset', id }", [
+        { path: 'dataset.source', message: "'file' is not allowed here; use 'dataset', 'synthetic' or 'example'" },
+      ]);
+    }
+    if (spec.dataset.source === 'dataset') await this.datasetRef(tenant, spec.dataset.id, 'dataset.id');
+    return this.create(tenant, 'analysis', spec);
+  }
+
+  /** Validates a placebo job (draws split into chunk child jobs) and queues it. */
+  async submitPlacebo(tenant: string, input: unknown): Promise<JobRecord> {
+    const parsed = PlaceboJobSpec.safeParse(input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      throw new InputError(`invalid placebo job:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`, issues);
+    }
+    if (parsed.data.dataset.source === 'dataset') await this.datasetRef(tenant, parsed.data.dataset.id, 'dataset.id');
+    return this.create(tenant, 'placebo', parsed.data);
+  }
+
+  async get(tenant: string, id: string): Promise<JobRecord> {
+    const job = await this.o.store.getJob(tenant, id);
+    if (!job) throw new NotFoundError(`job '${id}' not found`);
+    return job;
+  }
+
+  list(tenant: string): Promise<JobRecord[]> {
+    return this.o.store.listJobs(tenant);
+  }
+
+  children(tenant: string, id: string): Promise<JobRecord[]> {
+    return this.get(tenant, id).then(() => this.o.store.childJobs(id));
+  }
+
+  /** Cancels a queued or running job (ConflictError when it has already finished). */
+  async cancel(tenant: string, id: string): Promise<JobRecord> {
+    const job = await this.get(tenant, id);
+    if (isTerminal(job)) throw new ConflictError(`job '${id}' has already ${job.state}`);
+    const at = new Date().toISOString();
+    const w = this.waiting.indexOf(id);
+    if (w >= 0) {
+      this.waiting.splice(w, 1);
+      const cancelled = { ...job, state: 'cancelled' as const, finishedAt: at, notes: [...job.notes, `${at}: cancelled by the tenant while queued`] };
+      await this.save(cancelled, true);
+      return cancelled;
+    }
+    const run = this.running.get(id);
+    if (run) {
+      run.controller.abort();
+      return this.waitFor(tenant, id, 30_000);
+    }
+    // Neither queued nor running here (e.g. store ahead of memory): settle it explicitly.
+    const cancelled = { ...job, state: 'cancelled' as const, finishedAt: at, notes: [...job.notes, `${at}: cancelled by the tenant`] };
+    await this.save(cancelled, true);
+    return cancelled;
+  }
+
+  /** Subscribes to a job's updates; returns the unsubscribe function. */
+  subscribe(id: string, listener: (job: JobRecord) => void): () => void {
+    this.events.on(id, listener);
+    return () => this.events.off(id, listener);
+  }
+
+  /** Resolves with the job once it reaches a terminal state (or the timeout, with its state then). */
+  async waitFor(tenant: string, id: string, timeoutMs: number): Promise<JobRecord> {
+    // subscribe before reading, so a state change between the read and the subscription is not missed
+    let off = () => {};
+    let timer: NodeJS.Timeout | undefined;
+    const settled = new Promise<JobRecord>((resolve) => {
+      off = this.subscribe(id, (j) => {
+        if (isTerminal(j)) resolve(j);
+      });
+      timer = setTimeout(() => void this.get(tenant, id).then(resolve, () => undefined), timeoutMs);
+      timer.unref();
+    });
+    try {
+      const job = await this.get(tenant, id);
+      if (isTerminal(job)) return job;
+      return await settled;
+    } finally {
+      off();
+      clearTimeout(timer);
+    }
+  }
+
+  /** Directory holding a finished job's result.json and report/ (ConflictError if not succeeded). */
+  async resultDir(tenant: string, id: string): Promise<{ job: JobRecord; dir: string }> {
+    const job = await this.get(tenant, id);
+    if (job.state !== 'succeeded') throw new ConflictError(`job '${id}' is ${job.state}; results exist only for succeeded jobs`);
+    return { job, dir: this.o.dir.jobDir(tenant, id) };
+  }
+
+  async delete(tenant: string, id: string): Promise<void> {
+    const job = await this.get(tenant, id);
+    if (!isTerminal(job)) throw new ConflictError(`job '${id}' is ${job.state}; cancel it first`);
+    await this.o.store.deleteJob(tenant, id);
+    await rm(this.o.dir.jobDir(tenant, id), { recursive: true, force: true });
+  }
+
+  /** Stops taking work; running jobs are aborted but stay 'running' in the store (resumed at the next start). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.waiting.length = 0;
+    for (const run of this.running.values()) run.controller.abort(new Error('shutdown'));
+    this.running.clear();
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  private async datasetRef(tenant: string, id: string, path: string): Promise<DatasetRef> {
+    const d = await this.o.store.getDataset(tenant, id);
+    if (!d) throw new InputError(`${path} '${id}': no such dataset`, [{ path, message: `no dataset '${id}'` }]);
+    return { id: d.id, file: d.file, format: d.format, unit: d.unit, time: d.time, categorical: d.categorical };
+  }
+
+  private async create(tenant: string, kind: JobKind, input: unknown): Promise<JobRecord> {
+    if (this.closed) throw new Error('job service is closed');
+    const limit = this.o.limitsOf(tenant).activeJobs;
+    const active = await this.o.store.countActiveJobs(tenant);
+    if (active >= limit) throw new LimitError(`tenant '${tenant}' has ${active} jobs queued or running (limit ${limit}); wait or cancel one`);
+    await this.o.executor.checkAvailable();
+    const job: JobRecord = {
+      id: newId('job'),
+      tenant,
+      kind,
+      state: 'queued',
+      parentId: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      progress: { fraction: 0, step: 'queued' },
+      error: null,
+      attempts: 0,
+      input,
+      notes: [],
+    };
+    await this.save(job, true);
+    this.log('info', 'job submitted', { jobId: job.id, tenant, kind });
+    this.enqueue(job);
+    return job;
+  }
+
+  private enqueue(job: JobRecord): void {
+    this.tenantOf.set(job.id, job.tenant);
+    this.waiting.push(job.id);
+    this.pump();
+  }
+
+  private pump(): void {
+    const max = this.o.maxRunning ?? 4;
+    while (!this.closed && this.running.size < max && this.waiting.length > 0) {
+      const id = this.waiting.shift()!;
+      const controller = new AbortController();
+      this.running.set(id, { controller });
+      void this.execute(id, controller.signal)
+        .catch((error: unknown) => this.log('error', 'job bookkeeping failed', { jobId: id, error: String(error) }))
+        .finally(() => {
+        this.running.delete(id);
+        this.pump();
+      });
+    }
+  }
+
+  private async execute(id: string, signal: AbortSignal): Promise<void> {
+    const tenant = this.tenantOf.get(id)!;
+    let job = await this.get(tenant, id);
+    const at = new Date().toISOString();
+    job = { ...job, state: 'running', startedAt: job.startedAt ?? at, attempts: job.attempts + 1, progress: { fraction: 0, step: 'started' } };
+    await this.save(job, true);
+    this.log('info', 'job started', { jobId: id, tenant, kind: job.kind, attempt: job.attempts });
+    const dir = this.o.dir.jobDir(tenant, id);
+    await mkdir(dir, { recursive: true });
+    try {
+      let current = job;
+      const progress = (p: JobProgress) => {
+        current = { ...current, progress: clampProgress(p) };
+        void this.save(current, false);
+      };
+      if (job.kind === 'analysis') await this.runAnalysis(job, dir, progress, signal);
+      else if (job.kind === 'placebo') await this.runPlaceboJob(job, dir, progress, signal);
+      else throw new Error(`job kind '${job.kind}' cannot be submitted on its own`);
+      const done: JobRecord = { ...current, state: 'succeeded', finishedAt: new Date().toISOString(), progress: { ...current.progress, fraction: 1, step: 'done' } };
+      await this.save(done, true);
+      this.log('info', 'job succeeded', { jobId: id, tenant });
+    } catch (error) {
+      if (this.closed) return; // shutdown: left 'running' on purpose, resumed by the next process
+      const latest = await this.get(tenant, id);
+      const finishedAt = new Date().toISOString();
+      if (signal.aborted || error instanceof TaskCancelledError) {
+        await this.save({ ...latest, state: 'cancelled', finishedAt, notes: [...latest.notes, `${finishedAt}: cancelled by the tenant while running`] }, true);
+        this.log('info', 'job cancelled', { jobId: id, tenant });
+      } else {
+        await this.save({ ...latest, state: 'failed', finishedAt, error: toJobError(error) }, true);
+        this.log('warn', 'job failed', { jobId: id, tenant, error: String(error instanceof Error ? error.message : error) });
+      }
+    }
+  }
+
+  private async runAnalysis(job: JobRecord, dir: string, progress: (p: JobProgress) => void, signal: AbortSignal): Promise<void> {
+    const spec = parseRunSpec(job.input);
+    const datasets: Record<string, DatasetRef> = {};
+    if (spec.dataset.source === 'dataset') datasets[spec.dataset.id] = await this.datasetRef(job.tenant, spec.dataset.id, 'dataset.id');
+    const task: Task = { type: 'analysis', spec, datasets };
+    const result = (await this.o.executor.run(task, { jobId: job.id, onProgress: progress, signal })) as RunResult;
+    progress({ fraction: 0.99, step: 'writing report' });
+    await rm(join(dir, 'report'), { recursive: true, force: true });
+    await writeRunReport(result, join(dir, 'report'));
+    await writeFile(join(dir, 'result.json'), JSON.stringify(result));
+  }
+
+  /** Fans the draws out as chunk child jobs (kept on disk: a resumed job recomputes only missing chunks), then merges. */
+  private async runPlaceboJob(job: JobRecord, dir: string, progress: (p: JobProgress) => void, signal: AbortSignal): Promise<void> {
+    const options = PlaceboJobSpec.parse(job.input);
+    const dataset: ResolvedDataset =
+      options.dataset.source === 'dataset' ? { source: 'dataset', ref: await this.datasetRef(job.tenant, options.dataset.id, 'dataset.id') } : options.dataset;
+    const nChunks = Math.ceil(options.draws / options.chunkSize);
+    const chunkDir = join(dir, 'chunks');
+    await mkdir(chunkDir, { recursive: true });
+    const chunks: (PlaceboChunk | undefined)[] = Array.from({ length: nChunks }, () => undefined);
+    for (const name of await readdir(chunkDir)) {
+      const k = Number(/^(\d+)\.json$/.exec(name)?.[1] ?? Number.NaN);
+      if (Number.isInteger(k) && k < nChunks) chunks[k] = JSON.parse(await readFile(join(chunkDir, name), 'utf8')) as PlaceboChunk;
+    }
+    let drawsDone = chunks.reduce((s, c) => s + (c ? c.beta.length : 0), 0);
+    const report = () => progress({ fraction: 0.95 * (drawsDone / options.draws), step: 'placebo draws', done: drawsDone, total: options.draws });
+    report();
+    const childController = new AbortController();
+    signal.addEventListener('abort', () => childController.abort(), { once: true });
+    const runChunk = async (k: number): Promise<void> => {
+      const childId = `${job.id}-c${String(k).padStart(5, '0')}`;
+      const base: JobRecord = { ...job, id: childId, kind: 'placebo-chunk', parentId: job.id, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, attempts: 0, input: { chunkIndex: k }, notes: [], progress: { fraction: 0, step: `chunk ${k}` }, error: null };
+      const tries = this.o.chunkAttempts ?? 3;
+      for (let attempt = 1; ; attempt++) {
+        await this.o.store.putJob({ ...base, attempts: attempt });
+        try {
+          const chunk = (await this.o.executor.run({ type: 'placebo-chunk', dataset, options, chunkIndex: k }, { jobId: childId, signal: childController.signal })) as PlaceboChunk;
+          await writeFile(join(chunkDir, `${k}.json`), JSON.stringify(chunk));
+          chunks[k] = chunk;
+          drawsDone += chunk.beta.length;
+          await this.o.store.putJob({ ...base, attempts: attempt, state: 'succeeded', finishedAt: new Date().toISOString(), progress: { fraction: 1, step: 'done', done: chunk.beta.length, total: chunk.beta.length } });
+          report();
+          return;
+        } catch (error) {
+          const cancelled = childController.signal.aborted || error instanceof TaskCancelledError;
+          if (cancelled || attempt >= tries || isInputFault(error)) {
+            await this.o.store.putJob({ ...base, attempts: attempt, state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: toJobError(error) });
+            throw error;
+          }
+          this.log('warn', 'chunk failed; retrying', { jobId: job.id, chunk: k, attempt, error: String(error instanceof Error ? error.message : error) });
+        }
+      }
+    };
+    const missing = chunks.map((c, k) => (c ? -1 : k)).filter((k) => k >= 0);
+    try {
+      await Promise.all(missing.map((k) => runChunk(k)));
+    } catch (error) {
+      childController.abort();
+      throw error;
+    }
+    progress({ fraction: 0.96, step: 'merging chunks', done: options.draws, total: options.draws });
+    const result = (await this.o.executor.run({ type: 'placebo-merge', dataset, options, chunks: chunks as PlaceboChunk[] }, { jobId: job.id, signal })) as PlaceboResult;
+    await writeFile(join(dir, 'result.json'), JSON.stringify(result));
+  }
+
+  /** Stores a job and tells subscribers; progress-only writes are throttled (events are not). */
+  private async save(job: JobRecord, force: boolean): Promise<void> {
+    this.events.emit(job.id, job);
+    const now = Date.now();
+    if (!force && now - (this.lastWrite.get(job.id) ?? 0) < 250) return;
+    this.lastWrite.set(job.id, now);
+    if (isTerminal(job)) this.lastWrite.delete(job.id);
+    try {
+      await this.o.store.putJob(job);
+    } catch (error) {
+      if (force) throw error;
+      // a throttled progress write may race a shutdown; the next forced save carries the state
+    }
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void {
+    this.o.logger?.log(level, message, fields);
+  }
+}
+
+function clampProgress(p: JobProgress): JobProgress {
+  const fraction = Number.isFinite(p.fraction) ? Math.max(0, Math.min(1, p.fraction)) : 0;
+  return { ...p, fraction };
+}
+
+function isInputFault(error: unknown): boolean {
+  return error instanceof Error && /^option |column |dataset/.test(error.message);
+}
+
+function toJobError(error: unknown): JobError {
+  if (error instanceof Error) {
+    const issues = (error as { issues?: unknown }).issues;
+    return { message: error.message, ...(Array.isArray(issues) ? { issues: issues as JobError['issues'] & object } : {}) };
+  }
+  return { message: String(error) };
+}

@@ -1,23 +1,12 @@
 // Seed 002 Table 2 (issue 8): accuracy of the ANN against pooled OLS on the same split and inputs,
 // accuracy gain = (MSE_OLS − MSE_ANN)/MSE_OLS, plus grouped K-fold CV mean and sd. Run on a synthetic
-// function with a known shape and, once @panel-lab/datasets exports generateChinaPanel, on the synthetic
-// China panel (three seed-002 outcomes). Timing is secondary; the figures are in each case's extra.
+// function with a known shape and on the synthetic China panel (three seed-002 outcomes, 27 inputs).
+// Timing is secondary; the figures are in each case's extra.
 import { createRng } from '@panel-lab/compute';
 import { initTfjs } from '@panel-lab/compute-tfjs';
 import { annVsOls, designFromFrame, makeDesign, type AnnVsOlsOptions, type Design } from '@panel-lab/ann';
-import type { PanelFrame } from '@panel-lab/panel';
+import { DE_INDEX_COLUMN, SEED002_CONDITIONING, SEED002_CONTROLS, SEED002_OUTCOMES, generateChinaPanel } from '@panel-lab/datasets';
 import type { BenchCase, BenchSuite, Scale } from '../harness.js';
-
-interface ChinaPanelModule {
-  generateChinaPanel?: (opts: { seed: number }) => { frame?: PanelFrame } | PanelFrame;
-  DE_INDEX_COLUMN?: string;
-  SEED002_CONDITIONING?: readonly string[];
-  SEED002_CONTROLS?: readonly string[];
-  SEED002_OUTCOMES?: readonly string[];
-}
-const datasets = (await import('@panel-lab/datasets')) as unknown as ChinaPanelModule;
-const panelReady = typeof datasets.generateChinaPanel === 'function';
-if (!panelReady) console.warn('ann-vs-ols: @panel-lab/datasets has no generateChinaPanel yet; only the synthetic-function case runs');
 
 const SETTINGS: Record<Scale, { epochs: number; restarts: number; folds: number; n: number }> = {
   quick: { epochs: 300, restarts: 1, folds: 2, n: 1000 },
@@ -68,26 +57,20 @@ function accuracyCase(name: string, design: () => Design, opts: Omit<AnnVsOlsOpt
 export const suite: BenchSuite = {
   name: 'ann-vs-ols',
   description:
-    'Seed 002 Table 2: test MSE of the ANN (tfjs-wasm, restart chosen on internal validation) vs pooled OLS on the same split and inputs, accuracy gain, grouped K-fold CV; on y = sin(3 x1) + x2² + noise and (when available) the synthetic China panel.',
+    'Seed 002 Table 2: test MSE of the ANN (tfjs-wasm, restart chosen on internal validation) vs pooled OLS on the same split and inputs, accuracy gain, grouped K-fold CV; on y = sin(3 x1) + x2² + noise and on the synthetic China panel.',
   cases(scale: Scale): BenchCase[] {
     const s = SETTINGS[scale];
     const common = { seed: 2002, restarts: s.restarts, epochs: s.epochs, folds: s.folds, learningRate: 0.01, patience: 100 } as const;
     const cases = [
       accuracyCase(`sin(3x1)+x2^2, n=${s.n}, split by group`, () => sinSquare(s.n), { ...common, split: 'groups', som: { mode: 'none' }, hidden: 10 }),
     ];
-    if (panelReady) {
-      const inputs = [datasets.DE_INDEX_COLUMN!, ...datasets.SEED002_CONDITIONING!, ...datasets.SEED002_CONTROLS!];
-      const panelDesign = (outcome: string) => () => {
-        const out = datasets.generateChinaPanel!({ seed: 2002 });
-        const frame = 'frame' in out && out.frame ? out.frame : (out as PanelFrame);
-        return designFromFrame(frame, { inputs, target: outcome });
-      };
-      for (const outcome of datasets.SEED002_OUTCOMES!) {
-        // recommended: whole cities held out, one network per SOM cluster
-        cases.push(accuracyCase(`China panel ${outcome}, split by city, SOM experts`, panelDesign(outcome), { ...common, split: 'groups' }));
-        // seed-like: random city-year rows held out (a city sits on both sides), one plain network
-        cases.push(accuracyCase(`China panel ${outcome}, split by rows, no SOM`, panelDesign(outcome), { ...common, split: 'rows', som: { mode: 'none' } }));
-      }
+    const inputs = [DE_INDEX_COLUMN, ...SEED002_CONDITIONING, ...SEED002_CONTROLS];
+    const panelDesign = (outcome: string) => () => designFromFrame(generateChinaPanel({ seed: 2002 }).frame, { inputs, target: outcome });
+    for (const outcome of SEED002_OUTCOMES) {
+      // recommended: whole cities held out, one network per SOM cluster
+      cases.push(accuracyCase(`China panel ${outcome}, split by city, SOM experts`, panelDesign(outcome), { ...common, split: 'groups' }));
+      // seed-like: random city-year rows held out (a city sits on both sides), one plain network
+      cases.push(accuracyCase(`China panel ${outcome}, split by rows, no SOM`, panelDesign(outcome), { ...common, split: 'rows', som: { mode: 'none' } }));
     }
     return cases;
   },

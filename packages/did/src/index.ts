@@ -22,3 +22,4 @@ export type { EventCoef } from './regression/common.js';
 export { tidy, plotData, summary } from './results.js';
 export type { DidResult, DidTidyRow, BaconTidyRow, EventPlotPoint, PlotData, SummaryDoc } from './results.js';
 export type { SimultaneousOptions } from './regression/sup-t.js';
+export * from './robustness/index.js';

@@ -16,3 +16,5 @@ export { JobService } from './job-service.js';
 export type { JobLogger, JobServiceOptions } from './job-service.js';
 export { openJobSystem } from './system.js';
 export type { JobSystem, JobSystemOptions } from './system.js';
+export { BullMqExecutor, redisConnection, startQueueWorker } from './bullmq.js';
+export type { BullMqExecutorOptions, QueueWorker, QueueWorkerOptions } from './bullmq.js';

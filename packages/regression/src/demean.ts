@@ -45,6 +45,8 @@ export interface FixedEffectsStructure {
   /** Sum of weights (or counts) per level, per dimension. */
   readonly levelWeights: readonly Float64Array[];
   readonly balancedTwoWay: boolean;
+  /** Rows are grouped by the first FE (codes non-decreasing): lets closed forms stream. */
+  readonly sortedByFirst: boolean;
   readonly weighted: boolean;
 }
 
@@ -89,7 +91,7 @@ export function prepareFixedEffects(fe: readonly Int32Array[], weights?: Float64
     sz.push(g);
     levelWeights.push(lw);
   });
-  return Object.freeze({ n, sizes: sz, levelWeights, balancedTwoWay: !weights && fe.length === 2 && isBalanced(fe[0]!, fe[1]!, sz[0]!, sz[1]!), weighted: !!weights });
+  return Object.freeze({ n, sizes: sz, levelWeights, balancedTwoWay: !weights && fe.length === 2 && isBalanced(fe[0]!, fe[1]!, sz[0]!, sz[1]!), sortedByFirst: false, weighted: !!weights });
 }
 
 /** Counts of both FE and the balance check in one pass (unweighted two-way with known sizes). */
@@ -102,9 +104,13 @@ function twoWayCounts(a: Int32Array, b: Int32Array, ga: number, gb: number): Fix
   const seen = new Uint8Array(check ? n : 0);
   let duplicate = false;
   let bad = false;
+  let sorted = true;
+  let prev = 0;
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     const y = b[i]!;
+    if (x < prev) sorted = false;
+    prev = x;
     if (x < 0 || x >= ga || y < 0 || y >= gb) {
       bad = true;
       break;
@@ -120,7 +126,7 @@ function twoWayCounts(a: Int32Array, b: Int32Array, ga: number, gb: number): Fix
   if (bad) return null; // the general path reports the bad code
   for (let l = 0; l < ga; l++) if (ca[l] === 0) return null;
   for (let l = 0; l < gb; l++) if (cb[l] === 0) return null;
-  return Object.freeze({ n, sizes: [ga, gb], levelWeights: [ca, cb], balancedTwoWay: check && !duplicate, weighted: false });
+  return Object.freeze({ n, sizes: [ga, gb], levelWeights: [ca, cb], balancedTwoWay: check && !duplicate, sortedByFirst: sorted, weighted: false });
 }
 
 /** True when every (a, b) pair occurs exactly once and n = Ga x Gb. */
@@ -153,7 +159,7 @@ export function demean(opts: DemeanOptions): DemeanResult {
     return { columns: columns.map((c) => oneWay(c, fe[0]!, st.levelWeights[0]!, sums, weights)), iterations: 0, converged: true, method: 'one-way' };
   }
   if (st.balancedTwoWay && auto) {
-    return { columns: columns.map((c) => balancedTwoWay(c, fe[0]!, fe[1]!, st.sizes[0]!, st.sizes[1]!)), iterations: 0, converged: true, method: 'balanced-two-way' };
+    return { columns: columns.map((c) => balancedTwoWay(c, fe[0]!, fe[1]!, st.sizes[0]!, st.sizes[1]!, st.sortedByFirst)), iterations: 0, converged: true, method: 'balanced-two-way' };
   }
   if (auto && directApplies(n, st.sizes)) {
     const direct = new TwoWayDirect(fe, st.sizes, st.levelWeights, weights);
@@ -182,22 +188,43 @@ function oneWay(y: Float64Array, codes: Int32Array, lw: Float64Array, sums: Floa
   return out;
 }
 
-function balancedTwoWay(y: Float64Array, a: Int32Array, b: Int32Array, ga: number, gb: number): Float64Array {
+function balancedTwoWay(y: Float64Array, a: Int32Array, b: Int32Array, ga: number, gb: number, sorted: boolean): Float64Array {
   const n = y.length;
   const ma = new Float64Array(ga);
   const mb = new Float64Array(gb);
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    const yi = y[i]!;
-    ma[a[i]!]! += yi;
-    mb[b[i]!]! += yi;
-    total += yi;
+  if (sorted) {
+    // balanced and grouped by a: level g of a is rows [g*gb, (g+1)*gb)
+    for (let g = 0, i = 0; g < ga; g++) {
+      let acc = 0;
+      for (let end = i + gb; i < end; i++) {
+        const yi = y[i]!;
+        acc += yi;
+        mb[b[i]!]! += yi;
+      }
+      ma[g] = acc;
+      total += acc;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const yi = y[i]!;
+      ma[a[i]!]! += yi;
+      mb[b[i]!]! += yi;
+      total += yi;
+    }
   }
   const grand = total / n;
   for (let g = 0; g < ga; g++) ma[g] = ma[g]! / gb - grand; // each level of a has gb rows
   for (let g = 0; g < gb; g++) mb[g] = mb[g]! / ga;
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = y[i]! - ma[a[i]!]! - mb[b[i]!]!;
+  if (sorted) {
+    for (let g = 0, i = 0; g < ga; g++) {
+      const alpha = ma[g]!;
+      for (let end = i + gb; i < end; i++) out[i] = y[i]! - alpha - mb[b[i]!]!;
+    }
+  } else {
+    for (let i = 0; i < n; i++) out[i] = y[i]! - ma[a[i]!]! - mb[b[i]!]!;
+  }
   return out;
 }
 

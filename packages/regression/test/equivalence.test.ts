@@ -2,7 +2,7 @@
 // path, unit weights = no weights.
 import { describe, expect, it } from 'vitest';
 import { maxRelDiff, tolerance } from '@panel-lab/testing';
-import { demean, feols, withVcov, type FeolsResult } from '../src/index.js';
+import { demean, feols, prepareFixedEffects, withVcov, type FeolsResult } from '../src/index.js';
 import { syntheticPanel } from './helpers.js';
 
 const COEF = tolerance('coef', 64);
@@ -59,6 +59,27 @@ describe('fast paths equal the general alternating-projections path', () => {
       for (let i = 0; i < cols[0]!.length; i++) worst = Math.max(worst, Math.abs(fast.columns[j]![i]! - slow.columns[j]![i]!));
       expect(worst).toBeLessThan(1e-9);
     }
+  });
+
+  it('balanced closed form streams rows grouped by unit and gives the same on shuffled rows', () => {
+    const data = syntheticPanel({ units: 30, periods: 5, seed: 13 });
+    const id = data.codes('id').codes;
+    const t = data.codes('t').codes;
+    const y = data.numeric('y');
+    const sorted = prepareFixedEffects([id, t], undefined, [30, 5]);
+    expect(sorted.balancedTwoWay).toBe(true);
+    expect(sorted.sortedByFirst).toBe(true);
+    const fast = demean({ columns: [y], fe: [id, t], structure: sorted });
+    const slow = demean({ columns: [y], fe: [id, t], method: 'iterative', tol: 1e-14 });
+    expect(maxRelDiff(fast.columns[0]!, slow.columns[0]!, 1e-3)).toBeLessThan(1e-9);
+    const order = Array.from({ length: 150 }, (_, i) => (i * 7) % 150); // a permutation (7 and 150 coprime)
+    expect(new Set(order).size).toBe(150);
+    const fe2 = [Int32Array.from(order, (i) => id[i]!), Int32Array.from(order, (i) => t[i]!)];
+    const st2 = prepareFixedEffects(fe2, undefined, [30, 5]);
+    expect(st2.sortedByFirst).toBe(false);
+    const shuffled = demean({ columns: [Float64Array.from(order, (i) => y[i]!)], fe: fe2, structure: st2 });
+    expect(shuffled.method).toBe('balanced-two-way');
+    order.forEach((i, k) => expect(shuffled.columns[0]![k]!).toBeCloseTo(fast.columns[0]![i]!, 12));
   });
 
   it('one-way exact means = iterative demeaning', () => {

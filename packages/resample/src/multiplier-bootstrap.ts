@@ -1,5 +1,5 @@
 import { assertMat, mat, type ComputeContext, type Mat, type MultiplierWeights } from '@panel-lab/compute';
-import { quantileSorted } from './stats.js';
+import { quantileType1Sorted } from './stats.js';
 import { RESAMPLE_VERSION } from './version.js';
 
 export interface MultiplierBootstrapOptions {
@@ -28,13 +28,16 @@ export interface MultiplierBootstrapResult {
   readonly clusters: number;
   /** theta*_b = (1/n) sum_c V_bc S_c, draws x K column-major; null when keepDraws is false. */
   readonly thetaStar: Mat | null;
-  /** Bootstrap SE per column: IQR(theta*) / (z_.75 - z_.25) (did's mboot). */
+  /** Bootstrap SE per column: IQR(theta*) / (z_.75 - z_.25), type-1 quantiles (did's mboot). */
   readonly se: readonly (number | null)[];
   /** SD of theta* per column (for comparison with the analytic SE). */
   readonly sd: readonly (number | null)[];
   /** Analytic SE per column: sqrt(sum_c S_c^2) / n. */
   readonly seAnalytic: readonly number[];
-  /** (1 - alpha) quantile over draws of max_k |theta*_bk| / se_k: the uniform band's critical value. */
+  /**
+   * (1 - alpha) type-1 quantile over draws of max_k |theta*_bk| / se_k: the uniform band's critical
+   * value, raw (did falls back to the pointwise z when it is below z or not finite; callers decide).
+   */
   readonly critVal: number | null;
   readonly alpha: number;
   readonly meta: Readonly<{ backend: string; device: string; precision: 32 | 64; seed: number; weights: MultiplierWeights; versions: Readonly<Record<string, string>> }>;
@@ -75,7 +78,7 @@ export async function multiplierBootstrap(influence: Mat, options: MultiplierBoo
   for (let k = 0; k < K; k++) {
     const col = out.data.subarray(k * draws, (k + 1) * draws);
     const sorted = Float64Array.from(col).sort();
-    const s = (quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25)) / IQR_Z;
+    const s = (quantileType1Sorted(sorted, 0.75) - quantileType1Sorted(sorted, 0.25)) / IQR_Z;
     se.push(s > 0 ? s : null);
     let m = 0;
     for (const v of col) m += v;
@@ -97,7 +100,7 @@ export async function multiplierBootstrap(influence: Mat, options: MultiplierBoo
     maxT[b] = mx;
   }
   const finite = maxT.filter(Number.isFinite).sort();
-  const crit = finite.length ? quantileSorted(finite, 1 - alpha) : Number.NaN;
+  const crit = finite.length ? quantileType1Sorted(finite, 1 - alpha) : Number.NaN;
   const meta = options.compute.meta;
   const result: MultiplierBootstrapResult = Object.freeze({
     kind: 'multiplier_bootstrap',

@@ -249,6 +249,7 @@ function dedupe(fallbacks: readonly Fallback[]): Fallback[] {
 export function summarizeDraws(beta: readonly (number | null)[], p: readonly (number | null)[] | null, observed: number): PlaceboSummary {
   const values = finiteValues(beta.map((b) => (b === null ? Number.NaN : b)));
   const B = values.length;
+  if (B < 2) throw new Error(`only ${B} of ${beta.length} placebo draws are estimable (the others are absorbed by the fixed effects and controls); at least 2 are needed`);
   const sorted = sortedCopy(values);
   let two = 0;
   let left = 0;

@@ -55,3 +55,13 @@ export function bwNrd0(values: ArrayLike<number>): number {
   }
   return 0.9 * lo * n ** -0.2;
 }
+
+/** R's quantile(type = 1) (inverse empirical CDF) of sorted values: what did's mboot uses. */
+export function quantileType1Sorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const np = n * p;
+  const j = Math.floor(np + 4 * Number.EPSILON * np); // R's fuzz against representation error
+  const idx = np - j > 4 * Number.EPSILON * np ? j + 1 : j;
+  return sorted[Math.max(1, Math.min(n, idx)) - 1]!;
+}

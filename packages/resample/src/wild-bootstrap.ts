@@ -38,7 +38,7 @@ export interface WildBootstrapResult {
   readonly df: number;
   /** Symmetric bootstrap p-value: share of |t*_b| >= |t|. */
   readonly pValue: number;
-  /** Set of beta0 not rejected at alpha (test inversion); a bound is null when it lies beyond 1000 SEs. */
+  /** Set of beta0 not rejected at alpha (test inversion); a bound is null when it lies beyond 1024 SEs (open interval). */
   readonly confInt: readonly [number | null, number | null];
   /** Analytic CR1 interval with t(G-1) critical values, for comparison. */
   readonly confIntAnalytic: readonly [number, number];
@@ -160,7 +160,7 @@ function pValueAt(w: WildPrepared, st: DrawStats, b0: number): number {
 function invert(w: WildPrepared, st: DrawStats, alpha: number, dir: 1 | -1): number | null {
   let inside = w.beta;
   let outside = Number.NaN;
-  for (let k = 1; k <= 1000; k *= 2) {
+  for (let k = 1; k <= 1024; k *= 2) {
     const cand = w.beta + dir * k * w.se;
     if (pValueAt(w, st, cand) < alpha) {
       outside = cand;

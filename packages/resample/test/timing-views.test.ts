@@ -61,3 +61,12 @@ describe('density, histogram and views', () => {
     expect(summaryText(r)).toMatch(/Empirical p-values: two-sided/);
   });
 });
+
+describe('type-1 quantiles (did mboot convention)', () => {
+  it('matches R quantile(type = 1)', async () => {
+    const { quantileType1Sorted } = await import('../src/stats.js');
+    const x = Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    // R: quantile(1:10, c(.25, .75, .95, .1), type = 1) = 3, 8, 10, 1
+    expect([0.25, 0.75, 0.95, 0.1].map((p) => quantileType1Sorted(x, p))).toEqual([3, 8, 10, 1]);
+  });
+});

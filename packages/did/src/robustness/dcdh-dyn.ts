@@ -119,18 +119,37 @@ function component(p: Prepared, l: number, placebo: boolean): Part {
   let n1 = 0;
   for (let t = 0; t < nT; t++) n1 += n1t[t]!;
   if (n1 === 0) return { estimate: Number.NaN, u: new Float64Array(nU), n1: 0, cells: 0, switchers: 0 };
-  // comparison-cell means and group counts, only where the period has switchers
+  // comparison-cell means and group counts, only where the period has switchers; plus the union of
+  // switchers and comparison cells per period, used to recentre a cohort that has a single group
+  const unionN = new Float64Array(nT);
+  const unionSum = new Float64Array(nT);
+  const unionDof = new Float64Array(nT);
   for (let u = 0; u < nU; u++) {
     if (F[u]! < 0) continue;
     for (let t = l; t <= Tg; t++) {
       const d = diff(u, t);
       const wt = w[u * nT + t]!;
-      if (!Number.isFinite(d) || !(wt > 0) || F[u]! <= t || n1t[t] === 0) continue;
-      ctrlSum[t]! += wt * d;
-      ctrlDof[t]! += 1;
+      if (!Number.isFinite(d) || !(wt > 0)) continue;
+      const ctrl = F[u]! > t && n1t[t]! > 0;
+      if (ctrl) {
+        ctrlSum[t]! += wt * d;
+        ctrlDof[t]! += 1;
+      }
+      if (ctrl || isSwitcherCell(u, t)) {
+        unionN[t]! += wt;
+        unionSum[t]! += wt * d;
+        unionDof[t]! += 1;
+      }
     }
   }
   const dofFactor = (dof: number) => (dof >= 2 ? Math.sqrt(dof / (dof - 1)) : 1);
+  // DIDmultiplegtDYN >= 2.2: a cell whose cohort has one group is recentred on the union of switchers
+  // and not-yet-switchers of its period (when that union has >= 2 groups), with that union's dof factor
+  const recentre = (t: number, dof: number, mean: number): [number, number] => {
+    if (dof >= 2) return [mean, dofFactor(dof)];
+    if (unionDof[t]! >= 2) return [unionSum[t]! / unionN[t]!, dofFactor(unionDof[t]!)];
+    return [0, 1];
+  };
   let total = 0;
   let cells = 0;
   const uVar = new Float64Array(nU);
@@ -145,16 +164,16 @@ function component(p: Prepared, l: number, placebo: boolean): Part {
       if (isSwitcherCell(u, t)) {
         const f = F[u]!;
         const dof = cohortDof.get(f)!;
-        const mean = dof >= 2 ? cohortSum.get(f)! / cohortN.get(f)! : 0;
+        const [mean, factor] = recentre(t, dof, cohortSum.get(f)! / cohortN.get(f)!);
         acc += wt * d;
-        accVar += wt * dofFactor(dof) * (d - mean);
+        accVar += wt * factor * (d - mean);
         cells++;
       } else if (F[u]! > t && n1t[t]! > 0) {
         const c = n1t[t]! / ctrlN[t]!;
         const dof = ctrlDof[t]!;
-        const mean = dof >= 2 ? ctrlSum[t]! / ctrlN[t]! : 0;
+        const [mean, factor] = recentre(t, dof, ctrlSum[t]! / ctrlN[t]!);
         acc -= c * wt * d;
-        accVar -= c * wt * dofFactor(dof) * (d - mean);
+        accVar -= c * wt * factor * (d - mean);
         cells++;
       }
     }

@@ -21,6 +21,12 @@ export interface MatchOptions {
   readonly order?: 'largest' | 'smallest' | 'data' | 'random';
   /** Seed for order = 'random'. */
   readonly seed?: number;
+  /**
+   * Reproduce MatchIt 4.5.1 exactly: its nn_matchC_vec compares the two candidate distances with an
+   * integer abs(), so whenever a free control exists on both sides it takes the one with the lower
+   * score, even when the higher one is closer. Off by default (we take the closest).
+   */
+  readonly emulate?: 'matchit-4.5.1';
 }
 
 export interface MatchPair {
@@ -31,7 +37,7 @@ export interface MatchPair {
 
 export interface MatchResult {
   readonly kind: 'match_nearest';
-  readonly spec: Required<Omit<MatchOptions, 'caliper' | 'seed'>> & { readonly caliper: MatchOptions['caliper'] | null; readonly caliperWidth: number | null; readonly seed: number | null };
+  readonly spec: Required<Omit<MatchOptions, 'caliper' | 'seed' | 'emulate'>> & { readonly caliper: MatchOptions['caliper'] | null; readonly caliperWidth: number | null; readonly seed: number | null; readonly emulate: string | null };
   readonly pairs: readonly MatchPair[];
   /** Per frame row used by the score: matching (frequency) weight, 0 when unmatched. */
   readonly weightRows: readonly number[];
@@ -137,8 +143,11 @@ export function matchNearest(ps: PropensityResult, options: MatchOptions = {}): 
       const d = Math.abs(cVal[kk]! - x);
       if (d < bestD || (d === bestD && controls[kk]! > controls[best]!)) (best = kk), (bestD = d);
     };
-    consider(left);
-    consider(right);
+    if (options.emulate === 'matchit-4.5.1' && left >= 0) consider(left);
+    else {
+      consider(left);
+      consider(right);
+    }
     // ties within a run of equal control values: walk to the highest row among free ones
     const v = cVal[best]!;
     for (let kk = best - 1; kk >= 0 && cVal[kk] === v; kk--) if ((replace || !used[kk]) && controls[kk]! > controls[best]!) best = kk;
@@ -157,7 +166,7 @@ export function matchNearest(ps: PropensityResult, options: MatchOptions = {}): 
   for (const c of controls) if (weight[c]! > 0) distinct++;
   return Object.freeze({
     kind: 'match_nearest' as const,
-    spec: Object.freeze({ distance: distanceKind, replace, caliper: options.caliper ?? null, caliperWidth, commonSupport, order, seed: order === 'random' ? (options.seed ?? 1) : null }),
+    spec: Object.freeze({ distance: distanceKind, replace, caliper: options.caliper ?? null, caliperWidth, commonSupport, order, seed: order === 'random' ? (options.seed ?? 1) : null, emulate: options.emulate ?? null }),
     pairs: Object.freeze(pairs),
     weightRows: ps.rows,
     weights: Object.freeze(Array.from(weight)),

@@ -41,6 +41,8 @@ export interface StackedDidResult {
   /** Cohorts left out because the window does not fit in the sample (feasibility), and why. */
   readonly infeasibleCohorts: readonly number[];
   readonly nobs: number;
+  /** Stacked rows dropped by the regression (missing outcome or control). */
+  readonly nobsDropped: number;
   readonly nClusters: number;
   readonly meta: RobustMeta;
 }
@@ -157,6 +159,7 @@ export function stackedDid(frame: PanelFrame, options: StackedDidOptions): Stack
     stacks: Object.freeze(stacks),
     infeasibleCohorts: Object.freeze(infeasible),
     nobs: fit.nobs,
+    nobsDropped: fit.nobsDropped,
     nClusters: fit.nClusters['cluster_'] ?? Number.NaN,
     meta: robustMeta(t0),
   });

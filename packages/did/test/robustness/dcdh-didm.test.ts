@@ -7,7 +7,8 @@ import { didMultiplegt } from '../../src/robustness/dcdh-didm.js';
 import { didMultiplegtDyn } from '../../src/robustness/dcdh-dyn.js';
 import { readCsv } from './data.js';
 
-const old = loadGolden<{ mpdta_did_multiplegt_old: { point_estimates: Record<string, number> } }>('didmultiplegt_dyn').mpdta_did_multiplegt_old.point_estimates;
+const oldCase = loadGolden<{ mpdta_did_multiplegt_old: { point_estimates: Record<string, number>; bootstrap: Record<string, number> } }>('didmultiplegt_dyn').mpdta_did_multiplegt_old;
+const old = oldCase.point_estimates;
 const COEF = tolerance('coef', 64);
 const raw = readCsv('mpdta.csv', 'countyreal', 'year');
 const g = raw.numeric('first.treat');
@@ -42,6 +43,15 @@ describe('didMultiplegt (DID_M, legacy did_multiplegt)', () => {
     const dyn = didMultiplegtDyn(mpdta, { outcome: 'lemp', treatment: { cohort: 'first.treat' } });
     // B = 100: the bootstrap SD of an SE estimate is about SE/sqrt(2B) = 7%; allow 4 of those
     expect(Math.abs(a.coefs[0]!.se / dyn.effects[0]!.se - 1)).toBeLessThan(0.28);
+  });
+
+  it('bootstrap SEs agree with R\'s (brep = 100, different RNG) within Monte-Carlo error', () => {
+    const r = didMultiplegt(mpdta, { outcome: 'lemp', treatment: 'treat_post', placebo: 2, bootstrap: 200, seed: 11 });
+    // an SE from B draws has relative sd ~ 1/sqrt(2B): 7% for R's B = 100, 5% for ours; allow 3 combined sds
+    const tol = 3 * Math.hypot(1 / Math.sqrt(200), 1 / Math.sqrt(400));
+    const want = [oldCase.bootstrap.se_effect!, oldCase.bootstrap.se_placebo_1!, oldCase.bootstrap.se_placebo_2!];
+    r.coefs.forEach((c, k) => expect(Math.abs(c.se / want[k]! - 1), c.term).toBeLessThan(tol));
+    expect(r.bootstrapFailures).toBe(0);
   });
 
   it('handles switching off (leavers) and rejects a non-binary treatment', () => {

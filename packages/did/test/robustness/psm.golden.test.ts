@@ -38,15 +38,38 @@ describe('PSM against MatchIt 4.5.1 on lalonde', () => {
     expect(match.nDistinctControls).toBe(golden.n_matched.control);
     const want = new Map(golden.pairs.treated_id.map((t, k) => [t, golden.pairs.control_id[k]!]));
     const agree = match.pairs.filter((p) => want.get(ids[p.treatedRow]!) === ids[p.controlRow]).length;
-    // KNOWN GAP: 179 of 185 pairs agree. In 6 cases MatchIt 4.5.1 takes a control with a lower score
-    // although an unused control with a higher score is closer (e.g. NSW42: PSID86 at 3.1e-4 over
-    // PSID275 at 2.4e-4); we take the closest, as the method defines. See README.
-    expect(agree).toBeGreaterThanOrEqual(179);
+    // 179 of 185 agree with true nearest-neighbour matching: in 6 cases MatchIt 4.5.1 takes the
+    // lower-score control although a free higher-score one is closer (integer abs() in nn_matchC_vec,
+    // e.g. NSW42: PSID86 at 3.1e-4 over PSID275 at 2.4e-4). Emulating that gives all 185 pairs.
+    expect(agree).toBe(179);
+    const emulated = matchNearest(ps, { replace: false, order: 'largest', emulate: 'matchit-4.5.1' });
+    for (const p of emulated.pairs) expect(ids[p.controlRow], ids[p.treatedRow]).toBe(want.get(ids[p.treatedRow]!));
+    expect(emulated.pairs.length).toBe(185);
     // METHODS §8: matched mean score 0.5774 (treated) vs 0.3629 (controls); the 6 differing pairs move the
     // control mean by < 1e-3
     const bal = balanceTable(lalonde, ps, match, { covariates: COVS });
     expect(Math.abs(bal.rows[0]!.meanTreatedM - 0.5774)).toBeLessThan(1e-4);
     expect(Math.abs(bal.rows[0]!.meanControlM - 0.3629)).toBeLessThan(1e-3);
+  });
+
+  it('METHODS §8: difference in re78 770.39 (185 pairs); with replacement 73 distinct controls and 1379.28', () => {
+    const re78 = lalonde.numeric('re78');
+    const diff = (m: ReturnType<typeof matchNearest>) => {
+      let st = 0;
+      let sc = 0;
+      let nt = 0;
+      let nc = 0;
+      ps.rows.forEach((r, i) => {
+        const w = m.weights[i]!;
+        if (ps.treated[i] === 1) (st += w * re78[r]!), (nt += w);
+        else (sc += w * re78[r]!), (nc += w);
+      });
+      return st / nt - sc / nc;
+    };
+    expect(Math.abs(diff(matchNearest(ps, { emulate: 'matchit-4.5.1' })) - 770.39)).toBeLessThan(0.01);
+    const withRepl = matchNearest(ps, { replace: true, emulate: 'matchit-4.5.1' });
+    expect(withRepl.nDistinctControls).toBe(73);
+    expect(Math.abs(diff(withRepl) - 1379.28)).toBeLessThan(0.01);
   });
 
   it('standardized mean differences after matching (MatchIt: treated-SD denominator), on MatchIt\'s own pairs', () => {

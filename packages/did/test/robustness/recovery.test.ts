@@ -35,6 +35,21 @@ describe('spatial rings and spatialDid on the synthetic China panel', () => {
     expect(r.coefs[1]!.estimate).toBeLessThan(r.coefs[3]!.estimate);
   });
 
+  it('split by own treatment: separate ring terms for treated and untreated rows', () => {
+    const r = spatialDid(panel.frame, { ...RINGS, outcome: 'ln_co2_elec_ind', splitByOwnTreatment: true });
+    expect(r.coefs.map((c) => c.term)).toEqual([
+      'treat',
+      'ring_0_100:treated',
+      'ring_0_100:untreated',
+      'ring_100_200:treated',
+      'ring_100_200:untreated',
+      'ring_200_300:treated',
+      'ring_200_300:untreated',
+    ]);
+    // the DGP's spillover is the same for treated and untreated cities
+    panel.truth.spillover.lnElecInd.forEach((g, k) => within(r.coefs[2 + 2 * k]!.estimate, r.coefs[2 + 2 * k]!.se, g));
+  });
+
   it('names the periods without a clean observation', () => {
     expect(() => spatialDid(panel.frame, { ...RINGS, outcome: 'ln_co2_elec_ind', edgesKm: [0, 5000] })).toThrow(/no observation that is neither treated nor exposed in period\(s\) 2015/);
   });

@@ -44,3 +44,37 @@ describe('haversine and the sphere grid index', () => {
     expect(r.counts.filter((c) => c.period === 2).some((c) => c.exposedUntreated > 0)).toBe(true);
   });
 });
+
+describe('ring modes', () => {
+  // cities on the equator: 1 degree of longitude = 111.19 km. City 0 treated from t = 2, city 3 from t = 3.
+  const lons = [0, 0.5, 1.5, 2.2, 5];
+  const rows: Record<string, number>[] = [];
+  lons.forEach((lon, i) => {
+    for (let t = 1; t <= 3; t++) rows.push({ id: i, t, g: i === 0 ? 2 : i === 3 ? 3 : 0, lat: 0, lon, y: i + t });
+  });
+  const f = PanelFrame.fromRows(rows, { unit: 'id', time: 't' });
+  const base = { treatment: { cohort: 'g' }, lat: 'lat', lon: 'lon' } as const;
+
+  it("'any' (seed) turns on every ring that holds a treated city; 'nearest' only the nearest one's", () => {
+    const any = spatialRings(f, base);
+    // city 1 (55.6 km from city 0, 189 km from city 3): ring 1 from t = 2, ring 2 from t = 3
+    expect(any.firstExposure[1]).toEqual([2, 3, null]);
+    // city 2 (166.8 km from city 0, 77.8 km from city 3): ring 2 from 2, ring 1 from 3
+    expect(any.firstExposure[2]).toEqual([3, 2, null]);
+    const near = spatialRings(f, { ...base, mode: 'nearest' });
+    // t = 3: cities 1 and 2 have their nearest treated city within 100 km (ring 1 only); the two treated
+    // cities are each other's nearest, 244.6 km apart (ring 3)
+    const c3 = near.counts.filter((c) => c.period === 3);
+    expect(c3.map((c) => [c.ring, c.exposedUntreated, c.exposedTreated])).toEqual([
+      ['ring_0_100', 2, 0],
+      ['ring_100_200', 0, 0],
+      ['ring_200_300', 0, 2],
+    ]);
+  });
+
+  it('names bad ring edges and bad coordinates', () => {
+    expect(() => spatialRings(f, { ...base, edgesKm: [0, 200, 100] })).toThrow(/edgesKm must be increasing/);
+    const bad = PanelFrame.fromRows(rows.map((r) => ({ ...r, lat: 95 })), { unit: 'id', time: 't' });
+    expect(() => spatialRings(bad, base)).toThrow(/invalid coordinates \(95, 0\) at row 0/);
+  });
+});

@@ -24,6 +24,7 @@ describe('stackedDid (Cengiz; Wing, Freedman & Hollingsworth weights)', () => {
     expect(r.stacks.map((s) => s.stack)).toEqual([2014, 2015, 2016, 2019]);
     expect(r.infeasibleCohorts).toEqual([2020, 2021]);
     expect(r.nobs).toBe(600);
+    expect(r.nobsDropped).toBe(0);
     const want: Record<number, number> = { [-3]: -0.001, [-2]: -0.003, 0: -0.0163, 1: -0.0239, 2: -0.0255 };
     for (const c of r.coefs) expect(Math.abs(c.estimate - want[c.eventTime!]!), c.term).toBeLessThan(1e-4);
   });

@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { JobSystem } from '@panel-lab/jobs';
+import { ApiKeyGuard } from './api-key.guard.js';
+import { DatasetsController } from './datasets.controller.js';
+import { ErrorsFilter } from './errors.filter.js';
+import { JobsController } from './jobs.controller.js';
+import type { JsonLogger } from './logger.js';
+import { MetaController } from './meta.controller.js';
+import { JOB_SYSTEM, LOGGER } from './tokens.js';
+
+/** The HTTP layer over an opened job system (the composition root passes it in). */
+@Module({})
+export class AppModule {
+  static register(system: JobSystem, logger: JsonLogger): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [MetaController, DatasetsController, JobsController],
+      providers: [
+        { provide: JOB_SYSTEM, useValue: system },
+        { provide: LOGGER, useValue: logger },
+        { provide: APP_FILTER, useClass: ErrorsFilter },
+        ApiKeyGuard,
+      ],
+    };
+  }
+}

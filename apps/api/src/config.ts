@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import type { TenantLimits } from '@panel-lab/jobs';
+
+/** Everything the API reads from its environment (documented in README.md). */
+export interface ApiConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** key -> tenant pairs; only their hashes are stored. */
+  readonly apiKeys: readonly { key: string; tenant: string }[];
+  readonly limits: Partial<TenantLimits>;
+  readonly tenantLimits: Readonly<Record<string, Partial<TenantLimits>>>;
+  /** Worker threads of the embedded pool. */
+  readonly threads: number;
+  /** Top-level jobs running at once. */
+  readonly maxRunning: number;
+  /** With a Redis URL, jobs go through BullMQ to apps/worker processes. */
+  readonly redisUrl: string | null;
+  readonly queueName: string;
+  readonly log: 'info' | 'silent';
+}
+
+function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+}
+
+/** Parses "tenant:key,tenant:key" (keys of 16+ characters). */
+export function parseApiKeys(raw: string | undefined): { key: string; tenant: string }[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((pair, i) => {
+      const at = pair.indexOf(':');
+      const tenant = pair.slice(0, at);
+      const key = pair.slice(at + 1);
+      if (at <= 0 || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(tenant)) throw new Error(`PANEL_LAB_API_KEYS entry ${i + 1}: expected tenant:key with a tenant of letters, digits, '-' or '_'`);
+      if (key.length < 16) throw new Error(`PANEL_LAB_API_KEYS entry ${i + 1} (tenant '${tenant}'): the key must have at least 16 characters`);
+      return { key, tenant };
+    });
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const tenantLimits = env.PANEL_LAB_TENANT_LIMITS ? (JSON.parse(env.PANEL_LAB_TENANT_LIMITS) as Record<string, Partial<TenantLimits>>) : {};
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port: intEnv(env, 'PORT', 8080),
+    dataDir: resolve(env.PANEL_LAB_DATA_DIR ?? 'data'),
+    apiKeys: parseApiKeys(env.PANEL_LAB_API_KEYS),
+    limits: {
+      uploadBytes: intEnv(env, 'PANEL_LAB_UPLOAD_LIMIT_BYTES', 64 * 1024 * 1024),
+      activeJobs: intEnv(env, 'PANEL_LAB_MAX_ACTIVE_JOBS', 20),
+      datasets: intEnv(env, 'PANEL_LAB_MAX_DATASETS', 100),
+    },
+    tenantLimits,
+    threads: intEnv(env, 'PANEL_LAB_THREADS', 2),
+    maxRunning: intEnv(env, 'PANEL_LAB_MAX_RUNNING', 4),
+    redisUrl: env.PANEL_LAB_REDIS_URL || null,
+    queueName: env.PANEL_LAB_QUEUE ?? 'panel-lab',
+    log: env.PANEL_LAB_LOG === 'silent' ? 'silent' : 'info',
+  };
+}

@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { BullMqExecutor, openJobSystem, type JobSystem } from '@panel-lab/jobs';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module.js';
+import type { ApiConfig } from './config.js';
+import { JsonLogger } from './logger.js';
+
+export interface ApiServer {
+  readonly app: NestExpressApplication;
+  readonly system: JobSystem;
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the job system on the data directory, builds the Nest app with OpenAPI docs, and listens. */
+export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
+  const logger = new JsonLogger(config.log === 'info');
+  const executor = config.redisUrl ? new BullMqExecutor({ redisUrl: config.redisUrl, queueName: config.queueName, logger }) : undefined;
+  const system = await openJobSystem({
+    dataDir: config.dataDir,
+    apiKeys: config.apiKeys,
+    limits: config.limits,
+    tenantLimits: config.tenantLimits,
+    threads: config.threads,
+    maxRunning: config.maxRunning,
+    logger,
+    ...(executor ? { executor } : {}),
+  });
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.register(system, logger), { logger: config.log === 'info' ? logger : false, bodyParser: false });
+    // JSON bodies only: uploads (CSV, Parquet, Arrow) stay unread streams for the datasets controller
+    app.useBodyParser('json', { limit: '1mb' });
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const incoming = req.headers['x-request-id'];
+      const requestId = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+      (req as Request & { requestId: string }).requestId = requestId;
+      res.setHeader('X-Request-Id', requestId);
+      const t0 = performance.now();
+      res.on('finish', () =>
+        logger.write('info', 'request', {
+          requestId,
+          tenant: (req as Request & { tenant?: string }).tenant,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number((performance.now() - t0).toFixed(1)),
+        }),
+      );
+      next();
+    });
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Panel Lab API')
+        .setDescription('Datasets, analysis jobs (the CLI spec), placebo jobs split into chunks, live progress, results and reports. Every /v1 data and job endpoint needs an API key.')
+        .setVersion('0.1.0')
+        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
+        .build(),
+    );
+    // Swagger UI assets come from the swagger-ui-dist package on disk (no CDN)
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+    app.enableShutdownHooks();
+    await app.listen(config.port, config.host);
+    const address = (app.getHttpServer() as Server).address() as AddressInfo;
+    const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+    logger.write('info', 'api listening', { url, dataDir: config.dataDir, executor: system.executor.name });
+    let closed = false;
+    return {
+      app,
+      system,
+      url,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close();
+        await system.close();
+      },
+    };
+  } catch (error) {
+    await system.close();
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+/** DI tokens: every constructor dependency is injected by token (tsx/vitest emit no decorator metadata). */
+export const JOB_SYSTEM = Symbol('JOB_SYSTEM');
+export const API_CONFIG = Symbol('API_CONFIG');
+export const LOGGER = Symbol('LOGGER');

@@ -1,0 +1,3 @@
+import { packageConfig } from '@panel-lab/config-vitest';
+
+export default packageConfig();

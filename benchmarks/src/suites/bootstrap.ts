@@ -1,0 +1,117 @@
+// Wild cluster bootstrap (WCR, few clusters: the 8 pilot zones) and the multiplier bootstrap over
+// influence functions (Callaway-Sant'Anna bands). Wild: float64 on the cpu, O(draws x clusters^2)
+// after one FWL preparation, including the confidence interval by test inversion. Multiplier: the
+// MultiplierBootstrap kernel on cpu f64 and tfjs wasm f32.
+import { loadavg } from 'node:os';
+import { ComputeConfig, KernelRegistry, createComputeContext, createRng, mat, type ComputeContext, type Mat } from '@panel-lab/compute';
+import { registerCpuBackend } from '@panel-lab/compute-cpu';
+import { registerTfjsBackend } from '@panel-lab/compute-tfjs';
+import { PanelFrame } from '@panel-lab/panel';
+import { multiplierBootstrap, prepareWild, wildClusterBootstrap, type WildPrepared } from '@panel-lab/resample';
+import type { BenchCase, BenchSuite, Scale } from '../harness.js';
+
+/**
+ * Seed-shaped panel: units x periods, 10 controls. Treatment follows 8 pilot zones (u % 8; 4 adopt,
+ * in two cohorts, so half the units are treated); the cluster column `zone` is u % zones.
+ */
+function panel(units: number, periods: number, zones: number, seed: number): PanelFrame {
+  const rng = createRng(seed);
+  const n = units * periods;
+  const city = new Array<string>(n);
+  const zone = new Array<string>(n);
+  const year = new Float64Array(n);
+  const treat = new Float64Array(n);
+  const y = new Float64Array(n);
+  const xs = Array.from({ length: 10 }, () => new Float64Array(n));
+  const shock = Float64Array.from({ length: zones * periods }, () => rng.normal());
+  for (let u = 0, i = 0; u < units; u++) {
+    const z = u % zones;
+    const pilot = u % 8;
+    const fe = rng.normal();
+    const g = pilot < 2 ? 4 : pilot < 4 ? 6 : -1;
+    for (let t = 0; t < periods; t++, i++) {
+      city[i] = `u${u}`;
+      zone[i] = `z${z}`;
+      year[i] = 2011 + t;
+      treat[i] = g >= 0 && t >= g ? 1 : 0;
+      let v = fe + 0.05 * t + 0.3 * shock[z * periods + t]! + 0.5 * rng.normal();
+      for (const x of xs) {
+        x[i] = rng.normal() + 0.3 * fe;
+        v += 0.1 * x[i]!;
+      }
+      y[i] = v;
+    }
+  }
+  const cols: Record<string, Float64Array | string[]> = { city, zone, year, treat, y };
+  xs.forEach((x, k) => (cols[`x${k + 1}`] = x));
+  return PanelFrame.fromColumns(cols, { unit: 'city', time: 'year' });
+}
+
+const controls = Array.from({ length: 10 }, (_, k) => `x${k + 1}`);
+const registry = registerTfjsBackend(registerCpuBackend(new KernelRegistry()));
+
+export const suite: BenchSuite = {
+  name: 'bootstrap',
+  description:
+    'Wild cluster restricted bootstrap (WCR) of a TWFE coefficient with 10 controls (286 x 9 seed-shaped panel, clustered by zone), p-value plus confidence interval by test inversion; ' +
+    'Rademacher with 8 clusters enumerates all 2^8 sign vectors (as boottest). Multiplier bootstrap of an influence-function matrix on cpu f64 and tfjs wasm f32. No GPU machine was used.',
+  cases(scale: Scale): BenchCase[] {
+    const cases: BenchCase[] = [];
+    const wild = [
+      { zones: 8, weights: 'rademacher' as const, draws: 9999 },
+      { zones: 8, weights: 'webb' as const, draws: 9999 },
+      { zones: 30, weights: 'webb' as const, draws: 9999 },
+      { zones: 286, weights: 'rademacher' as const, draws: scale === 'quick' ? 999 : 9999 },
+    ];
+    for (const w of wild) {
+      const name = `WCR 286x9, ${w.zones} clusters, ${w.weights}, ${w.draws} draws, p + CI`;
+      cases.push({
+        name,
+        params: { units: 286, periods: 9, controls: 10, clusters: w.zones, weights: w.weights, draws: w.draws },
+        setup: () => prepareWild(panel(286, 9, w.zones, 7), { outcome: 'y', coefficient: 'treat', controls, cluster: w.zones === 286 ? 'city' : 'zone' }),
+        run: async (prepared) => {
+          const t0 = performance.now();
+          const r = await wildClusterBootstrap(prepared as WildPrepared, { seed: 1, draws: w.draws, weights: w.weights });
+          return {
+            p_value: r.pValue,
+            conf_int: r.confInt,
+            enumerated: r.enumerated,
+            draws_run: r.spec.draws,
+            note: `p = ${r.pValue.toFixed(4)}, CI [${r.confInt.map((v) => (v === null ? 'open' : v.toFixed(4))).join(', ')}]${r.enumerated ? `, ${r.spec.draws} sign vectors enumerated` : ''}; ${(performance.now() - t0).toFixed(1)} ms incl. inversion; load avg ${loadavg()[0]!.toFixed(1)}`,
+          };
+        },
+      });
+    }
+    cases.push({
+      name: 'WCR preparation (FWL + cross-cluster matrices), 286x9, 8 clusters',
+      params: { units: 286, periods: 9, controls: 10, clusters: 8 },
+      setup: () => panel(286, 9, 8, 7),
+      run: (frame) => {
+        prepareWild(frame as PanelFrame, { outcome: 'y', coefficient: 'treat', controls, cluster: 'zone' });
+      },
+    });
+    const sizes = scale === 'large' ? [{ n: 286, k: 20, draws: 1000 }, { n: 100_000, k: 20, draws: 999 }] : [{ n: 286, k: 20, draws: 1000 }];
+    for (const target of [{ backend: 'cpu' }, { backend: 'tfjs', device: 'wasm' }] as const) {
+      for (const s of sizes) {
+        const requested = 'device' in target ? `${target.backend}:${target.device}` : target.backend;
+        const c: BenchCase = {
+          name: `multiplier bootstrap, IF ${s.n} x ${s.k}, ${s.draws} Rademacher draws [${requested}]`,
+          params: { n: s.n, k: s.k, draws: s.draws },
+          setup: async () => {
+            const ctx = await createComputeContext(new ComputeConfig({ ...target, allowFallback: false }), registry);
+            c.backend = ctx.meta.device === ctx.meta.backend ? ctx.meta.backend : `${ctx.meta.backend}:${ctx.meta.device}`;
+            const rng = createRng(3);
+            return { ctx, inf: mat(s.n, s.k, Float64Array.from({ length: s.n * s.k }, () => rng.normal())) };
+          },
+          run: async (state) => {
+            const { ctx, inf } = state as { ctx: ComputeContext; inf: Mat };
+            const r = await multiplierBootstrap(inf, { seed: 1, draws: s.draws, compute: ctx, keepDraws: false });
+            return { requested_backend: requested, crit_val: r.critVal, se_over_analytic_col0: r.se[0]! / r.seAnalytic[0]!, note: `critVal ${r.critVal?.toFixed(3)}; se/analytic ${(r.se[0]! / r.seAnalytic[0]!).toFixed(3)}` };
+          },
+        };
+        cases.push(c);
+      }
+    }
+    return cases;
+  },
+};

@@ -69,6 +69,35 @@ function seed000Analyses(o: Required<Omit<ReplicationOptions, 'seeds' | 'cities'
       endpoints: 'bin',
       figure: 'Seed 000, Figs 4-5',
     },
+    {
+      id: 'f6-placebo',
+      estimator: 'placebo',
+      title: 'Seed 000 Figs 6-7: placebo tests',
+      outcomes: ['ln_co2_total', 'ln_co2_elec'],
+      cohort: COHORT,
+      controls: CONTROLS,
+      draws: o.placeboDraws,
+      figure: 'Seed 000, Figs 6-7',
+    },
+    {
+      id: 't7-timing',
+      estimator: 'timing_shift',
+      title: 'Seed 000 Table 7: counterfactual timing',
+      outcomes: [...FIVE],
+      cohort: COHORT,
+      controls: CONTROLS,
+      caption: 'Seed 000, Table 7: adoption moved 2, 3, 4 years earlier and 1 year later',
+    },
+    {
+      id: 'x-wild-province',
+      estimator: 'wild_bootstrap',
+      title: 'Beyond the seed: few-cluster inference by province',
+      outcomes: ['ln_co2_total', 'ln_co2_elec'],
+      treatment: TREATMENT.bigdataTreated,
+      controls: CONTROLS,
+      cluster: 'province',
+      draws: o.quick ? 999 : 9999,
+    },
   ];
 }
 

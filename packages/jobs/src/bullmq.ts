@@ -53,7 +53,8 @@ export interface BullMqExecutorOptions {
 export class BullMqExecutor implements TaskExecutor {
   readonly name = 'bullmq';
   private readonly queue: Queue;
-  private readonly events: QueueEvents;
+  /** Created at the first task (after Redis answered): a QueueEvents never connected cannot be closed. */
+  private events: QueueEvents | null = null;
   private readonly progress = new Map<string, (p: JobProgress) => void>();
   private readonly where: string;
   /** A plain connection for health pings (BullMQ's own may wait on reconnects). */
@@ -64,13 +65,20 @@ export class BullMqExecutor implements TaskExecutor {
     const u = new URL(o.redisUrl);
     this.where = `${u.hostname}:${u.port || 6379}`;
     this.queue = new Queue(name, { connection: redisConnection(o.redisUrl, false) });
-    this.events = new QueueEvents(name, { connection: redisConnection(o.redisUrl, true) });
     // errors surface through checkAvailable and run; keep the emitters from throwing
     this.probe = new Redis({ ...redisConnection(o.redisUrl, false), lazyConnect: true });
     this.probe.on('error', () => undefined);
     this.queue.on('error', () => undefined);
-    this.events.on('error', () => undefined);
-    this.events.on('progress', ({ jobId, data }) => this.progress.get(jobId)?.(data as unknown as JobProgress));
+  }
+
+  private eventsReady(): QueueEvents {
+    if (!this.events) {
+      const events = new QueueEvents(this.o.queueName ?? 'panel-lab', { connection: redisConnection(this.o.redisUrl, true) });
+      events.on('error', () => undefined);
+      events.on('progress', ({ jobId, data }) => this.progress.get(jobId)?.(data as unknown as JobProgress));
+      this.events = events;
+    }
+    return this.events;
   }
 
   async checkAvailable(): Promise<void> {
@@ -88,7 +96,8 @@ export class BullMqExecutor implements TaskExecutor {
     const id = `${options.jobId}-${randomBytes(4).toString('hex')}`;
     if (options.onProgress) this.progress.set(id, options.onProgress);
     try {
-      await withTimeout(this.events.waitUntilReady(), 5000, 'subscribing to queue events');
+      const events = this.eventsReady();
+      await withTimeout(events.waitUntilReady(), 5000, 'subscribing to queue events');
       const job = await this.queue.add(task.type, task, { jobId: id, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
       const cancelled = new Promise<never>((_, reject) => {
         options.signal?.addEventListener(
@@ -101,7 +110,7 @@ export class BullMqExecutor implements TaskExecutor {
         );
       });
       cancelled.catch(() => undefined);
-      const finished = job.waitUntilFinished(this.events).catch((error: unknown) => {
+      const finished = job.waitUntilFinished(events).catch((error: unknown) => {
         throw reviveFailure(error);
       });
       return (await Promise.race([finished, cancelled])) as TaskResult;
@@ -113,9 +122,10 @@ export class BullMqExecutor implements TaskExecutor {
   async close(): Promise<void> {
     this.probe.disconnect();
     // a graceful close waits for Redis; when it is gone, force the connections down instead
-    const graceful = Promise.allSettled([this.events.close(), this.queue.close()]);
+    const events = this.events;
+    const graceful = Promise.allSettled([events?.close(), this.queue.close()]);
     await withTimeout(graceful, 2000, 'closing the queue').catch(async () => {
-      await Promise.allSettled([this.events.disconnect(), this.queue.disconnect()]);
+      await withTimeout(Promise.allSettled([events?.disconnect(), this.queue.disconnect()]), 1000, 'disconnecting').catch(() => undefined);
     });
   }
 }

@@ -283,8 +283,10 @@ export class JobService {
     const datasets: Record<string, DatasetRef> = {};
     if (spec.dataset.source === 'dataset') datasets[spec.dataset.id] = await this.datasetRef(job.tenant, spec.dataset.id, 'dataset.id');
     const task: Task = { type: 'analysis', spec, datasets };
-    const result = (await this.o.executor.run(task, { jobId: job.id, onProgress: progress, signal })) as RunResult;
-    progress({ fraction: 0.99, step: 'writing report' });
+    // the run is 95% of the job, the report the rest: progress never goes back
+    const onProgress = (p: JobProgress) => progress({ ...p, fraction: 0.95 * p.fraction });
+    const result = (await this.o.executor.run(task, { jobId: job.id, onProgress, signal })) as RunResult;
+    progress({ fraction: 0.96, step: 'writing report' });
     await rm(join(dir, 'report'), { recursive: true, force: true });
     await writeRunReport(result, join(dir, 'report'));
     await writeFile(join(dir, 'result.json'), JSON.stringify(result));

@@ -1,3 +1,4 @@
+import { fusedScoreKernel, type FusedScoreKernel } from './fused-score.js';
 import type { TwfePrepared } from './fwl.js';
 
 /** beta and its CR1 SE for one treatment assignment; NaN when D is absorbed by the FE and controls. */
@@ -46,6 +47,7 @@ export class TwfeDrawEvaluator {
   readonly #dbarT: Float64Array;
   /** Z~ row-major (n x K), so the fused SE pass reads each row's controls contiguously. */
   #zRows: Float64Array | undefined;
+  readonly #kernel: FusedScoreKernel;
   readonly #m: Float64Array;
   readonly #scores: Float64Array;
 
@@ -59,6 +61,7 @@ export class TwfeDrawEvaluator {
     this.#dbarU = new Float64Array(prepared.nUnits);
     this.#dbarT = new Float64Array(prepared.nPeriods);
     this.#m = new Float64Array(prepared.n);
+    this.#kernel = fusedScoreKernel(K);
     this.#scores = new Float64Array(prepared.nClusters);
   }
 
@@ -124,17 +127,9 @@ export class TwfeDrawEvaluator {
       cumT += hist[t]!;
       shift[t] = dbar - cumT / N;
     }
-    const { unit, time, ey, cluster } = p;
     const zr = (this.#zRows ??= rowMajor(p.z, p.n));
-    const g = this.#gamma;
     const sc = this.#scores.fill(0);
-    for (let i = 0, off = 0; i < p.n; i++, off += K) {
-      const u = unit[i]!;
-      const t = time[i]!;
-      let mi = (t >= startOf[u]! ? 1 : 0) - dbarU[u]! + shift[t]!;
-      for (let k = 0; k < K; k++) mi -= zr[off + k]! * g[k]!;
-      sc[cluster[i]!]! += mi * (ey[i]! - beta * mi);
-    }
+    this.#kernel(p.n, p.unit, p.time, p.cluster, startOf, dbarU, shift, zr, this.#gamma, p.ey, beta, sc);
     for (let j = 0; j < m; j++) {
       startOf[units[j]!] = NEVER;
       dbarU[units[j]!] = 0;

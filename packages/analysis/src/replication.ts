@@ -80,6 +80,15 @@ function seed000Analyses(o: Required<Omit<ReplicationOptions, 'seeds' | 'cities'
       figure: 'Seed 000, Figs 6-7',
     },
     {
+      id: 'f6-cs-placebo',
+      estimator: 'cs_placebo',
+      title: "Beyond the seed: placebo test for Callaway-Sant'Anna",
+      outcomes: ['ln_co2_total', 'ln_co2_elec'],
+      cohort: COHORT,
+      draws: o.placeboDraws,
+      figure: "Seed 000, Figs 6-7 analogue for Callaway-Sant'Anna",
+    },
+    {
       id: 't7-timing',
       estimator: 'timing_shift',
       title: 'Seed 000 Table 7: counterfactual timing',

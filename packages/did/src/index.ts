@@ -23,3 +23,5 @@ export { tidy, plotData, summary } from './results.js';
 export type { DidResult, DidTidyRow, BaconTidyRow, EventPlotPoint, PlotData, SummaryDoc } from './results.js';
 export type { SimultaneousOptions } from './regression/sup-t.js';
 export * from './robustness/index.js';
+export { csPlacebo } from './placebo/cs-placebo.js';
+export type { CsPlaceboOptions, CsPlaceboResult } from './placebo/cs-placebo.js';

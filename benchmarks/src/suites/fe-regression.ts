@@ -41,7 +41,7 @@ function panel(units: number, periods: number, dropShare: number, seed: number):
 function twfeCase(label: string, units: number, periods: number, dropShare: number, fixestSeconds: number | null): BenchCase {
   return {
     name: `feols TWFE y ~ d, FE id + t, CR1 by id (${label})`,
-    params: { units, periods, drop_share: dropShare, threads: 1, ...(fixestSeconds !== null ? { r_fixest_0_14_2_s: fixestSeconds } : {}) },
+    params: { units, periods, rows: Math.round(units * periods * (1 - dropShare)), drop_share: dropShare, threads: 1, ...(fixestSeconds !== null ? { r_fixest_0_14_2_s: fixestSeconds } : {}) },
     backend: 'cpu-f64',
     setup: () => {
       const cols = panel(units, periods, dropShare, 20261123);
@@ -56,7 +56,9 @@ function twfeCase(label: string, units: number, periods: number, dropShare: numb
     run: (prepared) => {
       const { frame, factorizeMs } = prepared as { frame: PanelFrame; factorizeMs: number };
       const cpu0 = process.cpuUsage();
+      const wall0 = performance.now();
       const res = feols('y ~ d | id + t', frame, { vcov: { cluster: 'id' } });
+      const wallS = (performance.now() - wall0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const cpuS = (cpu.user + cpu.system) / 1e6;
       const load = loadavg()[0]!;
@@ -72,6 +74,8 @@ function twfeCase(label: string, units: number, periods: number, dropShare: numb
         // other jobs on a shared machine
         cpu_s: cpuS,
         panel_factorize_ms_once: factorizeMs,
+        // R fixest's time over ours, same machine class (only at the reference size); floor: never 4x slower
+        ...(fixestSeconds !== null ? { ratios: { vs_r_fixest: { value: fixestSeconds / wallS, floor: 0.25, description: 'R fixest 0.14.2 seconds / Panel Lab seconds' } } } : {}),
         // the recording machine is shared; the 1-minute load average says how busy it was
         loadavg_1m: load,
         note: `${res.meta.demeanMethod}; last run: wall ${(res.meta.timings.total_ms! / 1000).toFixed(3)} s, CPU ${cpuS.toFixed(3)} s, 1-min load ${load.toFixed(1)} on 2 cores (shared machine)`,

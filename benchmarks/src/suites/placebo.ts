@@ -3,6 +3,8 @@
 // sums, the cpu default), 'kernel' (pseudo-treatments as columns of D, D'[e, Z~] as one CrossProd on
 // the backend: cpu f64, tfjs wasm f32, tfjs webgpu f32). Each case records the backend that ran,
 // draws/s and the memory held per chunk. webgpu here is Mesa lavapipe (software rendering, not a GPU).
+// The recorded results/cpu-2core/placebo.large.* ran the full 100,000 draws:
+//   PLACEBO_LARGE_DRAWS=100000 npm run bench -- --suite placebo --scale large --runs 1 --warmup 0
 import { ComputeConfig, KernelRegistry, createComputeContext, createRng, ensureWebGpu, type ComputeContext } from '@panel-lab/compute';
 import { registerCpuBackend } from '@panel-lab/compute-cpu';
 import { registerTfjsBackend } from '@panel-lab/compute-tfjs';

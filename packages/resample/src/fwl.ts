@@ -72,6 +72,18 @@ export function prepareTwfe(input: TwfeArrays, options: { tol?: number } = {}): 
   if (n < 3) throw new Error(`TWFE needs at least 3 complete rows, got ${n}`);
   if (T < 2) throw new Error(`TWFE needs at least 2 periods, got ${T}`);
   if (N < 2) throw new Error(`TWFE needs at least 2 units, got ${N}`);
+  for (const [name, arr] of [['unit', input.unit], ['time', input.time], ['cluster', input.cluster], ...input.controls.map((c, k) => [`controls[${k}] (${input.controlNames[k]})`, c] as const)] as const) {
+    if (arr.length !== n) throw new Error(`TWFE input ${name}: has ${arr.length} rows, y has ${n}`);
+  }
+  if (input.unitStart.length !== N) throw new Error(`TWFE input unitStart: has ${input.unitStart.length} entries, expected one per unit (${N})`);
+  input.unitStart.forEach((s, u) => {
+    if (!Number.isInteger(s) || s < -1 || s > T) throw new Error(`TWFE input unitStart: unit '${input.unitLabels[u]}' has start ${s}, outside -1..${T}`);
+  });
+  for (let i = 0; i < n; i++) {
+    const c = input.cluster[i]!;
+    if (c < 0 || c >= input.nClusters) throw new Error(`TWFE input cluster: row ${i} has code ${c}, outside 0..${input.nClusters - 1}`);
+    if (!Number.isFinite(input.y[i]!)) throw new Error(`TWFE input y: row ${i} is not finite (drop missing rows first)`);
+  }
   const fe = [input.unit, input.time] as const;
   const feStructure = prepareFixedEffects(fe, undefined, [N, T]);
   const dm = demean({ columns: [input.y, ...input.controls], fe, structure: feStructure, tol: options.tol ?? 1e-10 });

@@ -1,4 +1,4 @@
-import { assertMat, mat, type ComputeContext, type Mat, type MultiplierWeights } from '@panel-lab/compute';
+import { assertMat, mat, type ComputeContext, type Fallback, type Mat, type MultiplierWeights } from '@panel-lab/compute';
 import { quantileType1Sorted } from './stats.js';
 import { RESAMPLE_VERSION } from './version.js';
 
@@ -40,7 +40,7 @@ export interface MultiplierBootstrapResult {
    */
   readonly critVal: number | null;
   readonly alpha: number;
-  readonly meta: Readonly<{ backend: string; device: string; precision: 32 | 64; seed: number; weights: MultiplierWeights; versions: Readonly<Record<string, string>> }>;
+  readonly meta: Readonly<{ backend: string; device: string; precision: 32 | 64; fallbacks: readonly Fallback[]; seed: number; weights: MultiplierWeights; versions: Readonly<Record<string, string>> }>;
   /** JSON form: thetaStar's typed data as a plain number array. */
   toJSON(): Record<string, unknown>;
 }
@@ -118,6 +118,7 @@ export async function multiplierBootstrap(influence: Mat, options: MultiplierBoo
       backend: meta.backend,
       device: meta.device,
       precision: meta.precision,
+      fallbacks: meta.fallbacks,
       seed: options.seed,
       weights,
       versions: Object.freeze({ '@panel-lab/resample': RESAMPLE_VERSION }),

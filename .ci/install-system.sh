@@ -25,3 +25,11 @@ if ! dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q 'install ok ins
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 echo "chromium: $(dpkg-query -W -f='${Version}' chromium)"
+
+# - Debian's redis-server: the queue tests (apps/worker) start their own on a free loopback port and
+#   stop it; nothing is started here.
+if ! command -v redis-server >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+echo "redis-server: $(redis-server --version | head -1)"

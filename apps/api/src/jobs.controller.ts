@@ -4,11 +4,10 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Par
 import { ApiBody, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { runSpecJsonSchema } from '@panel-lab/analysis';
 import { PlaceboJobSpec, TERMINAL_STATES, type JobRecord, type JobSystem } from '@panel-lab/jobs';
-import { parseCsvTable } from '@panel-lab/panel';
-import { tableToIPC } from 'apache-arrow';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ApiKeyGuard } from './api-key.guard.js';
+import { csvToArrow } from './csv-arrow.js';
 import type { JsonLogger } from './logger.js';
 import { tenantOf, type TenantRequest } from './tenant.js';
 import { JOB_SYSTEM, LOGGER } from './tokens.js';
@@ -72,6 +71,13 @@ export class JobsController {
       out.chunks = { total: children.length, succeeded: count('succeeded'), running: count('running'), failed: count('failed') };
     }
     return out;
+  }
+
+  @Get('jobs/:id/chunks')
+  @ApiOperation({ summary: "A placebo job's chunk child jobs (state, attempts, times)." })
+  async chunks(@Req() req: Request, @Param('id', new ZodPipe(JobId, 'job id')) id: string) {
+    const children = await this.system.jobs.children(tenantOf(req), id);
+    return { chunks: children.map(({ id: childId, state, attempts, startedAt, finishedAt, progress, error }) => ({ id: childId, state, attempts, startedAt, finishedAt, progress, error })) };
   }
 
   @Get('jobs/:id/events')
@@ -162,7 +168,10 @@ export class JobsController {
       res.type('text/csv').send(csv);
       return;
     }
-    res.type('application/vnd.apache.arrow.file').send(Buffer.from(tableToIPC(parseCsvTable(csv), 'file')));
+    const bytes = csvToArrow(csv);
+    res.status(200).setHeader('Content-Type', 'application/vnd.apache.arrow.file');
+    res.setHeader('Content-Length', String(bytes.byteLength));
+    res.end(bytes);
   }
 
   @Get('jobs/:id/figures')

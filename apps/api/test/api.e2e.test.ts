@@ -135,17 +135,20 @@ describe('API end to end on loopback (embedded worker threads)', () => {
     expect(await html.text()).toMatch(/Table 3/);
     const tables = ((await (await api(base, KEY_A).get(`/v1/jobs/${jobId}/tables`)).json()) as Json).tables as Json[];
     expect(tables.length).toBeGreaterThan(0);
-    const csv = await (await api(base, KEY_A).get(tables[0]!.csv)).text();
-    const arrowRes = await api(base, KEY_A).get(tables[0]!.arrow);
-    expect(arrowRes.headers.get('content-type'), await arrowRes.clone().text()).toMatch(/arrow/);
-    const arrow = tableFromIPC(new Uint8Array(await arrowRes.arrayBuffer()));
-    expect(arrow.numRows).toBe(csv.trim().split('\n').length - 1);
+    for (const t of tables) {
+      const csv = await (await api(base, KEY_A).get(t.csv)).text();
+      const arrowRes = await api(base, KEY_A).get(t.arrow);
+      expect(arrowRes.headers.get('content-type'), t.id).toMatch(/arrow/);
+      const arrow = tableFromIPC(new Uint8Array(await arrowRes.arrayBuffer()));
+      expect(arrow.numRows, t.id).toBe(csv.trim().split('\n').length - 1);
+    }
     const figures = ((await (await api(base, KEY_A).get(`/v1/jobs/${jobId}/figures`)).json()) as Json).figures as Json[];
     expect(figures.length).toBeGreaterThan(0);
     const svg = await api(base, KEY_A).get(figures[0]!.svg);
     expect(svg.headers.get('content-type')).toMatch(/image\/svg\+xml/);
     expect(await svg.text()).toMatch(/<svg/);
-    expect((await api(base, KEY_A).get(`/v1/jobs/${jobId}/figures/..%2F..%2Fresult.svg`)).status).toBe(404);
+    expect((await api(base, KEY_A).get(`/v1/jobs/${jobId}/figures/..%2F..%2Fresult.svg`)).status).toBe(422);
+    expect((await api(base, KEY_A).get(`/v1/jobs/${jobId}/figures/nope.svg`)).status).toBe(404);
   }, 180_000);
 
   it("never shows one tenant another tenant's datasets, jobs or results", async () => {
@@ -180,6 +183,22 @@ describe('API end to end on loopback (embedded worker threads)', () => {
     expect((await a.get(`/v1/jobs/${big.id}/result`)).status).toBe(409);
   }, 60_000);
 
+  it('load smoke: 12 small jobs from 4 concurrent clients all complete, none lost', async () => {
+    const spec = { dataset: { source: 'example', name: 'mpdta' }, analyses: [{ id: 'stats', estimator: 'describe' }] };
+    const ids = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const mine: string[] = [];
+        for (let j = 0; j < 3; j++) mine.push(((await (await api(base, KEY_B).post('/v1/analyses', spec)).json()) as Json).id);
+        return mine;
+      }),
+    );
+    const all = ids.flat();
+    const states = await Promise.all(all.map(async (id) => (await waitForJob(base, KEY_B, id)).state));
+    expect(states).toEqual(all.map(() => 'succeeded'));
+    const listed = ((await (await api(base, KEY_B).get('/v1/jobs')).json()) as Json).jobs.map((j: Json) => j.id);
+    expect(all.every((id) => listed.includes(id))).toBe(true);
+  }, 60_000);
+
   it('keeps datasets, jobs and results across a restart', async () => {
     await server.close();
     server = await startTestServer(tmp.dir);
@@ -194,10 +213,10 @@ describe('API end to end on loopback (embedded worker threads)', () => {
 });
 
 describe('API with Redis unreachable', () => {
-  it('answers 503 at submit and on /ready, and records no job', async () => {
+  it('answers 503 at submit and on /ready, records no job, and applies per-tenant job limits first (429)', async () => {
     const tmp = await tempDir('panel-lab-api-noredis-');
     // port 9 on loopback: nothing listens there
-    const server = await startTestServer(tmp.dir, { redisUrl: 'redis://127.0.0.1:9' });
+    const server = await startTestServer(tmp.dir, { redisUrl: 'redis://127.0.0.1:9', tenantLimits: { beta: { activeJobs: 0 } } });
     try {
       const res = await api(server.url, KEY_A).post('/v1/analyses', { dataset: { source: 'example', name: 'mpdta' }, analyses: [{ id: 's', estimator: 'describe' }] });
       expect(res.status).toBe(503);
@@ -205,6 +224,9 @@ describe('API with Redis unreachable', () => {
       expect((await fetch(`${server.url}/ready`)).status).toBe(503);
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
       expect(((await (await api(server.url, KEY_A).get('/v1/jobs')).json()) as Json).jobs).toEqual([]);
+      const limited = await api(server.url, KEY_B).post('/v1/analyses', { dataset: { source: 'example', name: 'mpdta' }, analyses: [{ id: 's', estimator: 'describe' }] });
+      expect(limited.status).toBe(429);
+      expect(((await limited.json()) as Json).message).toMatch(/tenant 'beta' has 0 jobs queued or running \(limit 0\)/);
     } finally {
       await server.close();
       await tmp.cleanup();

@@ -155,6 +155,8 @@ export interface QueueWorkerOptions {
 
 export interface QueueWorker {
   readonly worker: Worker;
+  /** Resolves once connected to Redis and every thread is warm. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -194,6 +196,9 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   worker.on('error', (error) => o.logger?.log('error', 'queue worker error', { error: error.message }));
   return {
     worker,
+    async ready() {
+      await Promise.all([worker.waitUntilReady(), pool.ready()]);
+    },
     async close() {
       await worker.close();
       await pool.close();

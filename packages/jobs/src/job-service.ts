@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseRunSpec, writeRunReport, type RunResult } from '@panel-lab/analysis';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { parseRunSpec } from '@panel-lab/analysis';
 import type { PlaceboChunk, PlaceboResult } from '@panel-lab/resample';
 import { newId, type DataDir } from './data-dir.js';
 import { ConflictError, InputError, LimitError, NotFoundError, TaskCancelledError } from './errors.js';
@@ -46,6 +46,9 @@ export class JobService {
   private readonly running = new Map<string, Running>();
   private readonly tenantOf = new Map<string, string>();
   private readonly lastWrite = new Map<string, number>();
+  /** Latest record of each queued or running job: status reads need no database round trip. */
+  private readonly live = new Map<string, JobRecord>();
+  private readonly settled = new Set<string>();
   private closed = false;
 
   constructor(private readonly o: JobServiceOptions) {
@@ -101,6 +104,8 @@ export class JobService {
   }
 
   async get(tenant: string, id: string): Promise<JobRecord> {
+    const hot = this.live.get(id);
+    if (hot && hot.tenant === tenant) return hot;
     const job = await this.o.store.getJob(tenant, id);
     if (!job) throw new NotFoundError(`job '${id}' not found`);
     return job;
@@ -183,6 +188,7 @@ export class JobService {
   async close(): Promise<void> {
     this.closed = true;
     this.waiting.length = 0;
+    this.live.clear();
     for (const run of this.running.values()) run.controller.abort(new Error('shutdown'));
     this.running.clear();
   }
@@ -282,14 +288,11 @@ export class JobService {
     const spec = parseRunSpec(job.input);
     const datasets: Record<string, DatasetRef> = {};
     if (spec.dataset.source === 'dataset') datasets[spec.dataset.id] = await this.datasetRef(job.tenant, spec.dataset.id, 'dataset.id');
-    const task: Task = { type: 'analysis', spec, datasets };
+    const outDir = relative(this.o.dir.root, dir).split(sep).join('/');
+    const task: Task = { type: 'analysis', spec, datasets, outDir };
     // the run is 95% of the job, the report the rest: progress never goes back
-    const onProgress = (p: JobProgress) => progress({ ...p, fraction: 0.95 * p.fraction });
-    const result = (await this.o.executor.run(task, { jobId: job.id, onProgress, signal })) as RunResult;
-    progress({ fraction: 0.96, step: 'writing report' });
-    await rm(join(dir, 'report'), { recursive: true, force: true });
-    await writeRunReport(result, join(dir, 'report'));
-    await writeFile(join(dir, 'result.json'), JSON.stringify(result));
+    const onProgress = (p: JobProgress) => progress({ ...p, fraction: p.step === 'writing report' ? p.fraction : 0.95 * p.fraction });
+    await this.o.executor.run(task, { jobId: job.id, onProgress, signal });
   }
 
   /** Fans the draws out as chunk child jobs (kept on disk: a resumed job recomputes only missing chunks), then merges. */
@@ -303,7 +306,19 @@ export class JobService {
     const chunks: (PlaceboChunk | undefined)[] = Array.from({ length: nChunks }, () => undefined);
     for (const name of await readdir(chunkDir)) {
       const k = Number(/^(\d+)\.json$/.exec(name)?.[1] ?? Number.NaN);
-      if (Number.isInteger(k) && k < nChunks) chunks[k] = JSON.parse(await readFile(join(chunkDir, name), 'utf8')) as PlaceboChunk;
+      if (!Number.isInteger(k) || k >= nChunks) continue;
+      try {
+        chunks[k] = JSON.parse(await readFile(join(chunkDir, name), 'utf8')) as PlaceboChunk;
+      } catch {
+        // unreadable (should not happen: files are renamed into place whole): compute it again
+      }
+    }
+    // a chunk whose file was written just before a crash may still be recorded as running: settle it
+    for (const child of await this.o.store.childJobs(job.id)) {
+      const k = (child.input as { chunkIndex?: number }).chunkIndex ?? -1;
+      if (chunks[k] && child.state !== 'succeeded') {
+        await this.o.store.putJob({ ...child, state: 'succeeded', finishedAt: new Date().toISOString(), error: null, notes: [...child.notes, 'result found on disk after a restart'] });
+      }
     }
     let drawsDone = chunks.reduce((s, c) => s + (c ? c.beta.length : 0), 0);
     const report = () => progress({ fraction: 0.95 * (drawsDone / options.draws), step: 'placebo draws', done: drawsDone, total: options.draws });
@@ -318,7 +333,9 @@ export class JobService {
         await this.o.store.putJob({ ...base, attempts: attempt });
         try {
           const chunk = (await this.o.executor.run({ type: 'placebo-chunk', dataset, options, chunkIndex: k }, { jobId: childId, signal: childController.signal })) as PlaceboChunk;
-          await writeFile(join(chunkDir, `${k}.json`), JSON.stringify(chunk));
+          // write then rename: a crash never leaves a half-written chunk under its final name
+          await writeFile(join(chunkDir, `${k}.json.tmp`), JSON.stringify(chunk));
+          await rename(join(chunkDir, `${k}.json.tmp`), join(chunkDir, `${k}.json`));
           chunks[k] = chunk;
           drawsDone += chunk.beta.length;
           await this.o.store.putJob({ ...base, attempts: attempt, state: 'succeeded', finishedAt: new Date().toISOString(), progress: { fraction: 1, step: 'done', done: chunk.beta.length, total: chunk.beta.length } });
@@ -348,6 +365,11 @@ export class JobService {
 
   /** Stores a job and tells subscribers; progress-only writes are throttled (events are not). */
   private async save(job: JobRecord, force: boolean): Promise<void> {
+    // a late progress message (queue events arrive asynchronously) must not revive a finished job
+    if (this.settled.has(job.id) && !isTerminal(job)) return;
+    if (isTerminal(job)) this.settled.add(job.id);
+    // the terminal record too, until it is in the store (then reads go to the store)
+    if (!this.closed) this.live.set(job.id, job);
     this.events.emit(job.id, job);
     const now = Date.now();
     if (!force && now - (this.lastWrite.get(job.id) ?? 0) < 250) return;
@@ -355,6 +377,7 @@ export class JobService {
     if (isTerminal(job)) this.lastWrite.delete(job.id);
     try {
       await this.o.store.putJob(job);
+      if (isTerminal(job)) this.live.delete(job.id);
     } catch (error) {
       if (force) throw error;
       // a throttled progress write may race a shutdown; the next forced save carries the state

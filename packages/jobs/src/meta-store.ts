@@ -22,6 +22,8 @@ type Row = Record<string, unknown>;
 export class MetaStore {
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Key hash -> tenant: every request checks its key, keys change only through putApiKey. */
+  private readonly keyCache = new Map<string, string | null>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -70,6 +72,7 @@ export class MetaStore {
   // --- API keys -----------------------------------------------------------------------------
 
   async putApiKey(key: string, tenant: string, label = ''): Promise<void> {
+    this.keyCache.delete(hashApiKey(key));
     await this.exec(`insert or replace into api_keys values ($hash, $tenant, $label, $at)`, {
       hash: hashApiKey(key),
       tenant,
@@ -80,8 +83,14 @@ export class MetaStore {
 
   /** The tenant a key belongs to, or null for an unknown key. */
   async tenantOfKey(key: string): Promise<string | null> {
-    const rows = await this.query(`select tenant from api_keys where hash = $hash`, { hash: hashApiKey(key) });
-    return rows.length ? String(rows[0]!.tenant) : null;
+    const hash = hashApiKey(key);
+    const cached = this.keyCache.get(hash);
+    if (cached !== undefined) return cached;
+    const rows = await this.query(`select tenant from api_keys where hash = $hash`, { hash });
+    const tenant = rows.length ? String(rows[0]!.tenant) : null;
+    // unknown keys are not cached: a flood of random keys must not grow the map
+    if (tenant) this.keyCache.set(hash, tenant);
+    return tenant;
   }
 
   // --- datasets -----------------------------------------------------------------------------

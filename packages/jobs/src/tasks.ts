@@ -1,5 +1,6 @@
-import { isAbsolute, relative, resolve } from 'node:path';
-import { runSpec, type RunResult } from '@panel-lab/analysis';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { runSpec, writeRunReport } from '@panel-lab/analysis';
 import { generateChinaPanel, loadMpdta } from '@panel-lab/datasets';
 import { readPanel, type PanelFrame } from '@panel-lab/panel';
 import {
@@ -36,11 +37,24 @@ export type ResolvedDataset = Exclude<JobDatasetSpec, { source: 'dataset' }> | {
  * the same tasks run in-process and on any machine that sees the same data directory.
  */
 export type Task =
-  | { readonly type: 'analysis'; readonly spec: unknown; readonly datasets: Readonly<Record<string, DatasetRef>> }
+  | {
+      readonly type: 'analysis';
+      readonly spec: unknown;
+      readonly datasets: Readonly<Record<string, DatasetRef>>;
+      /** Job directory relative to the data directory: result.json and report/ are written there. */
+      readonly outDir: string;
+    }
   | { readonly type: 'placebo-chunk'; readonly dataset: ResolvedDataset; readonly options: PlaceboJobSpec; readonly chunkIndex: number }
   | { readonly type: 'placebo-merge'; readonly dataset: ResolvedDataset; readonly options: PlaceboJobSpec; readonly chunks: readonly PlaceboChunk[] };
 
-export type TaskResult = RunResult | PlaceboChunk | PlaceboResult;
+/** What an analysis task returns (the result itself is on disk: it may be large). */
+export interface AnalysisWritten {
+  readonly kind: 'analysis_written';
+  readonly analyses: readonly string[];
+  readonly seconds: number;
+}
+
+export type TaskResult = AnalysisWritten | PlaceboChunk | PlaceboResult;
 
 export interface TaskContext {
   /** Root of the data directory the task's files live under. */
@@ -49,7 +63,7 @@ export interface TaskContext {
   readonly signal?: AbortSignal;
 }
 
-/** The file of a dataset, refusing any path that leaves the data directory. */
+/** A file or directory under the data directory, refusing any path that leaves it. */
 export function datasetPath(dataDir: string, file: string): string {
   const root = resolve(dataDir);
   const full = resolve(root, file);
@@ -99,8 +113,8 @@ async function preparedFor(dataDir: string, dataset: ResolvedDataset, o: Placebo
 export async function executeTask(task: Task, ctx: TaskContext): Promise<TaskResult> {
   if (ctx.signal?.aborted) throw new TaskCancelledError();
   switch (task.type) {
-    case 'analysis':
-      return runSpec(task.spec, {
+    case 'analysis': {
+      const run = await runSpec(task.spec, {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         onProgress: (u) => ctx.onProgress?.({ fraction: u.overall, step: `${u.analysis}: ${u.step}`, ...(u.done !== undefined ? { done: u.done } : {}), ...(u.total !== undefined ? { total: u.total } : {}) }),
         resolveDataset: async (id) => {
@@ -109,6 +123,15 @@ export async function executeTask(task: Task, ctx: TaskContext): Promise<TaskRes
           return readDataset(ctx.dataDir, ref);
         },
       });
+      // rendering (SVG figures, HTML) happens here, off the API's event loop
+      const out = datasetPath(ctx.dataDir, task.outDir);
+      ctx.onProgress?.({ fraction: 0.97, step: 'writing report' });
+      await rm(join(out, 'report'), { recursive: true, force: true });
+      await writeRunReport(run, join(out, 'report'));
+      await writeFile(join(out, 'result.json.tmp'), JSON.stringify(run));
+      await rename(join(out, 'result.json.tmp'), join(out, 'result.json'));
+      return { kind: 'analysis_written', analyses: run.analyses.map((a) => a.id), seconds: run.meta.seconds };
+    }
     case 'placebo-chunk': {
       const prepared = await preparedFor(ctx.dataDir, task.dataset, task.options);
       const o = task.options;

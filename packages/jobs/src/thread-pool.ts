@@ -49,6 +49,11 @@ export class ThreadPoolExecutor implements TaskExecutor {
     return this.slots.length;
   }
 
+  /** Resolves when every thread has loaded the task code (threads start in the background). */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
   async checkAvailable(): Promise<void> {
     if (this.closed) throw new Error('thread pool is closed');
   }

@@ -1,0 +1,57 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+
+/** A free loopback TCP port (bound to 127.0.0.1:0, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+export interface RedisHandle {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a throw-away redis-server on a free loopback port (no persistence) and waits until it answers. */
+export async function startRedis(): Promise<RedisHandle> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  let up = false;
+  for (let i = 0; i < 50 && !up; i++) {
+    try {
+      if (client.status !== 'ready') await client.connect();
+      up = (await client.ping()) === 'PONG';
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  client.disconnect();
+  if (!up) {
+    child.kill('SIGKILL');
+    throw new Error(`redis-server did not answer on ${url}`);
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -8,9 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRedisServer, startRedis, type RedisHandle } from './redis.js';
 import { spawnWorker, type WorkerProcess } from './workers.js';
 
-// CI installs redis-server (.ci/install-system.sh); a machine without it skips these with this reason.
+// CI installs redis-server (.ci/install-system.sh); a machine without it skips these with this reason,
+// except in CI (or with REQUIRE_REDIS=1), where its absence fails.
 const redisMissing = !hasRedisServer();
+const redisRequired = Boolean(process.env.CI) || process.env.REQUIRE_REDIS === '1';
 if (redisMissing) console.warn('queue tests skipped: redis-server is not installed (apt-get install redis-server)');
+
+describe('queue test prerequisites', () => {
+  it.runIf(redisRequired)('has redis-server when CI or REQUIRE_REDIS=1 is set', () => {
+    expect(redisMissing, 'redis-server is required here: install it (.ci/install-system.sh)').toBe(false);
+  });
+});
 
 const mpdtaPlacebo = (draws: number, chunkSize: number) => ({ dataset: { source: 'example', name: 'mpdta' }, outcome: 'lemp', cohort: 'first.treat', draws, chunkSize, seed: 99, se: false });
 

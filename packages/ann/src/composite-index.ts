@@ -14,17 +14,36 @@ export interface FactorIndexOptions {
   readonly nFactors?: number;
   /** Varimax with Kaiser normalisation (default true; skipped when one factor). */
   readonly rotate?: boolean;
+  /**
+   * 'principal_components' (default, SPSS/psych::principal) or 'principal_axis' (iterated communalities
+   * from squared multiple correlations, as psych::fa(fm = "pa"): stops when the sum of communalities
+   * changes by less than `tolerance` (default 0.001) or after `maxIter` (default 50) iterations).
+   */
+  readonly extraction?: Extraction;
+  readonly tolerance?: number;
+  readonly maxIter?: number;
 }
+
+export type Extraction = 'principal_components' | 'principal_axis';
 
 export interface FactorIndexData {
   readonly kind: 'factor_index';
+  readonly extraction: Extraction;
+  /** Per indicator: sum of squared (unrotated) loadings. */
+  readonly communalities: readonly number[];
+  /** Principal-axis iterations run and whether the criterion was met (null for principal components). */
+  readonly iterations: number | null;
+  readonly converged: boolean | null;
   readonly n: number;
   readonly indicators: readonly string[];
   readonly kmo: number;
   readonly kmoPerIndicator: readonly number[];
   readonly bartlett: { readonly chi2: number; readonly df: number; readonly pValue: number };
   readonly eigenvalues: readonly number[];
-  /** Share of total variance per unrotated component (eigenvalue / p). */
+  /**
+   * Share of total variance per unrotated component: eigenvalue / p for all p principal components, or the
+   * m extracted factors' sums of squared loadings / p for principal-axis factoring.
+   */
   readonly varianceExplained: readonly number[];
   /** Share of total variance per retained rotated factor (sum of squared rotated loadings / p). */
   readonly rotatedVarianceExplained: readonly number[];
@@ -43,7 +62,7 @@ export interface FactorIndexData {
 
 export type FactorIndexResult = FactorIndexData & ResultMethods;
 
-/** METHODS §17.1: PCA extraction on the correlation matrix, varimax, Thomson scores, variance-share weights, min–max. */
+/** METHODS §17.1: PCA (or principal-axis) extraction on the correlation matrix, varimax, Thomson scores, variance-share weights, min–max. */
 export function factorIndex(ind: IndicatorMatrix, opts: FactorIndexOptions = {}): FactorIndexResult {
   const { n, names } = ind;
   const p = names.length;
@@ -62,15 +81,15 @@ export function factorIndex(ind: IndicatorMatrix, opts: FactorIndexOptions = {})
   const kaiser = Math.max(1, toList(eig.values).filter((v) => v > 1).length);
   const m = opts.nFactors ?? kaiser;
   if (!Number.isInteger(m) || m < 1 || m > p) throw new Error(`option nFactors must be an integer in 1..${p}, got ${opts.nFactors}`);
-  const load = new Float64Array(p * m);
-  for (let k = 0; k < m; k++) {
-    const root = Math.sqrt(Math.max(0, eig.values[k]!));
-    // Sign convention (as psych): each factor's loadings sum to a positive number.
-    let sum = 0;
-    for (let j = 0; j < p; j++) sum += eig.vectors[j * p + k]!;
-    const sign = sum < 0 ? -1 : 1;
-    for (let j = 0; j < p; j++) load[j * m + k] = sign * eig.vectors[j * p + k]! * root;
-  }
+  const extraction = opts.extraction ?? 'principal_components';
+  if (extraction !== 'principal_components' && extraction !== 'principal_axis') throw new Error(`option extraction must be 'principal_components' or 'principal_axis', got '${extraction}'`);
+  const paf = extraction === 'principal_axis' ? principalAxis(r, p, m, opts.tolerance ?? 0.001, opts.maxIter ?? 50) : null;
+  const load = paf ? paf.load : componentLoadings(eig, p, m);
+  const communalities = Array.from({ length: p }, (_, j) => {
+    let s = 0;
+    for (let k = 0; k < m; k++) s += load[j * m + k]! ** 2;
+    return s;
+  });
   const rotated = m > 1 && opts.rotate !== false ? varimax(load, p, m) : Float64Array.from(load);
   const rinv = invertSpd(r, p, 'indicator correlation matrix');
   const coef = new Float64Array(p * m);
@@ -101,13 +120,71 @@ export function factorIndex(ind: IndicatorMatrix, opts: FactorIndexOptions = {})
   const df = (p * (p - 1)) / 2;
   const rows = (a: Float64Array, cols: number) => Array.from({ length: p }, (_, j) => toList(a.subarray(j * cols, (j + 1) * cols)));
   return finishResult<FactorIndexData>({
-    kind: 'factor_index', n, indicators: [...names], kmo, kmoPerIndicator: perIndicator,
+    kind: 'factor_index', extraction, communalities, iterations: paf ? paf.iterations : null, converged: paf ? paf.converged : null,
+    n, indicators: [...names], kmo, kmoPerIndicator: perIndicator,
     bartlett: { chi2, df, pValue: chiSquareSurvival(chi2, df) },
-    eigenvalues: toList(eig.values), varianceExplained: toList(eig.values).map((e) => e / p),
+    eigenvalues: toList(eig.values),
+    varianceExplained: paf ? columnSumsOfSquares(load, p, m).map((e) => e / p) : toList(eig.values).map((e) => e / p),
     rotatedVarianceExplained: v.map((x) => x / p), nFactors: m,
     loadings: rows(load, m), rotatedLoadings: rows(rotated, m), scoreCoefficients: rows(coef, m),
     factorWeights: weights, index: minMax(composite, 'factor composite'), standardization: { mean, sd },
   }, { tidy: tidyFactor, plotData: (res) => ({ series: [{ name: 'scree', x: res.eigenvalues.map((_, k) => k + 1), estimate: [...res.eigenvalues] }] }) });
+}
+
+/** Λ = V_m Λ_m^{1/2}, each factor signed so its loadings sum to a positive number (as psych). */
+function componentLoadings(eig: { values: ArrayLike<number>; vectors: ArrayLike<number> }, p: number, m: number): Float64Array {
+  const load = new Float64Array(p * m);
+  for (let k = 0; k < m; k++) {
+    const root = Math.sqrt(Math.max(0, eig.values[k]!));
+    let sum = 0;
+    for (let j = 0; j < p; j++) sum += eig.vectors[j * p + k]!;
+    const sign = sum < 0 ? -1 : 1;
+    for (let j = 0; j < p; j++) load[j * m + k] = sign * eig.vectors[j * p + k]! * root;
+  }
+  return load;
+}
+
+/**
+ * Principal-axis factoring (METHODS §17.1.3, psych::fa fm = "pa"): start from squared multiple
+ * correlations 1 − 1/diag(R⁻¹) on the diagonal, take the m leading eigenpairs of the reduced matrix, put the
+ * implied communalities back on the diagonal, repeat until their sum changes by less than `tol`.
+ */
+function principalAxis(r: Float64Array, p: number, m: number, tol: number, maxIter: number) {
+  if (!(tol > 0)) throw new Error(`option tolerance must be > 0, got ${tol}`);
+  if (!(Number.isInteger(maxIter) && maxIter >= 1)) throw new Error(`option maxIter must be a positive integer, got ${maxIter}`);
+  const rinv = invertSpd(r, p, 'indicator correlation matrix');
+  const reduced = Float64Array.from(r);
+  let comm = 0;
+  for (let j = 0; j < p; j++) {
+    reduced[j * p + j] = 1 - 1 / rinv[j * p + j]!;
+    comm += reduced[j * p + j]!;
+  }
+  let load: Float64Array = new Float64Array(p * m);
+  let iterations = 0;
+  let converged = false;
+  while (iterations < maxIter) {
+    load = componentLoadings(symmetricEigen(reduced, p), p, m);
+    iterations++;
+    let next = 0;
+    for (let j = 0; j < p; j++) {
+      let h2 = 0;
+      for (let k = 0; k < m; k++) h2 += load[j * m + k]! ** 2;
+      reduced[j * p + j] = h2;
+      next += h2;
+    }
+    const err = Math.abs(comm - next);
+    comm = next;
+    if (err < tol) { converged = true; break; }
+  }
+  return { load, iterations, converged };
+}
+
+function columnSumsOfSquares(a: Float64Array, p: number, m: number): number[] {
+  return Array.from({ length: m }, (_, k) => {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += a[j * m + k]! ** 2;
+    return s;
+  });
 }
 
 function tidyFactor(r: FactorIndexData): TidyRow[] {

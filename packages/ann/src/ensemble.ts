@@ -1,13 +1,15 @@
 import { createRng, permutation, sampleWithReplacement } from '@panel-lab/compute';
 import { nGroups, rowMajor, type Design } from './design.js';
 import { hiddenNeuronRule } from './hidden-rule.js';
-import { forwardAll, glorotInit, type Activation, type BatchedProblem, type BatchedWeights, type Optimizer, type TrainConfig, type TrainOutput } from './mlp-core.js';
+import { activationFunction, forwardAll, glorotInit, type Activation, type BatchedProblem, type BatchedWeights, type Optimizer, type TrainConfig, type TrainOutput } from './mlp-core.js';
 import { trainBatchedReference } from './mlp-reference.js';
 import { trainBatchedTfjs, type TfjsEngine } from './mlp-tfjs.js';
 import { fitMinMax, scaleValue, unscaleValue, type MinMaxScaler } from './scaling.js';
 import { somAssign, trainSom, type SomData } from './som.js';
+import { stackerForward, trainStacker, type StackerWeights } from './stacker.js';
+import { trainRefitExperts } from './ensemble-refit.js';
 
-export type SomMode = 'experts' | 'features' | 'none';
+export type SomMode = 'experts' | 'features' | 'stacked' | 'none';
 export type Resample = 'none' | 'rows' | 'groups';
 
 export interface EnsembleOptions {
@@ -40,7 +42,21 @@ export interface EnsembleOptions {
   };
   /** tfjs engine from initTfjs; absent = the float64 reference trainer. */
   readonly engine?: TfjsEngine;
+  /**
+   * Refit the SOM (and so the experts' clusters) on each member's resample, METHODS §19.1.3 (default false
+   * here; annBootstrapNetEffect defaults to true). SOM modes 'experts' and 'stacked' only.
+   */
+  readonly refitSom?: boolean;
+  /** Hidden units of the final network in SOM mode 'stacked' (default 2, METHODS §18.4.4). */
+  readonly stackerHidden?: number;
+  /**
+   * What feeds the stacker: 'outputs' (default, METHODS §18.4.4: the experts' outputs only) or 'outputs_bmu'
+   * (plus the row's one-hot best-matching unit, so the stacker can tell which regime a row is in).
+   */
+  readonly stackerInputs?: StackerInputs;
 }
+
+export type StackerInputs = 'outputs' | 'outputs_bmu';
 
 export interface ExpertNet {
   /** SOM units routed to this expert. */
@@ -73,6 +89,14 @@ export interface AnnEnsemble {
   readonly nTrain: number;
   /** Members whose validation set was empty within an expert (they early-stop on training loss). */
   readonly membersWithoutValidation: number;
+  /** Whether each member refitted its own SOM (then `som` is the full-sample SOM, reported only). */
+  readonly refitSom: boolean;
+  /** refitSom: member m's SOM and unit → expert slot (slots a member does not use are never routed to). */
+  readonly memberSoms?: readonly SomData[];
+  readonly memberUnitToExpert?: readonly (readonly number[])[];
+  /** SOM mode 'stacked': the final network fed by every expert's output (and the one-hot BMU with 'outputs_bmu'). */
+  readonly stacker?: StackerWeights;
+  readonly stackerInputs?: StackerInputs;
 }
 
 const asInt = (name: string, v: number, min: number) => {
@@ -111,7 +135,7 @@ export async function fitAnnEnsemble(design: Design, opts: EnsembleOptions): Pro
       rows: opts.som?.rows ?? 2, cols: opts.som?.cols ?? 2, epochs: opts.som?.epochs ?? 500, seed: opts.seed,
     });
     route = somAssign(som, { x: raw, n, p });
-    unitToExpert = somMode === 'experts'
+    unitToExpert = somMode === 'experts' || somMode === 'stacked'
       ? mergeSmallClusters(som, route, trainRows, opts.som?.minClusterRows ?? 10 * (p + 2))
       : som.codebook.map(() => 0);
   }
@@ -125,42 +149,79 @@ export async function fitAnnEnsemble(design: Design, opts: EnsembleOptions): Pro
   const ys = Float64Array.from(y, (v) => scaleValue(yScaler, 0, v));
 
   const { train: countW, val: valW } = memberWeights(design, trainRows, members, resample, validationShare, opts.seed);
-  const nExperts = Math.max(...unitToExpert) + 1;
+  const refitSom = opts.refitSom ?? false;
+  if (refitSom && somMode !== 'experts' && somMode !== 'stacked') throw new Error(`option refitSom needs SOM mode 'experts' or 'stacked', got '${somMode}'`);
   const experts: ExpertNet[] = [];
   let membersWithoutValidation = 0;
-  for (let e = 0; e < nExperts; e++) {
-    const rows = Array.from(trainRows).filter((i) => unitToExpert[route[i]!] === e);
-    if (rows.length === 0) throw new Error(`SOM expert ${e} has no training rows`);
-    const ne = rows.length;
-    const px = new Float64Array(ne * pAug);
-    const py = new Float64Array(ne);
-    const tw = new Float64Array(ne * members);
-    const vw = validationShare > 0 ? new Float64Array(ne * members) : undefined;
-    rows.forEach((i, r) => {
-      px.set(xs.subarray(i * pAug, (i + 1) * pAug), r * pAug);
-      py[r] = ys[i]!;
-      for (let m = 0; m < members; m++) {
-        tw[r * members + m] = countW[m * n + i]!;
-        if (vw) vw[r * members + m] = valW[m * n + i]!;
-      }
+  let memberSoms: SomData[] | undefined;
+  let memberUnitToExpert: number[][] | undefined;
+  let memberRoutes: Int32Array[] | undefined;
+  if (refitSom) {
+    const somOpts = {
+      rows: opts.som?.rows ?? 2, cols: opts.som?.cols ?? 2, epochs: opts.som?.epochs ?? 500, minClusterRows: opts.som?.minClusterRows ?? 10 * (p + 2),
+    };
+    const r = await trainRefitExperts({
+      design, trainRows, xs, ys, p, members, countW, valW: validationShare > 0 ? valW : undefined, somOpts, seed: opts.seed,
+      ...(opts.hidden !== undefined ? { hidden: opts.hidden } : {}), ...(opts.hiddenOffset !== undefined ? { hiddenOffset: opts.hiddenOffset } : {}),
+      cfg, ...(opts.engine ? { engine: opts.engine } : {}), mergeSmallClusters, initSeed: deriveSeed(opts.seed, 0),
     });
-    if (vw) membersWithoutValidation += fillEmptyValidation(tw, vw, ne, members);
-    const hidden = opts.hidden ?? Math.max(1, hiddenNeuronRule({ sampleSize: ne, trainShare: 1, inputs: pAug }) + (opts.hiddenOffset ?? 0));
-    const problem: BatchedProblem = { n: ne, p: pAug, members, x: px, y: py, trainWeights: tw, ...(vw ? { valWeights: vw } : {}) };
-    const init = glorotInit({ inputs: pAug, hidden, members, seed: deriveSeed(opts.seed, e) });
-    const out: TrainOutput = opts.engine
-      ? await trainBatchedTfjs(opts.engine, problem, init, cfg)
-      : trainBatchedReference(problem, init, cfg);
-    experts.push(Object.freeze({
-      units: unitToExpert.flatMap((ex, u) => (ex === e ? [u] : [])), trainRows: ne, hidden, weights: out.weights,
-      epochsRun: out.epochsRun, meanBestEpoch: Array.from(out.bestEpoch).reduce((a, b) => a + b, 0) / members,
-      finalTrainLoss: Array.from(out.finalTrainLoss), bestValLoss: Array.from(out.bestValLoss), lossHistory: out.lossHistory,
-    }));
+    memberSoms = r.memberSoms;
+    memberUnitToExpert = r.memberUnitToExpert;
+    memberRoutes = r.routes;
+    membersWithoutValidation = r.membersWithoutValidation;
+    for (const slot of r.slots) {
+      experts.push(Object.freeze({
+        units: [], trainRows: slot.trainRows, hidden: r.hidden, weights: slot.weights, epochsRun: r.epochsRun,
+        meanBestEpoch: slot.bestEpoch.reduce((x, y) => x + y, 0) / members, finalTrainLoss: slot.finalTrainLoss,
+        bestValLoss: slot.bestValLoss, lossHistory: r.lossHistory,
+      }));
+    }
+  } else {
+    const nExperts = Math.max(...unitToExpert) + 1;
+    for (let e = 0; e < nExperts; e++) {
+      const rows = Array.from(trainRows).filter((i) => unitToExpert[route[i]!] === e);
+      if (rows.length === 0) throw new Error(`SOM expert ${e} has no training rows`);
+      const ne = rows.length;
+      const px = new Float64Array(ne * pAug);
+      const py = new Float64Array(ne);
+      const tw = new Float64Array(ne * members);
+      const vw = validationShare > 0 ? new Float64Array(ne * members) : undefined;
+      rows.forEach((i, r) => {
+        px.set(xs.subarray(i * pAug, (i + 1) * pAug), r * pAug);
+        py[r] = ys[i]!;
+        for (let m = 0; m < members; m++) {
+          tw[r * members + m] = countW[m * n + i]!;
+          if (vw) vw[r * members + m] = valW[m * n + i]!;
+        }
+      });
+      if (vw) membersWithoutValidation += fillEmptyValidation(tw, vw, ne, members);
+      const hidden = opts.hidden ?? Math.max(1, hiddenNeuronRule({ sampleSize: ne, trainShare: 1, inputs: pAug }) + (opts.hiddenOffset ?? 0));
+      const problem: BatchedProblem = { n: ne, p: pAug, members, x: px, y: py, trainWeights: tw, ...(vw ? { valWeights: vw } : {}) };
+      const init = glorotInit({ inputs: pAug, hidden, members, seed: deriveSeed(opts.seed, e) });
+      const out: TrainOutput = opts.engine
+        ? await trainBatchedTfjs(opts.engine, problem, init, cfg)
+        : trainBatchedReference(problem, init, cfg);
+      experts.push(Object.freeze({
+        units: unitToExpert.flatMap((ex, u) => (ex === e ? [u] : [])), trainRows: ne, hidden, weights: out.weights,
+        epochsRun: out.epochsRun, meanBestEpoch: Array.from(out.bestEpoch).reduce((a, b) => a + b, 0) / members,
+        finalTrainLoss: Array.from(out.finalTrainLoss), bestValLoss: Array.from(out.bestValLoss), lossHistory: out.lossHistory,
+      }));
+    }
   }
+  const stackerInputs = opts.stackerInputs ?? 'outputs';
+  if (!['outputs', 'outputs_bmu'].includes(stackerInputs)) throw new Error(`option stackerInputs must be 'outputs' or 'outputs_bmu', got '${stackerInputs}'`);
+  const stacker = somMode === 'stacked'
+    ? fitStacker({
+      experts, memberUnitToExpert, units, bmu: stackerInputs === 'outputs_bmu' ? (m: number, i: number) => (memberRoutes ? memberRoutes[m]! : route)[i]! : null, xs, ys, pAug, trainRows, countW, valW: validationShare > 0 ? valW : undefined, n, members, cfg,
+      hidden: asInt('stackerHidden', opts.stackerHidden ?? 2, 1), seed: deriveSeed(opts.seed, 7919),
+    })
+    : undefined;
   return Object.freeze({
     inputs: Object.freeze([...design.names]), members, activation: cfg.activation,
     engine: opts.engine ? `tfjs-${opts.engine.backend}` : 'f64-reference', somMode, som, unitToExpert, experts,
-    xScaler, yScaler, resample, seed: opts.seed, nTrain: trainRows.length, membersWithoutValidation,
+    xScaler, yScaler, resample, seed: opts.seed, nTrain: trainRows.length, membersWithoutValidation, refitSom,
+    ...(memberSoms ? { memberSoms: Object.freeze(memberSoms), memberUnitToExpert: Object.freeze(memberUnitToExpert!.map((u) => Object.freeze(u))) } : {}),
+    ...(stacker ? { stacker, stackerInputs } : {}),
   });
 }
 
@@ -169,6 +230,7 @@ export function predictMembers(model: AnnEnsemble, rowsRaw: Float64Array, n: num
   const p = model.inputs.length;
   if (rowsRaw.length !== n * p) throw new Error(`predict: expected ${n}×${p} values, got ${rowsRaw.length}`);
   const M = model.members;
+  if (model.refitSom || model.stacker) return predictRoutedPerMember(model, rowsRaw, n);
   const units = model.som?.codebook.length ?? 1;
   const route = model.som ? somAssign(model.som, { x: rowsRaw, n, p }) : new Int32Array(n);
   const x = model.somMode === 'features' ? appendOneHot(rowsRaw, n, p, route, units) : rowsRaw;
@@ -185,6 +247,41 @@ export function predictMembers(model: AnnEnsemble, rowsRaw: Float64Array, n: num
   return out;
 }
 
+/**
+ * Prediction when routing differs per member (refitSom) or every expert feeds a stacker: every expert
+ * predicts every row, then member m picks its routed expert or combines all through its stacker.
+ */
+function predictRoutedPerMember(model: AnnEnsemble, rowsRaw: Float64Array, n: number): Float64Array {
+  const p = model.inputs.length;
+  const M = model.members;
+  const q = model.experts.length;
+  const xs = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) xs[i * p + j] = scaleValue(model.xScaler, j, rowsRaw[i * p + j]!);
+  const outs = model.experts.map((ex) => forwardAll(ex.weights, model.activation, xs, n));
+  const out = new Float64Array(n * M);
+  if (model.stacker) {
+    const act = activationFunction(model.activation);
+    const used = stackerSlotsUsed(q, M, model.memberUnitToExpert);
+    const bmu = model.stackerInputs === 'outputs_bmu';
+    const shared = bmu && !model.memberSoms ? somAssign(model.som!, { x: rowsRaw, n, p }) : null;
+    const memberRoutes = bmu && model.memberSoms ? model.memberSoms.map((som) => somAssign(som, { x: rowsRaw, n, p })) : null;
+    const o = new Float64Array(model.stacker.inputs);
+    for (let i = 0; i < n; i++) for (let m = 0; m < M; m++) {
+      o.fill(0);
+      for (let e = 0; e < q; e++) o[e] = used[m * q + e] ? outs[e]![i * M + m]! : 0;
+      if (bmu) o[q + (shared ? shared[i]! : memberRoutes![m]![i]!)] = 1;
+      out[i * M + m] = unscaleValue(model.yScaler, 0, stackerForward(model.stacker, act, m, o));
+    }
+    return out;
+  }
+  for (let m = 0; m < M; m++) {
+    const route = somAssign(model.memberSoms![m]!, { x: rowsRaw, n, p });
+    const map = model.memberUnitToExpert![m]!;
+    for (let i = 0; i < n; i++) out[i * M + m] = unscaleValue(model.yScaler, 0, outs[map[route[i]!]!]![i * M + m]!);
+  }
+  return out;
+}
+
 /** Mean over members of predictMembers. */
 export function predictMean(model: AnnEnsemble, rowsRaw: Float64Array, n: number): Float64Array {
   const all = predictMembers(model, rowsRaw, n);
@@ -194,6 +291,55 @@ export function predictMean(model: AnnEnsemble, rowsRaw: Float64Array, n: number
     for (let m = 0; m < M; m++) s += all[i * M + m]!;
     return s / M;
   });
+}
+
+/**
+ * SOM mode 'stacked': every expert's output (scaled units) on every training row feeds member m's final
+ * network, trained on the member's own row weights and early-stopped on its held-out units. Expert outputs
+ * are in-sample for the expert's own cluster (no cross-fitting; METHODS does not ask for it).
+ */
+function fitStacker(a: {
+  experts: readonly ExpertNet[]; memberUnitToExpert: number[][] | undefined; units: number;
+  bmu: ((m: number, i: number) => number) | null; xs: Float64Array; ys: Float64Array; pAug: number;
+  trainRows: Int32Array; countW: Float64Array; valW: Float64Array | undefined; n: number; members: number; cfg: TrainConfig;
+  hidden: number; seed: number;
+}): StackerWeights {
+  const { experts, xs, pAug, trainRows, n, members: M } = a;
+  const nT = trainRows.length;
+  const E = experts.length;
+  const q = E + (a.bmu ? a.units : 0);
+  const xsT = new Float64Array(nT * pAug);
+  trainRows.forEach((i, r) => xsT.set(xs.subarray(i * pAug, (i + 1) * pAug), r * pAug));
+  const outs = experts.map((ex) => forwardAll(ex.weights, a.cfg.activation, xsT, nT));
+  const used = stackerSlotsUsed(E, M, a.memberUnitToExpert);
+  const x = new Float64Array(nT * M * q);
+  const y = new Float64Array(nT);
+  const tw = new Float64Array(nT * M);
+  const vw = a.valW ? new Float64Array(nT * M) : undefined;
+  trainRows.forEach((i, r) => {
+    y[r] = a.ys[i]!;
+    for (let m = 0; m < M; m++) {
+      for (let e = 0; e < E; e++) x[(r * M + m) * q + e] = used[m * E + e] ? outs[e]![r * M + m]! : 0;
+      if (a.bmu) x[(r * M + m) * q + E + a.bmu(m, i)] = 1;
+      tw[r * M + m] = a.countW[m * n + i]!;
+      if (vw) vw[r * M + m] = a.valW![m * n + i]!;
+    }
+  });
+  if (vw) fillEmptyValidation(tw, vw, nT, M);
+  const out = trainStacker({
+    n: nT, members: M, inputs: q, hidden: a.hidden, x, y, trainWeights: tw, ...(vw ? { valWeights: vw } : {}), cfg: a.cfg, seed: a.seed,
+  });
+  return Object.freeze(out.weights);
+}
+
+/** used[m·q + e] = 1 when member m routes some unit to expert slot e (always, without refitSom). */
+export function stackerSlotsUsed(q: number, M: number, memberUnitToExpert: readonly (readonly number[])[] | undefined): Uint8Array {
+  const used = new Uint8Array(M * q);
+  for (let m = 0; m < M; m++) {
+    const map = memberUnitToExpert?.[m];
+    for (let e = 0; e < q; e++) used[m * q + e] = !map || map.includes(e) ? 1 : 0;
+  }
+  return used;
 }
 
 export function deriveSeed(seed: number, k: number): number {

@@ -1,4 +1,5 @@
 import { createRng, sampleWithoutReplacement } from '@panel-lab/compute';
+import { accumulatedLocalEffects } from './ale.js';
 import { rowMajor, type Design } from './design.js';
 import { fitAnnEnsemble, type AnnEnsemble, type EnsembleOptions } from './ensemble.js';
 import { OverrideEvaluator } from './partial-dependence.js';
@@ -21,6 +22,12 @@ export interface NetEffectOptions extends Omit<EnsembleOptions, 'members'> {
   readonly gridRange?: 'percentile' | 'minmax';
   /** 'pd' (partial dependence, default) or 'at_means'. */
   readonly method?: 'pd' | 'at_means';
+  /**
+   * Curve type: 'pd' (default: partial dependence, or at-means with method 'at_means') or 'ale' (accumulated
+   * local effects, Apley & Zhu 2020, on the same grid; centred to mean 0 over the rows, so read its level
+   * as a deviation; slope, change and turning points are unaffected by the centring). Surfaces stay PD.
+   */
+  readonly effect?: 'pd' | 'ale';
   /** Grid index of the reference level for the significance of the change (default 0, the lowest point). */
   readonly referenceIndex?: number;
   readonly alpha?: number;
@@ -74,6 +81,9 @@ export interface NetEffectData {
   readonly procedure: 'annBootstrapNetEffect';
   readonly focal: string;
   readonly method: 'pd' | 'at_means';
+  readonly effect: 'pd' | 'ale';
+  /** ALE only: rows per grid interval (rows outside the grid range join the end intervals). */
+  readonly aleIntervalCounts: number[] | null;
   readonly alpha: number;
   readonly grid: number[];
   readonly curve: Band;
@@ -98,7 +108,8 @@ export interface NetEffectData {
     readonly nRows: number;
     readonly droppedRows: number;
     readonly membersWithoutValidation: number;
-    readonly refitSom: false;
+    /** Whether each replicate refitted its own SOM (METHODS §19.1.3). */
+    readonly refitSom: boolean;
   };
 }
 export type NetEffectResult = NetEffectData & ResultMethods;
@@ -116,7 +127,10 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
   const alpha = opts.alpha ?? 0.05;
   const K = opts.gridPoints ?? 50;
   if (!(Number.isInteger(K) && K >= 3)) throw new Error(`option gridPoints must be an integer >= 3, got ${K}`);
-  const model = await fitAnnEnsemble(design, { ...opts, members: B, resample: opts.resample ?? (design.groups ? 'groups' : 'rows') });
+  const somMode = opts.som?.mode ?? 'experts';
+  // METHODS §19.1.3: refit the SOM per replicate by default (only meaningful with SOM experts / stacked).
+  const refitSom = opts.refitSom ?? (somMode === 'experts' || somMode === 'stacked');
+  const model = await fitAnnEnsemble(design, { ...opts, members: B, resample: opts.resample ?? (design.groups ? 'groups' : 'rows'), refitSom });
   const raw = rowMajor(design);
   const n = design.n;
   const allRows = Int32Array.from({ length: n }, (_, i) => i);
@@ -127,7 +141,12 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
   const evalRaw = method === 'pd' ? raw : Float64Array.from({ length: p }, (_, j) => mean(col(j)));
   const evaluator = new OverrideEvaluator(model, evalRaw, method === 'pd' ? n : 1);
   const evalRows = method === 'pd' ? allRows : Int32Array.of(0);
-  const pd = grid.map((g) => evaluator.meanOver(evalRows, [{ col: focal, value: g }])); // K × B
+  const effect = opts.effect ?? 'pd';
+  if (effect !== 'pd' && effect !== 'ale') throw new Error(`option effect must be 'pd' or 'ale', got '${effect}'`);
+  if (effect === 'ale' && method !== 'pd') throw new Error("option effect 'ale' needs method 'pd' (ALE averages over the observed rows)");
+  const meanAt = (rows: Int32Array, value: number) => evaluator.meanOver(rows, [{ col: focal, value }]);
+  const ale = effect === 'ale' ? accumulatedLocalEffects(col(focal), grid, B, meanAt) : null;
+  const pd = ale ? ale.curves : grid.map((g) => meanAt(evalRows, g)); // K × B
   const curve = band(pd, alpha);
   const slopes = slopeMatrix(pd, grid, B);
   const slope = band(slopes, alpha);
@@ -141,16 +160,17 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
 
   const { turningPoints, shareWithTurningPoint } = turning(slope.estimate, slopes, grid, B, alpha);
   const surfaces = (opts.conditioning ?? []).map((name) => surface(model, design, raw, focal, name, opts));
-  const subgroups = (opts.subgroups ?? []).flatMap((spec) => subgroupCurves(spec, evaluator, design, focal, grid, B, alpha, method));
+  const subgroups = (opts.subgroups ?? []).flatMap((spec) => subgroupCurves(spec, evaluator, design, focal, grid, B, alpha, method, effect));
   const data: NetEffectData = {
-    kind: 'ann_net_effect', procedure: 'annBootstrapNetEffect', focal: opts.focal, method, alpha, grid,
+    kind: 'ann_net_effect', procedure: 'annBootstrapNetEffect', focal: opts.focal, method, effect,
+    aleIntervalCounts: ale ? ale.intervalCounts : null, alpha, grid,
     curve, slope, turningPoints, shareWithTurningPoint, reference: { index: refIdx, x: grid[refIdx]! },
     change: { ...change, significant, significantFrom }, surfaces, subgroups,
     meta: {
       engine: model.engine, replicates: B, resample: model.resample, seed: opts.seed, somMode: model.somMode,
       experts: model.experts.map((e) => ({ hidden: e.hidden, trainRows: e.trainRows, epochsRun: e.epochsRun, meanBestEpoch: e.meanBestEpoch })),
       somQuantizationError: model.som?.quantizationError ?? null, somTopographicError: model.som?.topographicError ?? null,
-      nRows: n, droppedRows: design.droppedRows, membersWithoutValidation: model.membersWithoutValidation, refitSom: false,
+      nRows: n, droppedRows: design.droppedRows, membersWithoutValidation: model.membersWithoutValidation, refitSom: model.refitSom,
     },
   };
   return finishResult(data, { tidy: tidyNetEffect, plotData: plotNetEffect });
@@ -241,13 +261,15 @@ function surface(model: AnnEnsemble, design: Design, raw: Float64Array, focal: n
   return { conditioning: name, x, c, z, contourLevels, rowsUsed: rows.length };
 }
 
-function subgroupCurves(spec: SubgroupSpec, ev: OverrideEvaluator, design: Design, focal: number, grid: number[], B: number, alpha: number, method: string): SubgroupCurve[] {
+function subgroupCurves(spec: SubgroupSpec, ev: OverrideEvaluator, design: Design, focal: number, grid: number[], B: number, alpha: number, method: string, effect: 'pd' | 'ale'): SubgroupCurve[] {
   if (method !== 'pd') throw new Error("subgroups need method 'pd'");
   if (spec.labels.length !== design.n) throw new Error(`subgroup '${spec.variable}' has ${spec.labels.length} labels, expected ${design.n}`);
   const levels = [...new Set(spec.labels)].sort();
   return levels.map((level) => {
     const rows = Int32Array.from(spec.labels.flatMap((l, i) => (l === level ? [i] : [])));
-    const curve = band(grid.map((g) => ev.meanOver(rows, [{ col: focal, value: g }])), alpha);
+    const curve = band(effect === 'ale'
+      ? accumulatedLocalEffects(Array.from(rows, (i) => design.x[focal * design.n + i]!), grid, B, (sub, value) => ev.meanOver(Int32Array.from(sub, (r) => rows[r]!), [{ col: focal, value }])).curves
+      : grid.map((g) => ev.meanOver(rows, [{ col: focal, value: g }])), alpha);
     const fitted = new Float64Array(rows.length * B);
     ev.meanOver(rows, [], fitted);
     const ensembleMean = Float64Array.from({ length: rows.length }, (_, r) => {

@@ -1,8 +1,9 @@
-import { cholesky, choleskySolve } from './linalg.js';
+import { solveSymmetric } from '@panel-lab/regression';
 
 /**
- * Pooled OLS with intercept on a row-major design, fitted on `rows` (normal equations, Cholesky).
- * Kept local for the ANN-vs-OLS comparison; @panel-lab/regression's feols is the general tool.
+ * Pooled OLS with intercept on a row-major design, fitted on `rows`: centred normal equations solved with
+ * @panel-lab/regression's pivoted Cholesky (`solveSymmetric`, fixest's collinearity tolerance). A collinear
+ * input is an error here (the comparison needs every input), not a silent drop.
  */
 export interface OlsFit {
   /** [intercept, b_1 … b_p] */
@@ -33,7 +34,12 @@ export function fitOls(x: Float64Array, p: number, y: Float64Array, rows: ArrayL
   }
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) xtx[b * p + a] = xtx[a * p + b]!;
   if (rows.length < k) throw new Error(`OLS needs at least ${k} rows, got ${rows.length}`);
-  const beta = choleskySolve(cholesky(xtx, p, "OLS X'X"), p, xty);
+  let beta: Float64Array;
+  try {
+    beta = solveSymmetric(xtx, xty, p);
+  } catch (e) {
+    throw new Error(`OLS X'X: ${(e as Error).message} (input columns numbered from 0)`);
+  }
   let intercept = ybar;
   for (let j = 0; j < p; j++) intercept -= beta[j]! * mu[j]!;
   return Object.freeze({ coef: [intercept, ...beta] });

@@ -1,6 +1,7 @@
 import { activationFunction } from './mlp-core.js';
 import { scaleValue, unscaleValue } from './scaling.js';
-import type { AnnEnsemble } from './ensemble.js';
+import { stackerSlotsUsed, type AnnEnsemble } from './ensemble.js';
+import { stackerForward } from './stacker.js';
 
 export interface Override {
   /** Input column index. */
@@ -22,6 +23,8 @@ export class OverrideEvaluator {
   readonly #dist: Float64Array | null; // n × units, squared standardized distances
   readonly #route: Int32Array;
   readonly #pAug: number;
+  /** refitSom: n × M × units squared standardized distances to each member's own prototypes. */
+  readonly #memberDist: Float64Array | null = null;
 
   constructor(model: AnnEnsemble, rowsRaw: Float64Array, n: number) {
     const p = model.inputs.length;
@@ -47,6 +50,18 @@ export class OverrideEvaluator {
         this.#route[i] = best;
       }
       this.#dist = dist;
+    }
+    if (model.memberSoms) {
+      const M = model.members;
+      const md = new Float64Array(n * M * units);
+      model.memberSoms.forEach((som, m) => {
+        for (let i = 0; i < n; i++) for (let u = 0; u < units; u++) {
+          let d = 0;
+          for (let j = 0; j < p; j++) d += ((rowsRaw[i * p + j]! - som.center[j]!) / som.scale[j]! - som.codebook[u]![j]!) ** 2;
+          md[(i * M + m) * units + u] = d;
+        }
+      });
+      this.#memberDist = md;
     }
     this.#pre = model.experts.map((ex) => {
       const H = ex.weights.members * ex.hidden;
@@ -75,6 +90,7 @@ export class OverrideEvaluator {
    * `perRow` (optional, rows.length × M) receives the individual predictions.
    */
   meanOver(rows: ArrayLike<number>, overrides: readonly Override[], perRow?: Float64Array): Float64Array {
+    if (this.#model.refitSom || this.#model.stacker) return this.#meanOverPerMember(rows, overrides, perRow);
     const model = this.#model;
     const M = model.members;
     const p = model.inputs.length;
@@ -123,6 +139,75 @@ export class OverrideEvaluator {
       for (let m = 0; m < M; m++) {
         let s = w.b2[m]!;
         for (let u = 0; u < h; u++) s += w.w2[m * h + u]! * act(pre[m * h + u]!);
+        const yhat = unscaleValue(model.yScaler, 0, s);
+        acc[m] = acc[m]! + yhat;
+        if (perRow) perRow[r * M + m] = yhat;
+      }
+    }
+    for (let m = 0; m < M; m++) acc[m] = acc[m]! / rows.length;
+    return acc;
+  }
+
+  /** refitSom (routing per member) or 'stacked' (every expert feeds the member's stacker). */
+  #meanOverPerMember(rows: ArrayLike<number>, overrides: readonly Override[], perRow?: Float64Array): Float64Array {
+    const model = this.#model;
+    const M = model.members;
+    const p = model.inputs.length;
+    const q = model.experts.length;
+    const units = model.som?.codebook.length ?? 1;
+    for (const o of overrides) if (!(o.col >= 0 && o.col < p)) throw new Error(`override column ${o.col} out of range`);
+    const act = activationFunction(model.activation);
+    const used = model.stacker ? stackerSlotsUsed(q, M, model.memberUnitToExpert) : null;
+    const acc = new Float64Array(M);
+    const delta = new Float64Array(overrides.length);
+    const expertOut = (e: number, m: number, i: number): number => {
+      const ex = model.experts[e]!;
+      const h = ex.hidden;
+      const H = M * h;
+      const w = ex.weights;
+      const base = this.#pre[e]!;
+      let s = w.b2[m]!;
+      for (let u = 0; u < h; u++) {
+        const c = m * h + u;
+        let a = base[i * H + c]!;
+        overrides.forEach((o, k) => { if (delta[k] !== 0) a += delta[k]! * w.w1[o.col * H + c]!; });
+        s += w.w2[c]! * act(a);
+      }
+      return s;
+    };
+    const bmu = model.stackerInputs === 'outputs_bmu';
+    const outs = new Float64Array(model.stacker?.inputs ?? q);
+    /** Best unit of row i with the overrides applied, under `som` and stored distances d(u). */
+    const bestUnit = (som: NonNullable<AnnEnsemble['som']>, i: number, dist: (u: number) => number): number => {
+      let best = 0;
+      let bestD = Infinity;
+      for (let u = 0; u < units; u++) {
+        let d = dist(u);
+        for (const o of overrides) {
+          const zOld = (this.#raw[i * p + o.col]! - som.center[o.col]!) / som.scale[o.col]!;
+          const zNew = (o.value - som.center[o.col]!) / som.scale[o.col]!;
+          const c = som.codebook[u]![o.col]!;
+          d += (zNew - c) ** 2 - (zOld - c) ** 2;
+        }
+        if (d < bestD) { bestD = d; best = u; }
+      }
+      return best;
+    };
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r]!;
+      overrides.forEach((o, k) => { delta[k] = scaleValue(model.xScaler, o.col, o.value) - scaleValue(model.xScaler, o.col, this.#raw[i * p + o.col]!); });
+      const sharedUnit = !model.memberSoms && model.som && this.#dist ? bestUnit(model.som, i, (u) => this.#dist![i * units + u]!) : 0;
+      for (let m = 0; m < M; m++) {
+        const unit = model.memberSoms ? bestUnit(model.memberSoms[m]!, i, (u) => this.#memberDist![(i * M + m) * units + u]!) : sharedUnit;
+        let s: number;
+        if (model.stacker) {
+          outs.fill(0);
+          for (let e = 0; e < q; e++) outs[e] = used![m * q + e] ? expertOut(e, m, i) : 0;
+          if (bmu) outs[q + unit] = 1;
+          s = stackerForward(model.stacker, act, m, outs);
+        } else {
+          s = expertOut(model.memberUnitToExpert![m]![unit]!, m, i);
+        }
         const yhat = unscaleValue(model.yScaler, 0, s);
         acc[m] = acc[m]! + yhat;
         if (perRow) perRow[r * M + m] = yhat;

@@ -6,11 +6,16 @@ import { sinSquareDesign } from './helpers.js';
 const fast = { epochs: 60, learningRate: 0.02, patience: 20, hidden: 4 } as const;
 
 describe('fitAnnEnsemble', () => {
-  for (const mode of ['experts', 'features', 'none'] as const) {
-    it(`partial-dependence evaluator equals predicting on modified rows (SOM mode ${mode})`, async () => {
+  const cases = [
+    ['experts', false, 'outputs'], ['features', false, 'outputs'], ['stacked', false, 'outputs'], ['stacked', false, 'outputs_bmu'],
+    ['none', false, 'outputs'], ['experts', true, 'outputs'], ['stacked', true, 'outputs'], ['stacked', true, 'outputs_bmu'],
+  ] as const;
+  for (const [mode, refitSom, stackerInputs] of cases) {
+    it(`partial-dependence evaluator equals predicting on modified rows (SOM mode ${mode}, refitSom ${refitSom}${mode === 'stacked' ? `, stacker ${stackerInputs}` : ''})`, async () => {
       const d = sinSquareDesign(120, 3);
-      const model = await fitAnnEnsemble(d, { seed: 1, members: 3, resample: 'rows', som: { mode, epochs: 20, minClusterRows: 15 }, ...fast });
+      const model = await fitAnnEnsemble(d, { seed: 1, members: 3, resample: 'rows', som: { mode, epochs: 20, minClusterRows: 15 }, refitSom, stackerInputs, ...fast });
       expect(model.somMode).toBe(mode);
+      expect(model.refitSom).toBe(refitSom);
       const raw = rowMajor(d);
       const ev = new OverrideEvaluator(model, raw, d.n);
       const rows = Int32Array.from({ length: d.n }, (_, i) => i);

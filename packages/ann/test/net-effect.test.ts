@@ -110,4 +110,11 @@ describe('annVsOls', () => {
     expect(fit.coef[1]!).toBeCloseTo(2, 10);
     expect(fit.coef[2]!).toBeCloseTo(-3, 10);
   });
+
+  it('OLS (regression package pivoted Cholesky) names a collinear input instead of dropping it', () => {
+    const n = 20;
+    const x = Float64Array.from({ length: n * 2 }, (_, k) => (k % 2 === 0 ? k : 2 * (k - 1) + 3));
+    const y = Float64Array.from({ length: n }, (_, i) => i);
+    expect(() => fitOls(x, 2, y, Int32Array.from({ length: n }, (_, i) => i))).toThrow(/OLS X'X: singular system: column\(s\) 1/);
+  });
 });

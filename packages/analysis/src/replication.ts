@@ -1,5 +1,6 @@
 import { MECHANISMS, SEED000_CONTROLS, SEED000_OUTCOMES, TREATMENT } from '@panel-lab/datasets';
 import type { RunSpecInput } from './spec.js';
+import { seed002Analyses } from './replication-seed002.js';
 
 export type SeedId = '000' | '002';
 
@@ -121,7 +122,10 @@ export function replicationSpec(options: ReplicationOptions = {}): RunSpecInput 
     quick,
   };
   const seeds = options.seeds ?? ['000', '002'];
-  const analyses = [...(seeds.includes('000') ? seed000Analyses(o) : [])];
+  const analyses = [
+    ...(seeds.includes('000') ? seed000Analyses(o) : []),
+    ...(seeds.includes('002') ? seed002Analyses({ quick, bootstrapDraws: options.bootstrapDraws }) : []),
+  ];
   return {
     name: `replication-seed-${seeds.join('-')}`,
     title: `Panel Lab replication of seed ${seeds.join(' and ')} on the synthetic China city panel`,

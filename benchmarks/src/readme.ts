@@ -10,6 +10,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, '..', 'results');
 const readmePath = join(here, '..', '..', 'README.md');
 const START = '<!-- performance:start -->';
+/** Suites plotted against scale (the others are tabulated only). */
+const MAIN_SUITES = ['fe-regression', 'cs-scaling', 'synthetic-panel', 'panel-io'];
 const END = '<!-- performance:end -->';
 
 export function loadReports(dir = resultsDir): SuiteReport[] {
@@ -50,11 +52,15 @@ export function performanceMarkdown(reports: readonly SuiteReport[]): string {
 
 /** Time vs problem size (rows) for every case that records a `rows` parameter, log-log. */
 export async function timeVsScaleSvg(reports: readonly SuiteReport[]): Promise<string | null> {
-  const points = reports.flatMap((r) =>
-    r.results
-      .filter((c) => typeof c.params.rows === 'number' && c.median_s > 0)
-      .map((c) => ({ series: `${r.suite}: ${c.name.replace(/\s*\(.*\)$/, '')} [${c.backend}]`, rows: c.params.rows as number, seconds: c.median_s, kind: r.machine_kind })),
-  );
+  // A series = one suite's case with its size left out of the name, so the sizes line up along x.
+  const family = (name: string) => name.replace(/\d[\d,]*\s*x\s*\d+(\s*x\s*\d+)?/g, '').replace(/\(.*?\)/g, '').replace(/\s+/g, ' ').trim();
+  const points = reports
+    .filter((r) => MAIN_SUITES.includes(r.suite))
+    .flatMap((r) =>
+      r.results
+        .filter((c) => typeof c.params.rows === 'number' && c.median_s > 0)
+        .map((c) => ({ series: `${r.suite}: ${family(c.name)} [${c.backend}]`, rows: c.params.rows as number, seconds: c.median_s, kind: r.machine_kind })),
+    );
   if (points.length === 0) return null;
   const chart = await renderSpec({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -66,7 +72,7 @@ export async function timeVsScaleSvg(reports: readonly SuiteReport[]): Promise<s
     encoding: {
       x: { field: 'rows', type: 'quantitative', scale: { type: 'log' }, title: 'rows (unit x period)' },
       y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'median seconds' },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1, labelLimit: 480 } },
       strokeDash: { field: 'kind', type: 'nominal', title: 'machine' },
     },
   });

@@ -14,8 +14,10 @@ export interface ReplicationOptions {
   years?: number;
   /** Placebo draws (seed 000 uses 1,000). */
   placeboDraws?: number;
-  /** Bootstrap draws: CS multiplier bootstrap and the ANN net-effect ensemble size. */
+  /** Multiplier-bootstrap draws of Callaway-Sant'Anna's uniform bands (default 999). */
   bootstrapDraws?: number;
+  /** Networks in each seed-002 bootstrap ensemble (default 100; see README, Seed 002 defaults). */
+  annReplicates?: number;
   /** Smoke-test sizes: few draws, small networks. */
   quick?: boolean;
 }
@@ -26,7 +28,7 @@ const ELEC_SPLIT = ['ln_co2_elec_ind', 'ln_co2_elec_res'];
 const CONTROLS = [...SEED000_CONTROLS];
 const COHORT = TREATMENT.bigdataYear;
 
-function seed000Analyses(o: Required<Omit<ReplicationOptions, 'seeds' | 'cities' | 'years'>>): RunSpecInput['analyses'] {
+function seed000Analyses(o: Required<Omit<ReplicationOptions, 'seeds' | 'cities' | 'years' | 'annReplicates'>>): RunSpecInput['analyses'] {
   return [
     { id: 't2-descriptives', estimator: 'describe', title: 'Seed 000 Table 2: descriptive statistics', columns: [...SEED000_OUTCOMES, TREATMENT.bigdataTreated, ...CONTROLS, ...MECHANISMS] },
     { id: 'f2-trends', estimator: 'trends', title: 'Seed 000 Figs 2-3: raw trends', outcomes: [...FIVE], cohort: COHORT, figure: 'Seed 000, Figs 2-3' },
@@ -124,7 +126,7 @@ export function replicationSpec(options: ReplicationOptions = {}): RunSpecInput 
   const seeds = options.seeds ?? ['000', '002'];
   const analyses = [
     ...(seeds.includes('000') ? seed000Analyses(o) : []),
-    ...(seeds.includes('002') ? seed002Analyses({ quick, bootstrapDraws: options.bootstrapDraws }) : []),
+    ...(seeds.includes('002') ? seed002Analyses({ quick, bootstrapDraws: options.annReplicates }) : []),
   ];
   return {
     name: `replication-seed-${seeds.join('-')}`,

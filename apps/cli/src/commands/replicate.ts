@@ -23,7 +23,8 @@ export function registerReplicate(program: Command): void {
     .option('--data-seed <n>', 'generator seed of the synthetic panel', parseIntOption('--data-seed'))
     .option('--run-seed <n>', 'seed of every random step (placebo draws, bootstraps, networks)', parseIntOption('--run-seed'))
     .option('--placebo-draws <n>', 'placebo draws (default 1000; --quick 99)', parseIntOption('--placebo-draws', 1))
-    .option('--bootstrap-draws <n>', 'bootstrap draws (default 999; --quick 99)', parseIntOption('--bootstrap-draws', 0))
+    .option('--bootstrap-draws <n>', "Callaway-Sant'Anna multiplier-bootstrap draws (default 999; --quick 99)", parseIntOption('--bootstrap-draws', 0))
+    .option('--ann-replicates <n>', 'networks per seed-002 bootstrap ensemble (default 100; --quick 4)', parseIntOption('--ann-replicates', 2))
     .option('--quick', 'smoke-test sizes: few draws and small networks (well under a minute)', false)
     .action(async (options: OptionValues) => {
       const spec = replicationSpec({
@@ -34,6 +35,7 @@ export function registerReplicate(program: Command): void {
         ...(options.runSeed !== undefined ? { seed: options.runSeed as number } : {}),
         ...(options.placeboDraws !== undefined ? { placeboDraws: options.placeboDraws as number } : {}),
         ...(options.bootstrapDraws !== undefined ? { bootstrapDraws: options.bootstrapDraws as number } : {}),
+        ...(options.annReplicates !== undefined ? { annReplicates: options.annReplicates as number } : {}),
         quick: options.quick as boolean,
       });
       const out = resolve(options.out as string);

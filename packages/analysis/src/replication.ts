@@ -1,4 +1,5 @@
 import { MECHANISMS, SEED000_CONTROLS, SEED000_OUTCOMES, TREATMENT } from '@panel-lab/datasets';
+import { seed000RobustnessAnalyses } from './replication-robustness.js';
 import type { RunSpecInput } from './spec.js';
 import { seed002Analyses } from './replication-seed002.js';
 
@@ -125,7 +126,7 @@ export function replicationSpec(options: ReplicationOptions = {}): RunSpecInput 
   };
   const seeds = options.seeds ?? ['000', '002'];
   const analyses = [
-    ...(seeds.includes('000') ? seed000Analyses(o) : []),
+    ...(seeds.includes('000') ? [...seed000Analyses(o), ...seed000RobustnessAnalyses(o)] : []),
     ...(seeds.includes('002') ? seed002Analyses({ quick, bootstrapDraws: options.annReplicates }) : []),
   ];
   return {

@@ -25,3 +25,5 @@ export type { SimultaneousOptions } from './regression/sup-t.js';
 export * from './robustness/index.js';
 export { csPlacebo } from './placebo/cs-placebo.js';
 export type { CsPlaceboOptions, CsPlaceboResult } from './placebo/cs-placebo.js';
+export { csTimingShift } from './placebo/cs-timing.js';
+export type { CsTimingShiftOptions, CsTimingShiftResult, CsTimingShiftRow } from './placebo/cs-timing.js';

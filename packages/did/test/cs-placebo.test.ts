@@ -56,3 +56,20 @@ describe('csPlacebo', () => {
     expect(() => csPlacebo(frame, { outcome: 'y', cohort: 'g', draws: 1, seed: 1 })).toThrow(/draws/);
   });
 });
+
+describe('csTimingShift', () => {
+  it('finds no effect at fake dates under the null and a real one when the fake date overlaps the effect', async () => {
+    const { csTimingShift } = await import('../src/index.js');
+    const base = nullPanel(5, 80, 8);
+    const res = csTimingShift(base, { outcome: 'y', cohort: 'g', shifts: [-1, -2] });
+    expect(res.rows.map((r) => r.shift)).toEqual([-1, -2]);
+    for (const r of res.rows) expect(Math.abs(r.estimate! / r.std_error!)).toBeLessThan(4);
+    const y = base.numeric('y').slice();
+    const g = base.numeric('g');
+    const t = base.numeric('time');
+    for (let i = 0; i < y.length; i++) if (g[i]! > 0 && t[i]! >= g[i]!) y[i]! -= 2;
+    const shifted = csTimingShift(base.withColumns({ y }), { outcome: 'y', cohort: 'g', shifts: [-1] });
+    expect(shifted.rows[0]!.estimate!).toBeLessThan(-0.5);
+    expect(() => csTimingShift(base, { outcome: 'y', cohort: 'g', shifts: [0] })).toThrow(/shift/);
+  });
+});

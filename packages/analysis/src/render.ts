@@ -12,7 +12,7 @@ export function renderRunReport(run: RunResult): Report {
           kind: 'text',
           paragraphs: [
             `${run.dataset.description}: ${run.dataset.units} units, ${run.dataset.periods} periods, ${run.dataset.nobs} observations.`,
-            ...run.dataset.transforms.map((t) => `Transform \`${t.op}\`: ${JSON.stringify(t.report)}`),
+            ...run.dataset.transforms.map(describeTransform),
           ],
         },
       ],
@@ -45,4 +45,15 @@ export function renderRunReport(run: RunResult): Report {
 /** Writes report.html, report.md, figures, tables and results JSON into outDir. */
 export async function writeRunReport(run: RunResult, outDir: string): Promise<WrittenReport> {
   return writeReport(renderRunReport(run), outDir);
+}
+
+/** One sentence per transform: what it changed or dropped (the full report is in results/run.json). */
+function describeTransform(t: { op: string; report: unknown }): string {
+  const report = t.report as { columns?: { column: string; filled?: number; stillMissing?: number }[]; droppedRows?: number; droppedUnits?: number };
+  if (t.op === 'interpolate' && report.columns) {
+    const filled = report.columns.filter((c) => (c.filled ?? 0) > 0);
+    const total = filled.reduce((s, c) => s + (c.filled ?? 0), 0);
+    return `Interpolated ${total} interior gaps within city (linear in time, no extrapolation)${filled.length ? `: ${filled.map((c) => `${c.column} ${c.filled}`).join(', ')}` : ''}.`;
+  }
+  return `Transform \`${t.op}\`: ${JSON.stringify(t.report)}`;
 }

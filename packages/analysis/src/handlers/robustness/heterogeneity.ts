@@ -25,13 +25,23 @@ export const heterogeneityHandler = defineHandler({
     const fits: { outcome: string; result: RobustEstimate }[] = [];
     const comparisons: ComparisonRow[] = [];
     const truth = groundTruth(ctx.truth);
+    // An interaction needs its dummy to vary among treated units; one that does not is left out, with a note.
+    const cohort = ctx.frame.numeric(opts.cohort);
+    const varies = (column: string) => {
+      const seen = new Set<number>();
+      const z = ctx.frame.numeric(column);
+      for (let i = 0; i < z.length; i++) if (cohort[i]! > 0 && Number.isFinite(z[i]!)) seen.add(z[i]!);
+      return seen.size > 1;
+    };
+    const interactions = opts.interactions.filter((x) => varies(x.column));
+    const skipped = opts.interactions.filter((x) => !interactions.includes(x)).map((x) => `${x.name} (${x.column}) does not vary among treated units here, so its interaction is not identified and was left out.`);
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `heterogeneity ${outcome}`, fraction: i / opts.outcomes.length });
       const r = heterogeneityDid(ctx.frame, {
         outcome,
         treatment: { cohort: opts.cohort },
         controls: opts.controls,
-        interactions: opts.interactions,
+        interactions,
         ...(opts.subgroupColumn ? { subgroups: { column: opts.subgroupColumn, mode: opts.subgroupMode } } : {}),
       });
       fits.push({ outcome, result: r });
@@ -43,6 +53,7 @@ export const heterogeneityHandler = defineHandler({
     const blocks: Block[] = [
       coefficientTable(opts.id, opts.caption, fits, [
         "'D + D x Z' is the effect where the dummy is 1 (linear combination, SE from the covariance).",
+        ...skipped,
         ...(opts.subgroupColumn ? [`Subgroups by ${opts.subgroupColumn} (${opts.subgroupMode}), each against all never-treated units.`] : []),
       ]),
     ];

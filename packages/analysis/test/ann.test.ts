@@ -42,7 +42,7 @@ describe('seed 002 handler options', () => {
     const full = parseRunSpec(replicationSpec({ seeds: ['002'] }));
     const ne = full.analyses.find((a) => a.estimator === 'ann_net_effect') as { replicates: number };
     expect(ne.replicates).toBe(100);
-    const user = parseRunSpec(replicationSpec({ seeds: ['002'], bootstrapDraws: 17 }));
+    const user = parseRunSpec(replicationSpec({ seeds: ['002'], annReplicates: 17, bootstrapDraws: 999 }));
     expect((user.analyses.find((a) => a.estimator === 'ann_net_effect') as { replicates: number }).replicates).toBe(17);
   });
 });

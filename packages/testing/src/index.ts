@@ -1,3 +1,3 @@
 export { TOLERANCES, maxAbsDiff, maxRelDiff, tolerance } from './tolerances.js';
 export type { Precision, Quantity } from './tolerances.js';
-export { GOLDENS_DIR, goldenDataPath, loadGolden } from './goldens.js';
+export { GOLDENS_DIR, goldenDataPath, loadGolden, readGoldenData } from './goldens.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadGolden, maxAbsDiff, maxRelDiff, tolerance } from '../src/index.js';
+import { loadGolden, maxAbsDiff, maxRelDiff, readGoldenData, tolerance } from '../src/index.js';
 
 describe('tolerance ladder', () => {
   it('maps precisions to the ladder', () => {
@@ -18,5 +18,12 @@ describe('tolerance ladder', () => {
   it('loads goldens with their provenance', () => {
     const golden = loadGolden<{ meta: unknown }>('fixest_mpdta');
     expect(golden.meta).toBeDefined();
+  });
+
+  it('reads golden data stored plain or gzipped, and names a missing file', () => {
+    expect(readGoldenData('mpdta.csv').split('\n')[0]).toContain('countyreal');
+    const dfHet = readGoldenData('df_het.csv').trim().split('\n');
+    expect(dfHet).toHaveLength(46_501);
+    expect(() => readGoldenData('nope.csv')).toThrow(/nope\.csv/);
   });
 });

@@ -4,13 +4,14 @@
 // file (peak RSS per suite, as with the runner). Also answers --adapter-info for run.sh.
 // Left out: api-load (starts apps/api from its sources) and panel-io (re-runs its own .ts file through tsx).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureWebGpu } from '@panel-lab/compute';
 import { machineFacts, measure, type BenchSuite, type CaseResult, type Scale } from './harness.js';
-import { checkReport, suiteMarkdown, type SuiteReport } from './report.js';
+import { checkReport } from './report.js';
+import { recordSuite } from './record.js';
 
 type SuiteModule = { suite: BenchSuite };
 const SUITES: Readonly<Record<string, () => Promise<SuiteModule>>> = {
@@ -104,13 +105,7 @@ function runParent(): void {
       problems.push(`suite ${name} failed (exit ${child.status}${child.signal ? `, signal ${child.signal}` : ''})`);
       continue;
     }
-    const last = child.stdout.trim().split('\n').pop() ?? '';
-    const parsed = JSON.parse(last) as Omit<SuiteReport, 'scale' | 'machine_kind' | 'machine' | 'recorded_at'>;
-    const report: SuiteReport = { ...parsed, scale, machine_kind: kind, machine, recorded_at: new Date().toISOString() };
-    writeFileSync(join(outDir, `${name}.${scale}.json`), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(outDir, `${name}.${scale}.md`), suiteMarkdown(report));
-    problems.push(...checkReport(report));
-    for (const r of report.results) console.log(`  ${r.name}: median ${r.median_s.toFixed(4)} s on ${r.backend}`);
+    problems.push(...checkReport(recordSuite(child.stdout, { name, scale, kind, machine, outDir })));
   }
   console.log(`results in ${outDir}`);
   if (problems.length) {

@@ -1,12 +1,13 @@
 // Benchmark runner: `npm run bench -- [--suite NAME]... [--scale quick|seed|large] [--out DIR] [--machine-kind KIND] [--check]`.
 // Discovers every suite in src/suites, runs each in its own process, writes <out>/<machine-kind>/<suite>.<scale>.json and .md.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineFacts, type Scale } from './harness.js';
-import { checkReport, suiteMarkdown, type SuiteReport } from './report.js';
+import { checkReport } from './report.js';
+import { recordSuite } from './record.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -59,13 +60,7 @@ for (const name of wanted) {
     problems.push(`suite ${name} failed (exit ${child.status})`);
     continue;
   }
-  const last = child.stdout.trim().split('\n').pop() ?? '';
-  const parsed = JSON.parse(last) as Omit<SuiteReport, 'scale' | 'machine_kind' | 'machine' | 'recorded_at'>;
-  const report: SuiteReport = { ...parsed, scale, machine_kind: kind, machine, recorded_at: new Date().toISOString() };
-  writeFileSync(join(outDir, `${name}.${scale}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outDir, `${name}.${scale}.md`), suiteMarkdown(report));
-  problems.push(...checkReport(report));
-  for (const r of report.results) console.log(`  ${r.name}: median ${r.median_s.toFixed(4)} s on ${r.backend}`);
+  problems.push(...checkReport(recordSuite(child.stdout, { name, scale, kind, machine, outDir })));
 }
 console.log(`results in ${outDir}`);
 if (problems.length) {

@@ -149,3 +149,34 @@ export function forwardAll(w: BatchedWeights, act: Activation, x: Float64Array, 
   }
   return out;
 }
+
+/**
+ * One update of every parameter array in place, in float64: plain gradient descent, or Adam with
+ * bias correction at step t (0-based). Moments `mom`/`vel` are updated in place.
+ */
+export function optimizerStep(
+  params: readonly Float64Array[],
+  grads: readonly Float64Array[],
+  mom: readonly Float64Array[],
+  vel: readonly Float64Array[],
+  t: number,
+  cfg: Pick<TrainConfig, 'optimizer' | 'learningRate' | 'beta1' | 'beta2' | 'epsilon'>,
+): void {
+  const { beta1, beta2, epsilon } = { ...DEFAULT_ADAM, ...cfg };
+  const bc1 = 1 - beta1 ** (t + 1);
+  const bc2 = 1 - beta2 ** (t + 1);
+  params.forEach((theta, k) => {
+    const g = grads[k]!;
+    if (cfg.optimizer === 'sgd') {
+      for (let c = 0; c < theta.length; c++) theta[c] = theta[c]! - cfg.learningRate * g[c]!;
+      return;
+    }
+    const mk = mom[k]!;
+    const vk = vel[k]!;
+    for (let c = 0; c < theta.length; c++) {
+      mk[c] = beta1 * mk[c]! + (1 - beta1) * g[c]!;
+      vk[c] = beta2 * vk[c]! + (1 - beta2) * g[c]! * g[c]!;
+      theta[c] = theta[c]! - (cfg.learningRate * (mk[c]! / bc1)) / (Math.sqrt(vk[c]! / bc2) + epsilon);
+    }
+  });
+}

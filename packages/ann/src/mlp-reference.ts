@@ -1,5 +1,5 @@
 import {
-  DEFAULT_ADAM, STOP_CHECK_EVERY, activate, activationGrad, validateProblem,
+  STOP_CHECK_EVERY, activate, activationGrad, optimizerStep, validateProblem,
   type BatchedProblem, type BatchedWeights, type TrainConfig, type TrainOutput,
 } from './mlp-core.js';
 
@@ -13,8 +13,7 @@ export function trainBatchedReference(prob: BatchedProblem, init: BatchedWeights
   const h = init.hidden;
   const H = M * h;
   const act = cfg.activation;
-  const { beta1, beta2, epsilon } = { ...DEFAULT_ADAM, ...cfg };
-  const params = [Float64Array.from(init.w1), Float64Array.from(init.b1), Float64Array.from(init.w2), Float64Array.from(init.b2)];
+    const params = [Float64Array.from(init.w1), Float64Array.from(init.b1), Float64Array.from(init.w2), Float64Array.from(init.b2)];
   const [w1, b1, w2, b2] = params as [Float64Array, Float64Array, Float64Array, Float64Array];
   const grads = params.map((a) => new Float64Array(a.length));
   const [g1, gb1, g2, gb2] = grads as [Float64Array, Float64Array, Float64Array, Float64Array];
@@ -97,22 +96,7 @@ export function trainBatchedReference(prob: BatchedProblem, init: BatchedWeights
       }
     }
     // update (every member keeps stepping; stopped members' returned weights are their snapshots)
-    const bc1 = 1 - beta1 ** (t + 1);
-    const bc2 = 1 - beta2 ** (t + 1);
-    params.forEach((theta, k) => {
-      const g = grads[k]!;
-      if (cfg.optimizer === 'sgd') {
-        for (let c = 0; c < theta.length; c++) theta[c] = theta[c]! - cfg.learningRate * g[c]!;
-        return;
-      }
-      const mk = mom[k]!;
-      const vk = vel[k]!;
-      for (let c = 0; c < theta.length; c++) {
-        mk[c] = beta1 * mk[c]! + (1 - beta1) * g[c]!;
-        vk[c] = beta2 * vk[c]! + (1 - beta2) * g[c]! * g[c]!;
-        theta[c] = theta[c]! - (cfg.learningRate * (mk[c]! / bc1)) / (Math.sqrt(vk[c]! / bc2) + epsilon);
-      }
-    });
+    optimizerStep(params, grads, mom, vel, t, cfg);
     epochsRun = t + 1;
     if (vw && (t + 1) % STOP_CHECK_EVERY === 0 && active.every((a) => a === 0)) break;
   }

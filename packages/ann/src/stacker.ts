@@ -1,5 +1,5 @@
 import { createRng } from '@panel-lab/compute';
-import { DEFAULT_ADAM, STOP_CHECK_EVERY, activationFunction, activationGrad, type TrainConfig } from './mlp-core.js';
+import { STOP_CHECK_EVERY, activationFunction, activationGrad, optimizerStep, type TrainConfig } from './mlp-core.js';
 
 /**
  * The final network of SOM mode 'stacked' (METHODS §18.4.4), one per member. Unlike the experts its
@@ -47,8 +47,7 @@ export function trainStacker(args: {
 }): StackerOutput {
   const { n, members: M, inputs: q, hidden: h, x, y, trainWeights: tw, valWeights: vw, cfg } = args;
   const act = activationFunction(cfg.activation);
-  const { beta1, beta2, epsilon } = { ...DEFAULT_ADAM, ...cfg };
-  const root = createRng(args.seed);
+    const root = createRng(args.seed);
   const lim1 = Math.sqrt(6 / (q + h));
   const lim2 = Math.sqrt(6 / (h + 1));
   const w1 = new Float64Array(M * q * h);
@@ -118,22 +117,7 @@ export function trainStacker(args: {
         copyMember(params, best, m, q, h);
       } else if (++since[m]! >= cfg.patience) active[m] = 0;
     }
-    const bc1 = 1 - beta1 ** (t + 1);
-    const bc2 = 1 - beta2 ** (t + 1);
-    params.forEach((theta, k) => {
-      const g = grads[k]!;
-      if (cfg.optimizer === 'sgd') {
-        for (let c = 0; c < theta.length; c++) theta[c] = theta[c]! - cfg.learningRate * g[c]!;
-        return;
-      }
-      const mk = mom[k]!;
-      const vk = vel[k]!;
-      for (let c = 0; c < theta.length; c++) {
-        mk[c] = beta1 * mk[c]! + (1 - beta1) * g[c]!;
-        vk[c] = beta2 * vk[c]! + (1 - beta2) * g[c]! * g[c]!;
-        theta[c] = theta[c]! - (cfg.learningRate * (mk[c]! / bc1)) / (Math.sqrt(vk[c]! / bc2) + epsilon);
-      }
-    });
+    optimizerStep(params, grads, mom, vel, t, cfg);
     epochsRun = t + 1;
     if (vw && (t + 1) % STOP_CHECK_EVERY === 0 && active.every((a) => a === 0)) break;
   }

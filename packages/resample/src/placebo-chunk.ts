@@ -2,6 +2,7 @@ import { createRng, mat, type ComputeContext, type Fallback, type Mat } from '@p
 import { demean } from '@panel-lab/regression';
 import type { TwfePrepared } from './fwl.js';
 import { AssignmentSampler, type Assignment, type AssignmentSpace } from './placebo-assign.js';
+import type { SeKernel } from './score-pass.js';
 import { TwfeDrawEvaluator, treatmentColumns } from './twfe-draw.js';
 
 /** Everything a worker needs to compute any chunk of placebo draws (computed once, shared read-only). */
@@ -31,6 +32,8 @@ export interface PlaceboChunkOptions {
   readonly path?: 'auto' | 'tables' | 'kernel';
   /** Cap on n x batch values held for D at once (kernel and explicit paths). Default 2^24. */
   readonly maxBatchValues?: number;
+  /** Per-draw SE pass on balanced panels: 'auto' (default: WebAssembly SIMD where available), 'wasm-simd' or 'js'. */
+  readonly seKernel?: 'auto' | SeKernel;
 }
 
 export interface ChunkMeta {
@@ -41,6 +44,10 @@ export interface ChunkMeta {
   readonly fallbacks: readonly Fallback[];
   /** Draws held in memory at once as n-row columns (0 on the tables path). */
   readonly batchColumns: number;
+  /** What computed the per-draw SEs: 'wasm-simd' or 'js' (balanced panels), 'explicit' (unbalanced), null without SEs. */
+  readonly seKernel: SeKernel | 'explicit' | null;
+  /** Why the SE kernel is not the fastest one, when it is not. */
+  readonly seNote?: string;
   readonly ms: number;
 }
 
@@ -83,6 +90,7 @@ export function placeboAssignments(prepared: PlaceboPrepared, o: Pick<PlaceboChu
 
 const toJson = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+
 /** Computes one chunk of placebo draws. */
 export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOptions): Promise<PlaceboChunk> {
   const t0 = performance.now();
@@ -103,7 +111,9 @@ export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOpt
   else path = 'tables';
 
   const sampler = new AssignmentSampler(prepared.space, createRng(o.seed).stream(o.chunkIndex));
-  const evaluator = new TwfeDrawEvaluator(p);
+  const seKernel = o.seKernel ?? 'auto';
+  if (seKernel !== 'auto' && seKernel !== 'wasm-simd' && seKernel !== 'js') throw new Error(`option seKernel must be auto, wasm-simd or js, got '${String(seKernel)}'`);
+  const evaluator = new TwfeDrawEvaluator(p, { seKernel });
   const beta = new Array<number | null>(count);
   const se = withSe ? new Array<number | null>(count) : null;
   const record = (b: number, stat: { beta: number; se: number }) => {
@@ -113,10 +123,7 @@ export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOpt
   const batch = path === 'tables' ? 0 : Math.max(1, Math.min(count, Math.floor((o.maxBatchValues ?? 2 ** 24) / p.n)));
 
   if (path === 'tables') {
-    for (let b = 0; b < count; b++) {
-      const a = sampler.next();
-      record(b, evaluator.evaluate(a.units, a.starts, a.m, withSe));
-    }
+    evaluator.evaluateEach(count, () => sampler.next(), withSe).forEach((stat, b) => record(b, stat));
   } else {
     const buffer = new Float64Array(p.n * batch);
     for (let first = 0; first < count; first += batch) {
@@ -130,10 +137,8 @@ export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOpt
       if (path === 'kernel') {
         const out = await ctx!.run('CrossProd', { a: mat(p.n, size, d), b: crossTargets(p) }, {});
         const K = p.z.length;
-        for (let b = 0; b < size; b++) {
-          const c = Float64Array.from({ length: K }, (_, k) => out.data[(1 + k) * size + b]!);
-          record(first + b, evaluator.evaluate(asg[b]!.units, asg[b]!.starts, asg[b]!.m, withSe, { a: out.data[b]!, c }));
-        }
+        const cross = asg.map((_, b) => ({ a: out.data[b]!, c: Float64Array.from({ length: K }, (_, k) => out.data[(1 + k) * size + b]!) }));
+        evaluator.evaluateMany(asg, withSe, cross).forEach((stat, b) => record(first + b, stat));
       } else {
         const cols = Array.from({ length: size }, (_, b) => d.subarray(b * p.n, (b + 1) * p.n));
         const dm = demean({ columns: cols, fe: p.fe, structure: p.feStructure });
@@ -142,6 +147,7 @@ export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOpt
     }
   }
   const kernelMeta = path === 'kernel' && ctx ? ctx.meta : undefined;
+  const se4 = withSe && path !== 'explicit-demean' ? evaluator.scorePass() : undefined;
   return Object.freeze({
     kind: 'placebo_chunk',
     seed: o.seed,
@@ -158,6 +164,8 @@ export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOpt
       precision: kernelMeta?.precision ?? 64,
       fallbacks: Object.freeze(fallbacks),
       batchColumns: batch,
+      seKernel: !withSe ? null : se4 ? se4.pass.kernel : 'explicit',
+      ...(se4?.note ? { seNote: se4.note } : {}),
       ms: performance.now() - t0,
     }),
   });

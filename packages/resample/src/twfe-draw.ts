@@ -1,5 +1,5 @@
-import { fusedScoreKernel, type FusedScoreKernel } from './fused-score.js';
 import type { TwfePrepared } from './fwl.js';
+import { createScorePass, newScoreLane, type ScoreLane, type ScorePass, type SeKernel } from './score-pass.js';
 
 /** beta and its CR1 SE for one treatment assignment; NaN when D is absorbed by the FE and controls. */
 export interface DrawStat {
@@ -13,65 +13,124 @@ export interface CrossTerms {
   readonly c: Float64Array;
 }
 
-/** Start index of an untreated unit in the fused pass (no period index reaches it). */
-const NEVER = 2 ** 30;
-
-const rowMajorCache = new WeakMap<readonly Float64Array[], Float64Array>();
-function rowMajor(cols: readonly Float64Array[], n: number): Float64Array {
-  let out = rowMajorCache.get(cols);
-  if (!out) {
-    const K = cols.length;
-    out = new Float64Array(n * K);
-    cols.forEach((c, k) => {
-      for (let i = 0; i < n; i++) out![i * K + k] = c[i]!;
-    });
-    rowMajorCache.set(cols, out);
-  }
-  return out;
+/** "Unit units[j] starts treatment at period index starts[j]" for j < m; other units untreated. */
+export interface DrawAssignment {
+  readonly units: Int32Array;
+  readonly starts: Int32Array;
+  readonly m: number;
 }
 
 /** Below this share of D'D left after partialling out, the pseudo-treatment is collinear (feols' collin.tol scale). */
 const COLLINEAR = 1e-10;
 
+export interface TwfeDrawEvaluatorOptions {
+  /** Per-draw SE pass: 'auto' (default) = WebAssembly SIMD where available, else JS. */
+  readonly seKernel?: 'auto' | SeKernel;
+}
+
 /**
- * Evaluates the TWFE coefficient of assignments "unit units[j] starts treatment at period index
- * starts[j]" (other units untreated), in float64, reusing its scratch buffers (one per worker).
+ * Evaluates the TWFE coefficient of treatment assignments in float64, reusing its scratch buffers
+ * (one evaluator per worker).
  */
 export class TwfeDrawEvaluator {
   readonly #p: TwfePrepared;
   readonly #c: Float64Array;
   readonly #gamma: Float64Array;
   readonly #hist: Float64Array;
-  readonly #startOf: Int32Array;
-  readonly #dbarU: Float64Array;
-  readonly #dbarT: Float64Array;
-  /** Z~ row-major (n x K), so the fused SE pass reads each row's controls contiguously. */
-  #zRows: Float64Array | undefined;
-  readonly #kernel: FusedScoreKernel;
   readonly #m: Float64Array;
   readonly #scores: Float64Array;
+  readonly #seKernel: 'auto' | SeKernel;
+  #pass: ScorePass | undefined;
+  #passNote: string | undefined;
+  #lanes: ScoreLane[] = [];
+  /** Per lane of the score pass: the draw it holds, D~'M D~, and the pass's sum of squared scores. */
+  #owner = new Int32Array(0);
+  #dens = new Float64Array(0);
+  #meat = new Float64Array(0);
 
-  constructor(prepared: TwfePrepared) {
+  constructor(prepared: TwfePrepared, options: TwfeDrawEvaluatorOptions = {}) {
     const K = prepared.z.length;
     this.#p = prepared;
     this.#c = new Float64Array(K);
     this.#gamma = new Float64Array(K);
     this.#hist = new Float64Array(prepared.nPeriods + 1);
-    this.#startOf = new Int32Array(prepared.nUnits).fill(NEVER);
-    this.#dbarU = new Float64Array(prepared.nUnits);
-    this.#dbarT = new Float64Array(prepared.nPeriods);
     this.#m = new Float64Array(prepared.n);
-    this.#kernel = fusedScoreKernel(K);
     this.#scores = new Float64Array(prepared.nClusters);
+    this.#seKernel = options.seKernel ?? 'auto';
+  }
+
+  /** The SE pass of balanced panels (built on first use) and why it is not the fastest one, if so. */
+  scorePass(): { pass: ScorePass; note?: string } {
+    if (!this.#pass) {
+      const made = createScorePass(this.#p, this.#seKernel);
+      this.#pass = made.pass;
+      this.#passNote = made.note;
+      this.#lanes = Array.from({ length: made.pass.lanes }, () => newScoreLane(this.#p));
+      this.#owner = new Int32Array(made.pass.lanes);
+      this.#dens = new Float64Array(made.pass.lanes);
+      this.#meat = new Float64Array(made.pass.lanes);
+    }
+    return this.#passNote === undefined ? { pass: this.#pass } : { pass: this.#pass, note: this.#passNote };
+  }
+
+  /** One assignment (see evaluateMany). */
+  evaluate(units: Int32Array, starts: Int32Array, m: number, withSe: boolean, cross?: CrossTerms): DrawStat {
+    const draw = { units, starts, m };
+    return this.evaluateEach(1, () => draw, withSe, cross ? () => cross : undefined)[0]!;
+  }
+
+  /** Several assignments (see evaluateEach). */
+  evaluateMany(draws: readonly DrawAssignment[], withSe: boolean, cross?: readonly CrossTerms[]): DrawStat[] {
+    if (cross && cross.length !== draws.length) throw new Error(`evaluateMany: ${cross.length} cross terms for ${draws.length} draws`);
+    let b = 0;
+    return this.evaluateEach(draws.length, () => draws[b++]!, withSe, cross ? (k) => cross[k]! : undefined);
   }
 
   /**
-   * Balanced panels: slopes from the tail-sum tables (or from kernel cross terms) and D'P_FE D in
-   * closed form; the SE needs one pass over the rows (M D~ and the cluster scores).
+   * Balanced panels: count draws from next() (whose buffers may be reused between calls). Slopes
+   * come from the tail-sum tables (or from kernel cross terms) and D'P_FE D in closed form,
+   * O(treated x controls) per draw; SEs need a pass over the rows, made for several draws at once.
    */
-  evaluate(units: Int32Array, starts: Int32Array, m: number, withSe: boolean, cross?: CrossTerms): DrawStat {
+  evaluateEach(count: number, next: () => DrawAssignment, withSe: boolean, crossAt?: (b: number) => CrossTerms): DrawStat[] {
     const p = this.#p;
-    if (!p.balanced) return this.evaluateExplicit(units, starts, m, withSe);
+    if (!p.balanced) throw new Error('unbalanced panel: the demeaned pseudo-treatment must be given (placebo chunks demean it in batches)');
+    const out: DrawStat[] = new Array(count);
+    const pass = withSe ? this.scorePass().pass : undefined;
+    const lanes = this.#lanes;
+    const owner = this.#owner;
+    const dens = this.#dens;
+    const meat = this.#meat;
+    let filled = 0;
+    const flush = () => {
+      pass!.run(lanes, filled, meat);
+      for (let l = 0; l < filled; l++) out[owner[l]!]!.se = Math.sqrt(p.vcovAdj * meat[l]!) / dens[l]!;
+      filled = 0;
+    };
+    for (let b = 0; b < count; b++) {
+      const d = next();
+      const lane = pass ? lanes[filled]! : undefined;
+      const { a, den } = this.#slope(d, crossAt?.(b), lane);
+      const beta = a / den;
+      out[b] = { beta: Number.isFinite(beta) ? beta : Number.NaN, se: Number.NaN };
+      if (!lane || !Number.isFinite(beta)) continue;
+      lane.units.set(d.units.subarray(0, d.m));
+      lane.starts.set(d.starts.subarray(0, d.m));
+      lane.m = d.m;
+      dens[filled] = den;
+      owner[filled++] = b;
+      if (filled === lanes.length) flush();
+    }
+    if (filled > 0) flush();
+    return out;
+  }
+
+  /**
+   * beta = a / den of one assignment (den NaN when D is collinear with the FE and controls); with a
+   * lane, fills its shift, gamma and beta for the SE pass.
+   */
+  #slope(d: DrawAssignment, cross: CrossTerms | undefined, lane: ScoreLane | undefined): { a: number; den: number } {
+    const p = this.#p;
+    const { units, starts, m } = d;
     const T = p.nPeriods;
     const N = p.nUnits;
     const S = T + 1;
@@ -110,45 +169,22 @@ export class TwfeDrawEvaluator {
     const dpd = sumUnitSq + sumTimeSq / N - (dd * dd) / (N * T);
     const q = dd - dpd;
     const den = this.#partialOut(q);
-    if (!(den > COLLINEAR * q) || !(q > 0)) return { beta: Number.NaN, se: Number.NaN };
-    const beta = a / den;
-    if (!withSe) return { beta, se: Number.NaN };
-    // One fused pass over the rows: m = D - Dbar_i - Dbar_t + Dbar - Z~ gamma, score_c += m (e - beta m).
-    const startOf = this.#startOf;
-    const dbarU = this.#dbarU;
-    for (let j = 0; j < m; j++) {
-      startOf[units[j]!] = starts[j]!;
-      dbarU[units[j]!] = (T - starts[j]!) / T;
+    if (!(den > COLLINEAR * q) || !(q > 0)) return { a, den: Number.NaN };
+    if (lane) {
+      // D~ = D - Dbar_i - Dbar_t + Dbar: the time part, per period
+      const dbar = dd / (N * T);
+      cumT = 0;
+      for (let t = 0; t < T; t++) {
+        cumT += hist[t]!;
+        lane.shift[t] = dbar - cumT / N;
+      }
+      lane.gamma.set(this.#gamma);
+      lane.beta = a / den;
     }
-    const dbar = dd / (N * T);
-    const shift = this.#dbarT;
-    cumT = 0;
-    for (let t = 0; t < T; t++) {
-      cumT += hist[t]!;
-      shift[t] = dbar - cumT / N;
-    }
-    const zr = (this.#zRows ??= rowMajor(p.z, p.n));
-    const sc = this.#scores.fill(0);
-    this.#kernel(p.n, p.unit, p.time, p.cluster, startOf, dbarU, shift, zr, this.#gamma, p.ey, beta, sc);
-    for (let j = 0; j < m; j++) {
-      startOf[units[j]!] = NEVER;
-      dbarU[units[j]!] = 0;
-    }
-    let meat = 0;
-    for (let c = 0; c < sc.length; c++) meat += sc[c]! * sc[c]!;
-    return { beta, se: Math.sqrt((p.vcovAdj * meat) / (den * den)) };
+    return { a, den };
   }
 
-  /**
-   * Any panel: D is demeaned explicitly (dTilde given, or demeaned by the caller in batches); all
-   * cross products are taken on D~ itself. O(rows x controls) per draw.
-   */
-  evaluateExplicit(units: Int32Array, starts: Int32Array, m: number, withSe: boolean, dTilde?: Float64Array): DrawStat {
-    if (!dTilde) throw new Error('unbalanced panel: the demeaned pseudo-treatment must be given (placebo chunks demean it in batches)');
-    return this.evaluateDemeaned(dTilde, withSe);
-  }
-
-  /** beta and SE for an explicitly demeaned treatment column d~. */
+  /** Any panel: beta and SE for an explicitly demeaned treatment column d~, O(rows x controls). */
   evaluateDemeaned(dTilde: Float64Array, withSe: boolean): DrawStat {
     const p = this.#p;
     const K = p.z.length;

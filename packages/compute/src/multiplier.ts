@@ -37,11 +37,18 @@ export function multiplierWeightsChunk(
   clusters: number,
   kind: MultiplierWeights,
 ): Mat {
-  const rng = createRng(seed).stream(chunk);
-  const data = new Float64Array(clusters * drawsInChunk);
-  for (let k = 0; k < data.length; k++) data[k] = drawWeight(rng, kind);
-  return mat(clusters, drawsInChunk, data);
+  return nextWeights(createRng(seed).stream(chunk), drawsInChunk, clusters, kind);
 }
+
+/** The next draws x clusters weights of a stream (draw after draw, cluster after cluster). */
+function nextWeights(rng: Rng, draws: number, clusters: number, kind: MultiplierWeights): Mat {
+  const data = new Float64Array(clusters * draws);
+  for (let k = 0; k < data.length; k++) data[k] = drawWeight(rng, kind);
+  return mat(clusters, draws, data);
+}
+
+/** Default cap on the weights held at once (clusters x draws of one block): 2^24 values, 128 MiB in float64. */
+export const DEFAULT_MAX_BLOCK_VALUES = 2 ** 24;
 
 /**
  * All weights for `draws` draws: a clusters x draws Mat, identical to concatenating the chunks,
@@ -64,17 +71,25 @@ export function multiplierWeights(opts: {
 }
 
 /**
- * Visits the weights chunk by chunk (optionally from draw firstDraw, a multiple of chunkSize) (chunk k = draws [k*chunkSize, ...), from stream k), so a
- * backend holds one clusters x chunkSize block at a time, never the whole clusters x draws matrix.
+ * Visits the weights chunk by chunk (chunk k = draws [k*chunkSize, ...), from stream k; optionally
+ * from draw firstDraw, a multiple of chunkSize). A chunk with more than maxBlockValues weights is
+ * visited in blocks of fewer draws cut from the same stream, so a backend never holds more than
+ * maxBlockValues weights (at least one draw's worth) whatever the number of clusters or draws, and
+ * the draws do not depend on the block size.
  */
 export async function forEachWeightChunk(
-  opts: { seed: number; draws: number; clusters: number; kind: MultiplierWeights; chunkSize?: number; firstDraw?: number },
+  opts: { seed: number; draws: number; clusters: number; kind: MultiplierWeights; chunkSize?: number; firstDraw?: number; maxBlockValues?: number },
   visit: (weights: Mat, offset: number) => Promise<void> | void,
 ): Promise<void> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const blockDraws = Math.max(1, Math.floor((opts.maxBlockValues ?? DEFAULT_MAX_BLOCK_VALUES) / Math.max(1, opts.clusters)));
+  const root = createRng(opts.seed);
   // offset counts from firstDraw (this worker's share); chunk numbers are global.
   for (let start = 0, chunk = (opts.firstDraw ?? 0) / chunkSize; start < opts.draws; start += chunkSize, chunk++) {
     const n = Math.min(chunkSize, opts.draws - start);
-    await visit(multiplierWeightsChunk(opts.seed, chunk, n, opts.clusters, opts.kind), start);
+    const rng = root.stream(chunk);
+    for (let done = 0; done < n; done += blockDraws) {
+      await visit(nextWeights(rng, Math.min(blockDraws, n - done), opts.clusters, opts.kind), start + done);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, drawWeight, multiplierWeights, multiplierWeightsChunk } from '../src/index.js';
+import { createRng, drawWeight, forEachWeightChunk, multiplierWeights, multiplierWeightsChunk } from '../src/index.js';
 
 describe('multiplier weights', () => {
   it('have mean 0 and variance 1 (Mammen: third moment 1) within Monte-Carlo error', () => {
@@ -30,5 +30,21 @@ describe('multiplier weights', () => {
     expect(Array.from(all.data.subarray(24, 30))).toEqual(Array.from(c2.data));
     expect(multiplierWeights({ seed: 5, draws: 10, clusters: 3, kind: 'webb', chunkSize: 4 }).data).toEqual(all.data);
     expect(multiplierWeights({ seed: 6, draws: 10, clusters: 3, kind: 'webb', chunkSize: 4 }).data).not.toEqual(all.data);
+  });
+
+  it('are visited in blocks of at most maxBlockValues weights, cut from the same streams', async () => {
+    const all = multiplierWeights({ seed: 7, draws: 23, clusters: 5, kind: 'rademacher', chunkSize: 10 });
+    for (const maxBlockValues of [1, 12, 15, 50, 1e6]) {
+      const seen = new Float64Array(all.data.length);
+      const widths: number[] = [];
+      await forEachWeightChunk({ seed: 7, draws: 23, clusters: 5, kind: 'rademacher', chunkSize: 10, maxBlockValues }, (w, offset) => {
+        expect(w.rows).toBe(5);
+        widths.push(w.cols);
+        seen.set(w.data, offset * 5);
+      });
+      expect(seen).toEqual(all.data);
+      // at most maxBlockValues weights per block, but never less than one draw
+      expect(Math.max(...widths)).toBe(Math.min(10, Math.max(1, Math.floor(maxBlockValues / 5))));
+    }
   });
 });

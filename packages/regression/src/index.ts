@@ -10,6 +10,8 @@ export { DEFAULT_DEMEAN_TOL, DEFAULT_MAX_ITER, demean, prepareFixedEffects } fro
 export type { DemeanMethod, DemeanOptions, DemeanResult, FixedEffectsStructure } from './demean.js';
 export { COLLIN_TOL, choleskyInverse, choleskyPivoted, choleskySolveInPlace, crossProducts, olsFit, solveSymmetric } from './linalg.js';
 export type { CholeskyResult, OlsFit } from './linalg.js';
+export { logitFit } from './logit.js';
+export type { LogitFit, LogitOptions, Separation } from './logit.js';
 export { DEFAULT_SSC, makeSsc } from './ssc.js';
 export type { Ssc } from './ssc.js';
 export { VCOV_REGISTRY, normalizeVcov, vcovLabel } from './vcov-registry.js';

@@ -1,5 +1,5 @@
 import { crossVec, invertSpd, rcondSpd, rowDot, weightedCross } from '../internal/dense.js';
-import { fitLogit } from '../internal/logit.js';
+import { logitFit } from '@panel-lab/regression';
 
 export type EstMethod = 'dr' | 'ipw' | 'reg';
 
@@ -94,8 +94,9 @@ export function twoByTwo(method: EstMethod, input: TwoByTwoInput): TwoByTwoResul
   }
 
   // Propensity score (ipw, dr)
-  const prelim = fitLogit(x, d, w);
-  if (!prelim) return { ok: false, reason: 'singular propensity-score model' };
+  // tighter than glm's 1e-8, so the MLE matches glm to well below the golden tolerances
+  const prelim = logitFit(x, d, { weights: w, tol: 1e-10 });
+  if (prelim.dropped.length > 0 || prelim.hessianSingular) return { ok: false, reason: 'singular propensity-score model' };
   let pmax = 0;
   for (let i = 0; i < n; i++) pmax = Math.max(pmax, prelim.p[i]!);
   if (pmax >= 0.999) return { ok: false, reason: 'propensity scores close to 1 (overlap violated)' };

@@ -1,42 +1,13 @@
 /**
- * Small dense linear algebra for the k x k systems of the 2x2 estimators (k = covariates + 1).
- * Row-major k x k matrices; n x k designs are arrays of columns. Kept local because the
- * regression core was being written at the same time (candidate for deduplication).
+ * Small dense helpers for the k x k systems of the 2x2 estimators (k = covariates + 1), on top of the
+ * regression core's Cholesky. Row-major k x k matrices; n x k designs are arrays of columns.
  */
+import { choleskyInverse, choleskyPivoted } from '@panel-lab/regression';
 
 /** Inverse of a symmetric positive-definite matrix by Cholesky; null when not positive definite. */
 export function invertSpd(a: Float64Array, k: number): Float64Array | null {
-  const L = new Float64Array(k * k);
-  for (let j = 0; j < k; j++) {
-    let d = a[j * k + j]!;
-    for (let m = 0; m < j; m++) d -= L[j * k + m]! ** 2;
-    if (!(d > 1e-14 * Math.max(1e-300, Math.abs(a[j * k + j]!)))) return null;
-    const ljj = Math.sqrt(d);
-    L[j * k + j] = ljj;
-    for (let i = j + 1; i < k; i++) {
-      let s = a[i * k + j]!;
-      for (let m = 0; m < j; m++) s -= L[i * k + m]! * L[j * k + m]!;
-      L[i * k + j] = s / ljj;
-    }
-  }
-  const inv = new Float64Array(k * k);
-  const col = new Float64Array(k);
-  for (let c = 0; c < k; c++) {
-    col.fill(0);
-    col[c] = 1;
-    for (let i = 0; i < k; i++) {
-      let s = col[i]!;
-      for (let m = 0; m < i; m++) s -= L[i * k + m]! * col[m]!;
-      col[i] = s / L[i * k + i]!;
-    }
-    for (let i = k - 1; i >= 0; i--) {
-      let s = col[i]!;
-      for (let m = i + 1; m < k; m++) s -= L[m * k + i]! * col[m]!;
-      col[i] = s / L[i * k + i]!;
-    }
-    for (let i = 0; i < k; i++) inv[i * k + c] = col[i]!;
-  }
-  return inv;
+  const ch = choleskyPivoted(a, k, 1e-14);
+  return ch.dropped.length > 0 ? null : choleskyInverse(ch.factor, k);
 }
 
 /** Reciprocal condition number estimate (1-norm, from the explicit inverse); 0 when singular. */
@@ -86,17 +57,6 @@ export function crossVec(x: readonly Float64Array[], v: ArrayLike<number>): Floa
   return out;
 }
 
-/** y = A b for a row-major k x k matrix. */
-export function matVec(a: Float64Array, b: ArrayLike<number>, k: number): Float64Array {
-  const out = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let s = 0;
-    for (let j = 0; j < k; j++) s += a[i * k + j]! * b[j]!;
-    out[i] = s;
-  }
-  return out;
-}
-
 /** Row-wise x_i' b for an array of columns. */
 export function rowDot(x: readonly Float64Array[], b: ArrayLike<number>, n: number): Float64Array {
   const out = new Float64Array(n);
@@ -106,10 +66,4 @@ export function rowDot(x: readonly Float64Array[], b: ArrayLike<number>, n: numb
     for (let i = 0; i < n; i++) out[i]! += xa[i]! * ba;
   }
   return out;
-}
-
-/** Solves the symmetric positive-definite system A x = b; null when singular. */
-export function solveSpd(a: Float64Array, b: ArrayLike<number>, k: number): Float64Array | null {
-  const inv = invertSpd(a, k);
-  return inv ? matVec(inv, b, k) : null;
 }

@@ -7,7 +7,7 @@
 import type { PanelFrame } from '@panel-lab/panel';
 import { pchisqUpper, ptTwoSided } from '../internal/stats.js';
 import { covariateColumns } from './covariates.js';
-import { logitIrls } from './logit-irls.js';
+import { logitFit } from '@panel-lab/regression';
 import type { MatchResult } from './matching.js';
 import type { PropensityResult } from './propensity.js';
 
@@ -153,7 +153,7 @@ function refit(rowsX: Float64Array[], d: number[], w: number[]): { pseudoR2: num
   });
   const y = Float64Array.from(idx, (i) => d[i]!);
   const x = [new Float64Array(idx.length).fill(1), ...rowsX.map((c) => Float64Array.from(idx, (i) => c[i]!))];
-  const fit = logitIrls(x, y);
+  const fit = logitFit(x, y);
   return { pseudoR2: 1 - fit.deviance / fit.nullDeviance, lrChi2: fit.nullDeviance - fit.deviance, df: x.length - 1 - fit.dropped.length };
 }
 

@@ -18,7 +18,7 @@ export type { SpatialRingsOptions, SpatialRingsResult, SpatialDidOptions, Spatia
 export { EARTH_RADIUS_KM, SphereGrid, haversineKm } from './spatial-index.js';
 export { propensityScore } from './propensity.js';
 export type { PropensityOptions, PropensityResult } from './propensity.js';
-export type { Separation } from './logit-irls.js';
+export type { Separation } from '@panel-lab/regression';
 export { matchNearest } from './matching.js';
 export type { MatchOptions, MatchPair, MatchResult } from './matching.js';
 export { balanceTable, kernelDensity } from './balance.js';

@@ -5,7 +5,7 @@
 import type { PanelFrame } from '@panel-lab/panel';
 import { checkAlpha, robustCoef, robustMeta, type RobustCoef, type RobustMeta } from './common.js';
 import { covariateColumns } from './covariates.js';
-import { logitIrls, type Separation } from './logit-irls.js';
+import { logitFit, type Separation } from '@panel-lab/regression';
 
 export interface PropensityOptions {
   /** 0/1 treatment column, or a row-aligned 0/1 array (e.g. ever-treated built from cohorts). */
@@ -64,7 +64,7 @@ export function propensityScore(frame: PanelFrame, options: PropensityOptions): 
   if (nT === 0 || nT === n) throw new Error(`propensityScore: need both treated and control rows, got ${nT} treated of ${n}`);
   const x = [new Float64Array(n).fill(1), ...cov.model.columns.map((c) => Float64Array.from(rows, (r) => c[r]!))];
   const names = ['(Intercept)', ...cov.model.names];
-  const fit = logitIrls(x, y);
+  const fit = logitFit(x, y);
   const kept = names.filter((_, j) => !fit.dropped.includes(j));
   const k = kept.length;
   const coefs = kept.map((name, j) => robustCoef(name, fit.coef[j]!, Math.sqrt(fit.vcov[j * k + j]!), { alpha }));

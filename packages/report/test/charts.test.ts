@@ -102,6 +102,25 @@ describe('other builders', () => {
     expect(() => lineBandSpec([{ name: 'PD', points: [{ x: 0, estimate: 1, lo: Number.NEGATIVE_INFINITY }] }], { title: 'NE', xTitle: 'x', yTitle: 'y' })).toThrow(/'PD' point 0 lo/);
   });
 
+  it('line band and event study without any interval leave the band layer out (no Vega infinite-extent warning)', async () => {
+    const bare = [{ name: 'PD', points: [{ x: 0, estimate: 1 }, { x: 1, estimate: 2 }] }];
+    const band = lineBandSpec(bare, { title: 'NE', xTitle: 'x', yTitle: 'y' });
+    expect(JSON.stringify(band)).not.toContain('"field":"lo"');
+    expect(JSON.stringify(band)).not.toContain('Shaded');
+    expect(JSON.stringify(lineBandSpec([{ name: 'PD', points: [{ x: 0, estimate: 1, lo: 0, hi: 2 }] }], { title: 'NE', xTitle: 'x', yTitle: 'y' }))).toContain('"field":"lo"');
+    expect(JSON.stringify(eventStudySpec(bare, { title: 'ES' }))).not.toContain('"field":"lo"');
+    const warnings: unknown[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    try {
+      await renderSpec(band);
+      await renderSpec(eventStudySpec(bare, { title: 'ES' }));
+    } finally {
+      console.warn = original;
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('trend: reference-year labels are staggered so they do not overprint', () => {
     const spec = trendSpec([{ time: 2015, value: 1, cohort: 'a' }], { title: 'T', yTitle: 'y', referenceTimes: [{ time: 2016, label: 'a' }, { time: 2017, label: 'b' }] });
     const refs = layerData(spec)[1] as { ypx: number }[];

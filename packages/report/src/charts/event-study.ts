@@ -77,11 +77,16 @@ export function eventStudySpec(series: readonly Series[], opts: EventStudyOption
   layers.push(
     { mark: { type: 'rule', color: REFERENCE_COLOR, strokeDash: [4, 3] }, encoding: { y: { datum: 0 } } },
     { mark: { type: 'rule', color: REFERENCE_COLOR, strokeDash: [2, 2] }, encoding: { x: { datum: opts.treatmentLine ?? -0.5 } } },
-    {
+  );
+  // CI bars only when some point has them: an empty filtered layer makes Vega warn of infinite extents.
+  if (rows.some((r) => r.lo !== null && r.hi !== null)) {
+    layers.push({
       transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
       mark: { type: 'rule', strokeWidth: 1.5 },
       encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' }, stroke: bandColor },
-    },
+    });
+  }
+  layers.push(
     {
       mark: { type: 'point', filled: true, size: 42, opacity: 1 },
       encoding: {

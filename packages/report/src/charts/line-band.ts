@@ -33,14 +33,17 @@ export function lineBandSpec(series: readonly Series[], opts: LineBandOptions): 
   });
   const x = { field: 'x', type: 'quantitative', title: opts.xTitle } as const;
   const color = { field: 'series', type: 'nominal', title: null, legend: series.length > 1 ? {} : null } as const;
-  const layers: unknown[] = [
-    {
+  const layers: unknown[] = [];
+  // A band layer with no rows left after the filter makes Vega warn of infinite extents: leave it out.
+  const hasBand = rows.some((r) => r.lo !== null && r.hi !== null);
+  if (hasBand) {
+    layers.push({
       transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
       mark: { type: 'area', opacity: 0.2 },
       encoding: { x, y: { field: 'lo', type: 'quantitative', title: opts.yTitle }, y2: { field: 'hi' }, color },
-    },
-    { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'estimate', type: 'quantitative', title: opts.yTitle }, color } },
-  ];
+    });
+  }
+  layers.push({ mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'estimate', type: 'quantitative', title: opts.yTitle }, color } });
   if (opts.zeroLine) layers.push({ data: { values: [{}] }, mark: { type: 'rule', color: REFERENCE_COLOR, strokeDash: [4, 3] }, encoding: { y: { datum: 0 } } });
   if (opts.markers && opts.markers.length > 0) {
     opts.markers.forEach((m, i) => requireFinite(m.x, `lineBandChart marker ${i} x`));
@@ -52,8 +55,9 @@ export function lineBandSpec(series: readonly Series[], opts: LineBandOptions): 
       ],
     });
   }
+  const subtitle = opts.subtitle ?? (hasBand ? `Shaded: ${opts.bandLabel ?? '95% percentile band'}` : undefined);
   return {
-    title: { text: opts.title, subtitle: opts.subtitle ?? `Shaded: ${opts.bandLabel ?? '95% percentile band'}` },
+    title: subtitle === undefined ? { text: opts.title } : { text: opts.title, subtitle },
     width: opts.width ?? 520,
     height: opts.height ?? 280,
     data: { values: rows },

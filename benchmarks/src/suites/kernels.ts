@@ -75,6 +75,8 @@ function workloads(scale: Scale): Workload[] {
     { kernel: 'SegmentSum', label: `10 score columns by ${units} clusters`, inputs: { x: scores, segments: unit, nSegments: units }, attrs: {} },
     { kernel: 'MultiplierBootstrap', label: `${draws} Rademacher draws, ${units} x 20 IF`, inputs: { inf }, attrs: { draws, seed: 1, weights: 'rademacher' } },
     { kernel: 'Gather', label: `bootstrap resample of ${n} rows x ${columns}`, inputs: { x, index: resample }, attrs: {} },
+    // placebo draws: one group of (units / 8) treated records per draw, as the placebo kernel path sends
+    { kernel: 'GatherSum', label: `${placebos} draws x ${Math.ceil(units / 8)} records of ${n} x ${columns}`, inputs: { x, index: Int32Array.from({ length: placebos * Math.ceil(units / 8) }, () => rng.int(0, n - 1)), groupSize: Math.ceil(units / 8) }, attrs: {} },
   ] as Workload[];
 }
 
@@ -101,7 +103,7 @@ function scaledError(a: Mat, b: Mat): number {
 export const suite: BenchSuite = {
   name: 'kernels',
   description:
-    'Compute kernels (Demean, CrossProd, SegmentSum, MultiplierBootstrap, Gather) on cpu f64, tfjs (wasm, webgpu) and gpu.js (webasm, webgpu); webgpu rows only where an adapter exists and every buffer fits its binding limit (lavapipe on CPU machines: correctness, not speed). gpu.js timings include kernel compilation (compiled per call).',
+    'Compute kernels (Demean, CrossProd, SegmentSum, MultiplierBootstrap, Gather, GatherSum) on cpu f64, tfjs (wasm, webgpu) and gpu.js (webasm, webgpu); webgpu rows only where an adapter exists and every buffer fits its binding limit (lavapipe on CPU machines: correctness, not speed). gpu.js timings include kernel compilation (compiled per call).',
   cases(scale: Scale): BenchCase[] {
     const work = workloads(scale);
     const registry = registerGpujsBackend(registerTfjsBackend(registerCpuBackend(new KernelRegistry())));

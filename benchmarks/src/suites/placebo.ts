@@ -88,7 +88,7 @@ interface Variant {
   target?: { backend: 'cpu' | 'tfjs'; device?: 'wasm' | 'webgpu' };
   /** Issue 5 target in seconds, recorded as a ratio (target / measured, floor 1). */
   targetS?: number;
-  /** Cap on n x columns of D held at once (kernel path). */
+  /** Cap on the values held per batch (kernel path: GatherSum indices). */
   maxBatchValues?: number;
   /** Per-draw SE pass (default: the fastest available). */
   seKernel?: 'wasm-simd' | 'js';
@@ -110,7 +110,7 @@ function variants(scale: Scale): Variant[] {
   if (scale !== 'large') return seedCases;
   // 100,000 draws take tens of minutes on a loaded 2-core machine: a measured subset, labelled, with throughput.
   const full = Number(process.env.PLACEBO_LARGE_DRAWS ?? 5_000);
-  const subset = Number(process.env.PLACEBO_LARGE_KERNEL_DRAWS ?? 64);
+  const subset = Number(process.env.PLACEBO_LARGE_KERNEL_DRAWS ?? 1000);
   const large: Variant[] = [
     { label: full >= 100_000 ? 'slopes only, tables' : 'slopes only, tables (measured subset of 100,000)', size: LARGE, draws: full, chunkSize: 1000, se: false },
     { label: 'slopes only, kernel (measured subset)', size: LARGE, draws: subset, chunkSize: subset, se: false, target: { backend: 'cpu' }, maxBatchValues: 2 ** 24 },
@@ -129,7 +129,7 @@ export const suite: BenchSuite = {
   name: 'placebo',
   description:
     'Placebo TWFE draws (mode A: random units, true cohort sizes and years; unit-clustered CR1) via Frisch-Waugh-Lovell. ' +
-    "'tables' = float64 per-unit tail sums (cpu default, O(treated x controls) per draw); per-draw CR1 SEs take one pass over the rows, four draws per pass in WebAssembly SIMD (float64), or one per pass in JS ('JS SE kernel'); 'kernel' = pseudo-treatments as columns of D and one CrossProd D'[e, Z~] per batch on the named backend. " +
+    "'tables' = float64 per-unit tail sums (cpu default, O(treated x controls) per draw); per-draw CR1 SEs take one pass over the rows, four draws per pass in WebAssembly SIMD (float64), or one per pass in JS ('JS SE kernel'); 'kernel' = the same tail sums gathered and summed per draw by the GatherSum kernel on the named backend (table uploaded once per call, int32 indices per draw). " +
     'Large-panel kernel rows and SE rows are measured subsets (draws in params); draws_per_s gives the throughput. rss_max_during_mib is sampled after each chunk: it stays flat as draws grow (memory bounded by the chunk/batch). ' +
     'tfjs:webgpu rows run on Mesa lavapipe (CPU software rendering): correctness only, not GPU performance. No GPU machine was used.',
   cases(scale: Scale): BenchCase[] {
@@ -154,7 +154,8 @@ export const suite: BenchSuite = {
           let rssMax = rss0;
           let valid = 0;
           let sum = 0;
-          let batchColumns = 0;
+          let batchDraws = 0;
+          let batchBytes = 0;
           let seKernel: string | null = null;
           const chunks = Math.ceil(v.draws / v.chunkSize);
           for (let k = 0; k < chunks; k++) {
@@ -168,7 +169,8 @@ export const suite: BenchSuite = {
               ...(v.maxBatchValues ? { maxBatchValues: v.maxBatchValues } : {}),
               ...(v.seKernel ? { seKernel: v.seKernel } : {}),
             });
-            batchColumns = c.meta.batchColumns;
+            batchDraws = c.meta.batchDraws;
+            batchBytes = c.meta.batchBytes;
             seKernel = c.meta.seKernel;
             for (const b of c.beta) if (b !== null) {
               valid++;
@@ -180,7 +182,6 @@ export const suite: BenchSuite = {
           fastest = Math.min(fastest, s);
           const cpu = process.cpuUsage(cpu0);
           const cpuS = (cpu.user + cpu.system) / 1e6;
-          const n = p.twfe.n;
           return {
             requested_backend: requested,
             ...(v.targetS ? { ratios: { target_20ms_over_fastest_run: { value: v.targetS / fastest, floor: 1, description: '1,000 placebo draws on 286 x 9 with 10 controls, each with its CR1 SE (as fixest reports), under 20 ms (R fixest loop: 5.28 s); fastest run, as the machine is shared' } } } : {}),
@@ -191,12 +192,12 @@ export const suite: BenchSuite = {
             extrapolated_100k_draws_s: (100_000 * s) / v.draws,
             valid_draws: valid,
             mean_beta: sum / Math.max(1, valid),
-            batch_columns: batchColumns,
+            batch_draws: batchDraws,
             se_kernel: seKernel,
-            batch_bytes_f64: batchColumns * n * 8,
+            batch_bytes: batchBytes,
             rss_start_mib: Math.round(rss0 / 2 ** 20),
             rss_max_during_mib: Math.round(rssMax / 2 ** 20),
-            note: `${Math.round(v.draws / s)} draws/s (${((1000 * s) / v.draws).toFixed(3)} ms/draw; process CPU ${cpuS.toFixed(2)} s of ${s.toFixed(2)} s wall, load avg ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores); ${path}${seKernel ? `, SE kernel ${seKernel}` : ''}${batchColumns ? `, D batch ${batchColumns} cols = ${((batchColumns * n * 8) / 2 ** 20).toFixed(0)} MiB f64` : ''}; RSS ${Math.round(rss0 / 2 ** 20)} -> max ${Math.round(rssMax / 2 ** 20)} MiB during run`,
+            note: `${Math.round(v.draws / s)} draws/s (${((1000 * s) / v.draws).toFixed(3)} ms/draw; process CPU ${cpuS.toFixed(2)} s of ${s.toFixed(2)} s wall, load avg ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores); ${path}${seKernel ? `, SE kernel ${seKernel}` : ''}${batchDraws ? `, ${batchDraws} draws per GatherSum call (${(batchBytes / 2 ** 20).toFixed(1)} MiB of indices)` : ''}; RSS ${Math.round(rss0 / 2 ** 20)} -> max ${Math.round(rssMax / 2 ** 20)} MiB during run`,
           };
         },
       };

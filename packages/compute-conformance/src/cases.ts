@@ -94,6 +94,8 @@ export function conformanceCases(): KernelCase[] {
     { kernel: 'CrossProd', name: "a'a", inputs: { a }, attrs: {} },
     { kernel: 'SegmentSum', name: '7 segments, one empty', inputs: { x: x60, segments: seg, nSegments: 7 }, attrs: {} },
     { kernel: 'Gather', name: '45 rows with repeats', inputs: { x: gx, index: gIndex }, attrs: {} },
+    { kernel: 'GatherSum', name: '9 groups of 5 rows, with repeats', inputs: { x: gx, index: gIndex, groupSize: 5 }, attrs: {} },
+    { kernel: 'GatherSum', name: 'one row per group (= Gather)', inputs: { x: gx, index: gIndex, groupSize: 1 }, attrs: {} },
   ];
   for (const weights of ['rademacher', 'mammen', 'webb'] as const) {
     cases.push({

@@ -1,6 +1,6 @@
 import type { Backend, KernelRegistry } from '@panel-lab/compute';
 import { demeanImpl } from './demean.js';
-import { crossProdImpl, gatherImpl, segmentSumImpl } from './linalg.js';
+import { crossProdImpl, gatherImpl, gatherSumImpl, segmentSumImpl } from './linalg.js';
 import { multiplierBootstrapImpl } from './multiplier-bootstrap.js';
 
 /** The float64 reference backend: plain TypeScript over Float64Array, always present. */
@@ -40,5 +40,6 @@ export function registerCpuBackend(registry: KernelRegistry, priority = CPU_PRIO
     run: async ({ inputs, attrs }) => multiplierBootstrapImpl(inputs, attrs),
   });
   registry.register({ kernel: 'Gather', backend: 'cpu', run: async ({ inputs }) => gatherImpl(inputs) });
+  registry.register({ kernel: 'GatherSum', backend: 'cpu', run: async ({ inputs }) => gatherSumImpl(inputs) });
   return registry;
 }

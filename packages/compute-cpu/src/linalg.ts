@@ -33,6 +33,22 @@ export function segmentSumImpl(inputs: KernelInputs<'SegmentSum'>): Mat {
   return mat(nSegments, x.cols, out);
 }
 
+/** Sums of the rows of x picked by index, groupSize indices per group: groups x cols. */
+export function gatherSumImpl(inputs: KernelInputs<'GatherSum'>): Mat {
+  const { x, index, groupSize } = inputs;
+  const groups = index.length / groupSize;
+  const out = new Float64Array(groups * x.cols);
+  for (let j = 0; j < x.cols; j++) {
+    const col = x.data.subarray(j * x.rows, (j + 1) * x.rows);
+    for (let g = 0; g < groups; g++) {
+      let s = 0;
+      for (let r = g * groupSize, end = r + groupSize; r < end; r++) s += col[index[r]!]!;
+      out[j * groups + g] = s;
+    }
+  }
+  return mat(groups, x.cols, out);
+}
+
 /** Rows of x picked by index: index.length x cols. */
 export function gatherImpl(inputs: KernelInputs<'Gather'>): Mat {
   const { x, index } = inputs;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, mat, matFromRows, multiplierWeights } from '@panel-lab/compute';
-import { crossProdImpl, demeanImpl, gatherImpl, multiplierBootstrapImpl, segmentSumImpl } from '../src/index.js';
+import { crossProdImpl, demeanImpl, gatherImpl, gatherSumImpl, multiplierBootstrapImpl, segmentSumImpl } from '../src/index.js';
 
 function panel(units: number, periods: number) {
   const n = units * periods;
@@ -146,5 +146,18 @@ describe('multiplierBootstrapImpl split across workers', () => {
       expect(Array.from(whole.data.subarray(k * 100, k * 100 + 50))).toEqual(Array.from(first.data.subarray(k * 50, k * 50 + 50)));
       expect(Array.from(whole.data.subarray(k * 100 + 50, k * 100 + 100))).toEqual(Array.from(second.data.subarray(k * 50, k * 50 + 50)));
     }
+  });
+});
+
+describe('gatherSumImpl', () => {
+  it('equals Gather followed by a segment sum over the groups', () => {
+    const rng = createRng(4);
+    const x = mat(40, 3, Float64Array.from({ length: 120 }, () => rng.normal()));
+    const index = Int32Array.from({ length: 42 }, () => rng.int(0, 39));
+    const fused = gatherSumImpl({ x, index, groupSize: 6 });
+    const gathered = gatherImpl({ x, index });
+    const twoStep = segmentSumImpl({ x: gathered, segments: Int32Array.from({ length: 42 }, (_, r) => Math.floor(r / 6)), nSegments: 7 });
+    expect(fused.rows).toBe(7);
+    fused.data.forEach((v, k) => expect(v).toBeCloseTo(twoStep.data[k]!, 12));
   });
 });

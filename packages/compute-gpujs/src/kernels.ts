@@ -116,6 +116,26 @@ export async function gatherGpujs(backend: GpujsBackend, inputs: KernelInputs<'G
   return mat(index.length, x.cols, flatten(out, index.length, x.cols));
 }
 
+/** Sums of gathered rows per group: x[col][row] and idx[group][j] both read with two-dimensional indexing. */
+export async function gatherSumGpujs(backend: GpujsBackend, inputs: KernelInputs<'GatherSum'>): Promise<Mat> {
+  const { x, index, groupSize } = inputs;
+  const groups = index.length / groupSize;
+  assertGpujsIndexable('GatherSum', Math.max(x.rows, groupSize, groups));
+  const scales = columnScales(x);
+  const out = await backend.run(
+    function (this: KernelThis, v: number[][], idx: number[][]) {
+      let s = 0;
+      for (let j = 0; j < this.constants.n; j++) {
+        s += v[this.thread.y]![idx[this.thread.x]![j]!]!;
+      }
+      return s;
+    },
+    { output: [groups, x.cols], constants: { n: groupSize } },
+    [matInput(backend, scaledFloat32(x, scales), x.rows, x.cols), backend.input(Float32Array.from(index), [groupSize, groups])],
+  );
+  return rescale(mat(groups, x.cols, flatten(out, groups, x.cols)), () => 1, (j) => scales[j]!);
+}
+
 /** theta* = V'S / n: cluster sums once, then one cross-product kernel per chunk of seeded weights. */
 export async function multiplierBootstrapGpujs(
   backend: GpujsBackend,
@@ -148,6 +168,7 @@ export function registerGpujsKernels(registry: KernelRegistry): KernelRegistry {
   });
   registry.register({ kernel: 'CrossProd', backend: 'gpujs', run: ({ inputs, backend }: Run<KernelInputs<'CrossProd'>>) => crossProdGpujs(backend, inputs) });
   registry.register({ kernel: 'SegmentSum', backend: 'gpujs', run: ({ inputs, backend }: Run<KernelInputs<'SegmentSum'>>) => segmentSumGpujs(backend, inputs) });
+  registry.register({ kernel: 'GatherSum', backend: 'gpujs', run: ({ inputs, backend }: Run<KernelInputs<'GatherSum'>>) => gatherSumGpujs(backend, inputs) });
   registry.register({ kernel: 'Gather', backend: 'gpujs', run: ({ inputs, backend }: Run<KernelInputs<'Gather'>>) => gatherGpujs(backend, inputs) });
   registry.register({
     kernel: 'MultiplierBootstrap',

@@ -7,6 +7,7 @@ export {
   crossProdTfjs,
   segmentSumTfjs,
   gatherTfjs,
+  gatherSumTfjs,
   multiplierBootstrapTfjs,
   demeanTfjs,
   F32_DEMEAN_TOL_FLOOR,

@@ -79,6 +79,37 @@ export async function segmentSumTfjs(tf: Tf, inputs: KernelInputs<'SegmentSum'>)
   return readScaled(out, nSegments, x.cols, (j) => scales[j]!);
 }
 
+/** Gathered values held on the device at once by GatherSum (groups are batched to stay under it). */
+const GATHER_SUM_BATCH_VALUES = 2 ** 24;
+
+/**
+ * Sums of gathered rows per group: x scaled to unit rms per column in float64, uploaded once, then
+ * gather + sum over batches of groups (each batch's gathered rows stay on the device).
+ */
+export async function gatherSumTfjs(tf: Tf, inputs: KernelInputs<'GatherSum'>): Promise<Mat> {
+  const { x, index, groupSize } = inputs;
+  const groups = index.length / groupSize;
+  const scales = columnScales(x);
+  const rows = tf.tidy(() => tf.transpose(transposedTensor(tf, scaledFloat32(x, scales), x.rows, x.cols))); // [rows, cols]
+  const out = new Float64Array(groups * x.cols);
+  const batch = Math.max(1, Math.floor(GATHER_SUM_BATCH_VALUES / (groupSize * x.cols)));
+  try {
+    for (let first = 0; first < groups; first += batch) {
+      const size = Math.min(batch, groups - first);
+      const sums = tf.tidy(() => {
+        const idx = tf.tensor1d(index.subarray(first * groupSize, (first + size) * groupSize), 'int32');
+        return tf.sum(tf.reshape(tf.gather(rows, idx), [size, groupSize, x.cols]), 1); // [size, cols]
+      });
+      const values = (await sums.data()) as Float32Array;
+      sums.dispose();
+      for (let j = 0; j < x.cols; j++) for (let g = 0; g < size; g++) out[j * groups + first + g] = values[g * x.cols + j]! * scales[j]!;
+    }
+  } finally {
+    rows.dispose();
+  }
+  return mat(groups, x.cols, out);
+}
+
 export async function gatherTfjs(tf: Tf, inputs: KernelInputs<'Gather'>): Promise<Mat> {
   const { x, index } = inputs;
   const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
@@ -244,6 +275,7 @@ export function registerTfjsKernels(registry: KernelRegistry): KernelRegistry {
   registry.register({ kernel: 'CrossProd', backend: 'tfjs', run: async ({ inputs, backend }: Run & { inputs: KernelInputs<'CrossProd'> }) => crossProdTfjs(backend.tf, inputs) });
   registry.register({ kernel: 'SegmentSum', backend: 'tfjs', run: async ({ inputs, backend }: Run & { inputs: KernelInputs<'SegmentSum'> }) => segmentSumTfjs(backend.tf, inputs) });
   registry.register({ kernel: 'Gather', backend: 'tfjs', run: async ({ inputs, backend }: Run & { inputs: KernelInputs<'Gather'> }) => gatherTfjs(backend.tf, inputs) });
+  registry.register({ kernel: 'GatherSum', backend: 'tfjs', run: async ({ inputs, backend }: Run & { inputs: KernelInputs<'GatherSum'> }) => gatherSumTfjs(backend.tf, inputs) });
   registry.register({
     kernel: 'MultiplierBootstrap',
     backend: 'tfjs',

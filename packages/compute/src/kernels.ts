@@ -46,6 +46,12 @@ export interface KernelSpecs {
   };
   /** Rows of x picked by index (a resample, or R resamples concatenated): output index.length x cols. */
   Gather: { inputs: { x: Mat; index: Int32Array }; attrs: Record<string, never>; output: Mat };
+  /**
+   * Sums of rows of x picked by index, in consecutive groups of groupSize indices (one group per
+   * resample or placebo draw): output (index.length / groupSize) x cols. Fuses Gather and a segment
+   * sum so the gathered rows never leave the device.
+   */
+  GatherSum: { inputs: { x: Mat; index: Int32Array; groupSize: number }; attrs: Record<string, never>; output: Mat };
 }
 
 export type KernelName = keyof KernelSpecs;
@@ -59,4 +65,5 @@ export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([
   'SegmentSum',
   'MultiplierBootstrap',
   'Gather',
+  'GatherSum',
 ] as const);

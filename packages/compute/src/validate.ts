@@ -102,6 +102,18 @@ export function validateKernelArgs<K extends KernelName>(kernel: K, inputs: Kern
       }
       return;
     }
+    case 'GatherSum': {
+      const i = inputs as KernelInputs<'GatherSum'>;
+      assertMat(i.x, 'GatherSum input x');
+      if (!(i.index instanceof Int32Array)) throw new TypeError('GatherSum input index: expected an Int32Array');
+      assertPositiveInt(i.groupSize, 'GatherSum input groupSize');
+      if (i.index.length % i.groupSize !== 0) throw new RangeError(`GatherSum input index: length ${i.index.length} is not a multiple of groupSize ${i.groupSize}`);
+      for (let r = 0; r < i.index.length; r++) {
+        const v = i.index[r]!;
+        if (v < 0 || v >= i.x.rows) throw new RangeError(`GatherSum input index: position ${r} is ${v}, outside rows 0..${i.x.rows - 1}`);
+      }
+      return;
+    }
     default:
       throw new Error(`unknown kernel '${String(kernel)}'`);
   }
@@ -122,6 +134,8 @@ export function inputSize<K extends KernelName>(kernel: K, inputs: KernelInputs<
       return (inputs as KernelInputs<'MultiplierBootstrap'>).inf.data.length;
     case 'Gather':
       return (inputs as KernelInputs<'Gather'>).index.length * (inputs as KernelInputs<'Gather'>).x.cols;
+    case 'GatherSum':
+      return (inputs as KernelInputs<'GatherSum'>).index.length * (inputs as KernelInputs<'GatherSum'>).x.cols;
     default:
       return 0;
   }

@@ -147,5 +147,8 @@ describe('createComputeContext', () => {
     await expect(ctx.run('Gather', { x: mat(2, 1), index: new Int32Array([0, 5]) }, {})).rejects.toThrow(
       'Gather input index: position 1 is 5, outside rows 0..1',
     );
+    await expect(ctx.run('GatherSum', { x: mat(2, 1), index: new Int32Array([0, 1, 1]), groupSize: 2 }, {})).rejects.toThrow(
+      'GatherSum input index: length 3 is not a multiple of groupSize 2',
+    );
   });
 });

@@ -13,8 +13,9 @@ export interface PlaceboPrepared {
 
 /**
  * How draws are computed: 'tables' = per-unit tail sums in float64 (O(treated x controls) per
- * draw, balanced panels); 'kernel' = pseudo-treatments as the columns of D and D'[e, Z~] as one
- * CrossProd on the compute backend; 'explicit-demean' = D demeaned in batches (unbalanced panels).
+ * draw, balanced panels); 'kernel' = the same tail sums gathered and summed per draw by the
+ * backend's GatherSum kernel (the tail table uploaded once per call, indices per draw);
+ * 'explicit-demean' = D demeaned in batches (unbalanced panels).
  */
 export type PlaceboPath = 'tables' | 'kernel' | 'explicit-demean';
 
@@ -42,8 +43,10 @@ export interface ChunkMeta {
   readonly device: string;
   readonly precision: 32 | 64;
   readonly fallbacks: readonly Fallback[];
-  /** Draws held in memory at once as n-row columns (0 on the tables path). */
-  readonly batchColumns: number;
+  /** Draws per kernel call or demean batch (0 on the tables path). */
+  readonly batchDraws: number;
+  /** Bytes held for one batch: D columns in float64 (explicit-demean) or GatherSum indices (kernel). */
+  readonly batchBytes: number;
   /** What computed the per-draw SEs: 'wasm-simd' or 'js' (balanced panels), 'explicit' (unbalanced), null without SEs. */
   readonly seKernel: SeKernel | 'explicit' | null;
   /** Why the SE kernel is not the fastest one, when it is not. */
@@ -120,10 +123,28 @@ export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOpt
     beta[b] = toJson(stat.beta);
     if (se) se[b] = toJson(stat.se);
   };
-  const batch = path === 'tables' ? 0 : Math.max(1, Math.min(count, Math.floor((o.maxBatchValues ?? 2 ** 24) / p.n)));
+  const m = prepared.space.treatedUnits.length;
+  const perDraw = path === 'kernel' ? Math.max(1, m) : p.n; // values held per draw of a batch
+  const batch = path === 'tables' ? 0 : Math.max(1, Math.min(count, Math.floor((o.maxBatchValues ?? 2 ** 24) / perDraw)));
 
   if (path === 'tables') {
     evaluator.evaluateEach(count, () => sampler.next(), withSe).forEach((stat, b) => record(b, stat));
+  } else if (path === 'kernel') {
+    const index = new Int32Array(m * batch);
+    const S = p.nPeriods + 1;
+    for (let first = 0; first < count; first += batch) {
+      const size = Math.min(batch, count - first);
+      const asg: Assignment[] = [];
+      for (let b = 0; b < size; b++) {
+        const a = sampler.next();
+        for (let j = 0; j < m; j++) index[b * m + j] = a.units[j]! * S + a.starts[j]!; // the tail record of (unit, start)
+        asg.push({ units: Int32Array.from(a.units), starts: Int32Array.from(a.starts), m: a.m });
+      }
+      const out = await ctx!.run('GatherSum', { x: tailTable(p), index: index.subarray(0, m * size), groupSize: m }, {});
+      const K = p.z.length;
+      const cross = asg.map((_, b) => ({ a: out.data[b]!, c: Float64Array.from({ length: K }, (_, k) => out.data[(1 + k) * size + b]!) }));
+      evaluator.evaluateMany(asg, withSe, cross).forEach((stat, b) => record(first + b, stat));
+    }
   } else {
     const buffer = new Float64Array(p.n * batch);
     for (let first = 0; first < count; first += batch) {
@@ -134,16 +155,9 @@ export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOpt
         asg.push({ units: Int32Array.from(a.units), starts: Int32Array.from(a.starts), m: a.m });
       }
       const d = treatmentColumns(p, asg, buffer.subarray(0, p.n * size));
-      if (path === 'kernel') {
-        const out = await ctx!.run('CrossProd', { a: mat(p.n, size, d), b: crossTargets(p) }, {});
-        const K = p.z.length;
-        const cross = asg.map((_, b) => ({ a: out.data[b]!, c: Float64Array.from({ length: K }, (_, k) => out.data[(1 + k) * size + b]!) }));
-        evaluator.evaluateMany(asg, withSe, cross).forEach((stat, b) => record(first + b, stat));
-      } else {
-        const cols = Array.from({ length: size }, (_, b) => d.subarray(b * p.n, (b + 1) * p.n));
-        const dm = demean({ columns: cols, fe: p.fe, structure: p.feStructure });
-        for (let b = 0; b < size; b++) record(first + b, evaluator.evaluateDemeaned(dm.columns[b]!, withSe));
-      }
+      const cols = Array.from({ length: size }, (_, b) => d.subarray(b * p.n, (b + 1) * p.n));
+      const dm = demean({ columns: cols, fe: p.fe, structure: p.feStructure });
+      for (let b = 0; b < size; b++) record(first + b, evaluator.evaluateDemeaned(dm.columns[b]!, withSe));
     }
   }
   const kernelMeta = path === 'kernel' && ctx ? ctx.meta : undefined;
@@ -163,7 +177,8 @@ export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOpt
       device: kernelMeta?.device ?? 'cpu',
       precision: kernelMeta?.precision ?? 64,
       fallbacks: Object.freeze(fallbacks),
-      batchColumns: batch,
+      batchDraws: batch,
+      batchBytes: path === 'kernel' ? 4 * m * batch : 8 * p.n * batch,
       seKernel: !withSe ? null : se4 ? se4.pass.kernel : 'explicit',
       ...(se4?.note ? { seNote: se4.note } : {}),
       ms: performance.now() - t0,
@@ -171,17 +186,25 @@ export async function placeboChunk(prepared: PlaceboPrepared, o: PlaceboChunkOpt
   });
 }
 
-const targetsCache = new WeakMap<TwfePrepared, Mat>();
+const tableCache = new WeakMap<TwfePrepared, Mat>();
 
-/** [e, Z~] as one n x (1 + K) matrix: the right-hand side of the placebo CrossProd. */
-function crossTargets(p: TwfePrepared): Mat {
-  let m = targetsCache.get(p);
+/**
+ * The tail records as the rows of one (units x (T+1)) x (1 + K) matrix, row u*(T+1)+s = [sum of e,
+ * sums of Z~] over unit u's periods >= s: the GatherSum table of the kernel path.
+ */
+function tailTable(p: TwfePrepared): Mat {
+  let m = tableCache.get(p);
   if (!m) {
-    const data = new Float64Array(p.n * (1 + p.z.length));
-    data.set(p.ey, 0);
-    p.z.forEach((zk, k) => data.set(zk, (1 + k) * p.n));
-    m = mat(p.n, 1 + p.z.length, data);
-    targetsCache.set(p, m);
+    const rows = p.nUnits * (p.nPeriods + 1);
+    const cols = 1 + p.z.length;
+    const R = p.tailStride;
+    const data = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      data[r] = p.tail[r * R]!;
+      for (let k = 1; k < cols; k++) data[k * rows + r] = p.tail[r * R + 1 + k]!;
+    }
+    m = mat(rows, cols, data);
+    tableCache.set(p, m);
   }
   return m;
 }

@@ -97,6 +97,8 @@ export interface PlaceboResult {
     fallbacks: readonly Fallback[];
     /** The observed estimate and its SE always come from the float64 engine. */
     estimatePrecision: 64;
+    /** What computed the per-draw SEs (see ChunkMeta.seKernel). */
+    seKernel: string | null;
     seed: number;
     chunks: number;
     versions: Readonly<Record<string, string>>;
@@ -227,6 +229,7 @@ export function placeboResult(
       path: [...new Set(metas.map((m) => m.path))].join('+'),
       fallbacks: Object.freeze(fallbacks),
       estimatePrecision: 64,
+      seKernel: main.seKernel,
       seed: merged.seed,
       chunks: metas.length,
       versions: Object.freeze({ '@panel-lab/resample': RESAMPLE_VERSION, node: process.version }),

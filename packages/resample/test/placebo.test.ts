@@ -107,7 +107,7 @@ describe('placebo chunks, seeds and backends', () => {
     expect(() => preparePlacebo(arrays, { mode: 'C_timing_only', excludeTrueTreated: true })).toThrow(/excludeTrueTreated/);
   });
 
-  it('the kernel path (D as columns, one CrossProd) on the cpu backend equals the tables path', async () => {
+  it('the kernel path (GatherSum of the tail records) on the cpu backend equals the tables path', async () => {
     const { KernelRegistry, ComputeConfig, createComputeContext } = await import('@panel-lab/compute');
     const { registerCpuBackend } = await import('@panel-lab/compute-cpu');
     const ctx = await createComputeContext(new ComputeConfig({ backend: 'cpu' }), registerCpuBackend(new KernelRegistry()));
@@ -117,6 +117,9 @@ describe('placebo chunks, seeds and backends', () => {
     const a = tables.draws.beta as number[];
     const b = kernel.draws.beta as number[];
     for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThan(1e-10 * Math.max(1, Math.abs(a[k]!)));
+    const seA = tables.draws.se as number[];
+    const seB = kernel.draws.se as number[];
+    for (let k = 0; k < seA.length; k++) expect(Math.abs(seA[k]! - seB[k]!)).toBeLessThan(1e-10 * seA[k]!);
   });
 
   it('bad input names the option or column at fault', async () => {

@@ -3,15 +3,11 @@
 // import() specifiers, so esbuild puts them into the one bundle file, and each runs in a child process of this same
 // file (peak RSS per suite, as with the runner). Also answers --adapter-info for run.sh.
 // Left out: api-load (starts apps/api from its sources) and panel-io (re-runs its own .ts file through tsx).
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureWebGpu } from '@panel-lab/compute';
-import { machineFacts, measure, type BenchSuite, type CaseResult, type Scale } from './harness.js';
-import { checkReport } from './report.js';
-import { recordSuite } from './record.js';
+import { measure, type BenchSuite, type CaseResult, type Scale } from './harness.js';
+import { runSuites } from './record.js';
 
 type SuiteModule = { suite: BenchSuite };
 const SUITES: Readonly<Record<string, () => Promise<SuiteModule>>> = {
@@ -85,31 +81,17 @@ function runParent(): void {
   const wanted = values.suite ?? GPU_SUITES;
   const unknown = wanted.filter((s) => !available.includes(s));
   if (unknown.length) throw new Error(`unknown suite(s): ${unknown.join(', ')}; in this bundle: ${available.join(', ')}`);
-  const machine = machineFacts(process.env.PANEL_LAB_GPU_ADAPTER ?? null);
-  const kind = values['machine-kind'] ?? process.env.PANEL_LAB_MACHINE_KIND ?? `cpu-${machine.cores}core`;
-  const outDir = resolve(values.out, kind);
-  mkdirSync(outDir, { recursive: true });
-  const runs = values.runs ?? (scale === 'large' ? '3' : '5');
-  const warmup = values.warmup ?? '1';
   const self = fileURLToPath(import.meta.url);
-  const problems: string[] = [];
-  for (const name of wanted) {
-    console.log(`suite ${name} (${scale})`);
+  runSuites({
+    suites: wanted,
+    scale,
+    out: values.out,
+    check: values.check,
+    exitOnFailedSuite: true,
+    ...(values['machine-kind'] ? { machineKind: values['machine-kind'] } : {}),
+    ...(values.runs ? { runs: values.runs } : {}),
+    ...(values.warmup ? { warmup: values.warmup } : {}),
     // process.execArgv keeps `--import tsx` when this runs from the sources instead of the bundle.
-    const child = spawnSync(process.execPath, [...process.execArgv, self, '--child-suite', name, '--scale', scale, '--warmup', warmup, '--runs', runs], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 64 * 2 ** 20,
-    });
-    if (child.status !== 0) {
-      problems.push(`suite ${name} failed (exit ${child.status}${child.signal ? `, signal ${child.signal}` : ''})`);
-      continue;
-    }
-    problems.push(...checkReport(recordSuite(child.stdout, { name, scale, kind, machine, outDir })));
-  }
-  console.log(`results in ${outDir}`);
-  if (problems.length) {
-    console.error(`benchmark problems:\n- ${problems.join('\n- ')}`);
-    if (values.check || problems.some((p) => p.includes('failed (exit'))) process.exit(1);
-  }
+    childArgs: (name, run) => [...process.execArgv, self, '--child-suite', name, '--scale', run.scale, '--warmup', run.warmup, '--runs', run.runs],
+  });
 }

@@ -1,13 +1,11 @@
 // Benchmark runner: `npm run bench -- [--suite NAME]... [--scale quick|seed|large] [--out DIR] [--machine-kind KIND] [--check]`.
 // Discovers every suite in src/suites, runs each in its own process, writes <out>/<machine-kind>/<suite>.<scale>.json and .md.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { machineFacts, type Scale } from './harness.js';
-import { checkReport } from './report.js';
-import { recordSuite } from './record.js';
+import type { Scale } from './harness.js';
+import { runSuites } from './record.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -41,29 +39,13 @@ const wanted = values.suite ?? available;
 const unknown = wanted.filter((s) => !available.includes(s));
 if (unknown.length) throw new Error(`unknown suite(s): ${unknown.join(', ')}; available: ${available.join(', ')}`);
 
-const machine = machineFacts(process.env.PANEL_LAB_GPU_ADAPTER ?? null);
-const kind = values['machine-kind'] ?? process.env.PANEL_LAB_MACHINE_KIND ?? `cpu-${machine.cores}core`;
-const outDir = resolve(values.out, kind);
-mkdirSync(outDir, { recursive: true });
-const runs = values.runs ?? (scale === 'large' ? '3' : '5');
-const warmup = values.warmup ?? '1';
-
-const problems: string[] = [];
-for (const name of wanted) {
-  console.log(`suite ${name} (${scale})`);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'run-suite.ts'), join(suitesDir, `${name}.ts`), scale, warmup, runs], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 2 ** 20,
-  });
-  if (child.status !== 0) {
-    problems.push(`suite ${name} failed (exit ${child.status})`);
-    continue;
-  }
-  problems.push(...checkReport(recordSuite(child.stdout, { name, scale, kind, machine, outDir })));
-}
-console.log(`results in ${outDir}`);
-if (problems.length) {
-  console.error(`benchmark problems:\n- ${problems.join('\n- ')}`);
-  if (values.check) process.exit(1);
-}
+runSuites({
+  suites: wanted,
+  scale,
+  out: values.out,
+  check: values.check,
+  ...(values['machine-kind'] ? { machineKind: values['machine-kind'] } : {}),
+  ...(values.runs ? { runs: values.runs } : {}),
+  ...(values.warmup ? { warmup: values.warmup } : {}),
+  childArgs: (name, run) => ['--import', 'tsx', join(here, 'run-suite.ts'), join(suitesDir, `${name}.ts`), run.scale, run.warmup, run.runs],
+});

@@ -1,7 +1,7 @@
 import { createRng } from '@panel-lab/compute';
 import { rowMajor, type Design } from './design.js';
 import { hiddenNeuronRule } from './hidden-rule.js';
-import { glorotInit, type BatchedProblem, type BatchedWeights, type TrainConfig, type TrainOutput } from './mlp-core.js';
+import { fillEmptyValidation, glorotInit, type BatchedProblem, type BatchedWeights, type TrainConfig, type TrainOutput } from './mlp-core.js';
 import { trainBatchedReference } from './mlp-reference.js';
 import { trainBatchedTfjs, type TfjsEngine } from './mlp-tfjs.js';
 import { somAssign, trainSom, type SomData } from './som.js';
@@ -77,7 +77,7 @@ export async function trainRefitExperts(args: {
   }
   trainRows.forEach((i, r) => { px.set(xs.subarray(i * p, (i + 1) * p), r * p); py[r] = ys[i]!; });
   let membersWithoutValidation = 0;
-  if (vw) membersWithoutValidation = fillEmpty(tw, vw, nT, C);
+  if (vw) membersWithoutValidation = fillEmptyValidation(tw, vw, nT, C);
   const sorted = clusterSizes.sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
   const hidden = args.hidden ?? Math.max(1, hiddenNeuronRule({ sampleSize: median, trainShare: 1, inputs: p }) + (args.hiddenOffset ?? 0));
@@ -105,16 +105,4 @@ export function sliceMembers(w: BatchedWeights, from: number, count: number): Ba
     members: count, hidden: h, inputs: p, w1, b1: w.b1.slice(from * h, (from + count) * h),
     w2: w.w2.slice(from * h, (from + count) * h), b2: w.b2.slice(from, from + count),
   };
-}
-
-function fillEmpty(tw: Float64Array, vw: Float64Array, ne: number, M: number): number {
-  let count = 0;
-  for (let m = 0; m < M; m++) {
-    let s = 0;
-    for (let r = 0; r < ne; r++) s += vw[r * M + m]!;
-    if (s > 0) continue;
-    count++;
-    for (let r = 0; r < ne; r++) vw[r * M + m] = tw[r * M + m]!;
-  }
-  return count;
 }

@@ -1,7 +1,7 @@
 import { createRng, permutation, sampleWithReplacement } from '@panel-lab/compute';
 import { nGroups, rowMajor, type Design } from './design.js';
 import { hiddenNeuronRule } from './hidden-rule.js';
-import { activationFunction, forwardAll, glorotInit, type Activation, type BatchedProblem, type BatchedWeights, type Optimizer, type TrainConfig, type TrainOutput } from './mlp-core.js';
+import { activationFunction, fillEmptyValidation, forwardAll, glorotInit, type Activation, type BatchedProblem, type BatchedWeights, type Optimizer, type TrainConfig, type TrainOutput } from './mlp-core.js';
 import { trainBatchedReference } from './mlp-reference.js';
 import { trainBatchedTfjs, type TfjsEngine } from './mlp-tfjs.js';
 import { fitMinMax, scaleValue, unscaleValue, type MinMaxScaler } from './scaling.js';
@@ -399,19 +399,6 @@ export function memberWeights(design: Design, trainRows: Int32Array, members: nu
     }
   }
   return { train, val };
-}
-
-/** A member with no validation rows inside an expert early-stops on its training rows; counted, never silent. */
-function fillEmptyValidation(tw: Float64Array, vw: Float64Array, ne: number, M: number): number {
-  let count = 0;
-  for (let m = 0; m < M; m++) {
-    let s = 0;
-    for (let r = 0; r < ne; r++) s += vw[r * M + m]!;
-    if (s > 0) continue;
-    count++;
-    for (let r = 0; r < ne; r++) vw[r * M + m] = tw[r * M + m]!;
-  }
-  return count;
 }
 
 /** METHODS §18.4: clusters under minRows training rows join the nearest prototype's cluster. Returns unit → expert. */

@@ -180,3 +180,16 @@ export function optimizerStep(
     }
   });
 }
+
+/** A member with no validation rows inside an expert early-stops on its training rows; counted, never silent. */
+export function fillEmptyValidation(tw: Float64Array, vw: Float64Array, ne: number, M: number): number {
+  let count = 0;
+  for (let m = 0; m < M; m++) {
+    let s = 0;
+    for (let r = 0; r < ne; r++) s += vw[r * M + m]!;
+    if (s > 0) continue;
+    count++;
+    for (let r = 0; r < ne; r++) vw[r * M + m] = tw[r * M + m]!;
+  }
+  return count;
+}

@@ -103,22 +103,7 @@ export class OverrideEvaluator {
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r]!;
       let unit = this.#route[i]!;
-      if (this.#dist && overrides.length) {
-        const som = model.som!;
-        let best = 0;
-        let bestD = Infinity;
-        for (let u = 0; u < units; u++) {
-          let d = this.#dist[i * units + u]!;
-          for (const o of overrides) {
-            const zOld = (this.#raw[i * p + o.col]! - som.center[o.col]!) / som.scale[o.col]!;
-            const zNew = (o.value - som.center[o.col]!) / som.scale[o.col]!;
-            const c = som.codebook[u]![o.col]!;
-            d += (zNew - c) ** 2 - (zOld - c) ** 2;
-          }
-          if (d < bestD) { bestD = d; best = u; }
-        }
-        unit = best;
-      }
+      if (this.#dist && overrides.length) unit = this.#bestUnit(model.som!, i, overrides, (u) => this.#dist![i * units + u]!);
       const e = model.unitToExpert[unit]!;
       const ex = model.experts[e]!;
       const h = ex.hidden;
@@ -149,6 +134,24 @@ export class OverrideEvaluator {
   }
 
   /** refitSom (routing per member) or 'stacked' (every expert feeds the member's stacker). */
+  /** Best unit of row i with the overrides applied, under `som`, from its stored squared distances d(u). */
+  #bestUnit(som: NonNullable<AnnEnsemble['som']>, i: number, overrides: readonly Override[], dist: (u: number) => number): number {
+    const p = this.#model.inputs.length;
+    let best = 0;
+    let bestD = Infinity;
+    for (let u = 0; u < som.codebook.length; u++) {
+      let d = dist(u);
+      for (const o of overrides) {
+        const zOld = (this.#raw[i * p + o.col]! - som.center[o.col]!) / som.scale[o.col]!;
+        const zNew = (o.value - som.center[o.col]!) / som.scale[o.col]!;
+        const c = som.codebook[u]![o.col]!;
+        d += (zNew - c) ** 2 - (zOld - c) ** 2;
+      }
+      if (d < bestD) { bestD = d; best = u; }
+    }
+    return best;
+  }
+
   #meanOverPerMember(rows: ArrayLike<number>, overrides: readonly Override[], perRow?: Float64Array): Float64Array {
     const model = this.#model;
     const M = model.members;
@@ -177,28 +180,12 @@ export class OverrideEvaluator {
     };
     const bmu = model.stackerInputs === 'outputs_bmu';
     const outs = new Float64Array(model.stacker?.inputs ?? q);
-    /** Best unit of row i with the overrides applied, under `som` and stored distances d(u). */
-    const bestUnit = (som: NonNullable<AnnEnsemble['som']>, i: number, dist: (u: number) => number): number => {
-      let best = 0;
-      let bestD = Infinity;
-      for (let u = 0; u < units; u++) {
-        let d = dist(u);
-        for (const o of overrides) {
-          const zOld = (this.#raw[i * p + o.col]! - som.center[o.col]!) / som.scale[o.col]!;
-          const zNew = (o.value - som.center[o.col]!) / som.scale[o.col]!;
-          const c = som.codebook[u]![o.col]!;
-          d += (zNew - c) ** 2 - (zOld - c) ** 2;
-        }
-        if (d < bestD) { bestD = d; best = u; }
-      }
-      return best;
-    };
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r]!;
       overrides.forEach((o, k) => { delta[k] = scaleValue(model.xScaler, o.col, o.value) - scaleValue(model.xScaler, o.col, this.#raw[i * p + o.col]!); });
-      const sharedUnit = !model.memberSoms && model.som && this.#dist ? bestUnit(model.som, i, (u) => this.#dist![i * units + u]!) : 0;
+      const sharedUnit = !model.memberSoms && model.som && this.#dist ? this.#bestUnit(model.som, i, overrides, (u) => this.#dist![i * units + u]!) : 0;
       for (let m = 0; m < M; m++) {
-        const unit = model.memberSoms ? bestUnit(model.memberSoms[m]!, i, (u) => this.#memberDist![(i * M + m) * units + u]!) : sharedUnit;
+        const unit = model.memberSoms ? this.#bestUnit(model.memberSoms[m]!, i, overrides, (u) => this.#memberDist![(i * M + m) * units + u]!) : sharedUnit;
         let s: number;
         if (model.stacker) {
           outs.fill(0);

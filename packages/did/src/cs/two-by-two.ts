@@ -94,8 +94,8 @@ export function twoByTwo(method: EstMethod, input: TwoByTwoInput): TwoByTwoResul
   }
 
   // Propensity score (ipw, dr)
-  // tighter than glm's 1e-8, so the MLE matches glm to well below the golden tolerances
-  const prelim = logitFit(x, d, { weights: w, tol: 1e-10 });
+  // fastglm.default's start and tolerance (DRDID's fit): the same iterate as R's, not a tighter MLE
+  const prelim = logitFit(x, d, { weights: w, tol: 1e-8 });
   if (prelim.dropped.length > 0 || prelim.hessianSingular) return { ok: false, reason: 'singular propensity-score model' };
   let pmax = 0;
   for (let i = 0; i < n; i++) pmax = Math.max(pmax, prelim.p[i]!);
@@ -123,8 +123,13 @@ export function twoByTwo(method: EstMethod, input: TwoByTwoInput): TwoByTwoResul
   const etaCont = sC / swC;
   const meanWT = swT / n;
   const meanWC = swC / n;
-  // logit asymptotic linear representation: w (D - p) X_i' (vcov * n)
-  const hess = prelim.vcov;
+  // logit asymptotic linear representation: w (D - p) X_i' (X'WX)^-1 n, with W = ps(1-ps) w at the
+  // final (clipped) scores as DRDID builds it; the fit's vcov holds the working weights of the
+  // iterate before the last update (SEs off by up to ~1e-6 relative)
+  const wHess = new Float64Array(n);
+  for (let i = 0; i < n; i++) wHess[i] = ps[i]! * (1 - ps[i]!) * w[i]!;
+  const hess = invertSpd(weightedCross(x, wHess), k);
+  if (!hess) return { ok: false, reason: 'singular propensity-score Hessian' };
   const psRep: Float64Array[] = [];
   for (let a = 0; a < k; a++) psRep.push(new Float64Array(n));
   for (let i = 0; i < n; i++) {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { loadGolden } from '@panel-lab/testing';
+import { attGt, type AttGtOptions } from '../src/index.js';
+import { expectAggteMatches, expectAttGtMatches, expectPretestMatches, type AttGtGolden } from './did-golden.js';
+import { readGoldenCsv } from './helpers.js';
+
+interface SpecGolden extends AttGtGolden {
+  args: { xformla: string; control_group: 'nevertreated' | 'notyettreated'; est_method: 'dr' | 'ipw' | 'reg'; base_period: 'varying' | 'universal'; panel: boolean; allow_unbalanced_panel: boolean };
+  n_units: number;
+  warnings: string[];
+}
+// did 2.3.0 on mpdta minus a seeded 8 % of its rows (provenance in the JSON's meta and data)
+const golden = loadGolden<{ data: { n_units: number }; att_gt: Record<string, SpecGolden> }>('did_unbalanced_mpdta');
+const frame = readGoldenCsv('mpdta_unbalanced.csv', 'countyreal', 'year');
+
+function optionsOf(spec: SpecGolden): AttGtOptions {
+  return {
+    outcome: 'lemp',
+    treatment: { cohort: 'first.treat' },
+    covariates: spec.args.xformla === '~1' ? [] : [spec.args.xformla.slice(1)],
+    controlGroup: spec.args.control_group,
+    estMethod: spec.args.est_method,
+    basePeriod: spec.args.base_period,
+  };
+}
+
+function variant(prefix: string): [string, SpecGolden][] {
+  return Object.entries(golden.att_gt).filter(([k]) => k.startsWith(`${prefix}__`));
+}
+
+// did's default keeps the counties observed in every year: the unbalanced-then-balanced case
+describe.each(variant('default_balanced_subset'))('did::att_gt on the balanced subset %s', (_name, spec) => {
+  const res = attGt(frame, optionsOf(spec));
+
+  it('drops the same counties as did and matches every ATT(g,t) and SE', () => {
+    expect(res.n).toBe(spec.n_units);
+    expect(res.drops.unitsIncomplete).toBe(golden.data.n_units - spec.n_units);
+    expectAttGtMatches(res, spec);
+  });
+
+  it('matches the Wald pre-test', () => expectPretestMatches(res, spec));
+
+  it.each(['simple', 'group', 'dynamic', 'calendar'] as const)('matches aggte type %s', (type) => expectAggteMatches(res, type, spec));
+});

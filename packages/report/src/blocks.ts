@@ -34,7 +34,16 @@ export interface ComparisonBlock {
   readonly notes?: readonly string[];
 }
 
-export type Block = TextBlock | FigureBlock | TableBlock | ComparisonBlock;
+/** A step that failed: shown in place of its results, so a partial report says what is missing and why. */
+export interface FailureBlock {
+  readonly kind: 'failure';
+  readonly id: string;
+  /** Where the failure belongs, in the user's terms, e.g. "analyses[3] 'es-main'". */
+  readonly where: string;
+  readonly message: string;
+}
+
+export type Block = TextBlock | FigureBlock | TableBlock | ComparisonBlock | FailureBlock;
 
 export interface Section {
   readonly id: string;

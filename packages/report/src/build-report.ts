@@ -25,6 +25,7 @@ function validateInput(input: ReportInput): ReportInput {
       const at = `section '${s.id}' block ${bi}`;
       if (b.kind === 'text') return b;
       claim(b.id, `${at} id`);
+      if (b.kind === 'failure' && !b.message.trim()) throw new Error(`${at} (failure '${b.id}'): message is empty; say what failed`);
       if (b.kind === 'figure') {
         if (!b.caption.trim()) throw new Error(`${at} (figure '${b.id}'): caption is empty; say what it replicates`);
         const svg = stripXmlProlog(b.svg);

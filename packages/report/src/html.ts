@@ -42,6 +42,8 @@ function blockHtml(block: Block, numbering: Numbering): string {
       const table = comparisonTable(block.rows, block.title, block.notes);
       return `<div class="table-block" id="tab-${escapeHtml(block.id)}">\n<p class="table-title"><span class="label">Table ${n}.</span> ${inlineHtml(block.title)}</p>\n<p class="summary">${s.covered} of ${s.withInterval} confidence intervals cover the generator's true value.</p>\n${renderTable(table, 'html')}</div>`;
     }
+    case 'failure':
+      return `<div class="failure" id="fail-${escapeHtml(block.id)}" role="alert">\n<p class="failure-title"><span class="label">Failed:</span> ${escapeHtml(block.where)}</p>\n<pre>${escapeHtml(block.message)}</pre>\n</div>`;
   }
 }
 
@@ -70,6 +72,7 @@ export function reportHtml(input: ReportInput, numbering: Numbering): string {
       const items = s.blocks.flatMap((b) => {
         if (b.kind === 'figure') return [`<li><a href="#fig-${escapeHtml(b.id)}">Figure ${numbering.figure(b.id)}</a> ${inlineHtml(shorten(b.caption))}</li>`];
         if (b.kind === 'table' || b.kind === 'comparison') return [`<li><a href="#tab-${escapeHtml(b.id)}">Table ${numbering.table(b.id)}</a> ${inlineHtml(shorten(blockTitle(b)))}</li>`];
+        if (b.kind === 'failure') return [`<li><a class="failed" href="#fail-${escapeHtml(b.id)}">Failed</a> ${inlineHtml(shorten(b.message))}</li>`];
         return [];
       });
       const sub = items.length > 0 ? `<ol>${items.join('')}</ol>` : '';

@@ -29,6 +29,6 @@ export { buildReport } from './build-report.js';
 export { writeReport } from './write-report.js';
 export type { WrittenReport } from './write-report.js';
 export { toJson } from './json.js';
-export type { Block, TextBlock, FigureBlock, TableBlock, ComparisonBlock, Section, ReportInput, Report, ReportFigure, ReportTable, MetaValue } from './blocks.js';
+export type { Block, TextBlock, FigureBlock, TableBlock, ComparisonBlock, FailureBlock, Section, ReportInput, Report, ReportFigure, ReportTable, MetaValue } from './blocks.js';
 export { checkReportInBrowser, screenshotReport, findChromium, DEFAULT_CHROMIUM } from './browser.js';
 export type { BrowserCheck, BrowserOptions, FigureCheck } from './browser.js';

@@ -26,6 +26,8 @@ function blockMarkdown(block: Block, numbering: Numbering): string {
       const table = comparisonTable(block.rows, block.title, block.notes);
       return `<a id="tab-${block.id}"></a>\n\n${s.covered} of ${s.withInterval} confidence intervals cover the generator's true value.\n\n*Table ${n}.* ${renderTable(table, 'markdown')}`;
     }
+    case 'failure':
+      return `<a id="fail-${block.id}"></a>\n\n> **Failed:** ${oneLine(block.where)}\n>\n${block.message.split('\n').map((line) => `> ${line}`).join('\n')}\n`;
   }
 }
 

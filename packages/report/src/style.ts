@@ -32,6 +32,9 @@ thead th { border-bottom: 1px solid var(--rule); font-weight: bold; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tbody tr:nth-child(even) { background: #fafafa; }
 .table-note { font-size: 12px; color: var(--muted); margin: 2px 0 0; font-style: italic; }
+.failure { margin: 22px 0 28px; border-left: 4px solid #D55E00; background: #fdf3ec; padding: 8px 14px; font: 14px/1.5 Helvetica, Arial, "Liberation Sans", sans-serif; }
+.failure .failure-title { margin: 0 0 4px; } .failure .label, nav.toc a.failed { color: #D55E00; font-weight: bold; }
+.failure pre { margin: 0; white-space: pre-wrap; font: 13px/1.45 "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 .summary { font-size: 14px; background: #f7f7f5; border-left: 3px solid var(--accent); padding: 8px 12px; }
 footer { margin-top: 48px; border-top: 1px solid var(--faint); padding-top: 10px; font-size: 12px; color: var(--muted); }
 @media print {

@@ -1,5 +1,7 @@
-export { factorIndex, entropyIndex } from './composite-index.js';
-export type { Extraction, IndicatorMatrix, FactorIndexOptions, FactorIndexResult, FactorIndexData, EntropyIndexOptions, EntropyIndexResult, EntropyIndexData } from './composite-index.js';
+export { factorIndex } from './composite-index.js';
+export type { Extraction, IndicatorMatrix, FactorIndexOptions, FactorIndexResult, FactorIndexData } from './composite-index.js';
+export { entropyIndex } from './entropy-index.js';
+export type { EntropyIndexOptions, EntropyIndexResult, EntropyIndexData } from './entropy-index.js';
 export { varimax } from './varimax.js';
 export { trainSom, somAssign } from './som.js';
 export type { SomOptions, SomResult, SomData, RowMatrix } from './som.js';

@@ -115,8 +115,32 @@ describe('entropyIndex', () => {
     const wa = (1 - ma.e) / (2 - ma.e - mb.e);
     expect(res.weights[0]!).toBeCloseTo(wa, 12);
     expect(res.weights[1]!).toBeGreaterThan(res.weights[0]!);
-    res.index.forEach((v, i) => expect(v).toBeCloseTo(wa * ma.s[i]! + (1 - wa) * mb.s[i]!, 12));
+    // the composite is on the unshifted normalised indicators
+    res.index.forEach((v, i) => expect(v).toBeCloseTo(wa * (ma.s[i]! - 1e-4) + (1 - wa) * (mb.s[i]! - 1e-4), 12));
+    expect(res.shift).toBe(1e-4);
     expect(res.tidy()[1]).toMatchObject({ term: 'v2' });
+  });
+
+  it('shift 0: q ln q = 0 at q = 0 (finite weights, the unshifted hand computation); the index spans [0, 1]', () => {
+    const a = [0, 1, 2, 3];
+    const b = [5, 5, 5, 6];
+    const res = entropyIndex(cols(a, b), { shift: 0 });
+    // a' = (0, 1/3, 2/3, 1): q = (0, 1/6, 1/3, 1/2); b' = (0, 0, 0, 1): q = (0, 0, 0, 1), e = 0
+    const ea = -[1 / 6, 1 / 3, 1 / 2].reduce((h, q) => h + q * Math.log(q), 0) / Math.log(4);
+    expect(res.entropy[0]!).toBeCloseTo(ea, 14);
+    expect(res.entropy[1]!).toBe(0);
+    const wa = (1 - ea) / (2 - ea);
+    expect(res.weights[0]!).toBeCloseTo(wa, 14);
+    expect(res.weights[1]!).toBeCloseTo(1 - wa, 14);
+    const expected = [0, wa / 3, (2 * wa) / 3, 1];
+    res.index.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 14));
+  });
+
+  it('rejects a negative or non-finite shift, and an indicator that is 0 on every row of a period with shift 0', () => {
+    expect(() => entropyIndex(cols([0, 1, 2], [2, 1, 0]), { shift: -1e-4 })).toThrow(/option shift/);
+    expect(() => entropyIndex(cols([0, 1, 2], [2, 1, 0]), { shift: Number.NaN })).toThrow(/option shift/);
+    const byPeriod = Int32Array.of(0, 0, 1, 1);
+    expect(() => entropyIndex(cols([0, 0, 1, 2], [3, 1, 2, 0]), { shift: 0, byPeriod })).toThrow(/'v1' is 0 on every row in period 0.*shift 0/);
   });
 
   it('negative indicators are reversed; year-by-year weights sum to 1 per year', () => {

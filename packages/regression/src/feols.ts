@@ -93,7 +93,6 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
     feSizes,
     rows: design.rows,
     clusterCodes: new Map(),
-    data: new WeakRef(data),
   };
   const v = computeVcov(state, vcovSpec, ssc, data);
   const t4 = now();

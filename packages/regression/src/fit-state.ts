@@ -18,7 +18,6 @@ export interface FitState {
   readonly feSizes: readonly number[];
   readonly rows: Int32Array | null;
   readonly clusterCodes: Map<string, Int32Array>;
-  readonly data: WeakRef<PanelFrame>;
 }
 
 const states = new WeakMap<object, FitState>();
@@ -45,9 +44,10 @@ function clusterCodesFor(state: FitState, name: string, data?: PanelFrame): Int3
   if (cached) return cached;
   const feIdx = state.feNames.indexOf(name);
   if (feIdx >= 0) return state.fe[feIdx]!;
-  const frame = data ?? state.data.deref();
-  if (!frame) throw new Error(`cluster variable '${name}' was not used at fit time and the data frame is gone; pass { data } to withVcov`);
-  const codes = sampleCodes(frame, name, state.rows, state.n);
+  // The fit keeps no reference to its data (a result must never pin a frame: resampling loops
+  // would hold every copy), so a new cluster variable is read from the frame the caller passes.
+  if (!data) throw new Error(`withVcov: cluster variable '${name}' was not used at fit time; pass the fit's data frame as withVcov(result, vcov, ssc, { data })`);
+  const codes = sampleCodes(data, name, state.rows, state.n);
   state.clusterCodes.set(name, codes);
   return codes;
 }

@@ -8,7 +8,7 @@ import { normalizeVcov, vcovLabel, type VcovSpec } from './vcov-registry.js';
 
 /**
  * A copy of `result` with another vcov (and/or ssc). Cluster variables not used at fit time are
- * read from the fit's data frame if it is still alive, else from `opts.data` (the same frame).
+ * read from `opts.data`, which must be the frame the model was fitted on (results hold no data).
  */
 export function withVcov(result: FeolsResult, vcov: VcovSpec, ssc?: Partial<Ssc>, opts: { data?: PanelFrame } = {}): FeolsResult {
   const state = getState(result);

@@ -54,7 +54,7 @@ describe('variance registry', () => {
   it('hetero without ssc = clustering by row', () => {
     const rows = data.withColumns({ row: Float64Array.from({ length: data.nrows }, (_, i) => i) });
     const f = feols('y ~ x1 + x2 | id + t', rows);
-    expect(maxRelDiff(withVcov(f, { cluster: 'row' }, { ...raw, kFixef: 'full' }).se, withVcov(f, 'hetero', raw).se)).toBeLessThan(SE);
+    expect(maxRelDiff(withVcov(f, { cluster: 'row' }, { ...raw, kFixef: 'full' }, { data: rows }).se, withVcov(f, 'hetero', raw).se)).toBeLessThan(SE);
   });
 
   it('ssc parts scale the cluster vcov as documented', () => {
@@ -83,7 +83,8 @@ describe('variance registry', () => {
 
   it('clusters by a variable not used at fit time', () => {
     const f = feols('y ~ x1 | id', data);
-    const byFirm = withVcov(f, { cluster: 'firm' });
+    expect(() => withVcov(f, { cluster: 'firm' })).toThrow(/'firm' was not used at fit time; pass the fit's data frame/);
+    const byFirm = withVcov(f, { cluster: 'firm' }, undefined, { data });
     expect(byFirm.nClusters.firm).toBe(7);
     expect(byFirm.dof.t).toBe(6);
   });

@@ -35,8 +35,8 @@ describe('absorbed fixed effects equal explicit dummies', () => {
         expect(a.dof.nparams).toBe(d.dof.nparams);
         expect(Math.abs(a.r2 - d.r2)).toBeLessThan(1e-10);
         for (const v of ['hetero', { cluster: 'id' }] as const) {
-          const sa = pick(withVcov(a, v, { kFixef: 'full' }), ['x1', 'x2']).se;
-          const sd = pick(withVcov(d, v, { kFixef: 'full' }), ['x1', 'x2']).se;
+          const sa = pick(withVcov(a, v, { kFixef: 'full' }, { data }), ['x1', 'x2']).se;
+          const sd = pick(withVcov(d, v, { kFixef: 'full' }, { data }), ['x1', 'x2']).se;
           expect(maxRelDiff(sa, sd)).toBeLessThan(SE);
         }
       });

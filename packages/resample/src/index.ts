@@ -24,3 +24,7 @@ export { timingShiftTest } from './timing-shift.js';
 export type { TimingSample, TimingShiftOptions, TimingShiftResult, TimingShiftRow } from './timing-shift.js';
 export { tidy, plotData, summaryText } from './views.js';
 export type { ResamplePlotData, ResampleResult, ResampleTidyRow } from './views.js';
+export { unitBootstrap } from './unit-bootstrap.js';
+export type { DrawFailures, UnitBootstrapOptions, UnitBootstrapResult } from './unit-bootstrap.js';
+export { MAX_TIME_DUMMIES, prepareUnitRegression } from './unit-bootstrap-prepare.js';
+export type { PreparedUnitRegression, UnitBootstrapRegression, UnitFeDesign } from './unit-bootstrap-prepare.js';

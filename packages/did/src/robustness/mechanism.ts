@@ -5,10 +5,10 @@
  * recommended alternative: each mediator as an outcome of the heterogeneity-robust BJS estimator.
  */
 import type { PanelFrame } from '@panel-lab/panel';
-import { createRng } from '@panel-lab/compute';
 import { feols, modelSpec, type FeolsResult } from '@panel-lab/regression';
+import { unitBootstrap, type DrawFailures } from '@panel-lab/resample';
 import { pnormTwoSided } from '../internal/stats.js';
-import { treatmentSetup, type TreatmentSpec } from '../treatment.js';
+import { treatmentSetup, type TreatmentSetup, type TreatmentSpec } from '../treatment.js';
 import { checkAlpha, robustCoef, robustMeta, type RobustCoef, type RobustMeta } from './common.js';
 import { didImputation } from './imputation.js';
 
@@ -31,6 +31,8 @@ export interface MechanismOptions {
   readonly seed?: number;
   readonly cluster?: string;
   readonly alpha?: number;
+  /** Called as bootstrap draws finish (done counts over all mediators). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface MediatorBlock {
@@ -42,7 +44,8 @@ export interface MediatorBlock {
   readonly direct: RobustCoef | null;
   readonly indirect: number;
   readonly sobel: { readonly z: number; readonly pValue: number };
-  readonly bootstrapCi: { readonly low: number; readonly high: number; readonly draws: number } | null;
+  /** draws: the draws that gave a·b; requested − draws failed, with the first reasons in failures. */
+  readonly bootstrapCi: { readonly low: number; readonly high: number; readonly draws: number; readonly requested: number; readonly failures: DrawFailures } | null;
   /** Recommended alternative: the BJS imputation ATT of D on the mediator. */
   readonly mediatorAsOutcome: RobustCoef;
 }
@@ -81,13 +84,11 @@ export function mechanismTest(frame: PanelFrame, options: MechanismOptions): Mec
   const vcov = { cluster: [cluster] };
   const total = coefOf(feols(modelSpec({ lhs: options.outcome, terms: [D, ...controls], fixef }), data, { vcov }), D, 'D -> Y', alpha);
 
-  const abOn = (d: PanelFrame, m: string, fe: string[]) => {
-    const fa = feols(modelSpec({ lhs: m, terms: [D, ...controls], fixef: fe }), d, { vcov });
-    const fb = feols(modelSpec({ lhs: options.outcome, terms: step3 === 'M_only' ? [m, ...controls] : [D, m, ...controls], fixef: fe }), d, { vcov });
-    return { fa, fb };
-  };
-  const mediators = options.mediators.map((m): MediatorBlock => {
-    const { fa, fb } = abOn(data, m, fixef);
+  const mediators = options.mediators.map((m, mi): MediatorBlock => {
+    const fa = feols(modelSpec({ lhs: m, terms: [D, ...controls], fixef }), data, { vcov });
+    const fb = feols(modelSpec({ lhs: options.outcome, terms: step3 === 'M_only' ? [m, ...controls] : [D, m, ...controls], fixef }), data, { vcov });
+    const progress = options.onProgress;
+    const onProgress = progress ? (done: number) => progress(mi * B + done, options.mediators.length * B) : undefined;
     const a = coefOf(fa, D, `D -> ${m}`, alpha);
     const b = coefOf(fb, m, `${m} -> Y`, alpha);
     const direct = step3 === 'D_and_M' ? coefOf(fb, D, 'D -> Y | M', alpha) : null;
@@ -100,7 +101,7 @@ export function mechanismTest(frame: PanelFrame, options: MechanismOptions): Mec
       direct,
       indirect: a.estimate * b.estimate,
       sobel: Object.freeze({ z, pValue: pnormTwoSided(z) }),
-      bootstrapCi: B > 0 ? bootstrapAb(data, setup.rowUnit, setup.nUnits, m, B, seed, alpha, abOn, frame.schema.time) : null,
+      bootstrapCi: B > 0 ? bootstrapAb(frame, setup, m, { outcome: options.outcome, controls, step3, draws: B, seed, alpha, onProgress }) : null,
       mediatorAsOutcome: robustCoef(`ATT on ${m} (BJS)`, alt.estimate, alt.se, { alpha, n: alt.n }),
     });
   });
@@ -114,40 +115,42 @@ export function mechanismTest(frame: PanelFrame, options: MechanismOptions): Mec
   });
 }
 
-/** Percentile CI of a·b from a unit-cluster bootstrap (each drawn unit gets its own FE level). */
-function bootstrapAb(
-  data: PanelFrame,
-  rowUnit: Int32Array,
-  nUnits: number,
-  m: string,
-  B: number,
-  seed: number,
-  alpha: number,
-  abOn: (d: PanelFrame, m: string, fe: string[]) => { fa: FeolsResult; fb: FeolsResult },
-  time: string,
-): { low: number; high: number; draws: number } {
-  const rowsOf: number[][] = Array.from({ length: nUnits }, () => []);
-  rowUnit.forEach((u, r) => rowsOf[u]!.push(r));
-  const rng = createRng(seed);
+/**
+ * Percentile CI of a·b from a unit-cluster bootstrap (each drawn unit with its own FE level), run
+ * as frequency-weighted regressions over per-unit Gram matrices: no data frame per draw.
+ */
+function bootstrapAb(frame: PanelFrame, setup: TreatmentSetup, m: string, opts: BootstrapInputs): NonNullable<MediatorBlock['bootstrapCi']> {
+  const time = frame.codes(frame.schema.time);
+  const controls = opts.controls.map((c) => frame.numeric(c));
+  const mediator = frame.numeric(m);
+  const outcome = frame.numeric(opts.outcome);
+  const stepA = { label: `step 2 (${m} on D)`, lhs: mediator, rhs: [setup.treated, ...controls], rhsNames: [D, ...opts.controls] };
+  const stepB =
+    opts.step3 === 'M_only'
+      ? { label: `step 3 (Y on ${m})`, lhs: outcome, rhs: [mediator, ...controls], rhsNames: [m, ...opts.controls] }
+      : { label: `step 3 (Y on D and ${m})`, lhs: outcome, rhs: [setup.treated, mediator, ...controls], rhsNames: [D, m, ...opts.controls] };
+  const boot = unitBootstrap({
+    design: { unit: setup.rowUnit, nUnits: setup.nUnits, time: time.codes, nTimes: time.levels.length },
+    regressions: [stepA, stepB],
+    keep: [[D], [m]],
+    draws: opts.draws,
+    seed: opts.seed,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  const [a, b] = [boot.coefficients[0]![0]!, boot.coefficients[1]![0]!];
   const draws: number[] = [];
-  for (let b = 0; b < B; b++) {
-    const rows: number[] = [];
-    const ids: number[] = [];
-    for (let k = 0; k < nUnits; k++) {
-      const u = rng.int(0, nUnits - 1);
-      for (const r of rowsOf[u]!) (rows.push(r), ids.push(k));
-    }
-    const d = data.takeRows(Int32Array.from(rows)).withColumns({ boot_unit_: Float64Array.from(ids) });
-    try {
-      const { fa, fb } = abOn(d, m, ['boot_unit_', time]);
-      const ja = fa.coefNames.indexOf(D);
-      const jb = fb.coefNames.indexOf(m);
-      if (ja >= 0 && jb >= 0) draws.push(fa.coefficients[ja]! * fb.coefficients[jb]!);
-    } catch {
-      // a draw without treated units cannot be estimated; it is counted by draws < B
-    }
-  }
+  for (let i = 0; i < opts.draws; i++) if (Number.isFinite(a[i]!) && Number.isFinite(b[i]!)) draws.push(a[i]! * b[i]!);
   draws.sort((x, y) => x - y);
-  const q = (p: number) => draws[Math.min(draws.length - 1, Math.max(0, Math.floor(p * (draws.length - 1))))]!;
-  return Object.freeze({ low: q(alpha / 2), high: q(1 - alpha / 2), draws: draws.length });
+  const q = (p: number) => (draws.length ? draws[Math.min(draws.length - 1, Math.max(0, Math.floor(p * (draws.length - 1))))]! : Number.NaN);
+  return Object.freeze({ low: q(opts.alpha / 2), high: q(1 - opts.alpha / 2), draws: draws.length, requested: opts.draws, failures: boot.failures });
+}
+
+interface BootstrapInputs {
+  readonly outcome: string;
+  readonly controls: readonly string[];
+  readonly step3: 'M_only' | 'D_and_M';
+  readonly draws: number;
+  readonly seed: number;
+  readonly alpha: number;
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { TenantLimits } from '@panel-lab/jobs';
+import { DEFAULT_LIMITS, type TenantLimits } from '@panel-lab/jobs';
 
 /** Everything the API reads from its environment (documented in README.md). */
 export interface ApiConfig {
@@ -45,6 +45,24 @@ export function parseApiKeys(raw: string | undefined): { key: string; tenant: st
     });
 }
 
+/** Per-tenant quotas and input bounds; the defaults are DEFAULT_LIMITS of @panel-lab/jobs. */
+function limitsFromEnv(env: NodeJS.ProcessEnv): TenantLimits {
+  const d = DEFAULT_LIMITS;
+  return {
+    uploadBytes: intEnv(env, 'PANEL_LAB_UPLOAD_LIMIT_BYTES', d.uploadBytes),
+    activeJobs: intEnv(env, 'PANEL_LAB_MAX_ACTIVE_JOBS', d.activeJobs),
+    queuedJobs: intEnv(env, 'PANEL_LAB_MAX_QUEUED_JOBS', d.queuedJobs),
+    runningJobs: intEnv(env, 'PANEL_LAB_MAX_RUNNING_PER_TENANT', d.runningJobs),
+    drawsInFlight: intEnv(env, 'PANEL_LAB_MAX_DRAWS_IN_FLIGHT', d.drawsInFlight),
+    datasets: intEnv(env, 'PANEL_LAB_MAX_DATASETS', d.datasets),
+    maxDraws: intEnv(env, 'PANEL_LAB_MAX_DRAWS', d.maxDraws),
+    maxChunks: intEnv(env, 'PANEL_LAB_MAX_CHUNKS', d.maxChunks),
+    maxCities: intEnv(env, 'PANEL_LAB_MAX_CITIES', d.maxCities),
+    maxYears: intEnv(env, 'PANEL_LAB_MAX_YEARS', d.maxYears),
+    maxRows: intEnv(env, 'PANEL_LAB_MAX_ROWS', d.maxRows),
+  };
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const tenantLimits = env.PANEL_LAB_TENANT_LIMITS ? (JSON.parse(env.PANEL_LAB_TENANT_LIMITS) as Record<string, Partial<TenantLimits>>) : {};
   return {
@@ -52,11 +70,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port: intEnv(env, 'PORT', 8080),
     dataDir: resolve(env.PANEL_LAB_DATA_DIR ?? 'data'),
     apiKeys: parseApiKeys(env.PANEL_LAB_API_KEYS),
-    limits: {
-      uploadBytes: intEnv(env, 'PANEL_LAB_UPLOAD_LIMIT_BYTES', 64 * 1024 * 1024),
-      activeJobs: intEnv(env, 'PANEL_LAB_MAX_ACTIVE_JOBS', 20),
-      datasets: intEnv(env, 'PANEL_LAB_MAX_DATASETS', 100),
-    },
+    limits: limitsFromEnv(env),
     tenantLimits,
     threads: intEnv(env, 'PANEL_LAB_THREADS', 2),
     maxRunning: intEnv(env, 'PANEL_LAB_MAX_RUNNING', 4),

@@ -7,9 +7,10 @@ export const DatasetSpec = z.discriminatedUnion('source', [
     .object({
       source: z.literal('synthetic'),
       seed: z.number().int().default(20240601).describe('generator seed'),
-      cities: z.number().int().positive().optional().describe('number of cities (default: the 286 real cities)'),
+      // ceilings against absurd requests (a server applies its own, lower, configurable limits too)
+      cities: z.number().int().positive().max(1_000_000, 'at most 1000000').optional().describe('number of cities (default: the 286 real cities)'),
       years: z
-        .union([z.number().int().positive(), z.tuple([z.number().int(), z.number().int()])])
+        .union([z.number().int().positive().max(1000, 'at most 1000'), z.tuple([z.number().int().min(1).max(9999), z.number().int().min(1).max(9999)])])
         .optional()
         .describe('number of years, or [first, last] (default 2011-2019)'),
     })

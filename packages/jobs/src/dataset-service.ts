@@ -8,6 +8,7 @@ import { describePanel, writePanel, type PanelFacts } from '@panel-lab/panel';
 import { z } from 'zod';
 import { newId, type DataDir } from './data-dir.js';
 import { InputError, LimitError, NotFoundError, TooLargeError } from './errors.js';
+import { assertNoIssues, syntheticIssues, syntheticRows, syntheticSizeOf } from './input-bounds.js';
 import type { MetaStore } from './meta-store.js';
 import { datasetPath, readDataset } from './tasks.js';
 import type { DatasetFormat, DatasetRecord, TenantLimits } from './types.js';
@@ -35,8 +36,9 @@ export const SyntheticOptions = z
   .object({
     name: DatasetName.default('synthetic'),
     seed: z.number().int().default(20240601),
-    cities: z.number().int().positive().max(5000).optional(),
-    years: z.union([z.number().int().positive().max(60), z.tuple([z.number().int(), z.number().int()])]).optional(),
+    // ceilings only: the tenant's limits on cities, years, rows and bytes are checked in registerSynthetic
+    cities: z.number().int().positive().max(1_000_000, 'at most 1000000').optional(),
+    years: z.union([z.number().int().positive().max(1000, 'at most 1000'), z.tuple([z.number().int().min(1).max(9999), z.number().int().min(1).max(9999)])]).optional(),
   })
   .strict();
 export type SyntheticOptions = z.infer<typeof SyntheticOptions>;
@@ -51,6 +53,8 @@ export interface DatasetDescription {
 
 /** Tenants' datasets: streamed uploads validated before they are kept, synthetic panels, describe, delete. */
 export class DatasetService {
+  private bytesPerRow: Promise<number> | undefined;
+
   constructor(
     private readonly store: MetaStore,
     private readonly dir: DataDir,
@@ -88,6 +92,7 @@ export class DatasetService {
           { path: 'body', message: error instanceof Error ? error.message : String(error) },
         ]);
       });
+      if (frame.nrows > limits.maxRows) throw new InputError(`the upload has ${frame.nrows} rows; at most ${limits.maxRows}`, [{ path: 'body', message: `at most ${limits.maxRows} rows` }]);
       const file = this.dir.datasetFile(tenant, id, EXT[options.format]);
       await mkdir(dirname(datasetPath(this.dir.root, file)), { recursive: true });
       await rename(tmp, datasetPath(this.dir.root, file));
@@ -115,9 +120,34 @@ export class DatasetService {
     }
   }
 
-  /** Generates the synthetic China city panel and stores it as Arrow IPC. */
+  /**
+   * Validates a synthetic-panel request: the tenant's limits on cities, years and rows first (so a
+   * huge number gets this server's limit in the message), then the schema. InputError names the field.
+   */
+  parseSynthetic(tenant: string, input: unknown): SyntheticOptions {
+    const size = syntheticSizeOf(input);
+    if (size) assertNoIssues(syntheticIssues(size, this.limitsOf(tenant), ''), 'the synthetic dataset');
+    const parsed = SyntheticOptions.safeParse(input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      throw new InputError(`invalid synthetic dataset: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
+    }
+    return parsed.data;
+  }
+
+  /**
+   * Generates the synthetic China city panel and stores it as Arrow IPC, held to the upload byte
+   * limit: refused before generating when the estimate is over it, removed when the file is.
+   */
   async registerSynthetic(tenant: string, options: SyntheticOptions): Promise<DatasetRecord> {
-    await this.checkCount(tenant, this.limitsOf(tenant));
+    const limits = this.limitsOf(tenant);
+    assertNoIssues(syntheticIssues(options, limits, ''), 'the synthetic dataset');
+    await this.checkCount(tenant, limits);
+    const rows = syntheticRows(options);
+    const estimate = Math.round(rows * (await this.syntheticBytesPerRow()));
+    if (estimate > limits.uploadBytes) {
+      throw new TooLargeError(`a synthetic panel of ${rows} rows (cities x years) takes about ${estimate} bytes, over this tenant's limit of ${limits.uploadBytes} bytes; ask for fewer cities or years`);
+    }
     const id = newId('ds');
     const panel = generateChinaPanel({
       seed: options.seed,
@@ -128,6 +158,11 @@ export class DatasetService {
     const path = datasetPath(this.dir.root, file);
     await mkdir(dirname(path), { recursive: true });
     await writePanel(panel.frame, path, { format: 'arrow' });
+    const bytes = (await stat(path)).size;
+    if (bytes > limits.uploadBytes) {
+      await rm(path, { force: true });
+      throw new TooLargeError(`the synthetic panel came to ${bytes} bytes, over this tenant's limit of ${limits.uploadBytes} bytes; ask for fewer cities or years`);
+    }
     const record: DatasetRecord = Object.freeze({
       id,
       tenant,
@@ -136,7 +171,7 @@ export class DatasetService {
       unit: UNIT_COLUMN,
       time: TIME_COLUMN,
       categorical: panel.frame.columnNames.filter((n) => panel.frame.isCategorical(n)),
-      bytes: (await stat(path)).size,
+      bytes,
       rows: panel.frame.nrows,
       createdAt: new Date().toISOString(),
       file,
@@ -186,6 +221,23 @@ export class DatasetService {
     const record = await this.get(tenant, id);
     await this.store.deleteDataset(tenant, id);
     await rm(datasetPath(this.dir.root, record.file), { force: true });
+  }
+
+  /** Arrow bytes per row of the synthetic panel, measured once on a small sample (the estimate follows the generator). */
+  private syntheticBytesPerRow(): Promise<number> {
+    this.bytesPerRow ??= (async () => {
+      const sample = join(this.dir.tmp, `${newId('sample')}.arrow`);
+      try {
+        const frame = generateChinaPanel({ seed: 1, cities: 100, years: 4 }).frame;
+        await writePanel(frame, sample, { format: 'arrow' });
+        return (await stat(sample)).size / frame.nrows;
+      } finally {
+        await rm(sample, { force: true });
+      }
+    })();
+    // a failed measurement is not kept: the next request measures again
+    this.bytesPerRow.catch(() => (this.bytesPerRow = undefined));
+    return this.bytesPerRow;
   }
 
   private async checkCount(tenant: string, limits: TenantLimits): Promise<void> {

@@ -4,6 +4,8 @@ export { ConflictError, InputError, LimitError, NotFoundError, QueueUnavailableE
 export { MetaStore, hashApiKey } from './meta-store.js';
 export { DataDir, newId, safeSegment } from './data-dir.js';
 export { JobDatasetSpec, PlaceboJobSpec } from './placebo-spec.js';
+export { jobBoundIssues, jobDraws, syntheticIssues, syntheticRows, syntheticSizeOf, yearSpan } from './input-bounds.js';
+export type { BoundIssue, SyntheticSize } from './input-bounds.js';
 export { datasetPath, executeTask, readDataset, serializeError } from './tasks.js';
 export type { DatasetRef, ResolvedDataset, Task, TaskContext, TaskResult } from './tasks.js';
 export { reviveError } from './executor.js';

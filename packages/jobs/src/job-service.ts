@@ -6,6 +6,7 @@ import type { PlaceboChunk, PlaceboResult } from '@panel-lab/resample';
 import { newId, type DataDir } from './data-dir.js';
 import { ConflictError, InputError, LimitError, NotFoundError, TaskCancelledError } from './errors.js';
 import type { TaskExecutor } from './executor.js';
+import { assertNoIssues, jobBoundIssues } from './input-bounds.js';
 import type { MetaStore } from './meta-store.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
 import type { DatasetRef, ResolvedDataset, Task } from './tasks.js';
@@ -82,7 +83,9 @@ export class JobService {
 
   /** Validates an analysis spec (SpecError / InputError naming the field) and queues it. */
   async submitAnalysis(tenant: string, input: unknown): Promise<JobRecord> {
+    this.checkBounds(tenant, 'analysis', input);
     const spec = parseRunSpec(input);
+    this.checkBounds(tenant, 'analysis', spec);
     if (spec.dataset.source === 'file') {
       throw new InputError("dataset.source 'file' is not available through the API; upload the file and use { source: 'dataset', id }", [
         { path: 'dataset.source', message: "'file' is not allowed here; use 'dataset', 'synthetic' or 'example'" },
@@ -94,6 +97,7 @@ export class JobService {
 
   /** Validates a placebo job (draws split into chunk child jobs) and queues it. */
   async submitPlacebo(tenant: string, input: unknown): Promise<JobRecord> {
+    this.checkBounds(tenant, 'placebo', input);
     const parsed = PlaceboJobSpec.safeParse(input);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
@@ -194,6 +198,11 @@ export class JobService {
   }
 
   // --- internals ----------------------------------------------------------------------------
+
+  /** 422 naming each field over the tenant's input bounds (draws, chunks, cities, years, rows). */
+  private checkBounds(tenant: string, kind: 'analysis' | 'placebo', input: unknown): void {
+    assertNoIssues(jobBoundIssues(kind, input, this.o.limitsOf(tenant)), `the ${kind} job`);
+  }
 
   private async datasetRef(tenant: string, id: string, path: string): Promise<DatasetRef> {
     const d = await this.o.store.getDataset(tenant, id);

@@ -8,8 +8,9 @@ export const JobDatasetSpec = z.discriminatedUnion('source', [
     .object({
       source: z.literal('synthetic'),
       seed: z.number().int().default(20240601),
-      cities: z.number().int().positive().max(100_000).optional(),
-      years: z.union([z.number().int().positive().max(200), z.tuple([z.number().int(), z.number().int()])]).optional(),
+      // ceilings only: the tenant's configurable limits (input-bounds.ts) are checked at submit
+      cities: z.number().int().positive().max(1_000_000, 'at most 1000000').optional(),
+      years: z.union([z.number().int().positive().max(1000, 'at most 1000'), z.tuple([z.number().int().min(1).max(9999), z.number().int().min(1).max(9999)])]).optional(),
     })
     .strict(),
   z.object({ source: z.literal('example'), name: z.enum(['mpdta']) }).strict(),
@@ -25,7 +26,7 @@ export const PlaceboJobSpec = z
     controls: z.array(z.string().min(1)).default([]),
     cluster: z.string().min(1).optional(),
     mode: z.enum(PLACEBO_MODES as unknown as [string, ...string[]]).default('A_units_true_timing'),
-    draws: z.number().int().min(1).max(1_000_000).default(1000),
+    draws: z.number().int().min(1).max(100_000_000, 'at most 100000000').default(1000),
     chunkSize: z.number().int().min(1).max(100_000).default(1000),
     seed: z.number().int().default(20240601),
     se: z.boolean().default(true),

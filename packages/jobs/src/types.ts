@@ -56,14 +56,42 @@ export interface DatasetRecord {
   readonly origin: Readonly<{ kind: 'upload' } | { kind: 'synthetic'; seed: number; cities?: number; years?: number | [number, number] }>;
 }
 
-/** The per-tenant limits the API enforces. */
+/** The per-tenant limits the API enforces (quotas and input bounds; all overridable per tenant). */
 export interface TenantLimits {
-  /** Largest upload, bytes. */
+  /** Largest upload, bytes; a generated (synthetic) dataset is held to the same limit. */
   readonly uploadBytes: number;
-  /** Most jobs queued or running at once. */
+  /** Most jobs queued or running at once (429 past it). */
   readonly activeJobs: number;
+  /** Most jobs waiting to start at once (429 past it). */
+  readonly queuedJobs: number;
+  /** Most jobs of this tenant running at once; the rest wait, so one tenant cannot hold every slot. */
+  readonly runningJobs: number;
+  /** Most random draws (placebo draws, bootstrap replicates) over all queued and running jobs (429 past it). */
+  readonly drawsInFlight: number;
   /** Most datasets stored. */
   readonly datasets: number;
+  /** Most draws (or bootstrap replicates) one job or analysis may ask for (422 past it). */
+  readonly maxDraws: number;
+  /** Most chunks (draws / chunkSize) of one placebo job (422 past it). */
+  readonly maxChunks: number;
+  /** Most cities of a synthetic panel (422 past it). */
+  readonly maxCities: number;
+  /** Most years of a synthetic panel: a count, or last - first + 1 of a range (422 past it). */
+  readonly maxYears: number;
+  /** Most rows of a panel: cities x years of a synthetic one, or an upload's rows (422 past it). */
+  readonly maxRows: number;
 }
 
-export const DEFAULT_LIMITS: TenantLimits = Object.freeze({ uploadBytes: 64 * 1024 * 1024, activeJobs: 20, datasets: 100 });
+export const DEFAULT_LIMITS: TenantLimits = Object.freeze({
+  uploadBytes: 64 * 1024 * 1024,
+  activeJobs: 20,
+  queuedJobs: 20,
+  runningJobs: 2,
+  drawsInFlight: 4_000_000,
+  datasets: 100,
+  maxDraws: 1_000_000,
+  maxChunks: 1_000,
+  maxCities: 100_000,
+  maxYears: 60,
+  maxRows: 2_000_000,
+});

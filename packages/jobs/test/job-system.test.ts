@@ -10,16 +10,12 @@ import {
   InputError,
   LimitError,
   NotFoundError,
-  TaskCancelledError,
   TooLargeError,
   datasetPath,
   openJobSystem,
   type JobSystem,
-  type RunTaskOptions,
-  type Task,
-  type TaskExecutor,
-  type TaskResult,
 } from '../src/index.js';
+import { HeldExecutor } from './held-executor.js';
 
 const mpdtaCsv = async () => {
   const frame = await loadMpdta();
@@ -147,23 +143,6 @@ describe('restart recovery', () => {
   });
 });
 
-
-/** An executor whose tasks run until released or aborted: makes queue states deterministic. */
-class HeldExecutor implements TaskExecutor {
-  readonly name = 'held';
-  readonly started: string[] = [];
-  private readonly release = new Map<string, () => void>();
-  async checkAvailable(): Promise<void> {}
-  run(_task: Task, o: RunTaskOptions): Promise<TaskResult> {
-    this.started.push(o.jobId);
-    return new Promise((resolve, reject) => {
-      this.release.set(o.jobId, () => resolve({} as TaskResult));
-      if (o.signal?.aborted) reject(new TaskCancelledError());
-      o.signal?.addEventListener('abort', () => reject(new TaskCancelledError()), { once: true });
-    });
-  }
-  async close(): Promise<void> {}
-}
 
 describe('queue states with a held executor', () => {
   it('cancels queued and running jobs and enforces the active-job limit per tenant', async () => {

@@ -1,18 +1,17 @@
-import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
-import fCdf from '@stdlib/stats-base-dists-f-cdf';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import { chisqUpperP, fUpperP, twoSidedP } from '@panel-lab/regression';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+
+// The p-values are the regression core's upper tails (never 1 - cdf, which is 0 beyond |z| ~ 8.3).
 
 /** Standard normal quantile. */
 export const qnorm = (p: number): number => normalQuantile(p, 0, 1);
-/** Two-sided normal p-value of a z statistic. */
-export const pnormTwoSided = (z: number): number => 2 * (1 - normalCdf(Math.abs(z), 0, 1));
+/** Two-sided normal p-value of a z statistic: 2 Phi(-|z|). */
+export const pnormTwoSided = (z: number): number => twoSidedP(z, Number.POSITIVE_INFINITY);
 /** Upper tail of chi-square(df). */
-export const pchisqUpper = (x: number, df: number): number => 1 - chisquareCdf(x, df);
-/** Two-sided t p-value. */
-export const ptTwoSided = (t: number, df: number): number => 2 * (1 - tCdf(Math.abs(t), df));
+export const pchisqUpper = (x: number, df: number): number => chisqUpperP(x, df);
+/** Two-sided t p-value: 2 P(T <= -|t|). */
+export const ptTwoSided = (t: number, df: number): number => twoSidedP(t, df);
 /** t quantile. */
 export const qt = (p: number, df: number): number => tQuantile(p, df);
 
@@ -26,5 +25,5 @@ export function quantileType1(values: ArrayLike<number>, p: number): number {
 
 /** Upper tail of F(d1, d2); chi-square(d1)/d1 when d2 is not finite. */
 export function pfUpper(f: number, d1: number, d2: number): number {
-  return Number.isFinite(d2) ? 1 - fCdf(f, d1, d2) : pchisqUpper(f * d1, d1);
+  return Number.isFinite(d2) ? fUpperP(f, d1, d2) : pchisqUpper(f * d1, d1);
 }

@@ -53,6 +53,9 @@ describe('csPlacebo', () => {
     const frame = nullPanel(4);
     const res = csPlacebo(frame, { outcome: 'y', cohort: 'g', draws: 20, seed: 1, mode: 'C_timing_only' });
     expect(res.summary.valid + res.summary.degenerate).toBe(20);
+    expect(res.failures.count).toBe(res.summary.degenerate);
+    expect(res.meta.path).toBe('sums');
+    expect(res.meta.fullDraws).toBe(0);
     expect(() => csPlacebo(frame, { outcome: 'y', cohort: 'g', draws: 1, seed: 1 })).toThrow(/draws/);
   });
 });

@@ -4,6 +4,7 @@ import { summarizeDraws, type PlaceboMode, type PlaceboSummary } from '@panel-la
 import { aggte } from '../cs/aggte.js';
 import { attGt, type AttGtOptions } from '../cs/att-gt.js';
 import { treatmentSetup } from '../treatment.js';
+import { SimpleAttEvaluator } from './cs-simple-att.js';
 
 export interface CsPlaceboOptions extends Omit<AttGtOptions, 'treatment' | 'cluster' | 'alpha'> {
   /** Column with each unit's first treated period (0, missing or Infinity = never treated). */
@@ -26,13 +27,20 @@ export interface CsPlaceboResult {
   /** Simple ATT of each pseudo-treatment (null where no cell could be estimated). */
   readonly draws: readonly (number | null)[];
   readonly summary: PlaceboSummary;
-  readonly meta: Readonly<{ backend: 'cpu'; precision: 64; seconds: number }>;
+  /** Draws without an estimate: how many, and the first reasons. */
+  readonly failures: Readonly<{ count: number; messages: readonly string[] }>;
+  /**
+   * 'sums': without covariates, each draw from per-cohort outcome sums (no data frame per draw);
+   * 'att_gt': a full att_gt per draw (covariates, or draws the sums cannot answer: fullDraws).
+   */
+  readonly meta: Readonly<{ backend: 'cpu'; precision: 64; seconds: number; path: 'sums' | 'att_gt'; fullDraws: number }>;
 }
 
 /**
  * Placebo test for Callaway-Sant'Anna: pseudo-cohorts drawn as in the TWFE placebo (true cohort
- * sizes and years on random units by default), the simple ATT re-estimated for each draw. Unlike
- * TWFE there is no one-matrix shortcut, so each draw is a full att_gt (fast at seed scale).
+ * sizes and years on random units by default), the simple ATT re-estimated for each draw. Without
+ * covariates a draw costs O(units × periods) on arrays prepared once (SimpleAttEvaluator); with
+ * covariates each draw is a full att_gt on the outcome's columns only.
  */
 export function csPlacebo(frame: PanelFrame, options: CsPlaceboOptions): CsPlaceboResult {
   const t0 = performance.now();
@@ -55,19 +63,38 @@ export function csPlacebo(frame: PanelFrame, options: CsPlaceboOptions): CsPlace
   const rowUnit = setup.rowUnit;
   const root = createRng(seed);
   const out: (number | null)[] = [];
+  const messages: string[] = [];
+  let failed = 0;
+  let fullDraws = 0;
+  const fail = (k: number, reason: string) => {
+    failed++;
+    if (messages.length < 5) messages.push(`draw ${k}: ${reason}`);
+    out.push(null);
+  };
+  const sums = (cs.covariates ?? []).length === 0
+    ? new SimpleAttEvaluator(slim, setup, { outcome: cs.outcome, controlGroup: cs.controlGroup ?? 'nevertreated', estMethod: cs.estMethod ?? 'dr', anticipation: cs.anticipation ?? 0, weights: cs.weights })
+    : null;
   const pseudo = new Float64Array(setup.nUnits);
   const column = new Float64Array(slim.nrows);
+  const fullAtt = (k: number) => {
+    fullDraws++;
+    for (let i = 0; i < column.length; i++) column[i] = pseudo[rowUnit[i]!]!;
+    try {
+      const att = simple(slim.withColumns({ [cohort]: column })).overallAtt;
+      if (Number.isFinite(att)) out.push(att);
+      else fail(k, 'no ATT(g,t) cell could be estimated');
+    } catch (error) {
+      fail(k, error instanceof Error ? error.message : String(error));
+    }
+  };
   for (let chunk = 0; chunk * chunkSize < draws; chunk++) {
     const rng = root.stream(chunk);
     for (let k = chunk * chunkSize; k < Math.min(draws, (chunk + 1) * chunkSize); k++) {
       drawCohorts(rng, mode, pseudo, treatedUnits, trueYears, periods);
-      for (let i = 0; i < column.length; i++) column[i] = pseudo[rowUnit[i]!]!;
-      try {
-        const att = simple(slim.withColumns({ [cohort]: column })).overallAtt;
-        out.push(Number.isFinite(att) ? att : null);
-      } catch {
-        out.push(null); // a draw whose cohorts leave no estimable cell (counted as degenerate)
-      }
+      const r = sums?.evaluate(pseudo);
+      if (r?.ok) out.push(r.att);
+      else if (r && !r.fallback) fail(k, r.reason);
+      else fullAtt(k);
       onProgress?.(k + 1, draws);
     }
   }
@@ -77,7 +104,8 @@ export function csPlacebo(frame: PanelFrame, options: CsPlaceboOptions): CsPlace
     estimate: Object.freeze({ att: real.overallAtt, se: real.overallSe }),
     draws: Object.freeze(out),
     summary: summarizeDraws(out, null, real.overallAtt),
-    meta: Object.freeze({ backend: 'cpu' as const, precision: 64 as const, seconds: (performance.now() - t0) / 1000 }),
+    failures: Object.freeze({ count: failed, messages: Object.freeze(messages) }),
+    meta: Object.freeze({ backend: 'cpu' as const, precision: 64 as const, seconds: (performance.now() - t0) / 1000, path: sums ? ('sums' as const) : ('att_gt' as const), fullDraws }),
   });
 }
 

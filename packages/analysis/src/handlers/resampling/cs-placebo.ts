@@ -21,6 +21,7 @@ export const csPlaceboHandler = defineHandler({
   async run(ctx, opts) {
     const blocks: Block[] = [];
     const rows: Cell[][] = [];
+    const failures: string[] = [];
     const results: Record<string, unknown> = {};
     for (const [i, outcome] of opts.outcomes.entries()) {
       const res = csPlacebo(ctx.frame, {
@@ -35,6 +36,7 @@ export const csPlaceboHandler = defineHandler({
         },
       });
       results[outcome] = res;
+      if (res.failures.count > 0) failures.push(`${outcome}: ${res.failures.count} of ${opts.draws} draws without an estimate (${res.failures.messages.join('; ')})`);
       const s = res.summary;
       rows.push([outcome, res.estimate.att, res.estimate.se, s.valid, s.mean, s.sd, s.quantiles.p05, s.quantiles.p95, s.pTwoSided]);
       const draws = res.draws.filter((d): d is number => d !== null);
@@ -53,7 +55,10 @@ export const csPlaceboHandler = defineHandler({
         title: "Callaway-Sant'Anna placebo tests",
         columns: ['outcome', 'real ATT', 'SE', 'valid draws', 'placebo mean', 'placebo SD', 'p5', 'p95', 'empirical p'],
         rows,
-        notes: ['Each draw re-estimates every ATT(g,t) on pseudo-cohorts and aggregates them (simple); a draw with no estimable cell counts as degenerate.'],
+        notes: [
+          'Each draw re-estimates every ATT(g,t) on pseudo-cohorts and aggregates them (simple); a draw with no estimable cell counts as degenerate and is listed below.',
+          ...(failures.length ? failures : ['Every draw gave an estimate.']),
+        ],
       },
     });
     return { title: opts.title ?? "Callaway-Sant'Anna placebo tests", blocks, results };

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { readPanel, type PanelFrame } from '@panel-lab/panel';
 import { generateChinaPanel, loadMpdta } from '@panel-lab/datasets';
 import type { DatasetSpec } from './spec.js';
@@ -10,7 +12,14 @@ export interface LoadedDataset {
 
 export type DatasetResolver = (id: string) => Promise<PanelFrame>;
 
-export async function loadDataset(spec: DatasetSpec, resolve?: DatasetResolver): Promise<LoadedDataset> {
+export interface LoadOptions {
+  /** Resolves `{ source: 'dataset', id }` (the API's registered datasets). */
+  resolve?: DatasetResolver | undefined;
+  /** Folder a relative `path` resolves against (the spec file's folder); default the working directory. */
+  baseDir?: string | undefined;
+}
+
+export async function loadDataset(spec: DatasetSpec, { resolve, baseDir }: LoadOptions = {}): Promise<LoadedDataset> {
   switch (spec.source) {
     case 'synthetic': {
       const panel = generateChinaPanel({
@@ -23,14 +32,25 @@ export async function loadDataset(spec: DatasetSpec, resolve?: DatasetResolver):
     case 'example':
       return { frame: await loadMpdta(), truth: undefined, description: 'mpdta (R package did: county teen employment, 2003-2007)' };
     case 'file':
-      return {
-        frame: await readPanel(spec.path, { unit: spec.unit, time: spec.time, ...(spec.categorical ? { categorical: spec.categorical } : {}) }),
-        truth: undefined,
-        description: `file ${spec.path}`,
-      };
+      return { frame: await readDatasetFile(spec, baseDir), truth: undefined, description: `file ${spec.path}` };
     case 'dataset': {
       if (!resolve) throw new Error(`dataset.id '${spec.id}': registered datasets are only available through the API`);
       return { frame: await resolve(spec.id), truth: undefined, description: `dataset ${spec.id}` };
     }
+  }
+}
+
+/** Reads `dataset.path` (relative to baseDir); errors name the spec field and the path tried. */
+async function readDatasetFile(spec: Extract<DatasetSpec, { source: 'file' }>, baseDir: string | undefined): Promise<PanelFrame> {
+  const path = isAbsolute(spec.path) ? spec.path : resolvePath(baseDir ?? process.cwd(), spec.path);
+  const found = await stat(path).catch(() => null);
+  if (!found?.isFile()) {
+    const relativeTo = isAbsolute(spec.path) ? '' : ` (a relative path resolves against ${baseDir ? "the spec file's folder" : 'the working directory'})`;
+    throw new Error(`dataset.path '${spec.path}': ${found ? 'not a file' : 'no such file'}: tried ${path}${relativeTo}`);
+  }
+  try {
+    return await readPanel(path, { unit: spec.unit, time: spec.time, ...(spec.categorical ? { categorical: spec.categorical } : {}) });
+  } catch (error) {
+    throw new Error(`dataset.path '${spec.path}': ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

@@ -1,6 +1,8 @@
 export { AnalysisSpec, BackendSpec, DatasetSpec, RunSpec, SpecError, TransformSpec, parseRunSpec, runSpecJsonSchema } from './spec.js';
 export type { RunSpecInput } from './spec.js';
 export { RunCancelledError, analysisSeed, runSpec } from './run.js';
+export { AnalysisFailedError, AnalysisInputError, analysisLabel } from './failure.js';
+export type { AnalysisFailure } from './failure.js';
 export type { AnalysisRecord, RunOptions, RunProgress, RunResult } from './run.js';
 export { ANALYSIS_HANDLERS, handlerFor } from './handlers/index.js';
 export type { AnalysisContext, AnalysisHandler, AnalysisOutput, ProgressUpdate } from './handler.js';

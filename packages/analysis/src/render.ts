@@ -1,5 +1,5 @@
-import { buildReport, writeReport, type Report, type Section, type WrittenReport } from '@panel-lab/report';
-import type { RunResult } from './run.js';
+import { buildReport, writeReport, type Block, type Report, type Section, type WrittenReport } from '@panel-lab/report';
+import type { AnalysisRecord, RunResult } from './run.js';
 
 /** Turns a run into the report: one section per analysis, plus the run's provenance in the header. */
 export function renderRunReport(run: RunResult): Report {
@@ -21,10 +21,10 @@ export function renderRunReport(run: RunResult): Report {
       id: `section-${a.id}`,
       title: a.title,
       ...(a.intro ? { intro: a.intro } : {}),
-      blocks: a.blocks,
+      blocks: analysisBlocks(a),
     })),
   ];
-  const results: Record<string, unknown> = { run: { spec: run.spec, dataset: run.dataset, timings: run.timings, meta: run.meta } };
+  const results: Record<string, unknown> = { run: { spec: run.spec, dataset: run.dataset, failures: run.failures, timings: run.timings, meta: run.meta } };
   for (const a of run.analyses) results[a.id] = a.results;
   return buildReport({
     title: run.spec.title ?? run.spec.name,
@@ -37,9 +37,16 @@ export function renderRunReport(run: RunResult): Report {
       node: run.meta.node,
       generated_at: run.meta.finishedAt,
       seconds: Number(run.meta.seconds.toFixed(2)),
+      ...(run.failures.length ? { failed: `${run.failures.length} of ${run.analyses.length} analyses: ${run.failures.map((f) => f.where).join(', ')}` } : {}),
     },
     results,
   });
+}
+
+/** A failed analysis shows where and why in place of its results. */
+function analysisBlocks(a: AnalysisRecord): Block[] {
+  if (!a.failure) return a.blocks;
+  return [{ kind: 'failure', id: `${a.id}.failed`, where: `${a.failure.where} (${a.estimator})`, message: a.failure.message }];
 }
 
 /** Writes report.html, report.md, figures, tables and results JSON into outDir. */

@@ -14,7 +14,14 @@ export const csOptions = analysisObject('callaway_santanna', {
   estMethod: z.enum(['dr', 'ipw', 'reg']).default('dr'),
   basePeriod: z.enum(['varying', 'universal']).default('varying'),
   anticipation: z.number().int().min(0).default(0),
-  bootstrapDraws: z.number().int().min(0).default(999).describe('multiplier bootstrap draws for uniform bands; 0 = analytic SEs only'),
+  bootstrapDraws: z
+    .number()
+    .int()
+    .min(0)
+    .default(999)
+    .describe(
+      "multiplier-bootstrap draws (Rademacher, by unit) for the SEs and uniform bands of every aggregation. Differs from the library: the spec bootstraps unless set to 0 (0 = analytic influence-function SEs, pointwise bands only), while the library's attGt/aggte are analytic and bootstrap only through withMultiplierBootstrap (default 1000 draws, as R did's biters)",
+    ),
   figure: z.string().default("Callaway-Sant'Anna event study"),
 });
 

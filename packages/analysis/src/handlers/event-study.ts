@@ -9,9 +9,12 @@ export const eventStudyOptions = analysisObject('event_study', {
   outcomes: z.array(z.string().min(1)).min(1),
   cohort: z.string().min(1),
   controls: z.array(z.string().min(1)).default([]),
-  window: z.tuple([z.number().int(), z.number().int()]).default([-4, 2]),
-  ref: z.number().int().default(-4).describe('reference (omitted) event time; the seed uses -4'),
-  endpoints: z.enum(['bin', 'trim']).default('bin'),
+  window: z
+    .tuple([z.number().int(), z.number().int()])
+    .optional()
+    .describe('inclusive event-time window [lo, hi]; default the full observed range, as the library (the seed uses [-4, 2], set explicitly in the main job)'),
+  ref: z.number().int().default(-1).describe('reference (omitted) event time; default -1, as the library (the seed uses -4, set explicitly in the main job)'),
+  endpoints: z.enum(['bin', 'trim']).default('bin').describe('bin: treated observations outside the window go to the end bins; trim: they are dropped'),
   figure: z.string().default('Event study'),
 });
 
@@ -36,7 +39,7 @@ export const eventStudyHandler = defineHandler({
       const es = eventStudy(ctx.frame, {
         outcome,
         treatment: { cohort: opts.cohort },
-        window: opts.window,
+        ...(opts.window ? { window: opts.window } : {}),
         ref: opts.ref,
         endpoints: opts.endpoints,
         controls: opts.controls,
@@ -50,19 +53,21 @@ export const eventStudyHandler = defineHandler({
         treatmentLine: -0.5,
       });
       const pre = es.pretest;
+      const window = es.spec.window; // the library's full observed range when the spec gives none
       blocks.push({
         kind: 'figure',
         id: `${opts.id}-${outcome}`,
-        caption: `${opts.figure}: ${outcome}, event window ${opts.window[0]}..${opts.window[1]} (${opts.endpoints === 'bin' ? 'endpoints binned' : 'observations outside trimmed'}), reference ${opts.ref}.${pre ? ` Joint pre-trend test: F(${pre.df1}, ${pre.df2}) = ${pre.f.toFixed(2)}, p = ${pre.pValue.toFixed(3)}.` : ''}`,
+        caption: `${opts.figure}: ${outcome}, ${opts.window ? `event window ${window[0]}..${window[1]} (${opts.endpoints === 'bin' ? 'endpoints binned' : 'observations outside trimmed'})` : `full observed event window ${window[0]}..${window[1]}`}, reference ${opts.ref}.${pre ? ` Joint pre-trend test: F(${pre.df1}, ${pre.df2}) = ${pre.f.toFixed(2)}, p = ${pre.pValue.toFixed(3)}.` : ''}`,
         svg: chart.svg,
         spec: chart.spec,
       });
       const trueEs = truth?.eventStudy.filter((r) => r.outcome === outcome);
       if (trueEs && trueEs.length) {
-        // The true dynamic effect relative to the reference period, comparable with the coefficients.
+        // The true dynamic effect relative to the reference period, comparable with the coefficients; end bins pool several event times.
+        const binned = opts.endpoints === 'bin' && opts.window !== undefined;
         const refTruth = trueEs.find((r) => r.eventTime === opts.ref)?.att ?? 0;
         const rows: ComparisonRow[] = es.coefs
-          .filter((c) => c.eventTime > opts.window[0] && c.eventTime < opts.window[1])
+          .filter((c) => !binned || (c.eventTime > window[0] && c.eventTime < window[1]))
           .flatMap((c) => {
             const t = trueEs.find((r) => r.eventTime === c.eventTime);
             return t ? [{ quantity: `${outcome}, e = ${c.eventTime}`, estimate: c.estimate, truth: t.att - refTruth, std_error: c.se, conf_low: c.confLow, conf_high: c.confHigh }] : [];

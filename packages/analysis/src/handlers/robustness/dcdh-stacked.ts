@@ -8,12 +8,12 @@ import { coefficientTable, jsonSafe, robustEventFigure } from './shared.js';
 export const dcdhStackedOptions = analysisObject('dcdh_stacked', {
   outcomes: z.array(z.string().min(1)).min(1),
   cohort: z.string().min(1),
-  treatment: z.string().min(1).describe('0/1 treatment column for the TWFE weights diagnostic'),
+  treatment: z.string().min(1).describe('0/1 treatment column for the TWFE weights diagnostic (required: this analysis always runs dCdH, stacked DID (static and event study, WFH weights) and the weights diagnostic together)'),
   controls: z.array(z.string().min(1)).default([]),
-  effects: z.number().int().min(1).default(3),
-  placebos: z.number().int().min(0).default(3),
-  kappaPre: z.number().int().min(1).default(4),
-  kappaPost: z.number().int().min(0).default(2),
+  effects: z.number().int().min(1).default(3).describe("dCdH dynamic effects 1..effects (trimmed to what the data identify); default 3 as the seed, while the library's didMultiplegtDyn defaults to 1"),
+  placebos: z.number().int().min(0).default(3).describe("dCdH placebos; default 3 as the seed, while the library defaults to 0"),
+  kappaPre: z.number().int().min(1).default(4).describe('stacked DID event window starts at -kappaPre (library default 4)'),
+  kappaPost: z.number().int().min(0).default(2).describe('stacked DID event window ends at kappaPost (library default 2)'),
   figure: z.string().default('Heterogeneity-robust event studies'),
 });
 

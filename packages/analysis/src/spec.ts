@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ANALYSIS_OPTIONS } from './handlers/index.js';
+import { formatPath, issueLine, specIssues, type SpecIssue } from './spec-issues.js';
 
 /** Where the panel comes from. */
 export const DatasetSpec = z.discriminatedUnion('source', [
@@ -80,27 +81,23 @@ export const RunSpec = z
 export type RunSpec = z.infer<typeof RunSpec>;
 export type RunSpecInput = z.input<typeof RunSpec>;
 
-/** Error for an invalid spec; each issue names the field path (e.g. analyses[2].outcomes). */
+/** Error for an invalid spec; each issue names the field path (e.g. analyses[2].outcomes), its analysis, and what would be valid. */
 export class SpecError extends Error {
-  readonly issues: readonly { path: string; message: string }[];
+  readonly issues: readonly SpecIssue[];
 
-  constructor(issues: readonly { path: string; message: string }[]) {
-    super(`invalid analysis spec:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+  constructor(issues: readonly SpecIssue[]) {
+    super(`invalid analysis spec:\n${issues.map((i) => `  - ${issueLine(i)}`).join('\n')}`);
     this.name = 'SpecError';
     this.issues = issues;
   }
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
-}
+export { formatPath };
 
 /** Validates unknown JSON as a run spec, with defaults filled in; throws SpecError naming each bad field. */
 export function parseRunSpec(input: unknown): RunSpec {
   const parsed = RunSpec.safeParse(input);
-  if (!parsed.success) {
-    throw new SpecError(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })));
-  }
+  if (!parsed.success) throw new SpecError(specIssues(parsed.error.issues, input));
   return parsed.data;
 }
 

@@ -27,8 +27,20 @@ describe('run spec', () => {
     }
     expect(() => parseRunSpec({ ...minimal, dataset: { source: 'file', path: 'x.csv' } })).toThrow(/dataset\.unit/);
     expect(() => parseRunSpec({ ...minimal, analyses: [{ id: 'a', estimator: 'describe' }, { id: 'a', estimator: 'describe' }] })).toThrow(
-      /analyses\[1\]\.id: duplicate analysis id 'a'/,
+      /analyses\[1\]\.id \(analysis 'a', describe\): duplicate analysis id 'a'/,
     );
+  });
+
+  it('names the analysis id of each bad option and lists what would be valid', () => {
+    const bad = { ...minimal, analyses: [{ id: 'es-main', estimator: 'event_study', outcomes: ['lemp'], endpoints: 'clip', refPeriod: -1 }] };
+    expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\]\.endpoints \(analysis 'es-main', event_study\): Invalid option: expected one of "bin"\|"trim"/);
+    expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\] \(analysis 'es-main', event_study\): unknown option 'refPeriod'; event_study options are: id, estimator, title, outcomes, cohort, controls, window, ref, endpoints, figure/);
+    expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\]\.cohort \(analysis 'es-main', event_study\): required, but missing \(expected string\)/);
+    try {
+      parseRunSpec(bad);
+    } catch (error) {
+      expect((error as SpecError).issues[0]!.analysis).toEqual({ where: "analyses[0] 'es-main'", id: 'es-main', estimator: 'event_study' });
+    }
   });
 
   it('publishes a JSON Schema that lists every estimator', () => {

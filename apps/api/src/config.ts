@@ -12,8 +12,10 @@ export interface ApiConfig {
   readonly tenantLimits: Readonly<Record<string, Partial<TenantLimits>>>;
   /** Worker threads of the embedded pool. */
   readonly threads: number;
-  /** Top-level jobs running at once. */
+  /** Top-level jobs running at once (all tenants; each tenant also has limits.runningJobs). */
   readonly maxRunning: number;
+  /** Chunk tasks of one placebo job in flight at once. */
+  readonly chunkConcurrency: number;
   /** With a Redis URL, jobs go through BullMQ to apps/worker processes. */
   readonly redisUrl: string | null;
   readonly queueName: string;
@@ -74,6 +76,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     tenantLimits,
     threads: intEnv(env, 'PANEL_LAB_THREADS', 2),
     maxRunning: intEnv(env, 'PANEL_LAB_MAX_RUNNING', 4),
+    chunkConcurrency: Math.max(1, intEnv(env, 'PANEL_LAB_CHUNK_CONCURRENCY', 2)),
     redisUrl: env.PANEL_LAB_REDIS_URL || null,
     queueName: env.PANEL_LAB_QUEUE ?? 'panel-lab',
     log: env.PANEL_LAB_LOG === 'silent' ? 'silent' : 'info',

@@ -30,6 +30,7 @@ export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
     tenantLimits: config.tenantLimits,
     threads: config.threads,
     maxRunning: config.maxRunning,
+    chunkConcurrency: config.chunkConcurrency,
     logger,
     ...(executor ? { executor } : {}),
   });

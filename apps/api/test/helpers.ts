@@ -21,6 +21,7 @@ export function testConfig(dataDir: string, overrides: Partial<ApiConfig> = {}):
     tenantLimits: {},
     threads: 2,
     maxRunning: 4,
+    chunkConcurrency: 2,
     redisUrl: null,
     queueName: 'panel-lab-test',
     log: 'silent',

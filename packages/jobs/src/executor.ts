@@ -4,6 +4,8 @@ import type { JobProgress } from './types.js';
 export interface RunTaskOptions {
   /** Job the task belongs to (for logs and queue ids). */
   readonly jobId: string;
+  /** Tenant the task runs for: executors that queue tasks serve tenants in turn. */
+  readonly tenant?: string;
   readonly onProgress?: (p: JobProgress) => void;
   readonly signal?: AbortSignal;
 }

@@ -6,7 +6,9 @@ import type { PlaceboChunk, PlaceboResult } from '@panel-lab/resample';
 import { newId, type DataDir } from './data-dir.js';
 import { ConflictError, InputError, LimitError, NotFoundError, TaskCancelledError } from './errors.js';
 import type { TaskExecutor } from './executor.js';
-import { assertNoIssues, jobBoundIssues } from './input-bounds.js';
+import { FairQueue } from './fair-queue.js';
+import { assertNoIssues, jobBoundIssues, jobDraws } from './input-bounds.js';
+import { forEachLimited } from './limited.js';
 import type { MetaStore } from './meta-store.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
 import type { DatasetRef, ResolvedDataset, Task } from './tasks.js';
@@ -21,8 +23,10 @@ export interface JobServiceOptions {
   readonly dir: DataDir;
   readonly executor: TaskExecutor;
   readonly limitsOf: (tenant: string) => TenantLimits;
-  /** Top-level jobs running at once (others wait, state 'queued'). Default 4. */
+  /** Top-level jobs running at once over all tenants (others wait, state 'queued'). Default 4. */
   readonly maxRunning?: number;
+  /** Chunk tasks of one placebo job in the executor at once (the rest start as those finish). Default 2. */
+  readonly chunkConcurrency?: number;
   /** Starts of a job (restarts included) before it is failed. Default 3. */
   readonly maxAttempts?: number;
   /** Tries of one chunk task (a crashed thread or worker) before the parent fails. Default 3. */
@@ -31,21 +35,22 @@ export interface JobServiceOptions {
 }
 
 interface Running {
+  readonly tenant: string;
   readonly controller: AbortController;
 }
 
 const isTerminal = (j: JobRecord) => TERMINAL_STATES.includes(j.state);
 
 /**
- * Owns every job's life: validation at submit, a FIFO of queued jobs, execution through the
- * executor (threads or queue), progress events, cancellation, results on disk, and recovery of
- * the jobs a previous process left queued or running.
+ * Owns every job's life: validation and quotas at submit, a fair queue of waiting jobs (round-robin
+ * over tenants, each with its own running limit), execution through the executor (threads or
+ * queue), progress events, cancellation, results on disk, and recovery of the jobs a previous
+ * process left queued or running.
  */
 export class JobService {
   private readonly events = new EventEmitter();
-  private readonly waiting: string[] = [];
+  private readonly waiting = new FairQueue();
   private readonly running = new Map<string, Running>();
-  private readonly tenantOf = new Map<string, string>();
   private readonly lastWrite = new Map<string, number>();
   /** Latest record of each queued or running job: status reads need no database round trip. */
   private readonly live = new Map<string, JobRecord>();
@@ -128,9 +133,7 @@ export class JobService {
     const job = await this.get(tenant, id);
     if (isTerminal(job)) throw new ConflictError(`job '${id}' has already ${job.state}`);
     const at = new Date().toISOString();
-    const w = this.waiting.indexOf(id);
-    if (w >= 0) {
-      this.waiting.splice(w, 1);
+    if (this.waiting.remove(tenant, id)) {
       const cancelled = { ...job, state: 'cancelled' as const, finishedAt: at, notes: [...job.notes, `${at}: cancelled by the tenant while queued`] };
       await this.save(cancelled, true);
       return cancelled;
@@ -191,7 +194,7 @@ export class JobService {
   /** Stops taking work; running jobs are aborted but stay 'running' in the store (resumed at the next start). */
   async close(): Promise<void> {
     this.closed = true;
-    this.waiting.length = 0;
+    this.waiting.clear();
     this.live.clear();
     for (const run of this.running.values()) run.controller.abort(new Error('shutdown'));
     this.running.clear();
@@ -212,9 +215,7 @@ export class JobService {
 
   private async create(tenant: string, kind: JobKind, input: unknown): Promise<JobRecord> {
     if (this.closed) throw new Error('job service is closed');
-    const limit = this.o.limitsOf(tenant).activeJobs;
-    const active = await this.o.store.countActiveJobs(tenant);
-    if (active >= limit) throw new LimitError(`tenant '${tenant}' has ${active} jobs queued or running (limit ${limit}); wait or cancel one`);
+    await this.checkQuotas(tenant, kind, input);
     await this.o.executor.checkAvailable();
     const job: JobRecord = {
       id: newId('job'),
@@ -237,19 +238,41 @@ export class JobService {
     return job;
   }
 
+  /** 429 when the tenant is at a quota: jobs queued or running, jobs queued, draws in flight. */
+  private async checkQuotas(tenant: string, kind: JobKind, input: unknown): Promise<void> {
+    const limits = this.o.limitsOf(tenant);
+    const active = await this.o.store.activeJobsOf(tenant);
+    if (active.length >= limits.activeJobs) throw new LimitError(`tenant '${tenant}' has ${active.length} jobs queued or running (limit ${limits.activeJobs}); wait or cancel one`);
+    const queued = active.filter((j) => j.state === 'queued').length;
+    if (queued >= limits.queuedJobs) throw new LimitError(`tenant '${tenant}' has ${queued} jobs queued (limit ${limits.queuedJobs}); wait or cancel one`);
+    const inFlight = active.reduce((sum, j) => sum + jobDraws(j.kind, j.input), 0);
+    const draws = jobDraws(kind, input);
+    if (inFlight + draws > limits.drawsInFlight) {
+      throw new LimitError(`tenant '${tenant}' has ${inFlight} draws queued or running; ${draws} more would pass the limit of ${limits.drawsInFlight}; wait or cancel a job`);
+    }
+  }
+
   private enqueue(job: JobRecord): void {
-    this.tenantOf.set(job.id, job.tenant);
-    this.waiting.push(job.id);
+    this.waiting.push(job.tenant, job.id);
     this.pump();
   }
 
+  private runningOf(tenant: string): number {
+    let n = 0;
+    for (const r of this.running.values()) if (r.tenant === tenant) n++;
+    return n;
+  }
+
+  /** Starts waiting jobs while there are slots: round-robin over tenants, none past its own running limit. */
   private pump(): void {
     const max = this.o.maxRunning ?? 4;
-    while (!this.closed && this.running.size < max && this.waiting.length > 0) {
-      const id = this.waiting.shift()!;
+    while (!this.closed && this.running.size < max) {
+      const next = this.waiting.take((tenant) => this.runningOf(tenant) < this.o.limitsOf(tenant).runningJobs);
+      if (!next) return;
+      const { tenant, id } = next;
       const controller = new AbortController();
-      this.running.set(id, { controller });
-      void this.execute(id, controller.signal)
+      this.running.set(id, { tenant, controller });
+      void this.execute(tenant, id, controller.signal)
         .catch((error: unknown) => this.log('error', 'job bookkeeping failed', { jobId: id, error: String(error) }))
         .finally(() => {
         this.running.delete(id);
@@ -258,8 +281,7 @@ export class JobService {
     }
   }
 
-  private async execute(id: string, signal: AbortSignal): Promise<void> {
-    const tenant = this.tenantOf.get(id)!;
+  private async execute(tenant: string, id: string, signal: AbortSignal): Promise<void> {
     let job = await this.get(tenant, id);
     const at = new Date().toISOString();
     job = { ...job, state: 'running', startedAt: job.startedAt ?? at, attempts: job.attempts + 1, progress: { fraction: 0, step: 'started' } };
@@ -301,7 +323,7 @@ export class JobService {
     const task: Task = { type: 'analysis', spec, datasets, outDir };
     // the run is 95% of the job, the report the rest: progress never goes back
     const onProgress = (p: JobProgress) => progress({ ...p, fraction: p.step === 'writing report' ? p.fraction : 0.95 * p.fraction });
-    await this.o.executor.run(task, { jobId: job.id, onProgress, signal });
+    await this.o.executor.run(task, { jobId: job.id, tenant: job.tenant, onProgress, signal });
   }
 
   /** Fans the draws out as chunk child jobs (kept on disk: a resumed job recomputes only missing chunks), then merges. */
@@ -332,8 +354,9 @@ export class JobService {
     let drawsDone = chunks.reduce((s, c) => s + (c ? c.beta.length : 0), 0);
     const report = () => progress({ fraction: 0.95 * (drawsDone / options.draws), step: 'placebo draws', done: drawsDone, total: options.draws });
     report();
+    // aborted by the job's signal (even one that fired before this point) or by a failed chunk
     const childController = new AbortController();
-    signal.addEventListener('abort', () => childController.abort(), { once: true });
+    const childSignal = AbortSignal.any([signal, childController.signal]);
     const runChunk = async (k: number): Promise<void> => {
       const childId = `${job.id}-c${String(k).padStart(5, '0')}`;
       const base: JobRecord = { ...job, id: childId, kind: 'placebo-chunk', parentId: job.id, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, attempts: 0, input: { chunkIndex: k }, notes: [], progress: { fraction: 0, step: `chunk ${k}` }, error: null };
@@ -341,7 +364,7 @@ export class JobService {
       for (let attempt = 1; ; attempt++) {
         await this.o.store.putJob({ ...base, attempts: attempt });
         try {
-          const chunk = (await this.o.executor.run({ type: 'placebo-chunk', dataset, options, chunkIndex: k }, { jobId: childId, signal: childController.signal })) as PlaceboChunk;
+          const chunk = (await this.o.executor.run({ type: 'placebo-chunk', dataset, options, chunkIndex: k }, { jobId: childId, tenant: job.tenant, signal: childSignal })) as PlaceboChunk;
           // write then rename: a crash never leaves a half-written chunk under its final name
           await writeFile(join(chunkDir, `${k}.json.tmp`), JSON.stringify(chunk));
           await rename(join(chunkDir, `${k}.json.tmp`), join(chunkDir, `${k}.json`));
@@ -351,7 +374,7 @@ export class JobService {
           report();
           return;
         } catch (error) {
-          const cancelled = childController.signal.aborted || error instanceof TaskCancelledError;
+          const cancelled = childSignal.aborted || error instanceof TaskCancelledError;
           if (cancelled || attempt >= tries || isInputFault(error)) {
             await this.o.store.putJob({ ...base, attempts: attempt, state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: toJobError(error) });
             throw error;
@@ -361,14 +384,10 @@ export class JobService {
       }
     };
     const missing = chunks.map((c, k) => (c ? -1 : k)).filter((k) => k >= 0);
-    try {
-      await Promise.all(missing.map((k) => runChunk(k)));
-    } catch (error) {
-      childController.abort();
-      throw error;
-    }
+    // a few chunks at a time: the executor's queue (and the store) never holds one job's whole fan-out
+    await forEachLimited(missing, this.o.chunkConcurrency ?? 2, runChunk, () => childController.abort());
     progress({ fraction: 0.96, step: 'merging chunks', done: options.draws, total: options.draws });
-    const result = (await this.o.executor.run({ type: 'placebo-merge', dataset, options, chunks: chunks as PlaceboChunk[] }, { jobId: job.id, signal })) as PlaceboResult;
+    const result = (await this.o.executor.run({ type: 'placebo-merge', dataset, options, chunks: chunks as PlaceboChunk[] }, { jobId: job.id, tenant: job.tenant, signal })) as PlaceboResult;
     await writeFile(join(dir, 'result.json'), JSON.stringify(result));
   }
 

@@ -160,6 +160,12 @@ export class MetaStore {
     return rows.map((r) => JSON.parse(String(r.record)) as JobRecord);
   }
 
+  /** A tenant's top-level jobs queued or running (quotas at submit count them and their draws). */
+  async activeJobsOf(tenant: string): Promise<JobRecord[]> {
+    const rows = await this.query(`select record from jobs where tenant = $tenant and parent_id is null and state in ('queued', 'running')`, { tenant });
+    return rows.map((r) => JSON.parse(String(r.record)) as JobRecord);
+  }
+
   async countActiveJobs(tenant: string): Promise<number> {
     const rows = await this.query(
       `select count(*)::varchar as n from jobs where tenant = $tenant and parent_id is null and state in ('queued', 'running')`,

@@ -18,6 +18,8 @@ export interface JobSystemOptions {
   readonly executor?: TaskExecutor;
   readonly threads?: number;
   readonly maxRunning?: number;
+  /** Chunk tasks of one placebo job in flight at once (default 2). */
+  readonly chunkConcurrency?: number;
   readonly maxAttempts?: number;
   readonly logger?: JobLogger;
 }
@@ -49,6 +51,7 @@ export async function openJobSystem(o: JobSystemOptions): Promise<JobSystem> {
     executor,
     limitsOf,
     ...(o.maxRunning !== undefined ? { maxRunning: o.maxRunning } : {}),
+    ...(o.chunkConcurrency !== undefined ? { chunkConcurrency: o.chunkConcurrency } : {}),
     ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
   });

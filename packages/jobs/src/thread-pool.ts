@@ -31,13 +31,20 @@ type Outbound =
   | { type: 'done'; id: number; result: TaskResult }
   | { type: 'error'; id: number; error: { name: string; message: string } };
 
-/** The embedded executor: a fixed pool of worker threads, one task per thread at a time, FIFO queue. */
+/**
+ * The embedded executor: a fixed pool of worker threads, one task per thread at a time. Waiting
+ * tasks are served tenant by tenant (the tenant served longest ago first, FIFO within a tenant), so
+ * one tenant's chunk tasks do not keep another tenant's task waiting behind all of them.
+ */
 export class ThreadPoolExecutor implements TaskExecutor {
   readonly name = 'threads';
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
+  /** Tenant -> sequence number of its last dispatched task (older = served first); pruned with the queue. */
+  private readonly lastServed = new Map<string, number>();
+  private dispatched = 0;
 
   constructor(private readonly options: ThreadPoolOptions) {
     const size = options.size ?? 2;
@@ -119,11 +126,33 @@ export class ThreadPoolExecutor implements TaskExecutor {
     this.dispatch();
   }
 
+  /** The waiting task of the tenant served longest ago (FIFO within a tenant and for untagged tasks). */
+  private takeNext(): Pending {
+    let best = 0;
+    let bestServed = Number.POSITIVE_INFINITY;
+    const seen = new Set<string>();
+    for (let i = 0; i < this.queue.length; i++) {
+      const tenant = this.queue[i]!.options.tenant ?? '';
+      if (seen.has(tenant)) continue;
+      seen.add(tenant);
+      const served = this.lastServed.get(tenant) ?? -1;
+      if (served < bestServed) {
+        best = i;
+        bestServed = served;
+      }
+    }
+    const [next] = this.queue.splice(best, 1);
+    this.lastServed.set(next!.options.tenant ?? '', this.dispatched++);
+    // only tenants with waiting tasks need remembering: the map stays as small as the queue
+    if (this.lastServed.size > 2 * this.queue.length + 8) for (const t of [...this.lastServed.keys()]) if (!seen.has(t)) this.lastServed.delete(t);
+    return next!;
+  }
+
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
       if (slot.current) continue;
-      const next = this.queue.shift()!;
+      const next = this.takeNext();
       slot.current = next;
       void slot.ready.then(() => {
         if (slot.current === next) slot.worker.postMessage({ type: 'run', id: next.id, task: next.task });

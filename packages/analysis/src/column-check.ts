@@ -26,7 +26,10 @@ function columnProblem(frame: PanelFrame, ref: ColumnReference): string | null {
   if (!ref.role.numeric) return null;
   if (frame.isCategorical(ref.column)) return `${named} is categorical; a ${ref.role.word} must be numeric`;
   if (ref.role.coding === 'cohort') return cohortProblem(frame.numeric(ref.column), periodsOf(frame), named);
-  if (ref.role.coding === 'indicator') return indicatorProblem(frame.numeric(ref.column), periodsOf(frame), named);
+  if (ref.role.coding === 'indicator') {
+    const values = frame.numeric(ref.column);
+    return indicatorProblem(values, periodsOf(frame), named) ?? constantWithinUnits(values, frame.codes(frame.schema.unit).codes, named);
+  }
   return null;
 }
 
@@ -47,6 +50,22 @@ function indicatorProblem(values: Float64Array, periods: ReadonlySet<number>, na
   if (treated.size === 0 || [...treated].some((v) => !periods.has(v)) || (treated.size === 1 && treated.has(1))) return null;
   const shown = [...treated].sort((a, b) => a - b).slice(0, 5).join(', ');
   return `${named} holds first treated periods (${shown}), so it looks like a cohort column; a treatment is the 0/1 indicator D_it (1 from the first treated period on)`;
+}
+
+/** D_it must switch on at adoption; a 0/1 column fixed within every unit is an ever-treated group dummy (collinear with unit effects). */
+function constantWithinUnits(values: Float64Array, unit: Int32Array, named: string): string | null {
+  const first = new Map<number, number>();
+  let treated = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue;
+    if (v !== 0) treated = true;
+    const seen = first.get(unit[i]!);
+    if (seen === undefined) first.set(unit[i]!, v);
+    else if (seen !== v) return null;
+  }
+  if (!treated) return null;
+  return `${named} never changes within a unit, so it looks like an ever-treated group dummy; a treatment is the indicator D_it, 0 before the unit's first treated period and 1 from it on`;
 }
 
 function nonZeroValues(values: Float64Array): Set<number> {

@@ -75,6 +75,10 @@ describe('checkAnalysisColumns on mpdta', () => {
 
   it('says that a column of first treated periods given as treatment looks like a cohort column', async () => {
     expect(await check({ outcomes: ['lemp'], treatment: 'first.treat' })).toMatch(/treatment 'first\.treat' \(treatment\) holds first treated periods \(2004, 2006, 2007\), so it looks like a cohort column/);
-    expect(await check({ outcomes: ['lemp'], treatment: 'treat', cohort: 'first.treat' })).toBe('');
+    expect(await check({ outcomes: ['lemp'], cohort: 'first.treat', controls: ['treat'] })).toBe('');
+  });
+
+  it('says that a 0/1 treatment fixed within every unit looks like an ever-treated dummy', async () => {
+    expect(await check({ outcomes: ['lemp'], treatment: 'treat' })).toMatch(/treatment 'treat' \(treatment\) never changes within a unit, so it looks like an ever-treated group dummy/);
   });
 });

@@ -4,6 +4,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerReplicate } from './commands/replicate.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
+import { AnalysesFailedError } from './failures.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -26,6 +27,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
+      return error.exitCode;
+    }
+    if (error instanceof AnalysesFailedError) {
+      process.stderr.write(`panel-lab: ${error.message}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -4,6 +4,7 @@ import { replicationSpec, type SeedId } from '@panel-lab/analysis';
 import { findChromium, screenshotReport } from '@panel-lab/report';
 import { parseIntOption } from '../options.js';
 import { runAndReport } from './run.js';
+import { EXIT_STATUS_HELP, assertNoFailures } from '../failures.js';
 
 function parseSeed(value: string, previous: SeedId[] = []): SeedId[] {
   const seed = value.padStart(3, '0');
@@ -26,6 +27,8 @@ export function registerReplicate(program: Command): void {
     .option('--bootstrap-draws <n>', "Callaway-Sant'Anna multiplier-bootstrap draws (default 999; --quick 99)", parseIntOption('--bootstrap-draws', 0))
     .option('--ann-replicates <n>', 'networks per seed-002 bootstrap ensemble (default 100; --quick 4)', parseIntOption('--ann-replicates', 2))
     .option('--quick', 'smoke-test sizes: few draws and small networks (well under a minute)', false)
+    .option('--fail-fast', 'stop at the first failing analysis and write nothing (default: record it, run the others, exit 2)')
+    .addHelpText('after', EXIT_STATUS_HELP)
     .action(async (options: OptionValues) => {
       const spec = replicationSpec({
         ...(options.seed ? { seeds: options.seed as SeedId[] } : {}),
@@ -39,11 +42,12 @@ export function registerReplicate(program: Command): void {
         quick: options.quick as boolean,
       });
       const out = resolve(options.out as string);
-      await runAndReport(spec, { out, backend: options.backend as string | undefined });
+      const { run, report } = await runAndReport(spec, { out, backend: options.backend as string | undefined, failFast: options.failFast === true });
       const chromium = findChromium();
       if (chromium) {
         await screenshotReport(join(out, 'report.html'), join(out, 'report-first-screen.png'));
         process.stdout.write(`first-screen screenshot: ${join(out, 'report-first-screen.png')}\n`);
       }
+      assertNoFailures(run, report);
     });
 }

@@ -1,21 +1,34 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runSpec, writeRunReport, type RunResult } from '@panel-lab/analysis';
 import { progressReporter } from '../progress.js';
+import { EXIT_STATUS_HELP, assertNoFailures } from '../failures.js';
 
 export interface RunCommandOptions {
   out: string;
   backend?: string;
+  failFast?: boolean;
 }
 
-/** Runs a validated spec with progress, writes the report, prints the timing summary. */
-export async function runAndReport(spec: unknown, options: { out: string; backend?: string | undefined }): Promise<RunResult> {
+export interface RunAndReportOptions {
+  out: string;
+  backend?: string | undefined;
+  /** Stop at the first failing analysis and write nothing (default: record it and run the others). */
+  failFast?: boolean | undefined;
+  /** Folder a relative dataset path resolves against (the spec file's). */
+  baseDir?: string | undefined;
+}
+
+/** Runs a validated spec with progress, writes the report (failed analyses included), prints the timing summary. */
+export async function runAndReport(spec: unknown, options: RunAndReportOptions): Promise<{ run: RunResult; report: string }> {
   const progress = progressReporter();
   let run: RunResult;
   try {
     run = await runSpec(spec, {
       onProgress: progress.update,
+      failFast: options.failFast ?? false,
+      ...(options.baseDir ? { baseDir: options.baseDir } : {}),
       ...(options.backend ? { backend: { name: options.backend as 'cpu' | 'tfjs' | 'gpujs', allowFallback: true } } : {}),
     });
   } finally {
@@ -24,12 +37,13 @@ export async function runAndReport(spec: unknown, options: { out: string; backen
   const outDir = resolve(options.out);
   const written = await writeRunReport(run, outDir);
   process.stdout.write(`\n${timingSummary(run)}\nreport: ${written.html}\n`);
-  return run;
+  return { run, report: written.html };
 }
 
 export function timingSummary(run: RunResult): string {
   const width = Math.max(...run.timings.map((t) => t.step.length), 5);
-  const lines = run.timings.map((t) => `  ${t.step.padEnd(width)}  ${t.seconds.toFixed(2).padStart(8)} s`);
+  const failed = new Set(run.failures.map((f) => f.id));
+  const lines = run.timings.map((t) => `  ${t.step.padEnd(width)}  ${t.seconds.toFixed(2).padStart(8)} s${failed.has(t.step) ? '  FAILED' : ''}`);
   return [`timings (${run.spec.name}):`, ...lines, `  ${'total'.padEnd(width)}  ${run.meta.seconds.toFixed(2).padStart(8)} s`].join('\n');
 }
 
@@ -40,6 +54,8 @@ export function registerRun(program: Command): void {
     .argument('<spec>', 'path of the spec JSON file')
     .option('--out <dir>', 'output folder', 'panel-lab-output')
     .option('--backend <name>', 'compute backend for batched kernels: cpu, tfjs or gpujs')
+    .option('--fail-fast', 'stop at the first failing analysis and write nothing (default: record it, run the others, exit 2)')
+    .addHelpText('after', `\nA relative dataset path in the spec resolves against the spec file's folder.\n${EXIT_STATUS_HELP}`)
     .action(async (specPath: string, options: RunCommandOptions) => {
       let spec: unknown;
       try {
@@ -47,6 +63,7 @@ export function registerRun(program: Command): void {
       } catch (error) {
         throw new Error(`cannot read spec '${specPath}': ${error instanceof Error ? error.message : String(error)}`);
       }
-      await runAndReport(spec, options);
+      const { run, report } = await runAndReport(spec, { ...options, baseDir: dirname(resolve(specPath)) });
+      assertNoFailures(run, report);
     });
 }

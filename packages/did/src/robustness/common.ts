@@ -40,10 +40,18 @@ export function robustCoef(
   term: string,
   estimate: number,
   se: number,
-  opts: { alpha: number; df?: number; eventTime?: number | null; group?: number | null; n?: number | null },
+  opts: {
+    alpha: number;
+    df?: number;
+    eventTime?: number | null;
+    group?: number | null;
+    n?: number | null;
+    /** Interval multiplier when a package fixes it (didimputation's 1.96); default the t(df) or normal quantile. */
+    crit?: number;
+  },
 ): RobustCoef {
   const df = opts.df ?? Number.POSITIVE_INFINITY;
-  const q = critical(opts.alpha, df);
+  const q = opts.crit ?? critical(opts.alpha, df);
   const stat = estimate / se;
   return Object.freeze({
     term,

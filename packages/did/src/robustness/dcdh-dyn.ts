@@ -26,7 +26,15 @@ export interface DidMultiplegtDynOptions {
   /** Cluster column nesting units; default the unit. */
   readonly cluster?: string;
   readonly alpha?: number;
+  /**
+   * N of the average total effect: 'did_multiplegt_dyn' (default) counts the distinct (group, period)
+   * cells used by any effect, as the package; 'sum_of_effects' adds the effects' N (a cell used by
+   * several effects counts several times).
+   */
+  readonly averageTotalEffectN?: AverageTotalEffectN;
 }
+
+export type AverageTotalEffectN = 'did_multiplegt_dyn' | 'sum_of_effects';
 
 export interface DidMultiplegtDynResult {
   readonly kind: 'did_multiplegt_dyn';
@@ -38,6 +46,7 @@ export interface DidMultiplegtDynResult {
     readonly weights: string | null;
     readonly cluster: string;
     readonly alpha: number;
+    readonly averageTotalEffectN: AverageTotalEffectN;
   };
   /** Effect_ℓ rows (eventTime ℓ-1, the period relative to adoption), n = cells used. */
   readonly effects: readonly RobustCoef[];
@@ -53,6 +62,8 @@ export interface DidMultiplegtDynResult {
   /** Units always treated in the sample (no switch to observe; they never enter a comparison). */
   readonly alwaysTreatedUnits: number;
   readonly nGroups: number;
+  /** The conventions, in words, for table notes. */
+  readonly notes: readonly string[];
   readonly meta: RobustMeta;
 }
 
@@ -62,6 +73,8 @@ interface Part {
   readonly u: Float64Array;
   readonly n1: number;
   readonly cells: number;
+  /** Per unit x period: 1 where the cell enters the estimate (switcher or comparison). */
+  readonly used: Uint8Array;
   readonly switchers: number;
 }
 
@@ -118,7 +131,7 @@ function component(p: Prepared, l: number, placebo: boolean): Part {
   }
   let n1 = 0;
   for (let t = 0; t < nT; t++) n1 += n1t[t]!;
-  if (n1 === 0) return { estimate: Number.NaN, u: new Float64Array(nU), n1: 0, cells: 0, switchers: 0 };
+  if (n1 === 0) return { estimate: Number.NaN, u: new Float64Array(nU), n1: 0, cells: 0, used: new Uint8Array(nU * nT), switchers: 0 };
   // comparison-cell means and group counts, only where the period has switchers; plus the union of
   // switchers and comparison cells per period, used to recentre a cohort that has a single group
   const unionN = new Float64Array(nT);
@@ -152,6 +165,7 @@ function component(p: Prepared, l: number, placebo: boolean): Part {
   };
   let total = 0;
   let cells = 0;
+  const used = new Uint8Array(nU * nT);
   const uVar = new Float64Array(nU);
   for (let u = 0; u < nU; u++) {
     if (F[u]! < 0) continue;
@@ -168,6 +182,7 @@ function component(p: Prepared, l: number, placebo: boolean): Part {
         acc += wt * d;
         accVar += wt * factor * (d - mean);
         cells++;
+        used[u * nT + t] = 1;
       } else if (F[u]! > t && n1t[t]! > 0) {
         const c = n1t[t]! / ctrlN[t]!;
         const dof = ctrlDof[t]!;
@@ -175,12 +190,21 @@ function component(p: Prepared, l: number, placebo: boolean): Part {
         acc -= c * wt * d;
         accVar -= c * wt * factor * (d - mean);
         cells++;
+        used[u * nT + t] = 1;
       }
     }
     total += acc;
     uVar[u] = accVar;
   }
-  return { estimate: total / n1, u: uVar, n1, cells, switchers };
+  return { estimate: total / n1, u: uVar, n1, cells, used, switchers };
+}
+
+/** Cells used by at least one of the parts (the package's N of the average total effect). */
+function distinctCells(parts: readonly Part[]): number {
+  let count = 0;
+  const n = parts[0]!.used.length;
+  for (let c = 0; c < n; c++) if (parts.some((p) => p.used[c] === 1)) count++;
+  return count;
 }
 
 /** Σ_c (Σ_{g∈c} a_g)(Σ_{g∈c} b_g) over clusters. */
@@ -216,6 +240,10 @@ function jointTest(parts: readonly Part[], cl: Int32Array, nC: number): number |
 export function didMultiplegtDyn(frame: PanelFrame, options: DidMultiplegtDynOptions): DidMultiplegtDynResult {
   const t0 = performance.now();
   const alpha = checkAlpha(options.alpha);
+  const ateN = options.averageTotalEffectN ?? 'did_multiplegt_dyn';
+  if (ateN !== 'did_multiplegt_dyn' && ateN !== 'sum_of_effects') {
+    throw new Error(`didMultiplegtDyn: option averageTotalEffectN must be 'did_multiplegt_dyn' or 'sum_of_effects', got '${String(ateN)}'`);
+  }
   const effectsRequested = options.effects ?? 1;
   const placeboRequested = options.placebo ?? 0;
   if (!(Number.isInteger(effectsRequested) && effectsRequested >= 1)) throw new Error(`didMultiplegtDyn: option effects must be an integer >= 1, got ${effectsRequested}`);
@@ -295,10 +323,16 @@ export function didMultiplegtDyn(frame: PanelFrame, options: DidMultiplegtDynOpt
     for (let g = 0; g < nU; g++) uAte[g]! += (share * p.u[g]!) / p.n1;
   });
   const seAte = Math.sqrt(clusterCross(uAte, uAte, cl, nC));
-  const cellsAte = effParts.reduce((s, p) => s + p.cells, 0);
+  const cellsAte = ateN === 'sum_of_effects' ? effParts.reduce((s, p) => s + p.cells, 0) : distinctCells(effParts);
+  const notes = [
+    `${100 * (1 - alpha)}% intervals and p-values from the normal distribution, SEs clustered by ${clusterName}, as did_multiplegt_dyn`,
+    ateN === 'sum_of_effects'
+      ? "N of Av_tot_eff: the sum of the effects' N (did_multiplegt_dyn counts each cell once)"
+      : 'N of Av_tot_eff: the distinct (group, period) cells used by any effect, as did_multiplegt_dyn',
+  ];
   return Object.freeze({
     kind: 'did_multiplegt_dyn' as const,
-    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, effectsRequested, placeboRequested, weights: options.weights ?? null, cluster: clusterName, alpha }),
+    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, effectsRequested, placeboRequested, weights: options.weights ?? null, cluster: clusterName, alpha, averageTotalEffectN: ateN }),
     effects: Object.freeze(effects),
     placebos: Object.freeze(placebos),
     switchers: Object.freeze({ effects: Object.freeze(effParts.map((p) => p.switchers)), placebos: Object.freeze(plParts.map((p) => p.switchers)) }),
@@ -308,6 +342,7 @@ export function didMultiplegtDyn(frame: PanelFrame, options: DidMultiplegtDynOpt
     pJointPlacebo: jointTest(plParts, cl, nC),
     alwaysTreatedUnits: always,
     nGroups: nU,
+    notes: Object.freeze(notes),
     meta: robustMeta(t0),
   });
 }

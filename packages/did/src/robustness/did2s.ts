@@ -1,7 +1,9 @@
 /**
  * Gardner (2022) two-stage DID as R did2s: first stage y ~ X | FE on untreated rows, second stage
  * of the residualised outcome on D (static) or on relative-period dummies (event study), with the
- * GMM-corrected cluster variance (no small-sample factor).
+ * GMM-corrected cluster variance (no small-sample factor). Inference as did2s reports it (fixest's
+ * summary with a custom vcov: t(n - K) p-values and intervals, n second-stage rows, K coefficients),
+ * or the normal reference on request.
  */
 import type { PanelFrame } from '@panel-lab/panel';
 import { treatmentSetup, type TreatmentSpec } from '../treatment.js';
@@ -28,7 +30,11 @@ export interface Did2sOptions {
   /** Cluster column (default the unit). */
   readonly cluster?: string;
   readonly alpha?: number;
+  /** 'did2s' (default): t(n − K) p-values and intervals, as the package; 'normal': the normal reference. */
+  readonly inference?: Did2sInference;
 }
+
+export type Did2sInference = 'did2s' | 'normal';
 
 export interface Did2sResult {
   readonly kind: 'did2s';
@@ -41,6 +47,7 @@ export interface Did2sResult {
     readonly ref: readonly number[] | null;
     readonly cluster: string;
     readonly alpha: number;
+    readonly inference: Did2sInference;
   };
   readonly coefs: readonly RobustCoef[];
   readonly vcov: readonly (readonly number[])[];
@@ -50,12 +57,16 @@ export interface Did2sResult {
   readonly nClusters: number;
   readonly drops: TwoStageDrops & { readonly binned: number };
   readonly firstStageControls: Readonly<Record<string, number>>;
+  /** The inference convention, in words, for table notes. */
+  readonly notes: readonly string[];
   readonly meta: RobustMeta & { readonly iterations: number; readonly converged: boolean };
 }
 
 export function did2s(frame: PanelFrame, options: Did2sOptions): Did2sResult {
   const t0 = performance.now();
   const alpha = checkAlpha(options.alpha);
+  const inference = options.inference ?? 'did2s';
+  if (inference !== 'did2s' && inference !== 'normal') throw new Error(`did2s: option inference must be 'did2s' or 'normal', got '${String(inference)}'`);
   const setup = treatmentSetup(frame, options.treatment);
   const feNames = options.fixedEffects ?? [frame.schema.unit, frame.schema.time];
   const fe = feCodes(frame, feNames, 'did2s');
@@ -101,9 +112,17 @@ export function did2s(frame: PanelFrame, options: Did2sOptions): Did2sResult {
     nClusters: cl.n,
   });
   const k = out.names.length;
+  // fixest: df.t = max(nobs - nparams, 1) when summary() is given a vcov matrix
+  const df = inference === 'did2s' ? Math.max(out.nobs - k, 1) : Number.POSITIVE_INFINITY;
   const coefs = out.names.map((name, a) =>
-    robustCoef(name, out.coef[a]!, Math.sqrt(out.vcov[a * k + a]!), { alpha, eventTime: eventTimes[x2Names.indexOf(name)] ?? null }),
+    robustCoef(name, out.coef[a]!, Math.sqrt(out.vcov[a * k + a]!), { alpha, df, eventTime: eventTimes[x2Names.indexOf(name)] ?? null }),
   );
+  const notes = [
+    inference === 'did2s'
+      ? `p-values and ${100 * (1 - alpha)}% intervals from t(${df}) = t(n − K), n = ${out.nobs} second-stage observations, K = ${k} coefficients, as did2s (fixest) reports them`
+      : `p-values and ${100 * (1 - alpha)}% intervals from the normal distribution (did2s itself uses t(n − K))`,
+    `SEs: GMM-corrected, clustered by ${cluster} (${out.nClustersUsed} clusters), no small-sample factor`,
+  ];
   return Object.freeze({
     kind: 'did2s' as const,
     spec: Object.freeze({
@@ -115,6 +134,7 @@ export function did2s(frame: PanelFrame, options: Did2sOptions): Did2sResult {
       ref: ref ? Object.freeze([...ref]) : null,
       cluster,
       alpha,
+      inference,
     }),
     coefs: Object.freeze(coefs),
     vcov: Object.freeze(Array.from({ length: k }, (_, i) => Object.freeze(Array.from(out.vcov.subarray(i * k, i * k + k))))),
@@ -124,6 +144,7 @@ export function did2s(frame: PanelFrame, options: Did2sOptions): Did2sResult {
     nClusters: out.nClustersUsed,
     drops: Object.freeze({ ...out.drops, binned }),
     firstStageControls: Object.freeze({ ...out.firstStageControls }),
+    notes: Object.freeze(notes),
     meta: Object.freeze({ ...robustMeta(t0), iterations: out.iterations, converged: out.converged }),
   });
 }

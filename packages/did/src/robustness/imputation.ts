@@ -2,7 +2,9 @@
  * Borusyak, Jaravel & Spiess (2024) imputation estimator, as R didimputation: fit y ~ X | FE on
  * untreated rows, impute Y(0) for treated rows, average τ̂_it = y_it − Ŷ_it(0) with equal weights
  * (static) or per horizon. Conservative clustered variance with the implicit weights v_it and
- * residuals recentred by the v²-weighted cohort x horizon mean (BJS eq. 8-10).
+ * residuals recentred by the v²-weighted cohort x horizon mean (BJS eq. 8-10). Intervals as didimputation
+ * reports them (estimate ± 1.96·SE, its only level, also for the pre-trend leads) or from the normal
+ * (t for the leads) quantile on request; p-values are normal (the package reports none for the effects).
  */
 import type { PanelFrame } from '@panel-lab/panel';
 import { feols, waldTest } from '@panel-lab/regression';
@@ -22,7 +24,15 @@ export interface DidImputationOptions {
   readonly pretrends?: number;
   readonly cluster?: string;
   readonly alpha?: number;
+  /**
+   * 'didimputation' (default): intervals estimate ± 1.96·SE as the package (which has no level option:
+   * with alpha ≠ 0.05 the normal quantile is used, and the notes say so); 'normal': the normal
+   * quantile of alpha, and t(G − 1) for the pre-trend leads as their fixest fit.
+   */
+  readonly inference?: DidImputationInference;
 }
+
+export type DidImputationInference = 'didimputation' | 'normal';
 
 export interface ImputationPretrendTest {
   readonly leads: readonly RobustCoef[];
@@ -41,6 +51,7 @@ export interface DidImputationResult {
     readonly controls: readonly string[];
     readonly cluster: string;
     readonly alpha: number;
+    readonly inference: DidImputationInference;
   };
   /** First row 'treat' (static ATT), then 'event_time::h' rows. */
   readonly coefs: readonly RobustCoef[];
@@ -49,12 +60,17 @@ export interface DidImputationResult {
   readonly nFirstStage: number;
   readonly drops: { readonly missing: number; readonly notIdentified: number };
   readonly pretrend: ImputationPretrendTest | null;
+  /** The inference convention, in words, for table notes. */
+  readonly notes: readonly string[];
   readonly meta: RobustMeta & { readonly iterations: number; readonly converged: boolean };
 }
 
 export function didImputation(frame: PanelFrame, options: DidImputationOptions): DidImputationResult {
   const t0 = performance.now();
   const alpha = checkAlpha(options.alpha);
+  const inference = options.inference ?? 'didimputation';
+  if (inference !== 'didimputation' && inference !== 'normal') throw new Error(`didImputation: option inference must be 'didimputation' or 'normal', got '${String(inference)}'`);
+  const crit = packageCrit(inference, alpha);
   const setup = treatmentSetup(frame, options.treatment);
   const feNames = options.fixedEffects ?? [frame.schema.unit, frame.schema.time];
   const fe = feCodes(frame, feNames, 'didImputation');
@@ -117,22 +133,37 @@ export function didImputation(frame: PanelFrame, options: DidImputationOptions):
     let estimate = 0;
     for (let r = 0; r < n; r++) if (est.select(r)) (w[r] = 1 / count), (estimate += resid[r]! / count);
     const se = imputationSe(solver, setup.unitCohort, setup.rowUnit, setup.relTime, setup.treated, used, w, resid, cl.codes, cl.n);
-    return robustCoef(est.term, estimate, se, { alpha, eventTime: est.eventTime, n: count });
+    return robustCoef(est.term, estimate, se, { alpha, eventTime: est.eventTime, n: count, ...(crit === undefined ? {} : { crit }) });
   });
 
   const K = options.pretrends ?? 0;
-  const pretrend = K > 0 ? pretrendTest(frame, setup.relTime, s, options.outcome, feNames, controlNames, cluster, K, alpha) : null;
+  const pretrend = K > 0 ? pretrendTest(frame, setup.relTime, s, options.outcome, feNames, controlNames, cluster, K, alpha, inference) : null;
+  const level = `${100 * (1 - alpha)}%`;
+  const notes = [
+    inference === 'normal'
+      ? `${level} intervals from the normal quantile (didimputation reports estimate ± 1.96·SE); pre-trend leads from t(G − 1)`
+      : crit === undefined
+        ? `${level} intervals from the normal quantile: didimputation reports only estimate ± 1.96·SE (95%)`
+        : '95% intervals estimate ± 1.96·SE, as didimputation reports them (pre-trend leads too)',
+    'p-values from the normal distribution (didimputation reports none for the effects); pre-trend leads and their Wald test from the clustered fixest fit, t(G − 1) and F',
+  ];
   return Object.freeze({
     kind: 'did_imputation' as const,
-    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, fixedEffects: Object.freeze([...feNames]), controls: Object.freeze([...controlNames]), cluster, alpha }),
+    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, fixedEffects: Object.freeze([...feNames]), controls: Object.freeze([...controlNames]), cluster, alpha, inference }),
     coefs: Object.freeze(coefs),
     nobs,
     nTreated,
     nFirstStage: solver.rows.length,
     drops: Object.freeze({ missing, notIdentified }),
     pretrend,
+    notes: Object.freeze(notes),
     meta: Object.freeze({ ...robustMeta(t0), iterations: solver.iterations, converged: solver.converged }),
   });
+}
+
+/** didimputation hard-codes ± 1.96·SE; it has no other level to match (undefined: the quantile of alpha). */
+function packageCrit(inference: DidImputationInference, alpha: number): number | undefined {
+  return inference === 'didimputation' && alpha === 0.05 ? 1.96 : undefined;
 }
 
 /** BJS conservative variance Σ_c (Σ_{it∈c} v_it ε̃_it)² for one weight vector w (zero off the estimand). */
@@ -194,6 +225,7 @@ function pretrendTest(
   cluster: string,
   K: number,
   alpha: number,
+  inference: DidImputationInference,
 ): ImputationPretrendTest {
   const leads: Record<string, Float64Array> = {};
   const names: string[] = [];
@@ -213,7 +245,9 @@ function pretrendTest(
   const wald = waldTest(fit, kept);
   const leadsOut = kept.map((nm) => {
     const j = fit.coefNames.indexOf(nm);
-    return robustCoef(`lead::${nm.slice('pretrend_lead_'.length)}`, fit.coefficients[j]!, fit.se[j]!, { alpha, df: fit.dof.t, eventTime: -Number(nm.slice('pretrend_lead_'.length)) });
+    const lead = Number(nm.slice('pretrend_lead_'.length));
+    const crit = packageCrit(inference, alpha);
+    return robustCoef(`lead::${lead}`, fit.coefficients[j]!, fit.se[j]!, { alpha, df: fit.dof.t, eventTime: -lead, ...(crit === undefined ? {} : { crit }) });
   });
   return Object.freeze({ leads: Object.freeze(leadsOut), stat: wald.stat, df1: wald.df1, df2: wald.df2, pValue: wald.p });
 }

@@ -1,12 +1,12 @@
 // Robustness and extension estimators (issue 7). Re-exported from the package entry point.
 export type { RobustCoef, RobustMeta } from './common.js';
 export { did2s } from './did2s.js';
-export type { Did2sOptions, Did2sResult, Did2sEventStudy } from './did2s.js';
+export type { Did2sOptions, Did2sResult, Did2sEventStudy, Did2sInference } from './did2s.js';
 export type { TwoStageDrops } from './two-stage-core.js';
 export { didImputation } from './imputation.js';
-export type { DidImputationOptions, DidImputationResult, ImputationPretrendTest } from './imputation.js';
+export type { DidImputationOptions, DidImputationResult, ImputationPretrendTest, DidImputationInference } from './imputation.js';
 export { didMultiplegtDyn } from './dcdh-dyn.js';
-export type { DidMultiplegtDynOptions, DidMultiplegtDynResult } from './dcdh-dyn.js';
+export type { DidMultiplegtDynOptions, DidMultiplegtDynResult, AverageTotalEffectN } from './dcdh-dyn.js';
 export { didMultiplegt } from './dcdh-didm.js';
 export type { DidMultiplegtOptions, DidMultiplegtResult } from './dcdh-didm.js';
 export { twowayFeWeights } from './twfe-weights.js';

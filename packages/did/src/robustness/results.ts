@@ -156,6 +156,8 @@ export function summaryRobust(result: RobustResult): SummaryDoc {
     default:
       break;
   }
+  // the inference conventions (package-faithful or not), stated with every table
+  if ('notes' in result) for (const note of result.notes) facts.push(['note', note]);
   const hasRows = !['twowayfeweights', 'spatial_rings', 'balance_table'].includes(result.kind);
   const table = hasRows ? tidyRobust(result as RobustEstimate) : [];
   const lines = [TITLES[result.kind], ...facts.map(([k, v]) => `  ${k}: ${v}`), ''];

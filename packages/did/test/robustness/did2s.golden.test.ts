@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadGolden, tolerance } from '@panel-lab/testing';
+import { twoSidedP } from '@panel-lab/regression';
 import { did2s } from '../../src/robustness/did2s.js';
+import { qt } from '../../src/internal/stats.js';
 import { readCsv } from './data.js';
 
 interface Table { term: string[]; estimate: number[]; se: number[] }
@@ -56,5 +58,29 @@ describe('did2s on df_het (R did2s 1.2.1)', () => {
       secondStage: { eventStudy: { ref: [] } },
     });
     expectTable(r.coefs, golden.event_study_state_fe_readme.coeftable);
+  });
+
+  // did2s returns fixest's summary with the corrected vcov matrix: fixest then takes t(nobs − nparams)
+  // for p-values and intervals. The golden has estimates and SEs; the p-values follow from them.
+  it('inference as did2s reports it: t(n − K) p-values and intervals; the normal on request', () => {
+    const opts = { outcome: 'dep_var', treatment: { cohort: 'g' }, cluster: 'state', secondStage: { eventStudy: { ref: [-1] } } } as const;
+    const r = did2s(dfHet, opts);
+    const g = golden.event_study_unit_fe.coeftable;
+    const df = golden.static_unit_fe.nobs! - g.term.length;
+    expect(r.spec.inference).toBe('did2s');
+    expect(r.notes[0]).toMatch(/t\(46460\) = t\(n − K\)/);
+    g.term.forEach((t, k) => {
+      const c = r.coefs.find((x) => x.eventTime === Number(t.split('::')[1]))!;
+      expect(c.df).toBe(df);
+      const pR = twoSidedP(g.estimate[k]! / g.se[k]!, df);
+      expect(Math.abs(c.pValue - pR), t).toBeLessThan(1e-5 * Math.max(pR, 1e-3));
+      expect(Math.abs(c.confHigh - c.estimate - qt(0.975, df) * c.se)).toBeLessThan(1e-15);
+    });
+    const normal = did2s(dfHet, { ...opts, inference: 'normal' });
+    const c = normal.coefs[0]!;
+    expect(c.df).toBeNull();
+    expect(c.pValue).toBeCloseTo(twoSidedP(c.statistic, Number.POSITIVE_INFINITY), 15);
+    expect(normal.notes[0]).toMatch(/normal distribution/);
+    expect(() => did2s(dfHet, { ...opts, inference: 'z' as never })).toThrow(/option inference/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { did2s } from '../../src/robustness/did2s.js';
 import { didImputation } from '../../src/robustness/imputation.js';
+import { qt } from '../../src/internal/stats.js';
 import { readCsv } from './data.js';
 
 // METHODS Part C [ref] numbers (base-R re-implementation of BJS), held at 1e-4 as the spec states.
@@ -34,6 +35,28 @@ describe('didImputation (Borusyak, Jaravel & Spiess)', () => {
     expect(r.pretrend!.leads.map((l) => l.eventTime)).toEqual([-1, -2, -3]);
     expect(r.pretrend!.pValue).toBeGreaterThan(0);
     expect(r.pretrend!.pValue).toBeLessThan(1);
+  });
+
+  it('intervals estimate ± 1.96·SE as didimputation (leads too); the normal / t quantile on request', () => {
+    const opts = { outcome: 'lemp', treatment: { cohort: 'first.treat' }, horizons: [0, 1], pretrends: 2 } as const;
+    const r = didImputation(mpdta, opts);
+    expect(r.spec.inference).toBe('didimputation');
+    for (const c of [...r.coefs, ...r.pretrend!.leads]) {
+      expect(c.confLow).toBe(c.estimate - 1.96 * c.se);
+      expect(c.confHigh).toBe(c.estimate + 1.96 * c.se);
+    }
+    expect(r.notes[0]).toMatch(/1\.96/);
+    const normal = didImputation(mpdta, { ...opts, inference: 'normal' });
+    const c = normal.coefs[0]!;
+    expect(Math.abs(c.confHigh - c.estimate - 1.959963984540054 * c.se)).toBeLessThan(1e-15);
+    const lead = normal.pretrend!.leads[0]!;
+    expect(lead.df).toBe(499); // t(G − 1), 500 counties
+    expect(Math.abs(lead.confHigh - lead.estimate - qt(0.975, 499) * lead.se)).toBeLessThan(1e-15);
+    // no other level in the package: alpha 0.1 uses the normal quantile and says so
+    const wide = didImputation(mpdta, { ...opts, alpha: 0.1 });
+    expect(Math.abs(wide.coefs[0]!.confHigh - wide.coefs[0]!.estimate - 1.6448536269514722 * wide.coefs[0]!.se)).toBeLessThan(1e-15);
+    expect(wide.notes[0]).toMatch(/only estimate ± 1\.96·SE/);
+    expect(() => didImputation(mpdta, { ...opts, inference: 't' as never })).toThrow(/option inference/);
   });
 
   it('names an unobserved horizon', () => {

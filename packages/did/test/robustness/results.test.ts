@@ -50,4 +50,14 @@ describe('robustness results: immutable, JSON-safe, tidy / summary / plotData', 
       for (const row of s.table) expect(s.text).toContain(row.term);
     }
   });
+
+  it('the package-named estimators state their inference conventions in the summary notes', () => {
+    for (const r of results.slice(0, 3)) {
+      const s = robust.summaryRobust(r);
+      if (!('notes' in r)) throw new Error(`${r.kind} has no notes`);
+      expect(r.notes.length).toBeGreaterThan(0);
+      for (const note of r.notes) expect(s.facts).toContainEqual(['note', note]);
+    }
+    expect(robust.summaryRobust(results[0]).text).toMatch(/t\(\d+\) = t\(n − K\)/);
+  });
 });

@@ -15,6 +15,8 @@ export interface BenchCase {
 export interface BenchSuite {
   readonly name: string;
   readonly description: string;
+  /** Fixed warm-up and run counts for suites whose one run is a whole job (overrides --runs/--warmup). */
+  readonly repeat?: { readonly warmup: number; readonly runs: number };
   cases(scale: Scale): BenchCase[];
 }
 
@@ -77,7 +79,8 @@ export async function measure(benchCase: BenchCase, opts: { warmup: number; runs
     median_s: median,
     min_s: sorted[0]!,
     max_s: sorted[sorted.length - 1]!,
-    peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    // a case that measures a child process reports that process's peak instead of this one's
+    peak_rss_bytes: typeof extra.peak_rss_bytes === 'number' ? extra.peak_rss_bytes : process.resourceUsage().maxRSS * 1024,
     heap_used_bytes: process.memoryUsage().heapUsed,
     extra,
   };

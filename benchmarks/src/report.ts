@@ -17,6 +17,12 @@ export interface RatioCheck {
   description?: string;
 }
 
+/** Ceilings a case may return in `extra.ceilings` (memory: far less noisy than time, so CI enforces it). */
+export interface CeilingCheck {
+  value: number;
+  ceiling: number;
+}
+
 const fmtS = (s: number) => (s < 0.01 ? `${(s * 1000).toFixed(2)} ms` : s < 10 ? `${s.toFixed(3)} s` : `${s.toFixed(1)} s`);
 const fmtMiB = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
@@ -37,6 +43,7 @@ export function suiteMarkdown(report: SuiteReport): string {
     const ratios = (r.extra.ratios ?? {}) as Record<string, RatioCheck>;
     const notes = [
       ...Object.entries(ratios).map(([k, v]) => `${k}: ${v.value.toFixed(1)}x (floor ${v.floor}x)`),
+      ...Object.entries((r.extra.ceilings ?? {}) as Record<string, CeilingCheck>).map(([k, v]) => `${k} ceiling ${k.endsWith('bytes') ? fmtMiB(v.ceiling) : v.ceiling}`),
       ...(typeof r.extra.note === 'string' ? [r.extra.note] : []),
     ].join('; ');
     lines.push(`| ${r.name} | ${params} | ${r.backend} | ${fmtS(r.median_s)} | ${fmtS(r.min_s)} | ${fmtS(r.max_s)} | ${fmtMiB(r.peak_rss_bytes)} | ${notes} |`);
@@ -52,6 +59,12 @@ export function checkReport(report: SuiteReport): string[] {
     for (const [name, check] of Object.entries(ratios)) {
       if (!(check.value >= check.floor)) {
         problems.push(`${report.suite}/${r.name}: ratio ${name} = ${check.value} is below its floor ${check.floor}`);
+      }
+    }
+    const ceilings = (r.extra.ceilings ?? {}) as Record<string, CeilingCheck>;
+    for (const [name, check] of Object.entries(ceilings)) {
+      if (!(check.value <= check.ceiling)) {
+        problems.push(`${report.suite}/${r.name}: ${name} = ${check.value} is above its ceiling ${check.ceiling}`);
       }
     }
     const requested = r.extra.requested_backend;

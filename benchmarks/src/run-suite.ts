@@ -10,6 +10,7 @@ if (!mod.suite) throw new Error(`${file} does not export 'suite'`);
 const results = [];
 for (const benchCase of mod.suite.cases(scale as Scale)) {
   process.stderr.write(`  ${mod.suite.name} / ${benchCase.name} ...\n`);
-  results.push(await measure(benchCase, { warmup: Number(warmupArg ?? 1), runs: Number(runsArg ?? 5) }));
+  const repeat = mod.suite.repeat ?? { warmup: Number(warmupArg ?? 1), runs: Number(runsArg ?? 5) };
+  results.push(await measure(benchCase, repeat));
 }
 process.stdout.write(`\n${JSON.stringify({ suite: mod.suite.name, description: mod.suite.description, results })}\n`);

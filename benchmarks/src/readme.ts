@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderSpec } from '@panel-lab/report';
 import type { SuiteReport, RatioCheck } from './report.js';
+import { GROWTH_REASONS, growthRows, NLOGN_EXPONENT, type GrowthRow } from './scale/growth.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, '..', 'results');
@@ -79,6 +80,48 @@ export async function timeVsScaleSvg(reports: readonly SuiteReport[]): Promise<s
   return chart.svg;
 }
 
+/** The scale suite's growth table: seconds per step at each size and the fitted exponent. */
+export function growthMarkdown(rows: readonly GrowthRow[]): string {
+  if (rows.length === 0) return '';
+  const sizes = [...new Set(rows.flatMap((r) => r.points.map((p) => p.rows)))].sort((a, b) => a - b);
+  const lines = [
+    '### Growth of the main job with panel size',
+    '',
+    `The scale suite runs \`panel-lab replicate\` at each size in its own process (default draws, CPU backend). Exponent: slope of log(seconds) on log(rows); rows x log(rows) over this range is ${NLOGN_EXPONENT.toFixed(2)}.`,
+    '',
+    `| step | ${sizes.map((n) => `${n.toLocaleString('en-US')} rows`).join(' | ')} | exponent | why faster than rows x log(rows) |`,
+    `|---|${sizes.map(() => '---').join('|')}|---|---|`,
+  ];
+  for (const r of rows) {
+    const at = sizes.map((n) => r.points.find((p) => p.rows === n));
+    const why = r.exponent !== null && r.exponent > NLOGN_EXPONENT + 0.05 ? (GROWTH_REASONS[r.step] ?? '**no reason recorded**') : '';
+    lines.push(`| ${r.step} | ${at.map((p) => (p ? seconds(p.seconds) : '')).join(' | ')} | ${r.exponent === null ? '' : r.exponent.toFixed(2)} | ${why} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Log-log lines of seconds against rows for the steps that take at least a second somewhere. */
+export async function growthSvg(rows: readonly GrowthRow[]): Promise<string | null> {
+  const values = rows
+    .filter((r) => r.points.length >= 2 && r.points.some((p) => p.seconds >= 1))
+    .flatMap((r) => r.points.filter((p) => p.seconds > 0).map((p) => ({ step: `${r.step} (${r.exponent?.toFixed(2) ?? '?'})`, rows: p.rows, seconds: p.seconds })));
+  if (values.length === 0) return null;
+  const chart = await renderSpec({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Main job: seconds per step vs panel rows', subtitle: 'scale suite, log-log; growth exponent in brackets' },
+    width: 560,
+    height: 320,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'rows', type: 'quantitative', scale: { type: 'log' }, title: 'rows (city x year)' },
+      y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'seconds' },
+      color: { field: 'step', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 260 } },
+    },
+  });
+  return chart.svg;
+}
+
 export function updateReadme(readme: string, section: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
@@ -93,6 +136,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (svg) {
     writeFileSync(join(resultsDir, 'time-vs-scale.svg'), svg);
     section = `![Median time vs panel size](benchmarks/results/time-vs-scale.svg)\n\n${section}`;
+  }
+  const growth = growthRows(reports, 'cpu-2core');
+  const growthPlot = await growthSvg(growth);
+  if (growthPlot) {
+    writeFileSync(join(resultsDir, 'scale-growth.svg'), growthPlot);
+    section = `${growthMarkdown(growth)}\n![Main job: seconds per step vs rows](benchmarks/results/scale-growth.svg)\n\n${section}`;
   }
   writeFileSync(readmePath, updateReadme(readFileSync(readmePath, 'utf8'), section));
   console.log(`README performance section: ${reports.length} suite result files`);

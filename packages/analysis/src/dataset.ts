@@ -51,6 +51,16 @@ async function readDatasetFile(spec: Extract<DatasetSpec, { source: 'file' }>, b
   try {
     return await readPanel(path, { unit: spec.unit, time: spec.time, ...(spec.categorical ? { categorical: spec.categorical } : {}) });
   } catch (error) {
-    throw new Error(`dataset.path '${spec.path}': ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`${datasetFieldOf(error, spec)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+}
+
+/** The spec field a read error is about: the unit, time or a categorical column when the error names one, else the file. */
+function datasetFieldOf(error: unknown, spec: Extract<DatasetSpec, { source: 'file' }>): string {
+  const column = (error as { column?: unknown }).column;
+  if (column === spec.unit) return `dataset.unit '${spec.unit}' (file '${spec.path}')`;
+  if (column === spec.time) return `dataset.time '${spec.time}' (file '${spec.path}')`;
+  const k = typeof column === 'string' ? (spec.categorical ?? []).indexOf(column) : -1;
+  if (k >= 0) return `dataset.categorical[${k}] '${column as string}' (file '${spec.path}')`;
+  return `dataset.path '${spec.path}'`;
 }

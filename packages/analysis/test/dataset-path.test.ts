@@ -26,9 +26,11 @@ describe('dataset.path', () => {
     expect(error.message).not.toMatch(/ENOENT/);
   });
 
-  it('names the spec field when the file cannot be read as a panel', async () => {
+  it('names the spec field (here dataset.unit) when the file cannot be read as a panel', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'panel-lab-path-'));
     await writeFile(join(dir, 'panel.csv'), csv);
-    await expect(loadDataset({ source: 'file', path: 'panel.csv', unit: 'town', time: 'year' }, { baseDir: dir })).rejects.toThrow(/^dataset\.path 'panel\.csv': .*town/);
+    await expect(loadDataset({ source: 'file', path: 'panel.csv', unit: 'town', time: 'year' }, { baseDir: dir })).rejects.toThrow(
+      "dataset.unit 'town' (file 'panel.csv'): unit column 'town' not found; columns are: city, year, y",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { createRng } from '@panel-lab/compute';
+import { createRng, permutation, sampleWithoutReplacement } from '@panel-lab/compute';
 
 export type Activation = 'tanh' | 'sigmoid' | 'relu';
 export type Optimizer = 'adam' | 'sgd';
@@ -32,6 +32,13 @@ export interface TrainConfig {
   readonly beta1?: number;
   readonly beta2?: number;
   readonly epsilon?: number;
+  /**
+   * Minibatches: when the problem has more rows than this, each epoch is ONE gradient step on this many
+   * rows (see minibatchPlan). Absent or n ≤ batchRows: full batch, the seed-scale path, unchanged.
+   */
+  readonly batchRows?: number;
+  /** Seed of the minibatch schedule and of the validation subset (default 0). */
+  readonly batchSeed?: number;
 }
 
 /**
@@ -66,6 +73,17 @@ export interface TrainOutput {
   /** Mean over members of the training MSE, per epoch run. */
   readonly lossHistory: readonly number[];
   readonly engine: string;
+  /** Present only when minibatches were used (see minibatchPlan). */
+  readonly minibatch?: MinibatchInfo;
+}
+
+export interface MinibatchInfo {
+  /** Rows per gradient step (one step per epoch). */
+  readonly batchRows: number;
+  /** Rows of the fixed validation subset (0 without validation weights). */
+  readonly validationRows: number;
+  /** Members with no validation weight in the subset, validated on their training weights there instead. */
+  readonly validationFallbackMembers: number;
 }
 
 /** Both trainers look for "everyone stopped" only at these epochs, so they run the same number of epochs. */
@@ -119,6 +137,7 @@ export function validateProblem(prob: BatchedProblem, w: BatchedWeights, cfg: Tr
   if (!(Number.isInteger(cfg.epochs) && cfg.epochs >= 1)) throw new Error(`option epochs must be a positive integer, got ${cfg.epochs}`);
   if (!(cfg.learningRate > 0)) throw new Error(`option learningRate must be > 0, got ${cfg.learningRate}`);
   if (!['adam', 'sgd'].includes(cfg.optimizer)) throw new Error(`option optimizer must be 'adam' or 'sgd', got '${cfg.optimizer}'`);
+  if (cfg.batchRows !== undefined && !(Number.isInteger(cfg.batchRows) && cfg.batchRows >= 1)) throw new Error(`option batchRows must be a positive integer, got ${cfg.batchRows}`);
   if (!['tanh', 'sigmoid', 'relu'].includes(cfg.activation)) throw new Error(`option activation must be tanh, sigmoid or relu, got '${cfg.activation}'`);
   for (let m = 0; m < M; m++) {
     let s = 0;
@@ -192,4 +211,90 @@ export function fillEmptyValidation(tw: Float64Array, vw: Float64Array, ne: numb
     for (let r = 0; r < ne; r++) vw[r * M + m] = tw[r * M + m]!;
   }
   return count;
+}
+
+/** The fixed rows on which a minibatch trainer measures validation loss for early stopping. */
+export interface ValidationSubset {
+  /** Problem rows, ascending. */
+  readonly rows: Int32Array;
+  /** rows.length × M: each member's validation weights on these rows (after the fallback below). */
+  readonly weights: Float64Array;
+  /** Per member: sum of its weights (always > 0). */
+  readonly sums: Float64Array;
+  /** Members that had no validation weight in the subset. */
+  readonly fallbackMembers: number;
+}
+
+/** What both trainers need to run the same minibatch schedule on the same rows. */
+export interface MinibatchPlan {
+  readonly batchRows: number;
+  /** The rows of the next step, ascending (call once per epoch, from epoch 0; the array is reused). */
+  next(): Int32Array;
+  readonly validation: ValidationSubset | null;
+}
+
+/**
+ * The minibatch schedule, or null for full batch (no batchRows, or n ≤ batchRows). Each pass over the
+ * data is a fresh seeded permutation cut into ⌊n / batchRows⌋ blocks of exactly batchRows rows (the
+ * n mod batchRows rows left at the end of a pass wait for the next shuffle), so every step has the same
+ * shape. Validation: a fixed seeded subset of min(n, 2·batchRows) rows, so an epoch costs O(batchRows),
+ * not O(n). A member with no validation weight in it is validated on its training weights in the subset,
+ * or, if it has none there either, on every subset row with weight 1; such members are counted.
+ */
+export function minibatchPlan(prob: BatchedProblem, cfg: Pick<TrainConfig, 'batchRows' | 'batchSeed'>): MinibatchPlan | null {
+  const B = cfg.batchRows;
+  const { n } = prob;
+  if (B === undefined || n <= B) return null;
+  const root = createRng(cfg.batchSeed ?? 0);
+  const validation = prob.valWeights ? validationSubset(prob, sampleWithoutReplacement(root.stream(0), n, Math.min(n, 2 * B)).sort()) : null;
+  const blocksPerPass = Math.floor(n / B);
+  const shuffle = root.stream(1);
+  const rows = new Int32Array(B);
+  let order = permutation(shuffle, n);
+  let block = 0;
+  return {
+    batchRows: B, validation,
+    next() {
+      if (block === blocksPerPass) { order = permutation(shuffle, n); block = 0; }
+      rows.set(order.subarray(block * B, (block + 1) * B));
+      block++;
+      return rows.sort(); // ascending: cache-friendly gathers; the step's sum order is then fixed too
+    },
+  };
+}
+
+function validationSubset(prob: BatchedProblem, rows: Int32Array): ValidationSubset {
+  const M = prob.members;
+  const S = rows.length;
+  const weights = new Float64Array(S * M);
+  const sums = new Float64Array(M);
+  let fallbackMembers = 0;
+  for (let m = 0; m < M; m++) {
+    const pick = (w: Float64Array | null) => {
+      let s = 0;
+      for (let r = 0; r < S; r++) {
+        const v = w ? w[rows[r]! * M + m]! : 1;
+        weights[r * M + m] = v;
+        s += v;
+      }
+      return s;
+    };
+    let s = pick(prob.valWeights!);
+    if (!(s > 0)) {
+      fallbackMembers++;
+      s = pick(prob.trainWeights);
+      if (!(s > 0)) s = pick(null);
+    }
+    sums[m] = s;
+  }
+  return { rows, weights, sums, fallbackMembers };
+}
+
+/** Sum of weights per member over a block of nb rows (n×M layout); 1 where it is 0, so a member without
+ *  rows in the block gets zero loss and zero gradient (every term it has is weight 0 × error). */
+export function safeColumnSums(w: Float64Array, nb: number, M: number, out: Float64Array): Float64Array {
+  out.fill(0);
+  for (let i = 0; i < nb; i++) for (let m = 0; m < M; m++) out[m] = out[m]! + w[i * M + m]!;
+  for (let m = 0; m < M; m++) if (!(out[m]! > 0)) out[m] = 1;
+  return out;
 }

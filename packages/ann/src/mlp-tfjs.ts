@@ -1,7 +1,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import {
-  DEFAULT_ADAM, STOP_CHECK_EVERY, validateProblem,
-  type BatchedProblem, type BatchedWeights, type TrainConfig, type TrainOutput,
+  DEFAULT_ADAM, STOP_CHECK_EVERY, minibatchPlan, validateProblem,
+  type BatchedProblem, type BatchedWeights, type TrainConfig, type TrainOutput, type ValidationSubset,
 } from './mlp-core.js';
 
 /** The tfjs module and the backend initTfjs (@panel-lab/compute-tfjs) set up; this package never picks one. */
@@ -14,8 +14,10 @@ type T = tfc.Tensor;
 
 /**
  * The batched trainer on tfjs (float32): same algorithm as trainBatchedReference, written as whole-ensemble
- * tensor ops — one [n×p]·[p×M·h] matMul forward and one transposed matMul backward per epoch for all M
- * members, hand-written gradients, Adam/SGD and early-stopping snapshots kept on the device.
+ * tensor ops — one [rows×p]·[p×M·h] matMul forward and one transposed matMul backward per epoch for all M
+ * members, hand-written gradients, Adam/SGD and early-stopping snapshots kept on the device. With
+ * minibatches (n > cfg.batchRows) each step gathers its rows on the device (tf.gather), so no tensor is
+ * n × (M·h): the largest are batchRows × (M·h), and 2·batchRows × (M·h) for the validation subset.
  */
 export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem, init: BatchedWeights, cfg: TrainConfig): Promise<TrainOutput> {
   validateProblem(prob, init, cfg);
@@ -28,13 +30,16 @@ export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem,
   const H = M * h;
   const { beta1, beta2, epsilon } = { ...DEFAULT_ADAM, ...cfg };
   const f32 = (a: Float64Array) => Float32Array.from(a);
+  const plan = minibatchPlan(prob, cfg);
   const hasVal = prob.valWeights !== undefined;
   const X = tf.tensor2d(f32(prob.x), [n, p]);
   const Y = tf.tensor2d(f32(prob.y), [n, 1]);
   const TW = tf.tensor2d(f32(prob.trainWeights), [n, M]);
-  const twSum = tf.sum(TW, 0);
-  const VW = hasVal ? tf.tensor2d(f32(prob.valWeights!), [n, M]) : undefined;
+  const twSum = plan ? undefined : tf.sum(TW, 0);
+  // Full batch: validation weights on every row. Minibatch: the plan's fixed subset, gathered once.
+  const VW = hasVal && !plan ? tf.tensor2d(f32(prob.valWeights!), [n, M]) : undefined;
   const vwSum = VW ? tf.sum(VW, 0) : undefined;
+  const subset = plan?.validation ? uploadValidation(tf, X, Y, plan.validation) : undefined;
   const shapes: number[][] = [[p, H], [H], [M, h], [M]];
   let params: T[] = [init.w1, init.b1, init.w2, init.b2].map((a, k) => tf.tensor(f32(a), shapes[k]!));
   let mom: T[] = shapes.map((s) => tf.zeros(s));
@@ -50,19 +55,36 @@ export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem,
   const dispose = (ts: T[]) => ts.forEach((t) => t.dispose());
   try {
     for (let t = 0; t < cfg.epochs; t++) {
+      const batchRows = plan ? plan.next() : null;
       const step = tf.tidy(() => {
         const [w1, b1, w2, b2] = params as [T, T, T, T];
-        const pre = tf.add(tf.matMul(X, w1), b1); // [n, H]
-        const hid = activation(tf, cfg.activation, pre);
-        const hid3 = tf.reshape(hid, [n, M, h]);
         const w2r = tf.reshape(w2, [1, M, h]);
-        const out = tf.add(tf.sum(tf.mul(hid3, w2r), 2), b2); // [n, M]
-        const e = tf.sub(out, Y);
+        const forward = (x: T, rows: number) => {
+          const pre = tf.add(tf.matMul(x, w1), b1); // [rows, H]
+          const hid = activation(tf, cfg.activation, pre);
+          const hid3 = tf.reshape(hid, [rows, M, h]);
+          return { pre, hid, hid3, out: tf.add(tf.sum(tf.mul(hid3, w2r), 2), b2) }; // out: [rows, M]
+        };
+        let Xb = X, Yb = Y, TWb = TW, twSumB = twSum!;
+        if (batchRows) {
+          const idx = tf.tensor1d(batchRows, 'int32');
+          [Xb, Yb, TWb] = [tf.gather(X, idx), tf.gather(Y, idx), tf.gather(TW, idx)];
+          const s = tf.sum(TWb, 0);
+          twSumB = tf.where(tf.greater(s, 0), s, tf.onesLike(s)); // a member without rows here: zero loss and gradient
+        }
+        const nb = batchRows ? batchRows.length : n;
+        const { pre, hid, hid3, out } = forward(Xb, nb);
+        const e = tf.sub(out, Yb);
         const e2 = tf.square(e);
-        const loss = tf.div(tf.sum(tf.mul(TW, e2), 0), twSum);
+        const loss = tf.div(tf.sum(tf.mul(TWb, e2), 0), twSumB);
+        let valLoss: T | undefined;
+        if (VW && vwSum) valLoss = tf.div(tf.sum(tf.mul(VW, e2), 0), vwSum);
+        if (subset) {
+          const ev = tf.sub(forward(subset.x, subset.rows).out, subset.y);
+          valLoss = tf.div(tf.sum(tf.mul(subset.w, tf.square(ev)), 0), subset.sums);
+        }
         let snap = { best, bestVal, bestEpoch, since, active };
-        if (VW && vwSum) {
-          const valLoss = tf.div(tf.sum(tf.mul(VW, e2), 0), vwSum);
+        if (valLoss) {
           const isActive = tf.greater(active, 0);
           const improved = tf.logicalAnd(tf.less(valLoss, bestVal), isActive);
           const sinceNext = tf.where(improved, tf.zerosLike(since), tf.add(since, tf.cast(isActive, 'float32')));
@@ -77,13 +99,13 @@ export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem,
           };
         }
         // gradients of the weighted MSE
-        const r = tf.div(tf.mul(tf.mul(e, TW), 2), twSum); // [n, M]
-        const r3 = tf.reshape(r, [n, M, 1]);
+        const r = tf.div(tf.mul(tf.mul(e, TWb), 2), twSumB); // [nb, M]
+        const r3 = tf.reshape(r, [nb, M, 1]);
         const gb2 = tf.sum(r, 0);
         const gw2 = tf.sum(tf.mul(hid3, r3), 0); // [M, h]
-        const dHid = tf.reshape(tf.mul(r3, w2r), [n, H]);
+        const dHid = tf.reshape(tf.mul(r3, w2r), [nb, H]);
         const dPre = tf.mul(dHid, activationGrad(tf, cfg.activation, hid, pre));
-        const gw1 = tf.matMul(X, dPre, true, false); // [p, H]
+        const gw1 = tf.matMul(Xb, dPre, true, false); // [p, H]
         const gb1 = tf.sum(dPre, 0);
         const grads = [gw1, gb1, gw2, gb2];
         let nextParams: T[];
@@ -104,20 +126,20 @@ export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem,
       });
       const old: T[] = [...params, trainLoss];
       if (cfg.optimizer === 'adam') old.push(...mom, ...vel);
-      if (VW) old.push(...best, bestVal, bestEpoch, since, active);
+      if (hasVal) old.push(...best, bestVal, bestEpoch, since, active);
       dispose(old);
       ({ params, mom, vel, best, bestVal, bestEpoch, since, active } = step);
       trainLoss = step.loss;
       history.push(step.meanLoss);
       epochsRun = t + 1;
-      if (VW && (t + 1) % STOP_CHECK_EVERY === 0) {
+      if (hasVal && (t + 1) % STOP_CHECK_EVERY === 0) {
         const liveT = tf.sum(active);
         const live = (await liveT.data())[0]!;
         liveT.dispose();
         if (live === 0) break;
       }
     }
-    const final = VW ? best : params;
+    const final = hasVal ? best : params;
     const read = async (a: T) => Float64Array.from(await a.data());
     const [w1, b1, w2, b2] = await Promise.all(final.map(read)) as [Float64Array, Float64Array, Float64Array, Float64Array];
     const stacked = tf.stack(history);
@@ -126,17 +148,28 @@ export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem,
     return {
       weights: { members: M, hidden: h, inputs: p, w1, b1, w2: w2, b2 },
       epochsRun,
-      bestEpoch: VW ? Int32Array.from(await bestEpoch.data()) : new Int32Array(M).fill(epochsRun - 1),
+      bestEpoch: hasVal ? Int32Array.from(await bestEpoch.data()) : new Int32Array(M).fill(epochsRun - 1),
       finalTrainLoss: await read(trainLoss),
-      bestValLoss: VW ? await read(bestVal) : new Float64Array(M).fill(NaN),
+      bestValLoss: hasVal ? await read(bestVal) : new Float64Array(M).fill(NaN),
       lossHistory: hist,
       engine: `tfjs-${engine.backend}`,
+      ...(plan ? { minibatch: { batchRows: plan.batchRows, validationRows: subset?.rows ?? 0, validationFallbackMembers: plan.validation?.fallbackMembers ?? 0 } } : {}),
     };
   } finally {
     // dispose() on an already-disposed tensor is a no-op, so shared references are safe here.
-    dispose([X, Y, TW, twSum, ...(VW ? [VW, vwSum!] : []), ...params, ...mom, ...vel, trainLoss, ...history]);
+    dispose([X, Y, TW, ...(twSum ? [twSum] : []), ...(VW ? [VW, vwSum!] : []), ...(subset ? [subset.x, subset.y, subset.w, subset.sums] : []), ...params, ...mom, ...vel, trainLoss, ...history]);
     dispose([...best, bestVal, bestEpoch, since, active]);
   }
+}
+
+/** The validation subset on the device: its rows of X and y, weights and their sums (fixed for the whole run). */
+function uploadValidation(tf: typeof tfc, X: T, Y: T, v: ValidationSubset): { rows: number; x: T; y: T; w: T; sums: T } {
+  const S = v.rows.length;
+  const M = v.sums.length;
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(v.rows, 'int32');
+    return { rows: S, x: tf.gather(X, idx), y: tf.gather(Y, idx), w: tf.tensor2d(Float32Array.from(v.weights), [S, M]), sums: tf.tensor1d(Float32Array.from(v.sums)) };
+  });
 }
 
 function activation(tf: typeof tfc, a: TrainConfig['activation'], pre: T): T {

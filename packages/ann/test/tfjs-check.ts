@@ -19,8 +19,8 @@ export function tinyProblem(n: number, p: number, M: number, seed: number): Batc
 const F32_PRED_TOL = 2e-4;
 
 /** Trains the same tiny batched problem on tfjs and on the f64 reference and compares them. */
-export async function checkAgainstReference(engine: TfjsEngine, cfg: TrainConfig, M = 4): Promise<void> {
-  const prob = tinyProblem(24, 3, M, 21);
+export async function checkAgainstReference(engine: TfjsEngine, cfg: TrainConfig, M = 4, n = 24): Promise<void> {
+  const prob = tinyProblem(n, 3, M, 21);
   const init = glorotInit({ inputs: 3, hidden: 5, members: M, seed: 6 });
   const numBefore = engine.tf.memory().numTensors;
   const ref = trainBatchedReference(prob, init, cfg);
@@ -30,6 +30,7 @@ export async function checkAgainstReference(engine: TfjsEngine, cfg: TrainConfig
   expect(got.engine).toBe(`tfjs-${engine.backend}`);
   expect(got.epochsRun).toBe(ref.epochsRun);
   expect(Array.from(got.bestEpoch)).toEqual(Array.from(ref.bestEpoch));
+  expect(got.minibatch).toEqual(ref.minibatch);
   const a = forwardAll(ref.weights, cfg.activation, prob.x, prob.n);
   const b = forwardAll(got.weights, cfg.activation, prob.x, prob.n);
   let maxDiff = 0;

@@ -1,7 +1,7 @@
 import { createRng } from '@panel-lab/compute';
 import { rowMajor, type Design } from './design.js';
 import { hiddenNeuronRule } from './hidden-rule.js';
-import { fillEmptyValidation, glorotInit, type BatchedProblem, type BatchedWeights, type TrainConfig, type TrainOutput } from './mlp-core.js';
+import { fillEmptyValidation, glorotInit, type BatchedProblem, type BatchedWeights, type MinibatchInfo, type TrainConfig, type TrainOutput } from './mlp-core.js';
 import { trainBatchedReference } from './mlp-reference.js';
 import { trainBatchedTfjs, type TfjsEngine } from './mlp-tfjs.js';
 import { somAssign, trainSom, type SomData } from './som.js';
@@ -18,6 +18,8 @@ export interface RefitExperts {
   readonly epochsRun: number;
   readonly lossHistory: readonly number[];
   readonly membersWithoutValidation: number;
+  /** Present when the batched problem trained on minibatches. */
+  readonly minibatch?: MinibatchInfo;
 }
 
 /**
@@ -91,7 +93,10 @@ export async function trainRefitExperts(args: {
     finalTrainLoss: Array.from(out.finalTrainLoss.subarray(e * M, e * M + M)),
     bestValLoss: Array.from(out.bestValLoss.subarray(e * M, e * M + M)),
   }));
-  return { memberSoms, memberUnitToExpert, routes, slots, hidden, epochsRun: out.epochsRun, lossHistory: out.lossHistory, membersWithoutValidation };
+  return {
+    memberSoms, memberUnitToExpert, routes, slots, hidden, epochsRun: out.epochsRun, lossHistory: out.lossHistory, membersWithoutValidation,
+    ...(out.minibatch ? { minibatch: out.minibatch } : {}),
+  };
 }
 
 /** Members [from, from+count) of a batched weight set, as their own batched set. */

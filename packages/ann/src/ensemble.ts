@@ -1,7 +1,7 @@
 import { createRng, permutation, sampleWithReplacement } from '@panel-lab/compute';
 import { nGroups, rowMajor, type Design } from './design.js';
 import { hiddenNeuronRule } from './hidden-rule.js';
-import { activationFunction, fillEmptyValidation, forwardAll, glorotInit, type Activation, type BatchedProblem, type BatchedWeights, type Optimizer, type TrainConfig, type TrainOutput } from './mlp-core.js';
+import { activationFunction, fillEmptyValidation, forwardAll, glorotInit, type Activation, type BatchedProblem, type BatchedWeights, type MinibatchInfo, type Optimizer, type TrainConfig, type TrainOutput } from './mlp-core.js';
 import { trainBatchedReference } from './mlp-reference.js';
 import { trainBatchedTfjs, type TfjsEngine } from './mlp-tfjs.js';
 import { fitMinMax, scaleValue, unscaleValue, type MinMaxScaler } from './scaling.js';
@@ -30,6 +30,12 @@ export interface EnsembleOptions {
   readonly learningRate?: number;
   readonly epochs?: number;
   readonly patience?: number;
+  /**
+   * Rows per gradient step (default DEFAULT_BATCH_ROWS). An expert with more training rows takes one
+   * minibatch step per epoch and early-stops on a fixed subset of 2·batchRows rows (minibatchPlan in
+   * mlp-core); with fewer it trains full batch, as at the seed's scale.
+   */
+  readonly batchRows?: number;
   /** Share of each member's resampled units held out for early stopping (default 0.15; 0 = none). */
   readonly validationShare?: number;
   readonly som?: {
@@ -69,7 +75,12 @@ export interface ExpertNet {
   readonly finalTrainLoss: readonly number[];
   readonly bestValLoss: readonly number[];
   readonly lossHistory: readonly number[];
+  /** Present when this expert trained on minibatches. */
+  readonly minibatch?: MinibatchInfo;
 }
+
+/** Full batch up to this many rows: the seed panel (2,574 rows) stays full batch; memory per step is bounded above it. */
+export const DEFAULT_BATCH_ROWS = 8192;
 
 /** A trained ensemble: a handle for prediction (holds weights, never the data). */
 export interface AnnEnsemble {
@@ -120,6 +131,7 @@ export async function fitAnnEnsemble(design: Design, opts: EnsembleOptions): Pro
     epochs: asInt('epochs', opts.epochs ?? 5000, 1), optimizer,
     learningRate: opts.learningRate ?? (optimizer === 'adam' ? 1e-3 : 0.05),
     activation: opts.activation ?? 'tanh', patience: asInt('patience', opts.patience ?? 50, 1),
+    batchRows: asInt('batchRows', opts.batchRows ?? DEFAULT_BATCH_ROWS, 1), batchSeed: deriveSeed(opts.seed, 4099),
   };
   const validationShare = opts.validationShare ?? 0.15;
   if (!(validationShare >= 0 && validationShare < 1)) throw new Error(`option validationShare must be in [0, 1), got ${validationShare}`);
@@ -173,7 +185,7 @@ export async function fitAnnEnsemble(design: Design, opts: EnsembleOptions): Pro
       experts.push(Object.freeze({
         units: [], trainRows: slot.trainRows, hidden: r.hidden, weights: slot.weights, epochsRun: r.epochsRun,
         meanBestEpoch: slot.bestEpoch.reduce((x, y) => x + y, 0) / members, finalTrainLoss: slot.finalTrainLoss,
-        bestValLoss: slot.bestValLoss, lossHistory: r.lossHistory,
+        bestValLoss: slot.bestValLoss, lossHistory: r.lossHistory, ...(r.minibatch ? { minibatch: r.minibatch } : {}),
       }));
     }
   } else {
@@ -205,6 +217,7 @@ export async function fitAnnEnsemble(design: Design, opts: EnsembleOptions): Pro
         units: unitToExpert.flatMap((ex, u) => (ex === e ? [u] : [])), trainRows: ne, hidden, weights: out.weights,
         epochsRun: out.epochsRun, meanBestEpoch: Array.from(out.bestEpoch).reduce((a, b) => a + b, 0) / members,
         finalTrainLoss: Array.from(out.finalTrainLoss), bestValLoss: Array.from(out.bestValLoss), lossHistory: out.lossHistory,
+        ...(out.minibatch ? { minibatch: out.minibatch } : {}),
       }));
     }
   }
@@ -326,6 +339,7 @@ function fitStacker(a: {
     }
   });
   if (vw) fillEmptyValidation(tw, vw, nT, M);
+  // Always full batch (batchRows does not apply): q ≤ units inputs and 2 hidden units, so O(nT·M·q·h) per epoch.
   const out = trainStacker({
     n: nT, members: M, inputs: q, hidden: a.hidden, x, y, trainWeights: tw, ...(vw ? { valWeights: vw } : {}), cfg: a.cfg, seed: a.seed,
   });

@@ -1,8 +1,10 @@
-import { createRng, sampleWithoutReplacement } from '@panel-lab/compute';
+import { createRng, sampleWithoutReplacement, type Rng } from '@panel-lab/compute';
 import { accumulatedLocalEffects } from './ale.js';
 import { rowMajor, type Design } from './design.js';
 import { fitAnnEnsemble, type AnnEnsemble, type EnsembleOptions } from './ensemble.js';
+import type { MinibatchInfo } from './mlp-core.js';
 import { OverrideEvaluator } from './partial-dependence.js';
+import { capRows, DEFAULT_PD_ROWS, evaluatorOnRows } from './pd-rows.js';
 import { finishResult, quantile, quantileSorted, type PlotSeries, type ResultMethods, type TidyRow } from './result.js';
 
 export interface SubgroupSpec {
@@ -40,6 +42,11 @@ export interface NetEffectOptions extends Omit<EnsembleOptions, 'members'> {
    */
   readonly surfaceRows?: number;
   readonly subgroups?: readonly SubgroupSpec[];
+  /**
+   * Rows averaged by the PD curve and by each subgroup curve (default DEFAULT_PD_ROWS): a seeded
+   * subsample without replacement when there are more; all rows otherwise (the seed's scale).
+   */
+  readonly pdRows?: number;
 }
 
 interface Band { readonly estimate: number[]; readonly lo: number[]; readonly hi: number[]; readonly sd: number[] }
@@ -69,6 +76,8 @@ export interface SubgroupCurve {
   readonly variable: string;
   readonly level: string;
   readonly nRows: number;
+  /** Rows the curve and the fitted values average over (nRows, or pdRows when the subgroup is larger). */
+  readonly rowsUsed: number;
   readonly curve: Band;
   /** Median over the subgroup's rows of the ensemble-mean fitted value, with bootstrap percentile CI. */
   readonly medianFitted: { readonly estimate: number; readonly lo: number; readonly hi: number };
@@ -102,7 +111,8 @@ export interface NetEffectData {
     readonly resample: string;
     readonly seed: number;
     readonly somMode: string;
-    readonly experts: { readonly hidden: number; readonly trainRows: number; readonly epochsRun: number; readonly meanBestEpoch: number }[];
+    /** batchRows: rows per gradient step, null = full batch. */
+    readonly experts: { readonly hidden: number; readonly trainRows: number; readonly epochsRun: number; readonly meanBestEpoch: number; readonly batchRows: number | null }[];
     readonly somQuantizationError: number | null;
     readonly somTopographicError: number | null;
     readonly nRows: number;
@@ -110,6 +120,10 @@ export interface NetEffectData {
     readonly membersWithoutValidation: number;
     /** Whether each replicate refitted its own SOM (METHODS §19.1.3). */
     readonly refitSom: boolean;
+    /** Rows the PD curve averaged over (all nRows unless more than pdRows; 1 with method 'at_means'). */
+    readonly pdRows: number;
+    /** Minibatch training: rows per gradient step and validation subset, or null when every expert trained full batch. */
+    readonly minibatch: MinibatchInfo | null;
   };
 }
 export type NetEffectResult = NetEffectData & ResultMethods;
@@ -137,15 +151,21 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
   const method = opts.method ?? 'pd';
   const col = (j: number) => design.x.subarray(j * n, (j + 1) * n);
   const grid = makeGrid(col(focal), K, opts.gridRange ?? 'percentile');
+  const pdCap = opts.pdRows ?? DEFAULT_PD_ROWS;
+  if (!(Number.isInteger(pdCap) && pdCap >= 1)) throw new Error(`option pdRows must be a positive integer, got ${pdCap}`);
+  // Above the cap, the evaluator holds only the sampled rows (its state is rows × M·h).
+  const capped = method === 'pd' && n > pdCap;
+  const pdSample = capped ? capRows(allRows, pdCap, createRng(opts.seed).stream(8)) : allRows;
   // at_means: evaluate at one synthetic row holding every input at its mean.
   const evalRaw = method === 'pd' ? raw : Float64Array.from({ length: p }, (_, j) => mean(col(j)));
-  const evaluator = new OverrideEvaluator(model, evalRaw, method === 'pd' ? n : 1);
-  const evalRows = method === 'pd' ? allRows : Int32Array.of(0);
+  const evaluator = capped ? evaluatorOnRows(model, raw, p, pdSample) : new OverrideEvaluator(model, evalRaw, method === 'pd' ? n : 1);
+  const evalRows = method === 'pd' ? (capped ? Int32Array.from(pdSample, (_, r) => r) : allRows) : Int32Array.of(0);
+  const focalValues = capped ? Float64Array.from(pdSample, (i) => col(focal)[i]!) : col(focal);
   const effect = opts.effect ?? 'pd';
   if (effect !== 'pd' && effect !== 'ale') throw new Error(`option effect must be 'pd' or 'ale', got '${effect}'`);
   if (effect === 'ale' && method !== 'pd') throw new Error("option effect 'ale' needs method 'pd' (ALE averages over the observed rows)");
   const meanAt = (rows: Int32Array, value: number) => evaluator.meanOver(rows, [{ col: focal, value }]);
-  const ale = effect === 'ale' ? accumulatedLocalEffects(col(focal), grid, B, meanAt) : null;
+  const ale = effect === 'ale' ? accumulatedLocalEffects(focalValues, grid, B, meanAt) : null;
   const pd = ale ? ale.curves : grid.map((g) => meanAt(evalRows, g)); // K × B
   const curve = band(pd, alpha);
   const slopes = slopeMatrix(pd, grid, B);
@@ -160,7 +180,9 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
 
   const { turningPoints, shareWithTurningPoint } = turning(slope.estimate, slopes, grid, B, alpha);
   const surfaces = (opts.conditioning ?? []).map((name) => surface(model, design, raw, focal, name, opts));
-  const subgroups = (opts.subgroups ?? []).flatMap((spec) => subgroupCurves(spec, evaluator, design, focal, grid, B, alpha, method, effect));
+  // Each level's subsample draws in turn from one stream (levels in sorted order, so it is reproducible).
+  const sub: SubgroupRows = { cap: pdCap, rng: createRng(opts.seed).stream(9), shared: capped ? null : evaluator, model, raw };
+  const subgroups = (opts.subgroups ?? []).flatMap((spec) => subgroupCurves(spec, sub, design, focal, grid, B, alpha, method, effect));
   const data: NetEffectData = {
     kind: 'ann_net_effect', procedure: 'annBootstrapNetEffect', focal: opts.focal, method, effect,
     aleIntervalCounts: ale ? ale.intervalCounts : null, alpha, grid,
@@ -168,9 +190,10 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
     change: { ...change, significant, significantFrom }, surfaces, subgroups,
     meta: {
       engine: model.engine, replicates: B, resample: model.resample, seed: opts.seed, somMode: model.somMode,
-      experts: model.experts.map((e) => ({ hidden: e.hidden, trainRows: e.trainRows, epochsRun: e.epochsRun, meanBestEpoch: e.meanBestEpoch })),
+      experts: model.experts.map((e) => ({ hidden: e.hidden, trainRows: e.trainRows, epochsRun: e.epochsRun, meanBestEpoch: e.meanBestEpoch, batchRows: e.minibatch?.batchRows ?? null })),
       somQuantizationError: model.som?.quantizationError ?? null, somTopographicError: model.som?.topographicError ?? null,
       nRows: n, droppedRows: design.droppedRows, membersWithoutValidation: model.membersWithoutValidation, refitSom: model.refitSom,
+      pdRows: evalRows.length, minibatch: model.experts.find((e) => e.minibatch)?.minibatch ?? null,
     },
   };
   return finishResult(data, { tidy: tidyNetEffect, plotData: plotNetEffect });
@@ -261,14 +284,27 @@ function surface(model: AnnEnsemble, design: Design, raw: Float64Array, focal: n
   return { conditioning: name, x, c, z, contourLevels, rowsUsed: rows.length };
 }
 
-function subgroupCurves(spec: SubgroupSpec, ev: OverrideEvaluator, design: Design, focal: number, grid: number[], B: number, alpha: number, method: string, effect: 'pd' | 'ale'): SubgroupCurve[] {
+/** How subgroup curves get their rows: the shared all-rows evaluator while no cap binds, else one evaluator per level's subsample. */
+interface SubgroupRows {
+  readonly cap: number;
+  readonly rng: Rng;
+  readonly shared: OverrideEvaluator | null;
+  readonly model: AnnEnsemble;
+  readonly raw: Float64Array;
+}
+
+function subgroupCurves(spec: SubgroupSpec, src: SubgroupRows, design: Design, focal: number, grid: number[], B: number, alpha: number, method: string, effect: 'pd' | 'ale'): SubgroupCurve[] {
   if (method !== 'pd') throw new Error("subgroups need method 'pd'");
   if (spec.labels.length !== design.n) throw new Error(`subgroup '${spec.variable}' has ${spec.labels.length} labels, expected ${design.n}`);
   const levels = [...new Set(spec.labels)].sort();
   return levels.map((level) => {
-    const rows = Int32Array.from(spec.labels.flatMap((l, i) => (l === level ? [i] : [])));
+    const levelRows = Int32Array.from(spec.labels.flatMap((l, i) => (l === level ? [i] : [])));
+    const sample = capRows(levelRows, src.cap, src.rng);
+    // No cap bound anywhere: today's shared evaluator and design row indices. Otherwise this level's own evaluator.
+    const ev = src.shared ?? evaluatorOnRows(src.model, src.raw, design.names.length, sample);
+    const rows = src.shared ? sample : Int32Array.from(sample, (_, r) => r);
     const curve = band(effect === 'ale'
-      ? accumulatedLocalEffects(Array.from(rows, (i) => design.x[focal * design.n + i]!), grid, B, (sub, value) => ev.meanOver(Int32Array.from(sub, (r) => rows[r]!), [{ col: focal, value }])).curves
+      ? accumulatedLocalEffects(Array.from(sample, (i) => design.x[focal * design.n + i]!), grid, B, (sub, value) => ev.meanOver(Int32Array.from(sub, (r) => rows[r]!), [{ col: focal, value }])).curves
       : grid.map((g) => ev.meanOver(rows, [{ col: focal, value: g }])), alpha);
     const fitted = new Float64Array(rows.length * B);
     ev.meanOver(rows, [], fitted);
@@ -280,7 +316,7 @@ function subgroupCurves(spec: SubgroupSpec, ev: OverrideEvaluator, design: Desig
     const medians = Float64Array.from({ length: B }, (_, b) => quantile(Float64Array.from({ length: rows.length }, (_, r) => fitted[r * B + b]!), 0.5));
     const sorted = Float64Array.from(ensembleMean).sort();
     return {
-      variable: spec.variable, level, nRows: rows.length, curve,
+      variable: spec.variable, level, nRows: levelRows.length, rowsUsed: rows.length, curve,
       medianFitted: { estimate: quantileSorted(sorted, 0.5), lo: quantile(medians, alpha / 2), hi: quantile(medians, 1 - alpha / 2) },
       fittedBox: { min: sorted[0]!, q1: quantileSorted(sorted, 0.25), median: quantileSorted(sorted, 0.5), q3: quantileSorted(sorted, 0.75), max: sorted[sorted.length - 1]! },
     };

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_LIMITS, type TenantLimits } from '@panel-lab/jobs';
+import { DEFAULT_LIMITS, DEFAULT_RETENTION, type QueueRetention, type TenantLimits } from '@panel-lab/jobs';
 
 /** Everything the API reads from its environment (documented in README.md). */
 export interface ApiConfig {
@@ -19,7 +19,34 @@ export interface ApiConfig {
   /** With a Redis URL, jobs go through BullMQ to apps/worker processes. */
   readonly redisUrl: string | null;
   readonly queueName: string;
+  /** How the BullMQ executor watches its tasks and what it keeps in Redis (README: Redis memory). */
+  readonly queue: QueueWatchConfig;
   readonly log: 'info' | 'silent';
+}
+
+export interface QueueWatchConfig {
+  readonly checkIntervalMs: number;
+  readonly lostAfterMs: number;
+  readonly unreachableAfterMs: number;
+  readonly requeueLost: number;
+  readonly retention: QueueRetention;
+}
+
+function queueFromEnv(env: NodeJS.ProcessEnv): QueueWatchConfig {
+  const r = DEFAULT_RETENTION;
+  return {
+    checkIntervalMs: Math.max(100, intEnv(env, 'PANEL_LAB_TASK_CHECK_MS', 5000)),
+    lostAfterMs: intEnv(env, 'PANEL_LAB_TASK_LOST_MS', 15_000),
+    unreachableAfterMs: intEnv(env, 'PANEL_LAB_QUEUE_DOWN_MS', 120_000),
+    requeueLost: intEnv(env, 'PANEL_LAB_TASK_REQUEUES', 1),
+    retention: {
+      completedAgeS: intEnv(env, 'PANEL_LAB_KEEP_COMPLETED_S', r.completedAgeS),
+      completedCount: intEnv(env, 'PANEL_LAB_KEEP_COMPLETED', r.completedCount),
+      failedAgeS: intEnv(env, 'PANEL_LAB_KEEP_FAILED_S', r.failedAgeS),
+      failedCount: intEnv(env, 'PANEL_LAB_KEEP_FAILED', r.failedCount),
+      eventsMaxLen: intEnv(env, 'PANEL_LAB_EVENTS_MAX_LEN', r.eventsMaxLen),
+    },
+  };
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -79,6 +106,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     chunkConcurrency: Math.max(1, intEnv(env, 'PANEL_LAB_CHUNK_CONCURRENCY', 2)),
     redisUrl: env.PANEL_LAB_REDIS_URL || null,
     queueName: env.PANEL_LAB_QUEUE ?? 'panel-lab',
+    queue: queueFromEnv(env),
     log: env.PANEL_LAB_LOG === 'silent' ? 'silent' : 'info',
   };
 }

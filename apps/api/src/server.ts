@@ -22,7 +22,7 @@ export interface ApiServer {
 /** Opens the job system on the data directory, builds the Nest app with OpenAPI docs, and listens. */
 export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
   const logger = new JsonLogger(config.log === 'info');
-  const executor = config.redisUrl ? new BullMqExecutor({ redisUrl: config.redisUrl, queueName: config.queueName, logger }) : undefined;
+  const executor = config.redisUrl ? new BullMqExecutor({ redisUrl: config.redisUrl, queueName: config.queueName, logger, ...config.queue }) : undefined;
   const system = await openJobSystem({
     dataDir: config.dataDir,
     apiKeys: config.apiKeys,

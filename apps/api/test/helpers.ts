@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateChinaPanel } from '@panel-lab/datasets';
 import { writePanel } from '@panel-lab/panel';
+import { DEFAULT_RETENTION } from '@panel-lab/jobs';
 import { startApiServer, type ApiConfig, type ApiServer } from '../src/index.js';
 
 export const KEY_A = 'tenant-a-key-0123456789';
@@ -24,6 +25,7 @@ export function testConfig(dataDir: string, overrides: Partial<ApiConfig> = {}):
     chunkConcurrency: 2,
     redisUrl: null,
     queueName: 'panel-lab-test',
+    queue: { checkIntervalMs: 500, lostAfterMs: 2000, unreachableAfterMs: 5000, requeueLost: 1, retention: DEFAULT_RETENTION },
     log: 'silent',
     ...overrides,
   };

@@ -54,3 +54,11 @@ export class TooLargeError extends Error {
     this.name = 'TooLargeError';
   }
 }
+
+/** A queued task vanished (e.g. Redis restarted without persistence) or the queue stayed unreachable: the task is failed explicitly. */
+export class TaskLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskLostError';
+  }
+}

@@ -1,6 +1,6 @@
 export { DEFAULT_LIMITS, TERMINAL_STATES } from './types.js';
 export type { DatasetFormat, DatasetRecord, JobError, JobKind, JobProgress, JobRecord, JobState, TenantLimits } from './types.js';
-export { ConflictError, InputError, LimitError, NotFoundError, QueueUnavailableError, TaskCancelledError, TooLargeError } from './errors.js';
+export { ConflictError, InputError, LimitError, NotFoundError, QueueUnavailableError, TaskCancelledError, TaskLostError, TooLargeError } from './errors.js';
 export { MetaStore, hashApiKey } from './meta-store.js';
 export { DataDir, newId, safeSegment } from './data-dir.js';
 export { JobDatasetSpec, PlaceboJobSpec } from './placebo-spec.js';
@@ -18,5 +18,7 @@ export { JobService } from './job-service.js';
 export type { JobLogger, JobServiceOptions } from './job-service.js';
 export { openJobSystem } from './system.js';
 export type { JobSystem, JobSystemOptions } from './system.js';
-export { BullMqExecutor, redisConnection, startQueueWorker } from './bullmq.js';
-export type { BullMqExecutorOptions, QueueWorker, QueueWorkerOptions } from './bullmq.js';
+export { redisConnection, startQueueWorker } from './bullmq.js';
+export type { QueueWorker, QueueWorkerOptions } from './bullmq.js';
+export { BullMqExecutor, DEFAULT_RETENTION } from './bullmq-executor.js';
+export type { BullMqExecutorOptions, QueueRetention } from './bullmq-executor.js';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { parseRunSpec } from '@panel-lab/analysis';
-import type { PlaceboChunk, PlaceboResult } from '@panel-lab/resample';
+import type { PlaceboChunk } from '@panel-lab/resample';
 import { newId, type DataDir } from './data-dir.js';
 import { ConflictError, InputError, LimitError, NotFoundError, TaskCancelledError } from './errors.js';
 import type { TaskExecutor } from './executor.js';
@@ -334,12 +334,13 @@ export class JobService {
     const nChunks = Math.ceil(options.draws / options.chunkSize);
     const chunkDir = join(dir, 'chunks');
     await mkdir(chunkDir, { recursive: true });
-    const chunks: (PlaceboChunk | undefined)[] = Array.from({ length: nChunks }, () => undefined);
+    // draws of each chunk on disk (the chunks themselves stay there: the merge task reads them)
+    const chunks: (number | undefined)[] = Array.from({ length: nChunks }, () => undefined);
     for (const name of await readdir(chunkDir)) {
       const k = Number(/^(\d+)\.json$/.exec(name)?.[1] ?? Number.NaN);
       if (!Number.isInteger(k) || k >= nChunks) continue;
       try {
-        chunks[k] = JSON.parse(await readFile(join(chunkDir, name), 'utf8')) as PlaceboChunk;
+        chunks[k] = (JSON.parse(await readFile(join(chunkDir, name), 'utf8')) as PlaceboChunk).beta.length;
       } catch {
         // unreadable (should not happen: files are renamed into place whole): compute it again
       }
@@ -347,11 +348,11 @@ export class JobService {
     // a chunk whose file was written just before a crash may still be recorded as running: settle it
     for (const child of await this.o.store.childJobs(job.id)) {
       const k = (child.input as { chunkIndex?: number }).chunkIndex ?? -1;
-      if (chunks[k] && child.state !== 'succeeded') {
+      if (chunks[k] !== undefined && child.state !== 'succeeded') {
         await this.o.store.putJob({ ...child, state: 'succeeded', finishedAt: new Date().toISOString(), error: null, notes: [...child.notes, 'result found on disk after a restart'] });
       }
     }
-    let drawsDone = chunks.reduce((s, c) => s + (c ? c.beta.length : 0), 0);
+    let drawsDone = chunks.reduce<number>((s, c) => s + (c ?? 0), 0);
     const report = () => progress({ fraction: 0.95 * (drawsDone / options.draws), step: 'placebo draws', done: drawsDone, total: options.draws });
     report();
     // aborted by the job's signal (even one that fired before this point) or by a failed chunk
@@ -368,7 +369,7 @@ export class JobService {
           // write then rename: a crash never leaves a half-written chunk under its final name
           await writeFile(join(chunkDir, `${k}.json.tmp`), JSON.stringify(chunk));
           await rename(join(chunkDir, `${k}.json.tmp`), join(chunkDir, `${k}.json`));
-          chunks[k] = chunk;
+          chunks[k] = chunk.beta.length;
           drawsDone += chunk.beta.length;
           await this.o.store.putJob({ ...base, attempts: attempt, state: 'succeeded', finishedAt: new Date().toISOString(), progress: { fraction: 1, step: 'done', done: chunk.beta.length, total: chunk.beta.length } });
           report();
@@ -383,12 +384,12 @@ export class JobService {
         }
       }
     };
-    const missing = chunks.map((c, k) => (c ? -1 : k)).filter((k) => k >= 0);
+    const missing = chunks.map((c, k) => (c !== undefined ? -1 : k)).filter((k) => k >= 0);
     // a few chunks at a time: the executor's queue (and the store) never holds one job's whole fan-out
     await forEachLimited(missing, this.o.chunkConcurrency ?? 2, runChunk, () => childController.abort());
     progress({ fraction: 0.96, step: 'merging chunks', done: options.draws, total: options.draws });
-    const result = (await this.o.executor.run({ type: 'placebo-merge', dataset, options, chunks: chunks as PlaceboChunk[] }, { jobId: job.id, tenant: job.tenant, signal })) as PlaceboResult;
-    await writeFile(join(dir, 'result.json'), JSON.stringify(result));
+    const outDir = relative(this.o.dir.root, dir).split(sep).join('/');
+    await this.o.executor.run({ type: 'placebo-merge', dataset, options, outDir, chunks: nChunks }, { jobId: job.id, tenant: job.tenant, signal });
   }
 
   /** Stores a job and tells subscribers; progress-only writes are throttled (events are not). */

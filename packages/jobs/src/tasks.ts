@@ -1,4 +1,4 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { runSpec, writeRunReport } from '@panel-lab/analysis';
 import { generateChinaPanel, loadMpdta } from '@panel-lab/datasets';
@@ -13,7 +13,6 @@ import {
   type PlaceboChunk,
   type PlaceboMode,
   type PlaceboPrepared,
-  type PlaceboResult,
 } from '@panel-lab/resample';
 import { TaskCancelledError } from './errors.js';
 import type { JobDatasetSpec, PlaceboJobSpec } from './placebo-spec.js';
@@ -45,7 +44,14 @@ export type Task =
       readonly outDir: string;
     }
   | { readonly type: 'placebo-chunk'; readonly dataset: ResolvedDataset; readonly options: PlaceboJobSpec; readonly chunkIndex: number }
-  | { readonly type: 'placebo-merge'; readonly dataset: ResolvedDataset; readonly options: PlaceboJobSpec; readonly chunks: readonly PlaceboChunk[] };
+  | {
+      readonly type: 'placebo-merge';
+      readonly dataset: ResolvedDataset;
+      readonly options: PlaceboJobSpec;
+      /** Job directory relative to the data directory: chunks/<k>.json are read, result.json written there (never through the queue). */
+      readonly outDir: string;
+      readonly chunks: number;
+    };
 
 /** What an analysis task returns (the result itself is on disk: it may be large). */
 export interface AnalysisWritten {
@@ -54,7 +60,13 @@ export interface AnalysisWritten {
   readonly seconds: number;
 }
 
-export type TaskResult = AnalysisWritten | PlaceboChunk | PlaceboResult;
+/** What a placebo merge returns (the result itself is on disk: it holds every draw). */
+export interface PlaceboWritten {
+  readonly kind: 'placebo_written';
+  readonly draws: number;
+}
+
+export type TaskResult = AnalysisWritten | PlaceboChunk | PlaceboWritten;
 
 export interface TaskContext {
   /** Root of the data directory the task's files live under. */
@@ -139,14 +151,20 @@ export async function executeTask(task: Task, ctx: TaskContext): Promise<TaskRes
     }
     case 'placebo-merge': {
       const prepared = await preparedFor(ctx.dataDir, task.dataset, task.options);
-      mergePlaceboChunks(task.chunks); // throws naming a missing or duplicated chunk
+      const out = datasetPath(ctx.dataDir, task.outDir);
+      const chunks: PlaceboChunk[] = [];
+      for (let k = 0; k < task.chunks; k++) chunks.push(JSON.parse(await readFile(join(out, 'chunks', `${k}.json`), 'utf8')) as PlaceboChunk);
+      mergePlaceboChunks(chunks); // throws naming a missing or duplicated chunk
       const estimate = observedEstimate(prepared.twfe, prepared.space);
-      return placeboResult(prepared, estimate, task.chunks, {
+      const result = placeboResult(prepared, estimate, chunks, {
         outcome: task.options.outcome,
         cohort: task.options.cohort,
         mode: task.options.mode as PlaceboMode,
         excludeTrueTreated: task.options.excludeTrueTreated,
       });
+      await writeFile(join(out, 'result.json.tmp'), JSON.stringify(result));
+      await rename(join(out, 'result.json.tmp'), join(out, 'result.json'));
+      return { kind: 'placebo_written', draws: result.draws.beta.length };
     }
   }
 }

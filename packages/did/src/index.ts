@@ -1,7 +1,7 @@
 export { treatmentSetup, cohortTrends } from './treatment.js';
 export type { TreatmentSetup, TreatmentSpec, CohortSize, CohortTrendRow } from './treatment.js';
 export { attGt } from './cs/att-gt.js';
-export type { AttGtOptions, AttGtDrops, GroupTimeResult, ControlGroup, BasePeriod } from './cs/att-gt.js';
+export type { AttGtOptions, AttGtDrops, AttGtSampling, GroupTimeResult, ControlGroup, BasePeriod } from './cs/att-gt.js';
 export type { PreTest } from './cs/pretest.js';
 export type { EstMethod } from './cs/two-by-two.js';
 export { aggte } from './cs/aggte.js';

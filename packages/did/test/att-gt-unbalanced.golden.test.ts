@@ -21,6 +21,8 @@ function optionsOf(spec: SpecGolden): AttGtOptions {
     controlGroup: spec.args.control_group,
     estMethod: spec.args.est_method,
     basePeriod: spec.args.base_period,
+    panel: spec.args.panel,
+    allowUnbalancedPanel: spec.args.allow_unbalanced_panel,
   };
 }
 
@@ -41,4 +43,48 @@ describe.each(variant('default_balanced_subset'))('did::att_gt on the balanced s
   it('matches the Wald pre-test', () => expectPretestMatches(res, spec));
 
   it.each(['simple', 'group', 'dynamic', 'calendar'] as const)('matches aggte type %s', (type) => expectAggteMatches(res, type, spec));
+});
+
+// allow_unbalanced_panel = TRUE: did runs its repeated-cross-section estimators, keeping the county id
+describe.each(variant('allow_unbalanced'))('did::att_gt on the unbalanced panel %s', (_name, spec) => {
+  const res = attGt(frame, optionsOf(spec));
+
+  it('keeps every county and matches every ATT(g,t) and SE', () => {
+    expect(res.sampling).toBe('unbalanced_panel');
+    expect(res.n).toBe(spec.n_units);
+    expectAttGtMatches(res, spec);
+  });
+
+  it('matches the Wald pre-test', () => expectPretestMatches(res, spec));
+
+  it.each(['simple', 'group', 'dynamic', 'calendar'] as const)('matches aggte type %s', (type) => expectAggteMatches(res, type, spec));
+});
+
+// panel = FALSE: every row its own observation
+describe.each(variant('repeated_cross_section'))('did::att_gt on repeated cross-sections %s', (_name, spec) => {
+  const res = attGt(frame, optionsOf(spec));
+
+  it('has one influence-function row per observation and matches every ATT(g,t) and SE', () => {
+    expect(res.sampling).toBe('repeated_cross_section');
+    expect(res.n).toBe(spec.n_units);
+    expectAttGtMatches(res, spec);
+  });
+
+  it('matches the Wald pre-test', () => expectPretestMatches(res, spec));
+
+  it.each(['simple', 'group', 'dynamic', 'calendar'] as const)('matches aggte type %s', (type) => expectAggteMatches(res, type, spec));
+});
+
+describe('allowUnbalancedPanel on a balanced panel', () => {
+  it('runs the panel estimators, as did does', () => {
+    const balanced = readGoldenCsv('mpdta.csv', 'countyreal', 'year');
+    const opts = { outcome: 'lemp', treatment: { cohort: 'first.treat' }, covariates: ['lpop'] } as const;
+    const res = attGt(balanced, { ...opts, allowUnbalancedPanel: true });
+    expect(res.sampling).toBe('panel');
+    expect(res.att).toEqual(attGt(balanced, opts).att);
+  });
+
+  it('rejects a non-boolean option', () => {
+    expect(() => attGt(frame, { outcome: 'lemp', treatment: { cohort: 'first.treat' }, panel: 'no' as never })).toThrow(/option panel/);
+  });
 });

@@ -1,9 +1,10 @@
 import type { PanelFrame } from '@panel-lab/panel';
 import { treatmentSetup, type TreatmentSpec } from '../treatment.js';
-import { qnorm } from '../internal/stats.js';
-import { waldPretest, type PreTest } from './pretest.js';
+import type { PreTest } from './pretest.js';
 import { noCovariateCell, twoByTwo, type CellRange, type EstMethod } from './two-by-two.js';
-import { hidden, influenceSe, type BootstrapInfo, type InfluenceMatrix } from './influence.js';
+import type { BootstrapInfo, InfluenceMatrix } from './influence.js';
+import { emptyOutputs, finishAttGt, NEVER, planCells, recode, resolveOptions, specOf } from './att-gt-common.js';
+import { attGtRepeatedCrossSections } from './att-gt-rc.js';
 
 export type ControlGroup = 'nevertreated' | 'notyettreated';
 export type BasePeriod = 'varying' | 'universal';
@@ -23,6 +24,19 @@ export interface AttGtOptions {
   /** Time-invariant cluster column (analytic SEs and the bootstrap sum influence functions by cluster). */
   readonly cluster?: string;
   readonly alpha?: number;
+  /**
+   * false: repeated cross-sections (did's panel = FALSE): every row is its own observation, the 2x2s
+   * use DRDID's repeated-cross-section estimators and the influence function has one row per row.
+   * Default true.
+   */
+  readonly panel?: boolean;
+  /**
+   * With panel data, keep units not observed in every period (did's allow_unbalanced_panel): the 2x2s
+   * then use the repeated-cross-section estimators on the rows of the two periods, and each unit's
+   * influence is the sum over its rows. A balanced panel is estimated as one. Default false: units
+   * without a complete row in every period are dropped (the panel is balanced first), as did does.
+   */
+  readonly allowUnbalancedPanel?: boolean;
 }
 
 /** Units or cells removed before estimation, always counted (nothing silently dropped). */
@@ -37,7 +51,12 @@ export interface AttGtDrops {
   readonly periodsDroppedNoNeverTreated: number;
   /** ATT(g,t) cells that could not be estimated (NA), with the reason in warnings. */
   readonly cellsNa: number;
+  /** Rows with a missing outcome/covariate/weight/cluster (repeated cross-sections, unbalanced panels; else 0). */
+  readonly rowsIncomplete: number;
 }
+
+/** Which estimators ran: did's flags panel / true_repeated_cross_sections in words. */
+export type AttGtSampling = 'panel' | 'unbalanced_panel' | 'repeated_cross_section';
 
 /** did's MP object: every ATT(g,t) with its influence function (n units x cells). */
 export interface GroupTimeResult extends InfluenceMatrix {
@@ -47,6 +66,7 @@ export interface GroupTimeResult extends InfluenceMatrix {
     readonly weights: string | null;
     readonly cluster: string | null;
   };
+  readonly sampling: AttGtSampling;
   readonly group: readonly number[];
   readonly time: readonly number[];
   readonly baseTime: readonly number[];
@@ -54,11 +74,12 @@ export interface GroupTimeResult extends InfluenceMatrix {
   /** Analytic (or, after withMultiplierBootstrap, bootstrap) standard errors; NaN when degenerate. */
   readonly se: readonly number[];
   readonly post: readonly boolean[];
+  /** Units (panel) or rows (repeated cross-sections, unbalanced panels) of the treated cohort and comparison group. */
   readonly nTreated: readonly number[];
   readonly nControl: readonly number[];
   readonly critVal: number;
   readonly pretest: PreTest | null;
-  /** Number of units used (rows of the influence function). */
+  /** Rows of the influence function: units (panel, unbalanced panel) or observations (repeated cross-sections). */
   readonly n: number;
   readonly periods: readonly number[];
   readonly cohorts: readonly number[];
@@ -68,24 +89,19 @@ export interface GroupTimeResult extends InfluenceMatrix {
   readonly meta: { readonly backend: string; readonly precision: 64 };
 }
 
-const NEVER = Number.POSITIVE_INFINITY;
-
 /**
- * Callaway & Sant'Anna (2021) group-time average treatment effects on a panel, mirroring
- * did::att_gt (panel = TRUE): every ATT(g,t) with the DRDID 2x2 estimator, its influence
- * function, analytic SEs and the Wald pre-test of the pre-period cells.
+ * Callaway & Sant'Anna (2021) group-time average treatment effects, mirroring did::att_gt: every
+ * ATT(g,t) with the DRDID 2x2 estimator, its influence function, analytic SEs and the Wald pre-test
+ * of the pre-period cells. Panel data by default (balanced first); unbalanced panels and repeated
+ * cross-sections with the options panel and allowUnbalancedPanel.
  */
 export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult {
-  const controlGroup = options.controlGroup ?? 'nevertreated';
-  const estMethod = options.estMethod ?? 'dr';
-  const basePeriod = options.basePeriod ?? 'varying';
-  const anticipation = options.anticipation ?? 0;
-  const alpha = options.alpha ?? 0.05;
-  const covariates = options.covariates ?? [];
-  validateOptions(controlGroup, estMethod, basePeriod, anticipation, alpha);
+  const resolved = resolveOptions(options);
+  const { controlGroup, estMethod, basePeriod, anticipation, alpha, covariates } = resolved;
   for (const c of [options.outcome, ...covariates, ...(options.weights ? [options.weights] : []), ...(options.cluster ? [options.cluster] : [])]) {
     if (!frame.has(c)) throw new Error(`attGt: column '${c}' not found; columns are: ${frame.columnNames.join(', ')}`);
   }
+  if (!resolved.panel) return attGtRepeatedCrossSections(frame, options, resolved, 'repeated_cross_section');
   const setup = treatmentSetup(frame, options.treatment);
   const warnings: string[] = [];
   let periods = [...setup.periods];
@@ -128,6 +144,12 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
     }
   }
   for (let u = 0; u < nU; u++) for (let t = 0; t < nTAll; t++) if (!filled[u * nTAll + t]) complete[u] = 0;
+  // did's allow_unbalanced_panel: only when some unit that enters (not treated in the first period) is incomplete
+  if (resolved.allowUnbalancedPanel) {
+    for (let u = 0; u < nU; u++) {
+      if (!complete[u] && !(setup.unitCohort[u]! <= periods[0]!)) return attGtRepeatedCrossSections(frame, options, resolved, 'unbalanced_panel');
+    }
+  }
 
   // cohort recoding as did's pre-processing
   const cohort = Float64Array.from(setup.unitCohort);
@@ -189,28 +211,7 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
   if (glist.length === 0) throw new Error('attGt: no treated cohort left to estimate');
 
   // Enumerate the cells first (did's loop), so the n x K influence matrix is allocated once.
-  interface Cell { g: number; tIdx: number; pret: number; post: boolean; zero: boolean }
-  const cellList: Cell[] = [];
-  const tStart = basePeriod === 'universal' ? 0 : 1;
-  const lastPre = (g: number): number => {
-    let j = -1;
-    for (let k = 0; k < nT; k++) if (periods[k]! + anticipation < g) j = k;
-    return j;
-  };
-  for (const g of glist) {
-    for (let tIdx = tStart; tIdx < nT; tIdx++) {
-      const post = g <= periods[tIdx]!;
-      let pret = basePeriod === 'universal' ? lastPre(g) : tIdx - 1;
-      if (post || basePeriod === 'universal') {
-        pret = lastPre(g);
-        if (pret < 0) {
-          warnings.push(`cohort ${g} has no pre-treatment period; its remaining cells are dropped`);
-          break;
-        }
-      }
-      cellList.push({ g, tIdx, pret, post, zero: basePeriod === 'universal' && pret === tIdx });
-    }
-  }
+  const cellList = planCells(glist, periods, basePeriod, anticipation, warnings);
   const K = cellList.length;
   const inf = new Float64Array(n * K);
   // period-major outcome for contiguous access: yByT[t][i]
@@ -220,8 +221,7 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
     for (let i = 0; i < n; i++) col[i] = yMat[unitIdx[i]! * nTAll + t]!;
     yByT.push(col);
   }
-  const groupOut: number[] = [], timeOut: number[] = [], baseOut: number[] = [], attOut: number[] = [];
-  const postOut: boolean[] = [], nTr: number[] = [], nCo: number[] = [];
+  const out = emptyOutputs();
   let cellsNa = 0;
   // cohort rank per unit: glist index, or -1 for never treated (integer compares in the hot loop)
   const rank = new Int32Array(n);
@@ -236,13 +236,13 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
     const tcur = periods[tIdx]!;
     const full = inf.subarray(k * n, (k + 1) * n);
     const record = (att: number, nt: number, nc: number): void => {
-      groupOut.push(g);
-      timeOut.push(tcur);
-      baseOut.push(periods[pret]!);
-      attOut.push(att);
-      postOut.push(post);
-      nTr.push(nt);
-      nCo.push(nc);
+      out.group.push(g);
+      out.time.push(tcur);
+      out.baseTime.push(periods[pret]!);
+      out.att.push(att);
+      out.post.push(post);
+      out.nTreated.push(nt);
+      out.nControl.push(nc);
     };
     if (cell.zero) {
       record(0, 0, 0);
@@ -307,72 +307,18 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
   }
 
   const clusterCodes = clCol ? recode(Int32Array.from(unitIdx, (u) => clUnit[u]!)) : null;
-  const se = influenceSe(inf, n, K, clusterCodes);
-  const pretest = waldPretest(attOut, groupOut, timeOut, se, inf, n, clusterCodes, cohortBlocks(G));
-
-  const result = {
-    kind: 'att_gt' as const,
-    spec: Object.freeze({
-      outcome: options.outcome,
-      treatment: options.treatment,
-      covariates: Object.freeze([...covariates]),
-      controlGroup,
-      estMethod,
-      basePeriod,
-      anticipation,
-      weights: options.weights ?? null,
-      cluster: options.cluster ?? null,
-      alpha,
-    }),
-    group: Object.freeze(groupOut),
-    time: Object.freeze(timeOut),
-    baseTime: Object.freeze(baseOut),
-    att: Object.freeze(attOut),
-    se: Object.freeze(se),
-    post: Object.freeze(postOut),
-    nTreated: Object.freeze(nTr),
-    nControl: Object.freeze(nCo),
-    critVal: qnorm(1 - alpha / 2),
-    pretest,
+  return finishAttGt({
+    spec: specOf(options, resolved),
+    sampling: 'panel',
+    out,
+    inf,
     n,
-    periods: Object.freeze(periods),
-    cohorts: Object.freeze(glist),
-    drops: Object.freeze({ unitsIncomplete, unitsAlwaysTreated, unitsTreatedAfterSample, periodsDroppedNoNeverTreated, cellsNa }),
-    warnings: Object.freeze(warnings),
-    bootstrap: null,
-    meta: Object.freeze({ backend: 'cpu', precision: 64 as const }),
-  };
-  hidden(result, { inf, infCols: K, unitCohort: G, unitWeights: W, clusterCodes });
-  return Object.freeze(result) as GroupTimeResult;
-}
-
-function validateOptions(cg: string, em: string, bp: string, ant: number, alpha: number): void {
-  if (cg !== 'nevertreated' && cg !== 'notyettreated') throw new Error(`attGt: option controlGroup must be 'nevertreated' or 'notyettreated', got '${cg}'`);
-  if (em !== 'dr' && em !== 'ipw' && em !== 'reg') throw new Error(`attGt: option estMethod must be 'dr', 'ipw' or 'reg', got '${em}'`);
-  if (bp !== 'varying' && bp !== 'universal') throw new Error(`attGt: option basePeriod must be 'varying' or 'universal', got '${bp}'`);
-  if (!Number.isInteger(ant) || ant < 0) throw new Error(`attGt: option anticipation must be a non-negative integer, got ${ant}`);
-  if (!(alpha > 0 && alpha < 1)) throw new Error(`attGt: option alpha must be in (0, 1), got ${alpha}`);
-}
-
-/** Dense 0..G-1 codes. */
-function recode(codes: Int32Array): Int32Array {
-  const map = new Map<number, number>();
-  return codes.map((c) => {
-    let v = map.get(c);
-    if (v === undefined) map.set(c, (v = map.size));
-    return v;
+    G,
+    W,
+    clusterCodes,
+    periods,
+    cohorts: glist,
+    drops: { unitsIncomplete, unitsAlwaysTreated, unitsTreatedAfterSample, periodsDroppedNoNeverTreated, cellsNa, rowsIncomplete: 0 },
+    warnings,
   });
-}
-
-/** [start, end) row ranges of equal cohort in a cohort-sorted unit order. */
-function cohortBlocks(G: Float64Array): [number, number][] {
-  const blocks: [number, number][] = [];
-  let start = 0;
-  for (let i = 1; i <= G.length; i++) {
-    if (i === G.length || G[i] !== G[start]) {
-      blocks.push([start, i]);
-      start = i;
-    }
-  }
-  return blocks;
 }

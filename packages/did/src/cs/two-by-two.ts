@@ -1,5 +1,4 @@
-import { crossVec, invertSpd, rcondSpd, rowDot, weightedCross } from '../internal/dense.js';
-import { logitFit } from '@panel-lab/regression';
+import { logitRep, olsRep as outcomeRegression, TRIM_LEVEL } from './nuisance.js';
 
 export type EstMethod = 'dr' | 'ipw' | 'reg';
 
@@ -16,9 +15,6 @@ export interface TwoByTwoInput {
 export type TwoByTwoResult =
   | { readonly ok: true; readonly att: number; readonly inf: Float64Array }
   | { readonly ok: false; readonly reason: string };
-
-/** Propensity-score trimming of DRDID: comparison units with p >= 0.995 get weight 0. */
-const TRIM_LEVEL = 0.995;
 
 /**
  * ATT and its influence function (per unit of the 2x2 sample, not yet rescaled) for panel data,
@@ -38,27 +34,10 @@ export function twoByTwo(method: EstMethod, input: TwoByTwoInput): TwoByTwoResul
   let outDelta: Float64Array | null = null;
   let olsRep: Float64Array[] | null = null; // asymptotic linear representation of the OLS coef, k columns
   if (method !== 'ipw') {
-    const wOls = new Float64Array(n);
-    for (let i = 0; i < n; i++) wOls[i] = w[i]! * (1 - d[i]!);
-    const xtx = weightedCross(x, wOls);
-    if (rcondSpd(xtx, k) < Number.EPSILON) return { ok: false, reason: 'singular outcome regression among comparison units' };
-    const inv = invertSpd(xtx, k)!;
-    const xty = crossVec(x, Float64Array.from(deltaY, (v, i) => v * wOls[i]!));
-    const beta = new Float64Array(k);
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) beta[a]! += inv[a * k + b]! * xty[b]!;
-    outDelta = rowDot(x, beta, n);
-    // (w(1-D)(dY - m) X_i)' (X'WX / n)^-1
-    olsRep = [];
-    for (let a = 0; a < k; a++) olsRep.push(new Float64Array(n));
-    for (let i = 0; i < n; i++) {
-      const e = wOls[i]! * (deltaY[i]! - outDelta[i]!);
-      if (e === 0) continue;
-      for (let a = 0; a < k; a++) {
-        let s = 0;
-        for (let b = 0; b < k; b++) s += x[b]![i]! * inv[b * k + a]! * n;
-        olsRep[a]![i] = e * s;
-      }
-    }
+    const ols = outcomeRegression(x, deltaY, w, Float64Array.from(d, (v) => 1 - v), 'comparison units');
+    if (!ols.ok) return ols;
+    outDelta = ols.fitted;
+    olsRep = ols.rep;
   }
 
   if (method === 'reg') {
@@ -94,18 +73,15 @@ export function twoByTwo(method: EstMethod, input: TwoByTwoInput): TwoByTwoResul
   }
 
   // Propensity score (ipw, dr)
-  // fastglm.default's start and tolerance (DRDID's fit): the same iterate as R's, not a tighter MLE
-  const prelim = logitFit(x, d, { weights: w, tol: 1e-8 });
-  if (prelim.dropped.length > 0 || prelim.hessianSingular) return { ok: false, reason: 'singular propensity-score model' };
-  let pmax = 0;
-  for (let i = 0; i < n; i++) pmax = Math.max(pmax, prelim.p[i]!);
-  if (pmax >= 0.999) return { ok: false, reason: 'propensity scores close to 1 (overlap violated)' };
-  const ps = prelim.p.map((p) => Math.min(p, 1 - 1e-6));
+  const psFit = logitRep(x, d, w);
+  if (!psFit.ok) return psFit;
+  // did's preliminary check on the panel 2x2 (not on repeated cross-sections)
+  if (psFit.maxRaw >= 0.999) return { ok: false, reason: 'propensity scores close to 1 (overlap violated)' };
+  const { ps, rep: psRep } = psFit;
   const wTreat = new Float64Array(n);
   const wCont = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const trim = d[i]! === 1 ? ps[i]! < 1.01 : ps[i]! < TRIM_LEVEL;
-    if (!trim) continue;
+    if (!psFit.keep[i]) continue;
     wTreat[i] = w[i]! * d[i]!;
     wCont[i] = (w[i]! * ps[i]! * (1 - d[i]!)) / (1 - ps[i]!);
   }
@@ -123,23 +99,6 @@ export function twoByTwo(method: EstMethod, input: TwoByTwoInput): TwoByTwoResul
   const etaCont = sC / swC;
   const meanWT = swT / n;
   const meanWC = swC / n;
-  // logit asymptotic linear representation: w (D - p) X_i' (X'WX)^-1 n, with W = ps(1-ps) w at the
-  // final (clipped) scores as DRDID builds it; the fit's vcov holds the working weights of the
-  // iterate before the last update (SEs off by up to ~1e-6 relative)
-  const wHess = new Float64Array(n);
-  for (let i = 0; i < n; i++) wHess[i] = ps[i]! * (1 - ps[i]!) * w[i]!;
-  const hess = invertSpd(weightedCross(x, wHess), k);
-  if (!hess) return { ok: false, reason: 'singular propensity-score Hessian' };
-  const psRep: Float64Array[] = [];
-  for (let a = 0; a < k; a++) psRep.push(new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    const sc = w[i]! * (d[i]! - ps[i]!);
-    for (let a = 0; a < k; a++) {
-      let s = 0;
-      for (let b = 0; b < k; b++) s += x[b]![i]! * hess[b * k + a]! * n;
-      psRep[a]![i] = sc * s;
-    }
-  }
   const m2 = new Float64Array(k);
   const m1 = new Float64Array(k);
   const m3 = new Float64Array(k);

@@ -1,5 +1,6 @@
 import { rowMajor, type Design } from './design.js';
 import { fitAnnEnsemble, predictMembers, type AnnEnsemble, type EnsembleOptions } from './ensemble.js';
+import type { MinibatchInfo } from './mlp-core.js';
 import { fitOls, predictOls } from './ols.js';
 import { finishResult, type ResultMethods } from './result.js';
 import { kFolds, trainTestSplit } from './split.js';
@@ -37,7 +38,9 @@ export interface AnnVsOlsData {
   readonly cv: null | { readonly folds: number; readonly annMean: number; readonly annSd: number; readonly olsMean: number; readonly olsSd: number;
     readonly gainMean: number; readonly perFold: readonly Mse[] };
   readonly meta: { readonly engine: string; readonly hidden: readonly number[]; readonly hiddenOffset: number; readonly hiddenSearch: boolean;
-    readonly restarts: number; readonly seed: number; readonly droppedRows: number };
+    readonly restarts: number; readonly seed: number; readonly droppedRows: number;
+    /** Minibatch training of the main split's networks (rows per step), or null when full batch. */
+    readonly minibatch: MinibatchInfo | null };
 }
 export type AnnVsOlsResult = AnnVsOlsData & ResultMethods;
 
@@ -77,7 +80,8 @@ export async function annVsOls(design: Design, opts: AnnVsOlsOptions & { target?
     kind: 'ann_vs_ols', target: opts.target ?? 'y', split, select, nTrain: tt.train.length, nTest: tt.test.length,
     test: one.test, train: one.train, cv,
     meta: { engine: one.model.engine, hidden: one.model.experts.map((e) => e.hidden), hiddenOffset: one.hiddenOffset, hiddenSearch: opts.hiddenSearch ?? false,
-      restarts: one.model.members, seed: opts.seed, droppedRows: design.droppedRows },
+      restarts: one.model.members, seed: opts.seed, droppedRows: design.droppedRows,
+      minibatch: one.model.experts.find((e) => e.minibatch)?.minibatch ?? null },
   }, {
     tidy: (r) => [
       { term: 'test_mse', ann: r.test.ann, ols: r.test.ols, accuracy_gain: r.test.gain },

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { annVsOls, type AnnVsOlsResult } from '@panel-lab/ann';
+import { annVsOls, type AnnVsOlsResult, type MinibatchInfo } from '@panel-lab/ann';
 import { SEED002_OUTCOMES } from '@panel-lab/datasets';
 import type { Block, Cell } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
 import { DEFAULT_CONDITIONING, DEFAULT_CONTROLS, designFor, focalColumn, networkEngine, seed002Inputs, withConstructedIndex } from './common.js';
-import { networkFields } from './options.js';
+import { minibatchNote, networkFields } from './options.js';
 
 export const annVsOlsOptions = analysisObject('ann_vs_ols', {
   outcomes: z.array(z.string().min(1)).min(1).default([...SEED002_OUTCOMES]),
@@ -34,6 +34,7 @@ export const annVsOlsHandler = defineHandler({
     const results: Record<string, unknown> = {};
     const steps = opts.outcomes.length * opts.splits.length;
     let step = 0;
+    let minibatch: MinibatchInfo | null = null;
     for (const [i, outcome] of opts.outcomes.entries()) {
       const design = designFor(frame, inputs, outcome);
       const perSplit: Record<string, AnnVsOlsResult> = {};
@@ -43,10 +44,11 @@ export const annVsOlsHandler = defineHandler({
         const folds = s === opts.splits.length - 1 ? opts.folds : 0;
         const res = await annVsOls(design, {
           seed: ctx.seed + 1000 * i + s, split, testShare: opts.testShare, restarts: opts.restarts, select: opts.select, folds,
-          epochs: opts.epochs, patience: opts.patience, learningRate: opts.learningRate, som: { mode: opts.somMode },
+          epochs: opts.epochs, patience: opts.patience, learningRate: opts.learningRate, som: { mode: opts.somMode }, batchRows: opts.batchRows,
           ...(net.engine ? { engine: net.engine } : {}), target: outcome,
         });
         perSplit[split] = res;
+        if (res.meta.minibatch) minibatch = res.meta.minibatch;
         const cv = res.cv;
         rows.push([
           outcome, split === 'rows' ? 'random city-years (seed)' : 'whole cities held out', res.nTrain, res.nTest,
@@ -68,7 +70,7 @@ export const annVsOlsHandler = defineHandler({
           rows,
           notes: [
             `Accuracy gain = (MSE_OLS - MSE_ANN) / MSE_OLS x 100 (seed: +65.58 % total, +67.86 % intensity, +56.57 % per capita). Same ${inputs.length} inputs (focal \`${inputs[0]}\`), same training rows; MSE in original units on the untouched test rows (${(100 * opts.testShare).toFixed(0)} %).`,
-            `ANN: one hidden layer (seed rule, Eq. 3), tanh, Adam lr ${opts.learningRate}, at most ${opts.epochs} epochs with early stopping (15 % of training units, patience ${opts.patience}), SOM mode \`${opts.somMode}\`, best of ${opts.restarts} restarts chosen by ${opts.select === 'validation' ? 'internal validation loss (recommended; the seed picked on the test set)' : opts.select === 'test' ? 'test MSE (seed-faithful, optimistic)' : 'averaging the restarts'}. Networks ran on ${net.label}${net.fallbacks.length ? ` (fallbacks: ${net.fallbacks.map((f) => `${f.from}: ${f.reason}`).join('; ')})` : ''}.`,
+            `ANN: one hidden layer (seed rule, Eq. 3), tanh, Adam lr ${opts.learningRate}, at most ${opts.epochs} epochs with early stopping (15 % of training units, patience ${opts.patience}), SOM mode \`${opts.somMode}\`, best of ${opts.restarts} restarts chosen by ${opts.select === 'validation' ? 'internal validation loss (recommended; the seed picked on the test set)' : opts.select === 'test' ? 'test MSE (seed-faithful, optimistic)' : 'averaging the restarts'}. Networks ran on ${net.label}${net.fallbacks.length ? ` (fallbacks: ${net.fallbacks.map((f) => `${f.from}: ${f.reason}`).join('; ')})` : ''}.${minibatchNote(minibatch)}`,
             'Split: "random city-years" is the seed\'s row split, so the same city appears in training and test; "whole cities held out" tests on unseen cities. CV: grouped by city, K = ' + opts.folds + ' folds (mean ± sd over folds).',
             losses > 0
               ? `The ANN does not beat OLS in ${losses} of ${rows.length} rows. Our synthetic panel does not reward the network as the seed's data did (seed: +57 % to +68 %); we report what we get rather than tune until it wins.`

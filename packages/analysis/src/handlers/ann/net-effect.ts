@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { annBootstrapNetEffect, subgroupFromFrame, type NetEffectResult, type SubgroupSpec } from '@panel-lab/ann';
+import { annBootstrapNetEffect, DEFAULT_PD_ROWS, subgroupFromFrame, type NetEffectResult, type SubgroupSpec } from '@panel-lab/ann';
 import { CITY_ATTRIBUTES, DE_INDEX_COLUMN, SEED002_OUTCOMES, TREATMENT } from '@panel-lab/datasets';
 import { heatmapChart, lineBandChart, type Block, type Cell, type ComparisonRow, type Series } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
 import { groundTruth } from '../truth.js';
 import { DEFAULT_CONDITIONING, DEFAULT_CONTROLS, designFor, focalColumn, networkEngine, outcomeLabel, PANEL, seed002Inputs, withConstructedIndex } from './common.js';
-import { networkFields } from './options.js';
+import { minibatchNote, networkFields } from './options.js';
 import { subgroupBlocks, SUBGROUP_FIGURES } from './subgroups.js';
 import { trueCurveOnGrid } from './truth-curve.js';
 
@@ -20,6 +20,7 @@ export const netEffectOptions = analysisObject('ann_net_effect', {
   gridPoints: z.number().int().min(3).default(50),
   surfaceGridPoints: z.number().int().min(3).default(30),
   surfaceRows: z.number().int().min(10).default(400).describe('rows averaged per surface cell (seeded subsample)'),
+  pdRows: z.number().int().min(10).default(DEFAULT_PD_ROWS).describe(`rows averaged by the net-effect curve and by each subgroup curve: a seeded subsample without replacement when there are more (PD costs rows x grid x networks x hidden units), all rows otherwise (the seed panel at the default ${DEFAULT_PD_ROWS})`),
   surfaces: z.boolean().default(true).describe('Figs 8-11: conditional surfaces over (DE index x each conditioning variable)'),
   subgroups: z.boolean().default(true).describe('Figs 5-7: city size, administrative rank, digital-economy pilot zone'),
   ...networkFields,
@@ -57,7 +58,7 @@ export const netEffectHandler = defineHandler({
       const res = await annBootstrapNetEffect(design, {
         focal, seed: ctx.seed + 7919 * i, replicates: opts.replicates, resample: opts.resample,
         epochs: opts.epochs, patience: opts.patience, learningRate: opts.learningRate, som: { mode: opts.somMode },
-        gridPoints: opts.gridPoints, conditioning: opts.surfaces ? opts.conditioning : [],
+        batchRows: opts.batchRows, pdRows: opts.pdRows, gridPoints: opts.gridPoints, conditioning: opts.surfaces ? opts.conditioning : [],
         surfaceGridPoints: opts.surfaceGridPoints, surfaceRows: opts.surfaceRows, subgroups,
         ...(net.engine ? { engine: net.engine } : {}),
       });
@@ -109,7 +110,8 @@ export const netEffectHandler = defineHandler({
           rows: summary,
           notes: [
             `Procedure labelled "RAB" by seed 002 (the label matches no published algorithm; METHODS §19): ${opts.replicates} bootstrap replicates (${opts.resample === 'groups' ? 'whole cities resampled' : 'city-years resampled'}), one network each, trained as one batch on ${net.label}${net.fallbacks.length ? ` (fallbacks: ${net.fallbacks.map((f) => `${f.from}: ${f.reason}`).join('; ')})` : ''}; ${inputs.length} inputs, focal \`${focal}\`; SOM mode \`${opts.somMode}\`; Adam lr ${opts.learningRate}, at most ${opts.epochs} epochs, early stopping on 15 % held-out units (patience ${opts.patience}).`,
-            'Partial dependence over 50 grid points between the 1st and 99th percentiles of the index; change = PD_b(x) - PD_b(lowest grid point), significant where its 95% percentile band excludes 0 ("significant from" = the start of the final significant stretch).',
+            'Partial dependence over 50 grid points between the 1st and 99th percentiles of the index; change = PD_b(x) - PD_b(lowest grid point), significant where its 95% percentile band excludes 0 ("significant from" = the start of the final significant stretch).'
+              + scaleNote(fits.map((f) => f.res)),
           ],
         },
       },
@@ -129,6 +131,15 @@ export const netEffectHandler = defineHandler({
     return { title: opts.title ?? 'Seed 002 Figs 4-11: ANN net effects', blocks, results };
   },
 });
+
+/** What changes above the seed's scale: minibatch training and PD over a row subsample ('' at the seed's scale, where neither applies). */
+function scaleNote(results: readonly NetEffectResult[]): string {
+  const capped = results.filter((r) => r.meta.pdRows < r.meta.nRows);
+  const pd = capped.length
+    ? ` The curves average over a seeded subsample of ${capped[0]!.meta.pdRows} of the ${capped.map((r) => r.meta.nRows).join('/')} rows (and subgroup curves and fitted values over at most that many of each subgroup's rows).`
+    : '';
+  return minibatchNote(results.find((r) => r.meta.minibatch)?.meta.minibatch) + pd;
+}
 
 /** The seed (METHODS §19.3) pools super-large and mega cities (>= 5 m urban residents) into one group. */
 function mergeSizeClasses(spec: SubgroupSpec): SubgroupSpec {

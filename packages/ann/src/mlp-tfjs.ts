@@ -36,6 +36,8 @@ export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem,
   const Y = tf.tensor2d(f32(prob.y), [n, 1]);
   const TW = tf.tensor2d(f32(prob.trainWeights), [n, M]);
   const twSum = plan ? undefined : tf.sum(TW, 0);
+  // X' kept once: the wasm backend's matMul with transposeA is about 10x slower than on a transposed copy.
+  const XT = plan ? undefined : tf.transpose(X);
   // Full batch: validation weights on every row. Minibatch: the plan's fixed subset, gathered once.
   const VW = hasVal && !plan ? tf.tensor2d(f32(prob.valWeights!), [n, M]) : undefined;
   const vwSum = VW ? tf.sum(VW, 0) : undefined;
@@ -65,10 +67,11 @@ export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem,
           const hid3 = tf.reshape(hid, [rows, M, h]);
           return { pre, hid, hid3, out: tf.add(tf.sum(tf.mul(hid3, w2r), 2), b2) }; // out: [rows, M]
         };
-        let Xb = X, Yb = Y, TWb = TW, twSumB = twSum!;
+        let Xb = X, XbT = XT!, Yb = Y, TWb = TW, twSumB = twSum!;
         if (batchRows) {
           const idx = tf.tensor1d(batchRows, 'int32');
           [Xb, Yb, TWb] = [tf.gather(X, idx), tf.gather(Y, idx), tf.gather(TW, idx)];
+          XbT = tf.transpose(Xb);
           const s = tf.sum(TWb, 0);
           twSumB = tf.where(tf.greater(s, 0), s, tf.onesLike(s)); // a member without rows here: zero loss and gradient
         }
@@ -105,7 +108,7 @@ export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem,
         const gw2 = tf.sum(tf.mul(hid3, r3), 0); // [M, h]
         const dHid = tf.reshape(tf.mul(r3, w2r), [nb, H]);
         const dPre = tf.mul(dHid, activationGrad(tf, cfg.activation, hid, pre));
-        const gw1 = tf.matMul(Xb, dPre, true, false); // [p, H]
+        const gw1 = tf.matMul(XbT, dPre); // [p, H]
         const gb1 = tf.sum(dPre, 0);
         const grads = [gw1, gb1, gw2, gb2];
         let nextParams: T[];
@@ -157,7 +160,7 @@ export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem,
     };
   } finally {
     // dispose() on an already-disposed tensor is a no-op, so shared references are safe here.
-    dispose([X, Y, TW, ...(twSum ? [twSum] : []), ...(VW ? [VW, vwSum!] : []), ...(subset ? [subset.x, subset.y, subset.w, subset.sums] : []), ...params, ...mom, ...vel, trainLoss, ...history]);
+    dispose([X, Y, TW, ...(twSum ? [twSum] : []), ...(XT ? [XT] : []), ...(VW ? [VW, vwSum!] : []), ...(subset ? [subset.x, subset.y, subset.w, subset.sums] : []), ...params, ...mom, ...vel, trainLoss, ...history]);
     dispose([...best, bestVal, bestEpoch, since, active]);
   }
 }

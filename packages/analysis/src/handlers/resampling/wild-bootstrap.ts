@@ -9,7 +9,7 @@ export const wildBootstrapOptions = analysisObject('wild_bootstrap', {
   treatment: z.string().min(1),
   controls: z.array(z.string().min(1)).default([]),
   cluster: z.string().min(1).describe('a coarse cluster (few clusters: e.g. province)'),
-  weights: z.enum(['rademacher', 'webb']).default('webb'),
+  weights: z.enum(['rademacher', 'webb']).default('webb').describe("bootstrap weights; default 'webb' here (the main job clusters by province: few clusters, where Rademacher has too few distinct sign vectors), while the library's wildClusterBootstrap defaults to 'rademacher' as fwildclusterboot does"),
   draws: z.number().int().min(99).default(9999),
 });
 

@@ -1,12 +1,16 @@
 import { plotDataRobust, tidyRobust, type RobustEstimate } from '@panel-lab/did';
 import { eventStudyChart, type Block, type Cell } from '@panel-lab/report';
 
-/** Rows of one estimator's coefficients for several outcomes, as a report table block. */
+/**
+ * Rows of one estimator's coefficients for several outcomes, as a report table block. The
+ * estimators' own notes (inference conventions such as did2s's t(n - K)) are stated once each.
+ */
 export function coefficientTable(id: string, title: string, fits: readonly { outcome: string; result: RobustEstimate }[], notes: string[] = []): Block {
   const rows: Cell[][] = fits.flatMap(({ outcome, result }) =>
     tidyRobust(result).map((r) => [outcome, r.term, r.estimate, r.std_error, r.p_value, r.conf_low, r.conf_high]),
   );
-  return { kind: 'table', id, table: { title, columns: ['outcome', 'term', 'estimate', 'SE', 'p', 'CI low', 'CI high'], rows, notes } };
+  const own = fits.flatMap(({ result }) => ('notes' in result && Array.isArray(result.notes) ? (result.notes as readonly string[]) : []));
+  return { kind: 'table', id, table: { title, columns: ['outcome', 'term', 'estimate', 'SE', 'p', 'CI low', 'CI high'], rows, notes: [...notes, ...new Set(own)] } };
 }
 
 /** An event-study figure from a robust estimator's plot data, or nothing when it has no event times. */

@@ -1,4 +1,4 @@
-import { activationFunction } from './mlp-core.js';
+import { activationFunction, type Activation } from './mlp-core.js';
 import { scaleValue, unscaleValue } from './scaling.js';
 import { stackerSlotsUsed, type AnnEnsemble } from './ensemble.js';
 import { stackerForward } from './stacker.js';
@@ -99,35 +99,35 @@ export class OverrideEvaluator {
     for (const o of overrides) if (!(o.col >= 0 && o.col < p)) throw new Error(`override column ${o.col} out of range`);
     const maxH = Math.max(...model.experts.map((e) => e.weights.members * e.hidden));
     const pre = new Float64Array(maxH);
-    const act = activationFunction(model.activation);
+    // Hoisted out of the row loop: override columns and their scaled target values, the y scaler's constants.
+    const nO = overrides.length;
+    const cols = Int32Array.from(overrides, (o) => o.col);
+    const targets = Float64Array.from(overrides, (o) => scaleValue(model.xScaler, o.col, o.value));
+    const y = { lo: model.yScaler.min[0]!, range: model.yScaler.max[0]! - model.yScaler.min[0]! };
+    const raw = this.#raw;
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r]!;
       let unit = this.#route[i]!;
-      if (this.#dist && overrides.length) unit = this.#bestUnit(model.som!, i, overrides, (u) => this.#dist![i * units + u]!);
+      if (this.#dist && nO) unit = this.#bestUnit(model.som!, i, overrides, this.#dist, i * units);
       const e = model.unitToExpert[unit]!;
       const ex = model.experts[e]!;
       const h = ex.hidden;
       const H = M * h;
-      const w = ex.weights;
+      const w1 = ex.weights.w1;
       pre.set(this.#pre[e]!.subarray(i * H, (i + 1) * H));
-      for (const o of overrides) {
-        const delta = scaleValue(model.xScaler, o.col, o.value) - scaleValue(model.xScaler, o.col, this.#raw[i * p + o.col]!);
-        if (delta !== 0) for (let c = 0; c < H; c++) pre[c] = pre[c]! + delta * w.w1[o.col * H + c]!;
+      for (let k = 0; k < nO; k++) {
+        const col = cols[k]!;
+        const delta = targets[k]! - scaleValue(model.xScaler, col, raw[i * p + col]!);
+        if (delta !== 0) addScaledRow(pre, w1, col * H, delta, H);
       }
       if (model.somMode === 'features' && unit !== this.#route[i]!) {
         for (const [u, sign] of [[this.#route[i]!, -1], [unit, 1]] as const) {
           const j = p + u;
           const delta = sign * (scaleValue(model.xScaler, j, 1) - scaleValue(model.xScaler, j, 0));
-          for (let c = 0; c < H; c++) pre[c] = pre[c]! + delta * w.w1[j * H + c]!;
+          addScaledRow(pre, w1, j * H, delta, H);
         }
       }
-      for (let m = 0; m < M; m++) {
-        let s = w.b2[m]!;
-        for (let u = 0; u < h; u++) s += w.w2[m * h + u]! * act(pre[m * h + u]!);
-        const yhat = unscaleValue(model.yScaler, 0, s);
-        acc[m] = acc[m]! + yhat;
-        if (perRow) perRow[r * M + m] = yhat;
-      }
+      accumulateMembers(model.activation, pre, ex.weights.w2, ex.weights.b2, M, h, y, acc, perRow, r * M);
     }
     for (let m = 0; m < M; m++) acc[m] = acc[m]! / rows.length;
     return acc;
@@ -135,12 +135,12 @@ export class OverrideEvaluator {
 
   /** refitSom (routing per member) or 'stacked' (every expert feeds the member's stacker). */
   /** Best unit of row i with the overrides applied, under `som`, from its stored squared distances d(u). */
-  #bestUnit(som: NonNullable<AnnEnsemble['som']>, i: number, overrides: readonly Override[], dist: (u: number) => number): number {
+  #bestUnit(som: NonNullable<AnnEnsemble['som']>, i: number, overrides: readonly Override[], dist: Float64Array, offset: number): number {
     const p = this.#model.inputs.length;
     let best = 0;
     let bestD = Infinity;
     for (let u = 0; u < som.codebook.length; u++) {
-      let d = dist(u);
+      let d = dist[offset + u]!;
       for (const o of overrides) {
         const zOld = (this.#raw[i * p + o.col]! - som.center[o.col]!) / som.scale[o.col]!;
         const zNew = (o.value - som.center[o.col]!) / som.scale[o.col]!;
@@ -163,17 +163,20 @@ export class OverrideEvaluator {
     const used = model.stacker ? stackerSlotsUsed(q, M, model.memberUnitToExpert) : null;
     const acc = new Float64Array(M);
     const delta = new Float64Array(overrides.length);
+    const nO = overrides.length;
+    const cols = Int32Array.from(overrides, (o) => o.col);
     const expertOut = (e: number, m: number, i: number): number => {
       const ex = model.experts[e]!;
       const h = ex.hidden;
       const H = M * h;
       const w = ex.weights;
       const base = this.#pre[e]!;
+      const w1 = w.w1;
       let s = w.b2[m]!;
       for (let u = 0; u < h; u++) {
         const c = m * h + u;
         let a = base[i * H + c]!;
-        overrides.forEach((o, k) => { if (delta[k] !== 0) a += delta[k]! * w.w1[o.col * H + c]!; });
+        for (let k = 0; k < nO; k++) if (delta[k] !== 0) a += delta[k]! * w1[cols[k]! * H + c]!;
         s += w.w2[c]! * act(a);
       }
       return s;
@@ -183,9 +186,9 @@ export class OverrideEvaluator {
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r]!;
       overrides.forEach((o, k) => { delta[k] = scaleValue(model.xScaler, o.col, o.value) - scaleValue(model.xScaler, o.col, this.#raw[i * p + o.col]!); });
-      const sharedUnit = !model.memberSoms && model.som && this.#dist ? this.#bestUnit(model.som, i, overrides, (u) => this.#dist![i * units + u]!) : 0;
+      const sharedUnit = !model.memberSoms && model.som && this.#dist ? this.#bestUnit(model.som, i, overrides, this.#dist, i * units) : 0;
       for (let m = 0; m < M; m++) {
-        const unit = model.memberSoms ? this.#bestUnit(model.memberSoms[m]!, i, overrides, (u) => this.#memberDist![(i * M + m) * units + u]!) : sharedUnit;
+        const unit = model.memberSoms ? this.#bestUnit(model.memberSoms[m]!, i, overrides, this.#memberDist!, (i * M + m) * units) : sharedUnit;
         let s: number;
         if (model.stacker) {
           outs.fill(0);
@@ -202,5 +205,32 @@ export class OverrideEvaluator {
     }
     for (let m = 0; m < M; m++) acc[m] = acc[m]! / rows.length;
     return acc;
+  }
+}
+
+/** pre[c] += delta · w1[row + c] for c < H (a changed input's rank-one term). */
+function addScaledRow(pre: Float64Array, w1: Float64Array, row: number, delta: number, H: number): void {
+  for (let c = 0; c < H; c++) pre[c] = pre[c]! + delta * w1[row + c]!;
+}
+
+/**
+ * Each member's output for one row from its hidden pre-activations, unscaled (same arithmetic as
+ * unscaleValue), added to acc and optionally stored at perRow[at + m]. One loop per activation, so the hot
+ * loop calls Math.tanh directly instead of through a function value.
+ */
+function accumulateMembers(
+  act: Activation, pre: Float64Array, w2: Float64Array, b2: Float64Array, M: number, h: number,
+  y: { readonly lo: number; readonly range: number }, acc: Float64Array, perRow: Float64Array | undefined, at: number,
+): void {
+  const { lo, range } = y;
+  for (let m = 0; m < M; m++) {
+    const o = m * h;
+    let s = b2[m]!;
+    if (act === 'tanh') for (let u = 0; u < h; u++) s += w2[o + u]! * Math.tanh(pre[o + u]!);
+    else if (act === 'sigmoid') for (let u = 0; u < h; u++) s += w2[o + u]! * (1 / (1 + Math.exp(-pre[o + u]!)));
+    else for (let u = 0; u < h; u++) { const v = pre[o + u]!; s += w2[o + u]! * (v > 0 ? v : 0); }
+    const yhat = range > 0 ? ((s + 1) * range) / 2 + lo : lo;
+    acc[m] = acc[m]! + yhat;
+    if (perRow) perRow[at + m] = yhat;
   }
 }

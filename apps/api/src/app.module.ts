@@ -7,18 +7,20 @@ import { ErrorsFilter } from './errors.filter.js';
 import { JobsController } from './jobs.controller.js';
 import type { JsonLogger } from './logger.js';
 import { MetaController } from './meta.controller.js';
-import { JOB_SYSTEM, LOGGER } from './tokens.js';
+import type { SseHub } from './sse-hub.js';
+import { JOB_SYSTEM, LOGGER, SSE_HUB } from './tokens.js';
 
 /** The HTTP layer over an opened job system (the composition root passes it in). */
 @Module({})
 export class AppModule {
-  static register(system: JobSystem, logger: JsonLogger): DynamicModule {
+  static register(system: JobSystem, logger: JsonLogger, hub: SseHub): DynamicModule {
     return {
       module: AppModule,
       controllers: [MetaController, DatasetsController, JobsController],
       providers: [
         { provide: JOB_SYSTEM, useValue: system },
         { provide: LOGGER, useValue: logger },
+        { provide: SSE_HUB, useValue: hub },
         { provide: APP_FILTER, useClass: ErrorsFilter },
         ApiKeyGuard,
       ],

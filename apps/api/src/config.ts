@@ -21,6 +21,10 @@ export interface ApiConfig {
   readonly queueName: string;
   /** How the BullMQ executor watches its tasks and what it keeps in Redis (README: Redis memory). */
   readonly queue: QueueWatchConfig;
+  /** SIGTERM: everything (jobs, SSE streams, requests) is over within this time. */
+  readonly shutdownGraceMs: number;
+  /** Reconnect hint sent to SSE clients when the server stops. */
+  readonly sseRetryMs: number;
   readonly log: 'info' | 'silent';
 }
 
@@ -107,6 +111,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     redisUrl: env.PANEL_LAB_REDIS_URL || null,
     queueName: env.PANEL_LAB_QUEUE ?? 'panel-lab',
     queue: queueFromEnv(env),
+    shutdownGraceMs: intEnv(env, 'PANEL_LAB_SHUTDOWN_GRACE_MS', 10_000),
+    sseRetryMs: intEnv(env, 'PANEL_LAB_SSE_RETRY_MS', 3000),
     log: env.PANEL_LAB_LOG === 'silent' ? 'silent' : 'info',
   };
 }

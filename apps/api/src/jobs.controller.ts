@@ -10,7 +10,8 @@ import { ApiKeyGuard } from './api-key.guard.js';
 import { csvToArrow } from './csv-arrow.js';
 import type { JsonLogger } from './logger.js';
 import { tenantOf, type TenantRequest } from './tenant.js';
-import { JOB_SYSTEM, LOGGER } from './tokens.js';
+import type { SseHub } from './sse-hub.js';
+import { JOB_SYSTEM, LOGGER, SSE_HUB } from './tokens.js';
 import { ZodPipe } from './zod.pipe.js';
 
 const JobId = z.string().regex(/^job_[0-9a-f]{16}$/, 'a job id looks like job_0123456789abcdef');
@@ -31,6 +32,7 @@ export class JobsController {
   constructor(
     @Inject(JOB_SYSTEM) private readonly system: JobSystem,
     @Inject(LOGGER) private readonly logger: JsonLogger,
+    @Inject(SSE_HUB) private readonly hub: SseHub,
   ) {}
 
   @Post('analyses')
@@ -81,7 +83,7 @@ export class JobsController {
   }
 
   @Get('jobs/:id/events')
-  @ApiOperation({ summary: 'Server-sent events: one `job` event with the full status on each change; the stream ends when the job finishes.' })
+  @ApiOperation({ summary: 'Server-sent events: one `job` event with the full status on each change; the stream ends when the job finishes, or with a `shutdown` event (and a `retry:` hint) when the server stops.' })
   @ApiProduces('text/event-stream')
   async events(@Req() req: Request, @Res() res: Response, @Param('id', new ZodPipe(JobId, 'job id')) id: string) {
     const tenant = tenantOf(req);
@@ -104,8 +106,10 @@ export class JobsController {
       ended = true;
       clearInterval(heartbeat);
       off();
+      unregister();
       res.end();
     };
+    const unregister = this.hub.add(res, finish);
     req.on('close', finish);
     // read again after subscribing: a change between the first read and the subscription is not lost
     send(first);

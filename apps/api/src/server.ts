@@ -10,12 +10,15 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import type { ApiConfig } from './config.js';
 import { JsonLogger } from './logger.js';
+import { drainApi, type DrainState } from './shutdown.js';
+import { SseHub } from './sse-hub.js';
 
 export interface ApiServer {
   readonly app: NestExpressApplication;
   readonly system: JobSystem;
   /** Base URL, e.g. http://127.0.0.1:41234 */
   readonly url: string;
+  /** Drains (shutdown.ts: SSE streams ended with a retry hint, running jobs finished or requeued) within the grace period, then closes. */
   close(): Promise<void>;
 }
 
@@ -34,10 +37,21 @@ export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
     logger,
     ...(executor ? { executor } : {}),
   });
+  const hub = new SseHub();
+  const state: DrainState = { draining: false };
   try {
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.register(system, logger), { logger: config.log === 'info' ? logger : false, bodyParser: false });
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.register(system, logger, hub), { logger: config.log === 'info' ? logger : false, bodyParser: false });
     // JSON bodies only: uploads (CSV, Parquet, Arrow) stay unread streams for the datasets controller
     app.useBodyParser('json', { limit: '1mb' });
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      // while draining, a request on a still-open connection is told to go elsewhere (liveness still answers)
+      if (state.draining && req.path !== '/health') {
+        res.setHeader('Connection', 'close');
+        res.status(503).json({ statusCode: 503, error: 'ServiceUnavailable', message: 'the server is shutting down; retry in a moment' });
+        return;
+      }
+      next();
+    });
     app.use((req: Request, res: Response, next: NextFunction) => {
       const incoming = req.headers['x-request-id'];
       const requestId = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
@@ -67,7 +81,7 @@ export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
     );
     // Swagger UI assets come from the swagger-ui-dist package on disk (no CDN)
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-    app.enableShutdownHooks();
+    // no enableShutdownHooks: Nest would re-raise the signal after its own close; main.ts drains instead
     await app.listen(config.port, config.host);
     const address = (app.getHttpServer() as Server).address() as AddressInfo;
     const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
@@ -80,6 +94,7 @@ export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
       async close() {
         if (closed) return;
         closed = true;
+        await drainApi({ httpServer: app.getHttpServer() as Server, hub, system, logger, state, graceMs: config.shutdownGraceMs, sseRetryMs: config.sseRetryMs });
         await app.close();
         await system.close();
       },

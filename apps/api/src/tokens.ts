@@ -2,3 +2,4 @@
 export const JOB_SYSTEM = Symbol('JOB_SYSTEM');
 export const API_CONFIG = Symbol('API_CONFIG');
 export const LOGGER = Symbol('LOGGER');
+export const SSE_HUB = Symbol('SSE_HUB');

@@ -1,38 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { api, KEY_A, tempDir, waitForJob } from './helpers.js';
-
-const MAIN = fileURLToPath(new URL('../bin/main.js', import.meta.url));
-
-/** Runs the real server process (bin/main.js) on 127.0.0.1:0 and reads its URL from the log. */
-function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', PANEL_LAB_DATA_DIR: dataDir, PANEL_LAB_API_KEYS: `alpha:${KEY_A}`, PANEL_LAB_THREADS: '2' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`api did not start; stderr: ${stderr.slice(-2000)}`)), 90_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const line = out.split('\n').find((l) => l.includes('"api listening"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve({ child, url: (JSON.parse(line) as { url: string }).url });
-      }
-    });
-  });
-}
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+import { killed, startProcess } from './process.js';
 
 describe('a server process killed mid-job', () => {
   it('resumes the job after a restart, keeping the chunks already done', async () => {

@@ -10,6 +10,8 @@ export interface WorkerConfig {
   readonly concurrency: number;
   readonly lockDurationMs: number;
   readonly stalledIntervalMs: number;
+  /** SIGTERM: running tasks may finish within this time; past it the worker leaves and they are retried elsewhere. */
+  readonly shutdownGraceMs: number;
   readonly log: 'info' | 'silent';
 }
 
@@ -31,6 +33,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     concurrency: intEnv(env, 'PANEL_LAB_WORKER_CONCURRENCY', 2),
     lockDurationMs: intEnv(env, 'PANEL_LAB_LOCK_MS', 30_000),
     stalledIntervalMs: intEnv(env, 'PANEL_LAB_STALLED_CHECK_MS', 30_000),
+    shutdownGraceMs: intEnv(env, 'PANEL_LAB_SHUTDOWN_GRACE_MS', 10_000),
     log: env.PANEL_LAB_LOG === 'silent' ? 'silent' : 'info',
   };
 }

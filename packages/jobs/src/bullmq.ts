@@ -55,7 +55,11 @@ export interface QueueWorker {
   readonly worker: Worker;
   /** Resolves once connected to Redis and every thread is warm. */
   ready(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops taking tasks and waits for the running ones; `force` does not wait: their locks lapse
+   * and the stalled-task check hands them to another worker (after lockDurationMs).
+   */
+  close(force?: boolean): Promise<void>;
 }
 
 /**
@@ -97,8 +101,8 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     async ready() {
       await Promise.all([worker.waitUntilReady(), pool.ready()]);
     },
-    async close() {
-      await worker.close();
+    async close(force = false) {
+      await worker.close(force);
       await pool.close();
     },
   };

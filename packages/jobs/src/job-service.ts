@@ -4,7 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { parseRunSpec } from '@panel-lab/analysis';
 import type { PlaceboChunk } from '@panel-lab/resample';
 import { newId, type DataDir } from './data-dir.js';
-import { ConflictError, InputError, LimitError, NotFoundError, TaskCancelledError } from './errors.js';
+import { ConflictError, InputError, LimitError, NotFoundError, QueueUnavailableError, TaskCancelledError } from './errors.js';
 import type { TaskExecutor } from './executor.js';
 import { FairQueue } from './fair-queue.js';
 import { assertNoIssues, jobBoundIssues, jobDraws } from './input-bounds.js';
@@ -56,6 +56,11 @@ export class JobService {
   private readonly live = new Map<string, JobRecord>();
   private readonly settled = new Set<string>();
   private closed = false;
+  /** Set by drain(): no job starts or is accepted; jobs aborted from now on go back to 'queued'. */
+  private draining = false;
+  private requeueAborted = false;
+  /** Resolves when the running set empties (drain waits on it). */
+  private idle: (() => void) | null = null;
 
   constructor(private readonly o: JobServiceOptions) {
     this.events.setMaxListeners(0);
@@ -191,6 +196,32 @@ export class JobService {
     await rm(this.o.dir.jobDir(tenant, id), { recursive: true, force: true });
   }
 
+  /**
+   * Graceful stop: accepts and starts nothing more, lets running jobs finish until the timeout,
+   * then aborts the rest and puts them back to 'queued' with a note (the next process runs them
+   * again; a placebo job keeps the chunks it finished). Queued jobs stay queued.
+   */
+  async drain(timeoutMs: number): Promise<{ finished: number; requeued: string[] }> {
+    this.draining = true;
+    const before = this.running.size;
+    await new Promise<void>((resolve) => {
+      if (this.running.size === 0) return resolve();
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle = () => (clearTimeout(timer), resolve());
+    });
+    const requeued = [...this.running.keys()];
+    this.requeueAborted = true;
+    const settledAll = new Promise<void>((resolve) => {
+      if (this.running.size === 0) return resolve();
+      this.idle = resolve;
+    });
+    for (const run of this.running.values()) run.controller.abort(new Error('shutdown'));
+    // an aborted job settles quickly (a thread is terminated after its cancel grace); do not wait past that
+    await Promise.race([settledAll, new Promise((r) => setTimeout(r, 3000).unref())]);
+    this.log('info', 'jobs drained', { finished: before - requeued.length, requeued });
+    return { finished: before - requeued.length, requeued };
+  }
+
   /** Stops taking work; running jobs are aborted but stay 'running' in the store (resumed at the next start). */
   async close(): Promise<void> {
     this.closed = true;
@@ -214,7 +245,7 @@ export class JobService {
   }
 
   private async create(tenant: string, kind: JobKind, input: unknown): Promise<JobRecord> {
-    if (this.closed) throw new Error('job service is closed');
+    if (this.closed || this.draining) throw new QueueUnavailableError('the server is shutting down; submit again in a moment');
     await this.checkQuotas(tenant, kind, input);
     await this.o.executor.checkAvailable();
     const job: JobRecord = {
@@ -266,7 +297,7 @@ export class JobService {
   /** Starts waiting jobs while there are slots: round-robin over tenants, none past its own running limit. */
   private pump(): void {
     const max = this.o.maxRunning ?? 4;
-    while (!this.closed && this.running.size < max) {
+    while (!this.closed && !this.draining && this.running.size < max) {
       const next = this.waiting.take((tenant) => this.runningOf(tenant) < this.o.limitsOf(tenant).runningJobs);
       if (!next) return;
       const { tenant, id } = next;
@@ -275,9 +306,10 @@ export class JobService {
       void this.execute(tenant, id, controller.signal)
         .catch((error: unknown) => this.log('error', 'job bookkeeping failed', { jobId: id, error: String(error) }))
         .finally(() => {
-        this.running.delete(id);
-        this.pump();
-      });
+          this.running.delete(id);
+          if (this.running.size === 0) this.idle?.();
+          this.pump();
+        });
     }
   }
 
@@ -305,6 +337,11 @@ export class JobService {
       if (this.closed) return; // shutdown: left 'running' on purpose, resumed by the next process
       const latest = await this.get(tenant, id);
       const finishedAt = new Date().toISOString();
+      if (this.requeueAborted) {
+        await this.save({ ...latest, state: 'queued', progress: { ...latest.progress, step: 'queued' }, notes: [...latest.notes, `${finishedAt}: requeued by a server shutdown while running`] }, true);
+        this.log('info', 'job requeued at shutdown', { jobId: id, tenant });
+        return;
+      }
       if (signal.aborted || error instanceof TaskCancelledError) {
         await this.save({ ...latest, state: 'cancelled', finishedAt, notes: [...latest.notes, `${finishedAt}: cancelled by the tenant while running`] }, true);
         this.log('info', 'job cancelled', { jobId: id, tenant });

@@ -1,4 +1,4 @@
-// Wild cluster bootstrap (WCR, few clusters: the 8 pilot zones) and the multiplier bootstrap over
+// Wild cluster bootstrap (WCR, few clusters: the 8 pilot zones; many: 286 and 1,000) and the multiplier bootstrap over
 // influence functions (Callaway-Sant'Anna bands). Wild: float64 on the cpu, O(draws x clusters^2)
 // after one FWL preparation, including the confidence interval by test inversion. Multiplier: the
 // MultiplierBootstrap kernel on cpu f64 and tfjs wasm f32.
@@ -53,7 +53,7 @@ const registry = registerTfjsBackend(registerCpuBackend(new KernelRegistry()));
 export const suite: BenchSuite = {
   name: 'bootstrap',
   description:
-    'Wild cluster restricted bootstrap (WCR) of a TWFE coefficient with 10 controls (286 x 9 seed-shaped panel, clustered by zone), p-value plus confidence interval by test inversion; ' +
+    'Wild cluster restricted bootstrap (WCR) of a TWFE coefficient with 10 controls (286 x 9 seed-shaped panel clustered by zone or city; a synthetic 1,000 x 9 panel clustered by city), p-value plus confidence interval by test inversion; ' +
     'Rademacher with 8 clusters enumerates all 2^8 sign vectors (as boottest). Multiplier bootstrap of an influence-function matrix on cpu f64 and tfjs wasm f32. No GPU machine was used.',
   cases(scale: Scale): BenchCase[] {
     const cases: BenchCase[] = [];
@@ -63,12 +63,15 @@ export const suite: BenchSuite = {
       { zones: 30, weights: 'webb' as const, draws: 9999 },
       { zones: 286, weights: 'rademacher' as const, draws: scale === 'quick' ? 999 : 9999 },
     ];
-    for (const w of wild) {
-      const name = `WCR 286x9, ${w.zones} clusters, ${w.weights}, ${w.draws} draws, p + CI`;
+    const wildCases = wild.map((w) => ({ ...w, units: 286 }));
+    // many clusters: one per unit of a synthetic 1,000 x 9 panel (cross-cluster matrices 1,000 x 1,000)
+    wildCases.push({ zones: 1000, weights: 'rademacher', draws: scale === 'quick' ? 999 : 9999, units: 1000 });
+    for (const w of wildCases) {
+      const name = `WCR ${w.units}x9, ${w.zones} clusters, ${w.weights}, ${w.draws} draws, p + CI`;
       cases.push({
         name,
-        params: { units: 286, periods: 9, controls: 10, clusters: w.zones, weights: w.weights, draws: w.draws },
-        setup: () => prepareWild(panel(286, 9, w.zones, 7), { outcome: 'y', coefficient: 'treat', controls, cluster: w.zones === 286 ? 'city' : 'zone' }),
+        params: { units: w.units, periods: 9, controls: 10, clusters: w.zones, weights: w.weights, draws: w.draws },
+        setup: () => prepareWild(panel(w.units, 9, w.zones, 7), { outcome: 'y', coefficient: 'treat', controls, cluster: w.zones === w.units ? 'city' : 'zone' }),
         run: async (prepared) => {
           const t0 = performance.now();
           const r = await wildClusterBootstrap(prepared as WildPrepared, { seed: 1, draws: w.draws, weights: w.weights });

@@ -1,8 +1,10 @@
-import { DEFAULT_CHUNK_SIZE, forEachWeightChunk, type MultiplierWeights } from '@panel-lab/compute';
+import { DEFAULT_CHUNK_SIZE } from '@panel-lab/compute';
 import type { PanelFrame } from '@panel-lab/panel';
 import { criticalValue } from '@panel-lab/regression';
 import { RESAMPLE_VERSION } from './version.js';
+import type { WildKernelChoice } from './wild-gemm.js';
 import { prepareWild, type WildPrepared, type WildSpec } from './wild-prepare.js';
+import { drawStats, type DrawStats } from './wild-stats.js';
 
 export interface WildBootstrapOptions {
   /** 'rademacher' (default) or 'webb' (six-point; better with very few clusters). */
@@ -16,6 +18,8 @@ export interface WildBootstrapOptions {
   readonly beta0?: number;
   /** Weights are drawn and reduced chunk by chunk (chunk k from stream k). Default 1000. */
   readonly chunkSize?: number;
+  /** Kernel of the per-draw products: 'auto' (default: WebAssembly SIMD where available), 'wasm-simd' or 'js'. Results are identical. */
+  readonly kernel?: WildKernelChoice;
 }
 
 export interface WildBootstrapResult {
@@ -52,87 +56,12 @@ export interface WildBootstrapResult {
   readonly meta: Readonly<{
     backend: 'cpu';
     precision: 64;
+    kernel: 'wasm-simd' | 'js';
     droppedMissing: number;
     collinearControls: readonly string[];
     versions: Readonly<Record<string, string>>;
     timings: Readonly<Record<string, number>>;
   }>;
-}
-
-/**
- * Per-draw sufficient statistics. Under H0: beta = b0 the restricted residuals are u = yr - b0 xr,
- * and with A_c = sum_c xr yr, H_c = sum_c xr^2, P = sum v_c A_c, Q = sum v_c H_c:
- *   beta*_b - b0 = (P - b0 Q) / xx,
- *   bootstrap cluster score_c = (Ky v)_c - b0 (Kx v)_c - (beta*_b - b0) H_c = alpha_c + b0 gamma_c,
- * so t*_b(b0) = (P - b0 Q) / sqrt(adj (Saa + 2 b0 Sag + b0^2 Sgg)): five numbers per draw, and
- * the p-value at any b0 (test inversion) costs O(draws) without redrawing weights.
- */
-interface DrawStats {
-  readonly P: Float64Array;
-  readonly Q: Float64Array;
-  readonly Saa: Float64Array;
-  readonly Sag: Float64Array;
-  readonly Sgg: Float64Array;
-}
-
-async function drawStats(w: WildPrepared, weights: Float64Array[] | null, opts: { seed: number; draws: number; kind: MultiplierWeights; chunkSize: number }): Promise<DrawStats> {
-  const G = w.nClusters;
-  const A = new Float64Array(G);
-  const H = new Float64Array(G);
-  let xx = 0;
-  for (let i = 0; i < w.n; i++) {
-    const x = w.xr[i]!;
-    A[w.cluster[i]!]! += x * w.yr[i]!;
-    H[w.cluster[i]!]! += x * x;
-    xx += x * x;
-  }
-  const B = weights ? weights.length : opts.draws;
-  const st = { P: new Float64Array(B), Q: new Float64Array(B), Saa: new Float64Array(B), Sag: new Float64Array(B), Sgg: new Float64Array(B) };
-  const vc = new Float64Array(G);
-  const one = (b: number) => {
-    let P = 0;
-    let Q = 0;
-    for (let c = 0; c < G; c++) {
-      P += vc[c]! * A[c]!;
-      Q += vc[c]! * H[c]!;
-    }
-    let saa = 0;
-    let sag = 0;
-    let sgg = 0;
-    for (let c = 0; c < G; c++) {
-      let ky = 0;
-      let kx = 0;
-      const row = c * G;
-      for (let d = 0; d < G; d++) {
-        ky += w.Ky[row + d]! * vc[d]!;
-        kx += w.Kx[row + d]! * vc[d]!;
-      }
-      const a = ky - (P * H[c]!) / xx;
-      const g = -kx + (Q * H[c]!) / xx;
-      saa += a * a;
-      sag += a * g;
-      sgg += g * g;
-    }
-    st.P[b] = P;
-    st.Q[b] = Q;
-    st.Saa[b] = saa;
-    st.Sag[b] = sag;
-    st.Sgg[b] = sgg;
-  };
-  if (weights) {
-    weights.forEach((v, b) => {
-      vc.set(v);
-      one(b);
-    });
-  } else {
-    await forEachWeightChunk({ seed: opts.seed, draws: opts.draws, clusters: G, kind: opts.kind, chunkSize: opts.chunkSize }, (m, first) => {
-      for (let j = 0; j < m.cols; j++) {
-        vc.set(m.data.subarray(j * G, (j + 1) * G));
-        one(first + j);
-      }
-    });
-  }
-  return st;
 }
 
 /** All 2^G Rademacher sign vectors. */
@@ -181,7 +110,7 @@ function invert(w: WildPrepared, st: DrawStats, alpha: number, dir: 1 | -1): num
  * Wild cluster restricted (WCR) bootstrap-t for one coefficient (Cameron, Gelbach & Miller 2008;
  * the boottest / fwildclusterboot algorithm): p-value of beta = beta0 and a confidence set by
  * inverting the test over beta0, with the same weights throughout. Float64 on the CPU: the work
- * is O(draws x clusters), tiny next to the FWL preparation.
+ * is O(draws x clusters^2), done as one matrix product per block of draws (wild-stats.ts).
  */
 export async function wildClusterBootstrap(input: PanelFrame | WildPrepared, options: WildBootstrapOptions & Partial<WildSpec>): Promise<WildBootstrapResult> {
   const t0 = performance.now();
@@ -208,7 +137,9 @@ export async function wildClusterBootstrap(input: PanelFrame | WildPrepared, opt
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error(`option chunkSize must be a positive integer, got ${chunkSize}`);
   const G = w.nClusters;
   const enumerated = kind === 'rademacher' && G <= 20 && 2 ** G <= asked;
-  const st = await drawStats(w, enumerated ? enumerateSigns(G) : null, { seed: options.seed, draws: asked, kind, chunkSize });
+  const kernelChoice = options.kernel ?? 'auto';
+  if (!['auto', 'wasm-simd', 'js'].includes(kernelChoice)) throw new Error(`option kernel must be auto, wasm-simd or js, got '${String(kernelChoice)}'`);
+  const { stats: st, kernel } = await drawStats(w, enumerated ? enumerateSigns(G) : null, { seed: options.seed, draws: asked, kind, chunkSize, kernel: kernelChoice });
   const B = st.P.length;
   const t2 = performance.now();
   const pValue = pValueAt(w, st, beta0);
@@ -247,6 +178,7 @@ export async function wildClusterBootstrap(input: PanelFrame | WildPrepared, opt
     meta: Object.freeze({
       backend: 'cpu',
       precision: 64,
+      kernel,
       droppedMissing: w.droppedMissing,
       collinearControls: w.collinearControls,
       versions: Object.freeze({ '@panel-lab/resample': RESAMPLE_VERSION, node: process.version }),

@@ -10,6 +10,7 @@ import { newId, type DataDir } from './data-dir.js';
 import { InputError, LimitError, NotFoundError, TooLargeError } from './errors.js';
 import { assertNoIssues, syntheticIssues, syntheticRows, syntheticSizeOf } from './input-bounds.js';
 import type { MetaStore } from './meta-store.js';
+import { redactPaths } from './redact.js';
 import { datasetPath, readDataset } from './tasks.js';
 import type { DatasetFormat, DatasetRecord, TenantLimits } from './types.js';
 
@@ -88,9 +89,9 @@ export class DatasetService {
       await pipeline(body, counter, createWriteStream(tmp));
       if (bytes === 0) throw new InputError('the upload is empty', [{ path: 'body', message: 'empty file' }]);
       const frame = await readDataset(this.dir.root, { id, file: `tmp/${id}.${EXT[options.format]}`, ...options }).catch((error: unknown) => {
-        throw new InputError(`not a valid ${options.format} panel: ${error instanceof Error ? error.message : String(error)}`, [
-          { path: 'body', message: error instanceof Error ? error.message : String(error) },
-        ]);
+        // the reader names the temporary file: tenants see its name, never the server's directories
+        const reason = redactPaths(error instanceof Error ? error.message : String(error), [this.dir.root]);
+        throw new InputError(`not a valid ${options.format} panel: ${reason}`, [{ path: 'body', message: reason }]);
       });
       if (frame.nrows > limits.maxRows) throw new InputError(`the upload has ${frame.nrows} rows; at most ${limits.maxRows}`, [{ path: 'body', message: `at most ${limits.maxRows} rows` }]);
       const file = this.dir.datasetFile(tenant, id, EXT[options.format]);

@@ -3,6 +3,7 @@ export type { DatasetFormat, DatasetRecord, JobError, JobKind, JobProgress, JobR
 export { ConflictError, InputError, LimitError, NotFoundError, QueueUnavailableError, TaskCancelledError, TaskLostError, TooLargeError } from './errors.js';
 export { MetaStore, hashApiKey } from './meta-store.js';
 export { DataDir, newId, safeSegment } from './data-dir.js';
+export { redactPaths } from './redact.js';
 export { JobDatasetSpec, PlaceboJobSpec } from './placebo-spec.js';
 export { jobBoundIssues, jobDraws, syntheticIssues, syntheticRows, syntheticSizeOf, yearSpan } from './input-bounds.js';
 export type { BoundIssue, SyntheticSize } from './input-bounds.js';

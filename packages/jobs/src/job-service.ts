@@ -9,6 +9,7 @@ import type { TaskExecutor } from './executor.js';
 import { FairQueue } from './fair-queue.js';
 import { assertNoIssues, jobBoundIssues, jobDraws } from './input-bounds.js';
 import { forEachLimited } from './limited.js';
+import { redactPaths } from './redact.js';
 import type { MetaStore } from './meta-store.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
 import type { DatasetRef, ResolvedDataset, Task } from './tasks.js';
@@ -32,6 +33,10 @@ export interface JobServiceOptions {
   /** Tries of one chunk task (a crashed thread or worker) before the parent fails. Default 3. */
   readonly chunkAttempts?: number;
   readonly logger?: JobLogger;
+  /** Finished jobs remembered (to drop their late progress messages): at most this many... (default 10000) */
+  readonly settledMax?: number;
+  /** ...and for at most this long (ms, default 300000). */
+  readonly settledTtlMs?: number;
 }
 
 interface Running {
@@ -54,7 +59,8 @@ export class JobService {
   private readonly lastWrite = new Map<string, number>();
   /** Latest record of each queued or running job: status reads need no database round trip. */
   private readonly live = new Map<string, JobRecord>();
-  private readonly settled = new Set<string>();
+  /** Job id -> when it finished: late progress of a finished job is dropped. Pruned by age and count. */
+  private readonly settled = new Map<string, number>();
   private closed = false;
   /** Set by drain(): no job starts or is accepted; jobs aborted from now on go back to 'queued'. */
   private draining = false;
@@ -346,7 +352,7 @@ export class JobService {
         await this.save({ ...latest, state: 'cancelled', finishedAt, notes: [...latest.notes, `${finishedAt}: cancelled by the tenant while running`] }, true);
         this.log('info', 'job cancelled', { jobId: id, tenant });
       } else {
-        await this.save({ ...latest, state: 'failed', finishedAt, error: toJobError(error) }, true);
+        await this.save({ ...latest, state: 'failed', finishedAt, error: toJobError(error, this.o.dir.root) }, true);
         this.log('warn', 'job failed', { jobId: id, tenant, error: String(error instanceof Error ? error.message : error) });
       }
     }
@@ -361,6 +367,24 @@ export class JobService {
     // the run is 95% of the job, the report the rest: progress never goes back
     const onProgress = (p: JobProgress) => progress({ ...p, fraction: p.step === 'writing report' ? p.fraction : 0.95 * p.fraction });
     await this.o.executor.run(task, { jobId: job.id, tenant: job.tenant, onProgress, signal });
+  }
+
+  /** Marks a job finished, forgetting finished jobs past settledTtlMs or beyond the newest settledMax. */
+  private remember(id: string): void {
+    const now = Date.now();
+    this.settled.delete(id);
+    this.settled.set(id, now); // insertion order = finishing order: the oldest come first
+    const max = this.o.settledMax ?? 10_000;
+    const ttl = this.o.settledTtlMs ?? 300_000;
+    for (const [old, at] of this.settled) {
+      if (this.settled.size <= max && now - at < ttl) break;
+      this.settled.delete(old);
+    }
+  }
+
+  /** Sizes of the in-memory maps (tests and metrics: every one is bounded). */
+  memoryStats(): { waiting: number; running: number; live: number; settled: number; lastWrite: number } {
+    return { waiting: this.waiting.size, running: this.running.size, live: this.live.size, settled: this.settled.size, lastWrite: this.lastWrite.size };
   }
 
   /** Fans the draws out as chunk child jobs (kept on disk: a resumed job recomputes only missing chunks), then merges. */
@@ -414,7 +438,7 @@ export class JobService {
         } catch (error) {
           const cancelled = childSignal.aborted || error instanceof TaskCancelledError;
           if (cancelled || attempt >= tries || isInputFault(error)) {
-            await this.o.store.putJob({ ...base, attempts: attempt, state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: toJobError(error) });
+            await this.o.store.putJob({ ...base, attempts: attempt, state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: toJobError(error, this.o.dir.root) });
             throw error;
           }
           this.log('warn', 'chunk failed; retrying', { jobId: job.id, chunk: k, attempt, error: String(error instanceof Error ? error.message : error) });
@@ -433,7 +457,7 @@ export class JobService {
   private async save(job: JobRecord, force: boolean): Promise<void> {
     // a late progress message (queue events arrive asynchronously) must not revive a finished job
     if (this.settled.has(job.id) && !isTerminal(job)) return;
-    if (isTerminal(job)) this.settled.add(job.id);
+    if (isTerminal(job)) this.remember(job.id);
     // the terminal record too, until it is in the store (then reads go to the store)
     if (!this.closed) this.live.set(job.id, job);
     this.events.emit(job.id, job);
@@ -464,10 +488,14 @@ function isInputFault(error: unknown): boolean {
   return error instanceof Error && /^option |column |dataset/.test(error.message);
 }
 
-function toJobError(error: unknown): JobError {
+/** A job's error as tenants see it: server paths (a task's file errors) reduced to file names. */
+function toJobError(error: unknown, dataDir: string): JobError {
   if (error instanceof Error) {
     const issues = (error as { issues?: unknown }).issues;
-    return { message: error.message, ...(Array.isArray(issues) ? { issues: issues as JobError['issues'] & object } : {}) };
+    return {
+      message: redactPaths(error.message, [dataDir]),
+      ...(Array.isArray(issues) ? { issues: (issues as { path: string; message: string }[]).map((i) => ({ path: i.path, message: redactPaths(String(i.message), [dataDir]) })) } : {}),
+    };
   }
-  return { message: String(error) };
+  return { message: redactPaths(String(error), [dataDir]) };
 }

@@ -81,6 +81,11 @@ export class MetaStore {
     });
   }
 
+  /** The tenant of a key seen before, from memory only (no database round trip); undefined when not cached. */
+  cachedTenantOfKey(key: string): string | undefined {
+    return this.keyCache.get(hashApiKey(key)) ?? undefined;
+  }
+
   /** The tenant a key belongs to, or null for an unknown key. */
   async tenantOfKey(key: string): Promise<string | null> {
     const hash = hashApiKey(key);

@@ -6,6 +6,7 @@ export class HeldExecutor implements TaskExecutor {
   /** Job ids of the tasks started, in order (chunk tasks carry their child job id). */
   readonly started: string[] = [];
   private readonly release = new Map<string, (result: TaskResult) => void>();
+  private readonly reject = new Map<string, (error: Error) => void>();
 
   async checkAvailable(): Promise<void> {}
 
@@ -13,6 +14,7 @@ export class HeldExecutor implements TaskExecutor {
     this.started.push(o.jobId);
     return new Promise((resolve, reject) => {
       this.release.set(o.jobId, resolve);
+      this.reject.set(o.jobId, reject);
       if (o.signal?.aborted) reject(new TaskCancelledError());
       o.signal?.addEventListener('abort', () => reject(new TaskCancelledError()), { once: true });
     });
@@ -28,7 +30,17 @@ export class HeldExecutor implements TaskExecutor {
     const done = this.release.get(jobId);
     if (!done) throw new Error(`no held task '${jobId}'`);
     this.release.delete(jobId);
+    this.reject.delete(jobId);
     done(result);
+  }
+
+  /** Fails a held task with the given error. */
+  fail(jobId: string, error: Error): void {
+    const failed = this.reject.get(jobId);
+    if (!failed) throw new Error(`no held task '${jobId}'`);
+    this.release.delete(jobId);
+    this.reject.delete(jobId);
+    failed(error);
   }
 
   async close(): Promise<void> {}

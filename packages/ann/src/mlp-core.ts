@@ -66,7 +66,7 @@ export interface TrainOutput {
   readonly epochsRun: number;
   /** Per member: epoch of the returned weights. */
   readonly bestEpoch: Int32Array;
-  /** Per member: weighted training MSE (scaled units) at the last epoch run. */
+  /** Per member: weighted training MSE (scaled units) at the last epoch run (minibatches: on that step's rows, 0 for a member without rows there). */
   readonly finalTrainLoss: Float64Array;
   /** Per member: best validation MSE (NaN without validation). */
   readonly bestValLoss: Float64Array;

@@ -21,6 +21,9 @@ export interface ApiConfig {
   readonly queueName: string;
   /** How the BullMQ executor watches its tasks and what it keeps in Redis (README: Redis memory). */
   readonly queue: QueueWatchConfig;
+  /** Failed API-key attempts per source address within authWindowMs before it gets 429. */
+  readonly authFailures: number;
+  readonly authWindowMs: number;
   /** SIGTERM: everything (jobs, SSE streams, requests) is over within this time. */
   readonly shutdownGraceMs: number;
   /** Reconnect hint sent to SSE clients when the server stops. */
@@ -111,6 +114,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     redisUrl: env.PANEL_LAB_REDIS_URL || null,
     queueName: env.PANEL_LAB_QUEUE ?? 'panel-lab',
     queue: queueFromEnv(env),
+    authFailures: Math.max(1, intEnv(env, 'PANEL_LAB_AUTH_FAILURES', 20)),
+    authWindowMs: Math.max(1000, intEnv(env, 'PANEL_LAB_AUTH_WINDOW_MS', 60_000)),
     shutdownGraceMs: intEnv(env, 'PANEL_LAB_SHUTDOWN_GRACE_MS', 10_000),
     sseRetryMs: intEnv(env, 'PANEL_LAB_SSE_RETRY_MS', 3000),
     log: env.PANEL_LAB_LOG === 'silent' ? 'silent' : 'info',

@@ -1,21 +1,27 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { SpecError } from '@panel-lab/analysis';
-import { ConflictError, InputError, LimitError, NotFoundError, QueueUnavailableError, TooLargeError } from '@panel-lab/jobs';
+import { ConflictError, InputError, LimitError, NotFoundError, QueueUnavailableError, redactPaths, TooLargeError, type JobSystem } from '@panel-lab/jobs';
 import { PanelError } from '@panel-lab/panel';
 import type { Request, Response } from 'express';
 import type { JsonLogger } from './logger.js';
-import { LOGGER } from './tokens.js';
+import { JOB_SYSTEM, LOGGER } from './tokens.js';
 
 /** The one place errors become HTTP: a status per error class and a JSON body naming the field at fault. */
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: JsonLogger) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: JsonLogger,
+    @Inject(JOB_SYSTEM) private readonly system: JobSystem,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request & { requestId?: string; tenant?: string }>();
-    const { status, body } = toHttp(error);
-    if (status >= 500) this.logger.write('error', 'request failed', { requestId: req.requestId, tenant: req.tenant, path: req.path, error: error instanceof Error ? error.stack : String(error) });
+    const { status, body } = withoutServerPaths(toHttp(error), [this.system.dir.root]);
+    // every error is logged with its request id: the full text (paths included) stays in the server log
+    const where = { requestId: req.requestId, tenant: req.tenant, method: req.method, path: req.path, status };
+    if (status >= 500) this.logger.write('error', 'request failed', { ...where, error: error instanceof Error ? error.stack : String(error) });
+    else this.logger.write('warn', 'request rejected', { ...where, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     if (res.headersSent) {
       res.end();
       return;
@@ -24,6 +30,14 @@ export class ErrorsFilter implements ExceptionFilter {
     if (status === 413) res.setHeader('Connection', 'close');
     res.status(status).json({ ...body, requestId: req.requestId });
   }
+}
+
+/** The body with every server path reduced to a file name (readers and tasks name the files they fail on). */
+export function withoutServerPaths(out: { status: number; body: Record<string, unknown> }, roots: readonly string[]): { status: number; body: Record<string, unknown> } {
+  const body: Record<string, unknown> = { ...out.body };
+  if (typeof body.message === 'string') body.message = redactPaths(body.message, roots);
+  if (Array.isArray(body.issues)) body.issues = (body.issues as { path: string; message: string }[]).map((i) => ({ ...i, message: redactPaths(String(i.message), roots) }));
+  return { status: out.status, body };
 }
 
 export function toHttp(error: unknown): { status: number; body: Record<string, unknown> } {

@@ -1,14 +1,14 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { BullMqExecutor, openJobSystem, type JobSystem } from '@panel-lab/jobs';
-import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import type { ApiConfig } from './config.js';
+import { FailedAuthLimiter } from './auth-limiter.js';
+import { bodyParserErrors, drainGate, requestContext } from './http-middleware.js';
 import { JsonLogger } from './logger.js';
 import { drainApi, type DrainState } from './shutdown.js';
 import { SseHub } from './sse-hub.js';
@@ -21,6 +21,8 @@ export interface ApiServer {
   /** Drains (shutdown.ts: SSE streams ended with a retry hint, running jobs finished or requeued) within the grace period, then closes. */
   close(): Promise<void>;
 }
+
+const JSON_LIMIT = '1mb';
 
 /** Opens the job system on the data directory, builds the Nest app with OpenAPI docs, and listens. */
 export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
@@ -40,36 +42,12 @@ export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
   const hub = new SseHub();
   const state: DrainState = { draining: false };
   try {
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.register(system, logger, hub), { logger: config.log === 'info' ? logger : false, bodyParser: false });
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.register(system, logger, hub, new FailedAuthLimiter(config.authFailures, config.authWindowMs)), { logger: config.log === 'info' ? logger : false, bodyParser: false });
+    app.use(requestContext(logger));
+    app.use(drainGate(state));
     // JSON bodies only: uploads (CSV, Parquet, Arrow) stay unread streams for the datasets controller
-    app.useBodyParser('json', { limit: '1mb' });
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      // while draining, a request on a still-open connection is told to go elsewhere (liveness still answers)
-      if (state.draining && req.path !== '/health') {
-        res.setHeader('Connection', 'close');
-        res.status(503).json({ statusCode: 503, error: 'ServiceUnavailable', message: 'the server is shutting down; retry in a moment' });
-        return;
-      }
-      next();
-    });
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      const incoming = req.headers['x-request-id'];
-      const requestId = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-      (req as Request & { requestId: string }).requestId = requestId;
-      res.setHeader('X-Request-Id', requestId);
-      const t0 = performance.now();
-      res.on('finish', () =>
-        logger.write('info', 'request', {
-          requestId,
-          tenant: (req as Request & { tenant?: string }).tenant,
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          ms: Number((performance.now() - t0).toFixed(1)),
-        }),
-      );
-      next();
-    });
+    app.useBodyParser('json', { limit: JSON_LIMIT });
+    app.use(bodyParserErrors(logger, JSON_LIMIT));
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

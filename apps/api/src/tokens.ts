@@ -3,3 +3,4 @@ export const JOB_SYSTEM = Symbol('JOB_SYSTEM');
 export const API_CONFIG = Symbol('API_CONFIG');
 export const LOGGER = Symbol('LOGGER');
 export const SSE_HUB = Symbol('SSE_HUB');
+export const AUTH_LIMITER = Symbol('AUTH_LIMITER');

@@ -26,6 +26,8 @@ export function testConfig(dataDir: string, overrides: Partial<ApiConfig> = {}):
     redisUrl: null,
     queueName: 'panel-lab-test',
     queue: { checkIntervalMs: 500, lostAfterMs: 2000, unreachableAfterMs: 5000, requeueLost: 1, retention: DEFAULT_RETENTION },
+    authFailures: 20,
+    authWindowMs: 60_000,
     shutdownGraceMs: 3000,
     sseRetryMs: 1000,
     log: 'silent',

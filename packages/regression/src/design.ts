@@ -336,3 +336,17 @@ export function sampleCodes(data: PanelFrame, name: string, rows: Int32Array | n
   for (let k = 0; k < n; k++) if (out[k]! < 0) throw new Error(`cluster variable '${name}' is missing at row ${rows ? rows[k]! : k}`);
   return out;
 }
+
+/** A numeric column on the sample rows (missing values are an error). */
+export function sampleNumeric(data: PanelFrame, name: string, rows: Int32Array | null, n: number): Float64Array {
+  if (!data.has(name)) throw new Error(`variable '${name}' not found; columns are: ${data.columnNames.join(', ')}`);
+  if (data.isCategorical(name)) throw new Error(`variable '${name}' must be numeric`);
+  const values = data.numeric(name);
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const v = values[rows ? rows[k]! : k]!;
+    if (!Number.isFinite(v)) throw new Error(`variable '${name}' is missing at row ${rows ? rows[k]! : k}`);
+    out[k] = v;
+  }
+  return out;
+}

@@ -77,14 +77,17 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
   }
   const names = fit.kept.map((j) => design.names[j]!);
   const k = names.length;
-  const { e, scores, ssr, ssrFe } = residualsAndScoresInPlace(yDm, fit.kept.map((j) => xDm[j]!), fit.coef, w);
+  const xKept = fit.kept.map((j) => xDm[j]!);
+  const { e, ssr, ssrFe } = residualsInPlace(yDm, xKept, fit.coef, w);
   const tss = totalSumOfSquares(y, w, spec.intercept || fe.length > 0);
   const t3 = now();
 
   const feSizes = design.feSizes;
   const state: FitState = {
     bread: fit.xtxInv,
-    scores,
+    xDm: xKept,
+    resid: e,
+    weights: w ?? null,
     ssr,
     n,
     k,
@@ -93,6 +96,7 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
     feSizes,
     rows: design.rows,
     clusterCodes: new Map(),
+    numericColumns: new Map(),
   };
   const v = computeVcov(state, vcovSpec, ssc, data);
   const t4 = now();
@@ -119,7 +123,7 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
     collinear: Object.freeze(collinear),
     fixef: Object.freeze(design.feNames.map((name, q) => Object.freeze({ name, size: feSizes[q]! }))),
     nClusters: v.nClusters,
-    dof: Object.freeze({ k, fe: feDof, nparams, kVcov: v.kVcov, t: v.tDf, residual: n - nparams }),
+    dof: Object.freeze({ k, fe: feDof, nparams, kVcov: v.kVcov, t: v.tDf, residual: n - nparams, ...(v.dfCoef ? { coef: v.dfCoef } : {}) }),
     weights: typeof options.weights === 'string' ? options.weights : options.weights ? '(vector)' : null,
     ssr,
     tss,
@@ -167,11 +171,11 @@ function isAbsorbed(raw: Float64Array, dm: Float64Array, w: Float64Array | undef
 }
 
 /**
- * Residuals, scores x̃·w·e, SSR and the FE-only SSR (Σ w ỹ²), in place: the demeaned y becomes
- * the residuals and each demeaned regressor its score column (both are ours, from demean), so
- * no n-length buffer is allocated here.
+ * Residuals, SSR and the FE-only SSR (Σ w ỹ²), in place: the demeaned y becomes the residuals
+ * (it is ours, from demean). The demeaned regressors are kept as they are: the fit state holds
+ * them (CR2 / CR3 need the design) and the scores w·e·x̃ are formed only when a vcov uses them.
  */
-function residualsAndScoresInPlace(yDm: Float64Array, xs: readonly Float64Array[], b: Float64Array, w: Float64Array | undefined) {
+function residualsInPlace(yDm: Float64Array, xs: readonly Float64Array[], b: Float64Array, w: Float64Array | undefined) {
   const n = yDm.length;
   const k = xs.length;
   let ssr = 0;
@@ -182,14 +186,12 @@ function residualsAndScoresInPlace(yDm: Float64Array, xs: readonly Float64Array[
     const b0 = b[0]!;
     for (let i = 0; i < n; i++) {
       const yi = yDm[i]!;
-      const xi = x[i]!;
-      const ei = yi - b0 * xi;
+      const ei = yi - b0 * x[i]!;
       yDm[i] = ei;
-      x[i] = xi * ei;
       ssr += ei * ei;
       ssrFe += yi * yi;
     }
-    return { e: yDm, scores: xs, ssr, ssrFe };
+    return { e: yDm, ssr, ssrFe };
   }
   for (let i = 0; i < n; i++) {
     const yi = yDm[i]!;
@@ -200,12 +202,7 @@ function residualsAndScoresInPlace(yDm: Float64Array, xs: readonly Float64Array[
     ssr += wi * ei * ei;
     ssrFe += wi * yi * yi;
   }
-  for (let j = 0; j < k; j++) {
-    const x = xs[j]!;
-    if (w) for (let i = 0; i < n; i++) x[i] = x[i]! * yDm[i]! * w[i]!;
-    else for (let i = 0; i < n; i++) x[i] = x[i]! * yDm[i]!;
-  }
-  return { e: yDm, scores: xs, ssr, ssrFe };
+  return { e: yDm, ssr, ssrFe };
 }
 
 /** Σ w (y - ȳ)² in one pass, shifted by y[0] against cancellation. */

@@ -3,13 +3,17 @@
  * cluster codes), held outside the JSON-safe result in a WeakMap, so results never embed data.
  */
 import type { PanelFrame } from '@panel-lab/panel';
-import { sampleCodes } from './design.js';
+import { sampleCodes, sampleNumeric } from './design.js';
 import type { Ssc } from './ssc.js';
 import { type NormalizedVcov, vcovEntry } from './vcov-registry.js';
 
 export interface FitState {
   readonly bread: Float64Array;
-  readonly scores: readonly Float64Array[];
+  /** Demeaned (FE-partialled) kept regressors, one column of n each; CR2/CR3 need the design. */
+  readonly xDm: readonly Float64Array[];
+  /** Residuals on the estimation sample. */
+  readonly resid: Float64Array;
+  readonly weights: Float64Array | null;
   readonly ssr: number;
   readonly n: number;
   readonly k: number;
@@ -18,6 +22,26 @@ export interface FitState {
   readonly feSizes: readonly number[];
   readonly rows: Int32Array | null;
   readonly clusterCodes: Map<string, Int32Array>;
+  /** Numeric columns read for a vcov (Conley lat/lon), estimation-sample order. */
+  readonly numericColumns: Map<string, Float64Array>;
+}
+
+const scoreCache = new WeakMap<FitState, readonly Float64Array[]>();
+
+/** Scores w·e·x̃ (k columns of n), computed on first use and cached: iid never needs them. */
+export function stateScores(state: FitState): readonly Float64Array[] {
+  let s = scoreCache.get(state);
+  if (!s) {
+    const { resid: e, weights: w } = state;
+    s = state.xDm.map((x) => {
+      const out = new Float64Array(x.length);
+      if (w) for (let i = 0; i < x.length; i++) out[i] = x[i]! * e[i]! * w[i]!;
+      else for (let i = 0; i < x.length; i++) out[i] = x[i]! * e[i]!;
+      return out;
+    });
+    scoreCache.set(state, s);
+  }
+  return s;
 }
 
 const states = new WeakMap<object, FitState>();
@@ -37,6 +61,8 @@ export interface ComputedVcov {
   readonly kVcov: number;
   readonly tDf: number;
   readonly nClusters: Readonly<Record<string, number>>;
+  /** Per-coefficient reference df (CR2 / CR3 Satterthwaite), when the estimator has them. */
+  readonly dfCoef?: readonly number[];
 }
 
 function clusterCodesFor(state: FitState, name: string, data?: PanelFrame): Int32Array {
@@ -46,10 +72,19 @@ function clusterCodesFor(state: FitState, name: string, data?: PanelFrame): Int3
   if (feIdx >= 0) return state.fe[feIdx]!;
   // The fit keeps no reference to its data (a result must never pin a frame: resampling loops
   // would hold every copy), so a new cluster variable is read from the frame the caller passes.
-  if (!data) throw new Error(`withVcov: cluster variable '${name}' was not used at fit time; pass the fit's data frame as withVcov(result, vcov, ssc, { data })`);
+  if (!data) throw new Error(`withVcov: variable '${name}' was not used at fit time; pass the fit's data frame as withVcov(result, vcov, ssc, { data })`);
   const codes = sampleCodes(data, name, state.rows, state.n);
   state.clusterCodes.set(name, codes);
   return codes;
+}
+
+function numericFor(state: FitState, name: string, data?: PanelFrame): Float64Array {
+  const cached = state.numericColumns.get(name);
+  if (cached) return cached;
+  if (!data) throw new Error(`withVcov: variable '${name}' was not used at fit time; pass the fit's data frame as withVcov(result, vcov, ssc, { data })`);
+  const values = sampleNumeric(data, name, state.rows, state.n);
+  state.numericColumns.set(name, values);
+  return values;
 }
 
 /** True when every level of fe maps to a single level of the cluster variable. */
@@ -67,7 +102,20 @@ function nestedIn(fe: Int32Array, size: number, cluster: Int32Array): boolean {
 export function computeVcov(state: FitState, spec: NormalizedVcov, ssc: Ssc, data?: PanelFrame): ComputedVcov {
   const entry = vcovEntry(spec.type);
   const clusters = spec.cluster.map((c) => clusterCodesFor(state, c, data));
-  const raw = entry.kernel({ bread: state.bread, scores: state.scores, ssr: state.ssr, n: state.n, clusters, ssc });
+  const raw = entry.kernel({
+    bread: state.bread,
+    get scores() {
+      return stateScores(state);
+    },
+    ssr: state.ssr,
+    n: state.n,
+    clusters,
+    ssc,
+    spec,
+    codes: (name) => clusterCodesFor(state, name, data),
+    numeric: (name) => numericFor(state, name, data),
+    design: { x: state.xDm, resid: state.resid, weights: state.weights, fe: state.fe, feSizes: state.feSizes },
+  });
   const { n, k, feSizes } = state;
   const Q = feSizes.length;
   const feDof = Q > 0 ? feSizes.reduce((a, b) => a + b, 0) - (Q - 1) : 0;
@@ -84,15 +132,16 @@ export function computeVcov(state: FitState, spec: NormalizedVcov, ssc: Ssc, dat
     else K = nparams - nested.reduce((acc, isN, q) => acc + (isN ? feSizes[q]! - 1 : 0), 0);
     K = Math.max(K, k + 1);
   }
-  const adj = ssc.kAdj ? (n - 1) / (n - K) : 1;
+  const adj = ssc.kAdj && !entry.ownSsc ? (n - 1) / (n - K) : 1;
   const vcov = Float64Array.from(raw.vcov, (x) => x * adj);
   let tDf: number;
-  if (typeof ssc.tDf === 'number') tDf = ssc.tDf;
+  if (entry.ownSsc && raw.tDf !== undefined) tDf = raw.tDf;
+  else if (typeof ssc.tDf === 'number') tDf = ssc.tDf;
   else if (ssc.tDf === 'min' && raw.gMin !== undefined) tDf = Math.max(raw.gMin - 1, 1);
   else tDf = Math.max(n - K, 1);
   const nClusters: Record<string, number> = {};
   spec.cluster.forEach((c, j) => {
     nClusters[c] = raw.nClusters?.[j] ?? 0;
   });
-  return { vcov, kVcov: K, tDf, nClusters: Object.freeze(nClusters) };
+  return { vcov, kVcov: entry.ownSsc ? k : K, tDf, nClusters: Object.freeze(nClusters), ...(raw.dfCoef ? { dfCoef: Object.freeze([...raw.dfCoef]) } : {}) };
 }

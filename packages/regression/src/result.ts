@@ -21,6 +21,8 @@ export interface FeolsDof {
   readonly kVcov: number;
   /** Reference df of t tests and confidence intervals. */
   readonly t: number;
+  /** Per-coefficient reference df (CR2 / CR3 with Satterthwaite df), overriding `t` term by term. */
+  readonly coef?: readonly number[];
   /** n - nparams. */
   readonly residual: number;
 }

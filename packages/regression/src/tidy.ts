@@ -12,21 +12,23 @@ export interface TidyRow {
   readonly conf_high: number;
 }
 
-/** One row per coefficient; t reference with result.dof.t degrees of freedom. */
+/** One row per coefficient; t reference with result.dof.t degrees of freedom (or the term's own, dof.coef). */
 export function tidy(result: FeolsResult, opts: { alpha?: number } = {}): TidyRow[] {
   const alpha = opts.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new Error(`tidy: option alpha must be in (0, 1), got ${alpha}`);
-  const q = criticalValue(alpha, result.dof.t);
+  const q0 = criticalValue(alpha, result.dof.t);
   return result.coefNames.map((term, j) => {
     const estimate = result.coefficients[j]!;
     const se = result.se[j]!;
     const statistic = estimate / se;
+    const df = result.dof.coef?.[j] ?? result.dof.t;
+    const q = df === result.dof.t ? q0 : criticalValue(alpha, df);
     return Object.freeze({
       term,
       estimate,
       std_error: se,
       statistic,
-      p_value: twoSidedP(statistic, result.dof.t),
+      p_value: twoSidedP(statistic, df),
       conf_low: estimate - q * se,
       conf_high: estimate + q * se,
     });

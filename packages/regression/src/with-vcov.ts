@@ -2,7 +2,8 @@
 import type { PanelFrame } from '@panel-lab/panel';
 import { attachState, computeVcov, getState } from './fit-state.js';
 import { diagSqrt, toNested } from './feols.js';
-import type { FeolsResult } from './result.js';
+import type { FeolsDof, FeolsResult } from './result.js';
+import type { ComputedVcov } from './fit-state.js';
 import { makeSsc, type Ssc } from './ssc.js';
 import { normalizeVcov, vcovLabel, type VcovSpec } from './vcov-registry.js';
 
@@ -24,8 +25,14 @@ export function withVcov(result: FeolsResult, vcov: VcovSpec, ssc?: Partial<Ssc>
     se: Object.freeze(diagSqrt(v.vcov, k)),
     vcov: toNested(v.vcov, k),
     nClusters: v.nClusters,
-    dof: Object.freeze({ ...result.dof, kVcov: v.kVcov, t: v.tDf }),
+    dof: dofWith(result.dof, v),
   });
   attachState(next, state);
   return next;
+}
+
+/** The result's dof with the new vcov's K, t df and (when it has them) per-coefficient df. */
+export function dofWith(dof: FeolsDof, v: ComputedVcov): FeolsDof {
+  const { coef: _old, ...rest } = dof;
+  return Object.freeze({ ...rest, kVcov: v.kVcov, t: v.tDf, ...(v.dfCoef ? { coef: v.dfCoef } : {}) });
 }

@@ -221,7 +221,7 @@ function optionsOf(entry: VcovEntry, spec: SpecObject | null, fixefNames: readon
     return v;
   };
   if (entry.name === 'NW' || entry.name === 'DK') {
-    const lag = o.lag;
+    const lag = o.lag ?? undefined;
     if (lag !== undefined && !(Number.isInteger(lag) && (lag as number) >= 1)) throw new Error(`vcov: option 'lag' must be an integer >= 1, got ${JSON.stringify(lag)}`);
     const time = str('time') ?? fixefNames[1];
     if (!time) throw new Error(`vcov: '${entry.name}' needs a time variable: give { type: '${entry.name}', time: '...' } (the default is the second fixed effect)`);
@@ -267,12 +267,15 @@ export function normalizeVcov(spec: VcovSpec, fixefNames: readonly string[]): No
     const type = 'type' in spec ? spec.type : 'cluster';
     entry = lookup(type);
     for (const key of Object.keys(spec)) {
+      const value = (spec as Record<string, unknown>)[key];
+      // a normalized spec passed back carries cluster: [] (and lag: null): accept those as absent
+      if ((key === 'cluster' && Array.isArray(value) && value.length === 0) || value === undefined || value === null) continue;
       if (!entry.allowedOptions.includes(key)) {
         throw new Error(`vcov: option '${key}' is not allowed for '${entry.name}'; allowed: ${entry.allowedOptions.join(', ')}`);
       }
     }
     const c = spec.cluster;
-    vars = c === undefined ? [] : typeof c === 'string' ? [c] : [...c];
+    vars = c === undefined || c === null ? [] : typeof c === 'string' ? [c] : [...c];
     if (c === undefined && entry.defaultsToFirstFe && entry.name !== 'cluster' && fixefNames.length > 0) vars = [fixefNames[0]!];
   } else {
     throw new Error(`vcov: expected a name or { cluster: [...] }, got ${JSON.stringify(spec)}`);

@@ -1,11 +1,14 @@
 import type { PanelFrame } from '@panel-lab/panel';
-import type { AnalysisOutput, ProgressUpdate } from './handler.js';
-import { handlerFor } from './handlers/index.js';
+import type { ProgressUpdate } from './handler.js';
 import { loadDataset, type DatasetResolver } from './dataset.js';
 import { applyTransforms, type TransformReport } from './transforms.js';
 import { parseRunSpec, type RunSpec } from './spec.js';
-import { checkAnalysisColumns } from './column-check.js';
-import { AnalysisFailedError, describeFailure, type AnalysisFailure } from './failure.js';
+import { AnalysisFailedError, type AnalysisFailure } from './failure.js';
+import { executeAnalysis, RunCancelledError, type AnalysisRecord } from './execute.js';
+import { runInWorkers } from './worker-pool.js';
+
+export { analysisSeed, RunCancelledError } from './execute.js';
+export type { AnalysisRecord } from './execute.js';
 
 export interface RunProgress extends ProgressUpdate {
   /** Analysis id the update belongs to ('dataset' while loading). */
@@ -28,15 +31,12 @@ export interface RunOptions {
    * a failing analysis is recorded (status 'failed', in `failures` and the report) and the others still run.
    */
   failFast?: boolean;
-}
-
-export interface AnalysisRecord extends AnalysisOutput {
-  id: string;
-  estimator: string;
-  seconds: number;
-  /** 'failed': no results; `failure` says where and why. */
-  status: 'ok' | 'failed';
-  failure?: AnalysisFailure;
+  /**
+   * Worker threads to run analyses on at once (default 1: in this thread). Each worker loads the
+   * dataset itself, so this needs a dataset the spec describes alone (not `resolveDataset`) and
+   * no failFast; otherwise the run stays in this thread. Results do not depend on it.
+   */
+  workers?: number;
 }
 
 export interface RunResult {
@@ -48,20 +48,6 @@ export interface RunResult {
   failures: AnalysisFailure[];
   timings: { step: string; seconds: number }[];
   meta: { startedAt: string; finishedAt: string; node: string; seconds: number };
-}
-
-/** Derives an analysis's seed from the run seed and its id (stable when analyses are reordered). */
-export function analysisSeed(runSeed: number, id: string): number {
-  let h = 0x811c9dc5 ^ runSeed;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return h >>> 1;
-}
-
-export class RunCancelledError extends Error {
-  constructor() {
-    super('run cancelled');
-    this.name = 'RunCancelledError';
-  }
 }
 
 /** Validates and executes a run spec: load data, transform, run each analysis in order. */
@@ -85,39 +71,13 @@ export async function runSpec(input: unknown, options: RunOptions = {}): Promise
   emit('dataset', 0, { step: 'dataset ready', fraction: 1 });
 
   const backend = options.backend ?? spec.backend;
-  const analyses: AnalysisRecord[] = [];
-  for (const [index, entry] of spec.analyses.entries()) {
-    checkCancelled();
-    t0 = performance.now();
-    emit(entry.id, index + 1, { step: `${entry.estimator}: start`, fraction: 0 });
-    let record: AnalysisRecord;
-    try {
-      checkAnalysisColumns(frame, entry);
-      const output = await handlerFor(entry.estimator).run(
-        {
-          frame,
-          truth: loaded.truth,
-          seed: analysisSeed(spec.seed, entry.id),
-          backend,
-          signal: options.signal,
-          progress: (update) => {
-            checkCancelled();
-            emit(entry.id, index + 1, update);
-          },
-        },
-        entry,
-      );
-      record = { ...output, id: entry.id, estimator: entry.estimator, seconds: (performance.now() - t0) / 1000, status: 'ok' };
-    } catch (error) {
-      if (error instanceof RunCancelledError || options.signal?.aborted) throw error;
-      const failure = describeFailure(error, entry, index);
-      if (options.failFast) throw new AnalysisFailedError(failure, error);
-      record = failedRecord(entry, failure, (performance.now() - t0) / 1000);
-    }
-    timings.push({ step: entry.id, seconds: record.seconds });
-    analyses.push(record);
-    emit(entry.id, index + 1, { step: `${entry.estimator}: ${record.status === 'ok' ? 'done' : 'failed'}`, fraction: 1 });
-  }
+  const data = { frame, truth: loaded.truth };
+  const workers = Math.floor(options.workers ?? 1);
+  const analyses: AnalysisRecord[] =
+    workers > 1 && spec.analyses.length > 1 && !options.failFast && !options.resolveDataset
+      ? await runParallel(spec, input, options, workers, total)
+      : await runInThread(spec, data, backend, options, emit, checkCancelled);
+  for (const r of analyses) timings.push({ step: r.id, seconds: r.seconds });
   return {
     spec,
     dataset: describeLoaded(loaded.description, frame, reports),
@@ -129,9 +89,48 @@ export async function runSpec(input: unknown, options: RunOptions = {}): Promise
   };
 }
 
-/** A failed analysis keeps its place: no blocks (the report shows the failure), results say why. */
-function failedRecord(entry: RunSpec['analyses'][number], failure: AnalysisFailure, seconds: number): AnalysisRecord {
-  return { title: entry.title ?? `${entry.id} (${entry.estimator})`, blocks: [], results: { status: 'failed', failure }, id: entry.id, estimator: entry.estimator, seconds, status: 'failed', failure };
+/** The analyses one after another in this thread (failFast stops at the first failure). */
+async function runInThread(
+  spec: RunSpec,
+  data: { frame: PanelFrame; truth: unknown },
+  backend: RunSpec['backend'],
+  options: RunOptions,
+  emit: (analysis: string, index: number, update: ProgressUpdate) => void,
+  checkCancelled: () => void,
+): Promise<AnalysisRecord[]> {
+  const analyses: AnalysisRecord[] = [];
+  for (const [index, entry] of spec.analyses.entries()) {
+    checkCancelled();
+    emit(entry.id, index + 1, { step: `${entry.estimator}: start`, fraction: 0 });
+    const progress = (update: ProgressUpdate) => {
+      checkCancelled();
+      emit(entry.id, index + 1, update);
+    };
+    const { record, error } = await executeAnalysis(data, index, { spec, backend, signal: options.signal, progress });
+    if (record.failure && options.failFast) throw new AnalysisFailedError(record.failure, error);
+    analyses.push(record);
+    emit(entry.id, index + 1, { step: `${entry.estimator}: ${record.status === 'ok' ? 'done' : 'failed'}`, fraction: 1 });
+  }
+  return analyses;
+}
+
+/** The analyses on worker threads; overall progress is the sum of each analysis's fraction. */
+async function runParallel(spec: RunSpec, input: unknown, options: RunOptions, workers: number, total: number): Promise<AnalysisRecord[]> {
+  const fractions = new Float64Array(spec.analyses.length);
+  const report = (index: number, update: ProgressUpdate) => {
+    fractions[index] = Math.max(0, Math.min(1, update.fraction));
+    const overall = (1 + fractions.reduce((a, b) => a + b, 0)) / total;
+    options.onProgress?.({ ...update, analysis: spec.analyses[index]!.id, overall: Math.min(1, overall) });
+  };
+  return runInWorkers({
+    spec,
+    input: { spec: input, backend: options.backend, baseDir: options.baseDir },
+    workers,
+    signal: options.signal,
+    onStart: (i) => report(i, { step: `${spec.analyses[i]!.estimator}: start`, fraction: 0 }),
+    onProgress: report,
+    onDone: (i, r) => report(i, { step: `${r.estimator}: ${r.status === 'ok' ? 'done' : 'failed'}`, fraction: 1 }),
+  });
 }
 
 function describeLoaded(description: string, frame: PanelFrame, transforms: TransformReport[]): RunResult['dataset'] {

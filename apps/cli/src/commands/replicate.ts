@@ -3,7 +3,7 @@ import type { Command, OptionValues } from 'commander';
 import { replicationSpec, type SeedId } from '@panel-lab/analysis';
 import { findChromium, screenshotReport } from '@panel-lab/report';
 import { parseIntOption } from '../options.js';
-import { runAndReport } from './run.js';
+import { runAndReport, WORKERS_HELP } from './run.js';
 import { EXIT_STATUS_HELP, assertNoFailures } from '../failures.js';
 
 function parseSeed(value: string, previous: SeedId[] = []): SeedId[] {
@@ -28,6 +28,7 @@ export function registerReplicate(program: Command): void {
     .option('--ann-replicates <n>', 'networks per seed-002 bootstrap ensemble (default 100; --quick 4)', parseIntOption('--ann-replicates', 2))
     .option('--quick', 'smoke-test sizes: few draws and small networks (well under a minute)', false)
     .option('--fail-fast', 'stop at the first failing analysis and write nothing (default: record it, run the others, exit 2)')
+    .option('--workers <n>', WORKERS_HELP, parseIntOption('--workers', 1))
     .addHelpText('after', EXIT_STATUS_HELP)
     .action(async (options: OptionValues) => {
       const spec = replicationSpec({
@@ -42,7 +43,7 @@ export function registerReplicate(program: Command): void {
         quick: options.quick as boolean,
       });
       const out = resolve(options.out as string);
-      const { run, report } = await runAndReport(spec, { out, backend: options.backend as string | undefined, failFast: options.failFast === true });
+      const { run, report } = await runAndReport(spec, { out, backend: options.backend as string | undefined, failFast: options.failFast === true, workers: options.workers as number | undefined });
       const chromium = findChromium();
       if (chromium) {
         await screenshotReport(join(out, 'report.html'), join(out, 'report-first-screen.png'));

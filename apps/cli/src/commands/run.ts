@@ -1,15 +1,22 @@
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runSpec, writeRunReport, type RunResult } from '@panel-lab/analysis';
 import { progressReporter } from '../progress.js';
 import { EXIT_STATUS_HELP, assertNoFailures } from '../failures.js';
+import { parseIntOption } from '../options.js';
 
 export interface RunCommandOptions {
   out: string;
   backend?: string;
   failFast?: boolean;
+  workers?: number;
 }
+
+/** Default worker threads: one per core, at most 4 (each holds its own copy of the data). */
+export const DEFAULT_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
+export const WORKERS_HELP = `analyses run at once on worker threads (default ${DEFAULT_WORKERS}: one per core, at most 4; 1 = in the main thread)`;
 
 export interface RunAndReportOptions {
   out: string;
@@ -18,6 +25,8 @@ export interface RunAndReportOptions {
   failFast?: boolean | undefined;
   /** Folder a relative dataset path resolves against (the spec file's). */
   baseDir?: string | undefined;
+  /** Worker threads (default DEFAULT_WORKERS). */
+  workers?: number | undefined;
 }
 
 /** Runs a validated spec with progress, writes the report (failed analyses included), prints the timing summary. */
@@ -28,6 +37,7 @@ export async function runAndReport(spec: unknown, options: RunAndReportOptions):
     run = await runSpec(spec, {
       onProgress: progress.update,
       failFast: options.failFast ?? false,
+      workers: options.workers ?? DEFAULT_WORKERS,
       ...(options.baseDir ? { baseDir: options.baseDir } : {}),
       ...(options.backend ? { backend: { name: options.backend as 'cpu' | 'tfjs' | 'gpujs', allowFallback: true } } : {}),
     });
@@ -55,6 +65,7 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output folder', 'panel-lab-output')
     .option('--backend <name>', 'compute backend for batched kernels: cpu, tfjs or gpujs')
     .option('--fail-fast', 'stop at the first failing analysis and write nothing (default: record it, run the others, exit 2)')
+    .option('--workers <n>', WORKERS_HELP, parseIntOption('--workers', 1))
     .addHelpText('after', `\nA relative dataset path in the spec resolves against the spec file's folder.\n${EXIT_STATUS_HELP}`)
     .action(async (specPath: string, options: RunCommandOptions) => {
       let spec: unknown;

@@ -27,8 +27,8 @@ const raw = { kAdj: false, gAdj: false } as const;
 describe('variance registry', () => {
   const fit = feols('y ~ x1 + x2 | id + t', data, { vcov: { cluster: 'id' } });
 
-  it('lists iid, hetero and cluster with labels, aliases and allowed options', () => {
-    expect(VCOV_REGISTRY.map((e) => e.name)).toEqual(['iid', 'hetero', 'cluster']);
+  it('lists iid, hetero, cluster, NW, DK, CR2, CR3 and conley with labels, aliases and allowed options', () => {
+    expect(VCOV_REGISTRY.map((e) => e.name)).toEqual(['iid', 'hetero', 'cluster', 'NW', 'DK', 'CR2', 'CR3', 'conley']);
     for (const e of VCOV_REGISTRY) {
       expect(e.aliases).toContain(e.name);
       expect(e.label.length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
  * (g, t) cells with their base periods, and the result (SEs, pre-test, frozen payload).
  */
 import { qnorm } from '../internal/stats.js';
-import type { AttGtDrops, AttGtOptions, GroupTimeResult } from './att-gt.js';
+import type { AttGtDrops, AttGtOptions, GroupTimeResult } from './att-gt-types.js';
 import { hidden, influenceSe } from './influence.js';
 import { waldPretest } from './pretest.js';
 

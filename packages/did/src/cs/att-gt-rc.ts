@@ -6,7 +6,7 @@
  */
 import type { PanelFrame } from '@panel-lab/panel';
 import { treatmentSetup } from '../treatment.js';
-import type { AttGtOptions, AttGtSampling, GroupTimeResult } from './att-gt.js';
+import type { AttGtOptions, AttGtSampling, GroupTimeResult } from './att-gt-types.js';
 import { emptyOutputs, finishAttGt, isComparison, NEVER, planCells, recode, specOf, type Resolved } from './att-gt-common.js';
 import { twoByTwoRc } from './two-by-two-rc.js';
 

@@ -21,7 +21,7 @@
  */
 import { choleskyPivoted } from './linalg.js';
 import { symmetricPower } from './sym-eigen.js';
-import type { VcovRaw } from './vcov-registry.js';
+import type { VcovRaw } from './vcov-raw.js';
 
 interface CrArgs {
   readonly bread: Float64Array;

@@ -7,6 +7,9 @@ import { vcovConley } from './vcov-conley.js';
 import { vcovCR2, vcovCR3 } from './vcov-cr.js';
 import { vcovDriscollKraay, vcovNeweyWest } from './vcov-hac.js';
 import { vcovCluster, vcovHetero, vcovIid } from './vcov-kernels.js';
+import type { VcovRaw } from './vcov-raw.js';
+
+export type { VcovRaw } from './vcov-raw.js';
 
 /** What users pass: a name or alias, or an object naming the type and its variables/options. */
 export type VcovSpec =
@@ -80,15 +83,6 @@ export interface VcovInputs {
   };
 }
 
-export interface VcovRaw {
-  readonly vcov: Float64Array;
-  readonly nClusters?: readonly number[];
-  readonly gMin?: number;
-  /** Per-coefficient reference df (Satterthwaite), overriding the common t df for each term. */
-  readonly dfCoef?: readonly number[];
-  /** Common t df decided by the estimator itself (entries with ownSsc). */
-  readonly tDf?: number;
-}
 
 export interface VcovEntry {
   readonly name: VcovType;

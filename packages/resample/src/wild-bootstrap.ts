@@ -4,7 +4,7 @@ import { criticalValue } from '@panel-lab/regression';
 import { RESAMPLE_VERSION } from './version.js';
 import type { WildKernelChoice } from './wild-gemm.js';
 import { prepareWild, type WildPrepared, type WildSpec } from './wild-prepare.js';
-import { drawStats, type DrawStats } from './wild-stats.js';
+import { drawStats, type DrawStats, type WildAlgorithmChoice } from './wild-stats.js';
 
 export interface WildBootstrapOptions {
   /** 'rademacher' (default) or 'webb' (six-point; better with very few clusters). */
@@ -20,6 +20,12 @@ export interface WildBootstrapOptions {
   readonly chunkSize?: number;
   /** Kernel of the per-draw products: 'auto' (default: WebAssembly SIMD where available), 'wasm-simd' or 'js'. Results are identical. */
   readonly kernel?: WildKernelChoice;
+  /**
+   * 'auto' (default): the cross-cluster matrices as diagonal plus low rank where the FE not nested
+   * in the clusters and the controls are few next to the clusters (O(r G) per draw), else dense
+   * (O(G^2)); 'dense' or 'low-rank' to choose. The two agree to rounding (about 1e-10 relative).
+   */
+  readonly algorithm?: WildAlgorithmChoice;
 }
 
 export interface WildBootstrapResult {
@@ -57,6 +63,7 @@ export interface WildBootstrapResult {
     backend: 'cpu';
     precision: 64;
     kernel: 'wasm-simd' | 'js';
+    algorithm: 'dense' | 'low-rank';
     droppedMissing: number;
     collinearControls: readonly string[];
     versions: Readonly<Record<string, string>>;
@@ -139,7 +146,9 @@ export async function wildClusterBootstrap(input: PanelFrame | WildPrepared, opt
   const enumerated = kind === 'rademacher' && G <= 20 && 2 ** G <= asked;
   const kernelChoice = options.kernel ?? 'auto';
   if (!['auto', 'wasm-simd', 'js'].includes(kernelChoice)) throw new Error(`option kernel must be auto, wasm-simd or js, got '${String(kernelChoice)}'`);
-  const { stats: st, kernel } = await drawStats(w, enumerated ? enumerateSigns(G) : null, { seed: options.seed, draws: asked, kind, chunkSize, kernel: kernelChoice });
+  const algorithmChoice = options.algorithm ?? 'auto';
+  if (!['auto', 'dense', 'low-rank'].includes(algorithmChoice)) throw new Error(`option algorithm must be auto, dense or low-rank, got '${String(algorithmChoice)}'`);
+  const { stats: st, kernel, algorithm } = await drawStats(w, enumerated ? enumerateSigns(G) : null, { seed: options.seed, draws: asked, kind, chunkSize, kernel: kernelChoice, algorithm: algorithmChoice });
   const B = st.P.length;
   const t2 = performance.now();
   const pValue = pValueAt(w, st, beta0);
@@ -179,6 +188,7 @@ export async function wildClusterBootstrap(input: PanelFrame | WildPrepared, opt
       backend: 'cpu',
       precision: 64,
       kernel,
+      algorithm,
       droppedMissing: w.droppedMissing,
       collinearControls: w.collinearControls,
       versions: Object.freeze({ '@panel-lab/resample': RESAMPLE_VERSION, node: process.version }),

@@ -1,20 +1,20 @@
-import type { WildPrepared } from './wild-prepare.js';
 import { WILD_GEMM_WASM_BASE64 } from './wild-gemm-wasm.js';
 
 /**
- * The WCR bootstrap's per-draw products, a block of draws at a time: with V the block's weights
- * (m draws x G, draw-major) and K = [Ky; Kx] (2G x G), Y = V K' gives row j = [Ky v_j, Kx v_j].
- * One matrix-matrix product per block instead of two matrix-vector products per draw: each panel
- * of K is loaded once per block, not once per draw. Every output is summed over the clusters in
- * order with separate multiply and add, so it is bit-identical to the per-draw loop.
+ * The WCR bootstrap's per-draw products, a block of draws at a time: with V the block's vectors
+ * (m x inner, row-major) and K a fixed matrix (outputs x inner, given as row-major parts stacked),
+ * Y = V K' gives row j = K v_j. E.g. K = [Ky; Kx]: row j = [Ky v_j, Kx v_j]. One matrix-matrix
+ * product per block instead of matrix-vector products per draw: each panel of K is loaded once
+ * per block, not once per draw. Every output is summed over the inner index in order with
+ * separate multiply and add, so it is bit-identical to the plain per-draw loop.
  */
 export interface WildBlockProduct {
   readonly kernel: 'wasm-simd' | 'js';
-  /** Most draws per multiply() call. */
+  /** Most rows of V per multiply() call. */
   readonly blockDraws: number;
-  /** Row stride of Y: Ky v_j at [0, G), Kx v_j at [G, 2G). */
+  /** Row stride of Y (outputs rounded up to 4). */
   readonly cols: number;
-  /** Y for the first m draws of v (m <= blockDraws); a view valid until the next call. */
+  /** Y for the first m rows of v (m <= blockDraws); a view valid until the next call. */
   multiply(v: Float64Array | Float32Array, m: number): Float64Array;
 }
 
@@ -23,14 +23,23 @@ export type WildKernelChoice = 'auto' | 'wasm-simd' | 'js';
 /** Draws per block: V and Y of a block stay in L2 (64 x 1,000 x 8 B = 512 KB) while a K panel sits in L1. */
 export const WILD_BLOCK_DRAWS = 64;
 
-/** K' in panels of four output columns (zero-padded): panel p holds K[4p + l, d] at (p G + d) 4 + l. */
-function packPanels(w: WildPrepared, out: Float64Array): void {
-  const G = w.nClusters;
-  for (let o = 0; o < 2 * G; o++) {
-    const src = o < G ? w.Ky : w.Kx;
-    const row = (o % G) * G;
-    const base = (o >> 2) * G * 4 + (o & 3);
-    for (let d = 0; d < G; d++) out[base + d * 4] = src[row + d]!;
+/** K stacked from row-major parts, each with `inner` columns. */
+export interface StackedRows {
+  readonly parts: readonly Float64Array[];
+  readonly inner: number;
+}
+
+const outputsOf = (k: StackedRows) => k.parts.reduce((s, p) => s + p.length / k.inner, 0);
+
+/** K' in panels of four output columns (zero-padded): panel p holds K[4p + l, d] at (p inner + d) 4 + l. */
+function packPanels(k: StackedRows, out: Float64Array): void {
+  const G = k.inner;
+  let o = 0;
+  for (const part of k.parts) {
+    for (let row = 0; row < part.length; row += G, o++) {
+      const base = (o >> 2) * G * 4 + (o & 3);
+      for (let d = 0; d < G; d++) out[base + d * 4] = part[row + d]!;
+    }
   }
 }
 
@@ -39,19 +48,20 @@ const roundUp4 = (m: number) => (m + 3) & ~3;
 /** The JS kernel: same panels and 4 draws x 4 columns micro-kernel as the WebAssembly one. */
 class JsBlockProduct implements WildBlockProduct {
   readonly kernel = 'js';
-  readonly blockDraws = WILD_BLOCK_DRAWS;
+  readonly blockDraws: number;
   readonly cols: number;
   readonly #G: number;
   readonly #panels: Float64Array;
   readonly #v: Float64Array;
   readonly #y: Float64Array;
 
-  constructor(w: WildPrepared) {
-    const G = w.nClusters;
+  constructor(k: StackedRows, blockDraws: number) {
+    const G = k.inner;
     this.#G = G;
-    this.cols = roundUp4(2 * G);
+    this.blockDraws = blockDraws;
+    this.cols = roundUp4(outputsOf(k));
     this.#panels = new Float64Array(this.cols * G);
-    packPanels(w, this.#panels);
+    packPanels(k, this.#panels);
     this.#v = new Float64Array(roundUp4(this.blockDraws) * G);
     this.#y = new Float64Array(roundUp4(this.blockDraws) * this.cols);
   }
@@ -122,7 +132,7 @@ const MAX_BYTES = 4 * 1024 ** 3 - WASM_PAGE;
 
 class WasmBlockProduct implements WildBlockProduct {
   readonly kernel = 'wasm-simd';
-  readonly blockDraws = WILD_BLOCK_DRAWS;
+  readonly blockDraws: number;
   readonly cols: number;
   readonly #G: number;
   readonly #gemm: Gemm;
@@ -130,30 +140,29 @@ class WasmBlockProduct implements WildBlockProduct {
   readonly #v: Float64Array;
   readonly #y: Float64Array;
 
-  constructor(w: WildPrepared, module: unknown) {
-    const G = w.nClusters;
+  constructor(k: StackedRows, blockDraws: number, module: unknown) {
+    const G = k.inner;
     this.#G = G;
-    this.cols = roundUp4(2 * G);
+    this.blockDraws = blockDraws;
+    this.cols = roundUp4(outputsOf(k));
     const m4 = roundUp4(this.blockDraws);
-    const k = 0;
-    const v = k + this.cols * G * 8;
+    const v = this.cols * G * 8;
     const y = v + m4 * G * 8;
     const end = y + m4 * this.cols * 8;
     const instance = new (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.Instance(module, {});
     const memory = instance.exports['memory'] as WasmMemory;
     memory.grow(Math.max(0, Math.ceil(end / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE));
     const buf = memory.buffer;
-    packPanels(w, new Float64Array(buf, k, this.cols * G));
+    packPanels(k, new Float64Array(buf, 0, this.cols * G));
     this.#gemm = instance.exports['gemm'] as Gemm;
-    this.#at = { k, v, y };
+    this.#at = { k: 0, v, y };
     this.#v = new Float64Array(buf, v, m4 * G);
     this.#y = new Float64Array(buf, y, m4 * this.cols);
   }
 
-  static fits(w: WildPrepared): boolean {
-    const G = w.nClusters;
-    const cols = roundUp4(2 * G);
-    return (cols * G + roundUp4(WILD_BLOCK_DRAWS) * (G + cols)) * 8 <= MAX_BYTES;
+  static fits(k: StackedRows, blockDraws: number): boolean {
+    const cols = roundUp4(outputsOf(k));
+    return (cols * k.inner + roundUp4(blockDraws) * (k.inner + cols)) * 8 <= MAX_BYTES;
   }
 
   multiply(v: Float64Array | Float32Array, m: number): Float64Array {
@@ -166,20 +175,9 @@ class WasmBlockProduct implements WildBlockProduct {
   }
 }
 
-/** One product per prepared problem and kernel: packing K costs O(G^2) and multiply() is synchronous, so sharing is safe. */
-const cache = new WeakMap<WildPrepared, Map<string, WildBlockProduct>>();
-
 /** WebAssembly SIMD unless asked for 'js' or unavailable ('wasm-simd' then throws). */
-export function wildBlockProduct(w: WildPrepared, choice: WildKernelChoice = 'auto'): WildBlockProduct {
+export function blockProduct(k: StackedRows, blockDraws: number, choice: WildKernelChoice = 'auto'): WildBlockProduct {
   const module = choice === 'js' ? null : gemmModule();
   if (choice === 'wasm-simd' && !module) throw new Error(`option kernel 'wasm-simd': this runtime has no WebAssembly SIMD`);
-  const kind = module && WasmBlockProduct.fits(w) ? 'wasm-simd' : 'js';
-  let byKind = cache.get(w);
-  if (!byKind) cache.set(w, (byKind = new Map()));
-  let product = byKind.get(kind);
-  if (!product) {
-    product = kind === 'wasm-simd' ? new WasmBlockProduct(w, module) : new JsBlockProduct(w);
-    byKind.set(kind, product);
-  }
-  return product;
+  return module && WasmBlockProduct.fits(k, blockDraws) ? new WasmBlockProduct(k, blockDraws, module) : new JsBlockProduct(k, blockDraws);
 }

@@ -1,5 +1,6 @@
 import type { PanelFrame } from '@panel-lab/panel';
 import { demean, olsFit, prepareFixedEffects } from '@panel-lab/regression';
+import { lowRankFactors, type WildLowRank } from './wild-lowrank.js';
 
 /**
  * One coefficient of y = beta x + Z gamma + FE + u with everything else partialled out once (FWL):
@@ -28,6 +29,8 @@ export interface WildPrepared {
    */
   readonly Ky: Float64Array;
   readonly Kx: Float64Array;
+  /** Ky and Kx as diagonal plus rank r, where r is small next to G (wild-lowrank.ts); else null. */
+  readonly lowRank: WildLowRank | null;
   readonly droppedMissing: number;
   readonly collinearControls: readonly string[];
 }
@@ -116,10 +119,12 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
   let collinearControls: string[] = [];
   let kz = 0;
   let residualize = (v: Float64Array): Float64Array => v;
+  let zk: Float64Array[] = [];
+  let ginv = new Float64Array(0);
   if (zt.length > 0) {
     const fy = olsFit(zt, yt, { residuals: true });
-    const zk = fy.kept.map((k) => zt[k]!);
-    const ginv = fy.xtxInv;
+    zk = fy.kept.map((k) => zt[k]!);
+    ginv = Float64Array.from(fy.xtxInv);
     kz = zk.length;
     const names = fe.length === 0 ? ['(Intercept)', ...controlNames] : controlNames;
     collinearControls = names.filter((_, k) => !fy.kept.includes(k));
@@ -154,8 +159,8 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
   const k = 1 + kz;
   const feDof = fe.length ? fe.reduce((s, f) => s + f.size, 0) - (fe.length - 1) : 0;
   let kVcov = k + feDof;
+  const isNested = fe.map((f) => nested(f.codes, f.size, cl.codes));
   if (fe.length) {
-    const isNested = fe.map((f) => nested(f.codes, f.size, cl.codes));
     if (isNested.every(Boolean)) kVcov = k + 1;
     else kVcov = k + feDof - fe.reduce((s, f, q) => s + (isNested[q] ? f.size - 1 : 0), 0);
     kVcov = Math.max(kVcov, k + 1);
@@ -200,6 +205,7 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
     se: Math.sqrt((vcovAdj * meat) / (xx * xx)),
     Ky,
     Kx,
+    lowRank: lowRankFactors({ n, xr: xt, yr: yt, cluster: cl.codes, G, fe: fe.map((f, q) => ({ codes: f.codes, size: f.size, nested: isNested[q]! })), controls: zk, controlsGramInv: ginv }),
     droppedMissing: frame.nrows - n,
     collinearControls: Object.freeze(collinearControls),
   });

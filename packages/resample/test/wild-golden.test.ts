@@ -49,11 +49,14 @@ function strictP(tStar: readonly (number | null)[], t: number): number {
 describe('WCR on mpdta against fwildclusterboot 0.13.0 (cluster10, full enumeration)', () => {
   const frame = mpdta();
   const w = prepareWild(frame, { outcome: 'lemp', coefficient: 'treat_post', cluster: 'cluster10' });
+  // county FE nested in cluster10, year FE not: the low-rank form applies (r = 5), though auto picks dense at G = 10
+  expect(w.lowRank?.r).toBe(5);
   // ours: fixest's K (county FE nested in the clusters: k = 2); boottest: k = 1. Both t and t* scale alike.
   const toBoottest = Math.sqrt(w.vcovAdj / (w.nClusters / (w.nClusters - 1)));
 
-  it('all 1,024 bootstrap t statistics and the p-value at r = 0', async () => {
-    const res = await wildClusterBootstrap(w, { seed: 1, draws: 9999 });
+  it.each(['dense', 'low-rank'] as const)('all 1,024 bootstrap t statistics and the p-value at r = 0 (%s)', async (algorithm) => {
+    const res = await wildClusterBootstrap(w, { seed: 1, draws: 9999, algorithm });
+    expect(res.meta.algorithm).toBe(algorithm);
     expect(res.enumerated).toBe(true);
     expect(res.nobs).toBe(golden.N);
     expect(res.nClusters).toBe(golden.N_G);
@@ -71,9 +74,9 @@ describe('WCR on mpdta against fwildclusterboot 0.13.0 (cluster10, full enumerat
     expect(res.confInt[1]!).toBeGreaterThanOrEqual(golden.conf_int[1] - 1e-6);
   });
 
-  it('p-values at other null values r', async () => {
+  it.each(['dense', 'low-rank'] as const)('p-values at other null values r (%s)', async (algorithm) => {
     for (const { r, p_val } of golden.p_at_r) {
-      const res = await wildClusterBootstrap(w, { seed: 1, draws: 9999, beta0: r });
+      const res = await wildClusterBootstrap(w, { seed: 1, draws: 9999, beta0: r, algorithm });
       expect(strictP(res.tStar, res.statistic)).toBe(p_val);
     }
   });

@@ -11,9 +11,9 @@ export async function main(): Promise<void> {
   const stop = () => {
     logger.log('info', 'draining', { graceMs: config.shutdownGraceMs });
     const forced = setTimeout(() => {
-      logger.log('warn', 'grace period over; leaving running tasks to another worker', {});
+      logger.log('warn', 'grace period over; handing running tasks back to the queue', {});
       void worker.close(true).finally(() => process.exit(0));
-      setTimeout(() => process.exit(1), 3000).unref();
+      setTimeout(() => process.exit(1), 5000).unref();
     }, config.shutdownGraceMs);
     forced.unref();
     void worker.close().then(() => {

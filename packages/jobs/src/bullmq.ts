@@ -56,8 +56,8 @@ export interface QueueWorker {
   /** Resolves once connected to Redis and every thread is warm. */
   ready(): Promise<void>;
   /**
-   * Stops taking tasks and waits for the running ones; `force` does not wait: their locks lapse
-   * and the stalled-task check hands them to another worker (after lockDurationMs).
+   * Stops taking tasks and waits for the running ones; `force` does not wait: the running tasks
+   * are moved back to the queue (another worker takes them at once) and their threads stopped.
    */
   close(force?: boolean): Promise<void>;
 }
@@ -70,10 +70,14 @@ export interface QueueWorker {
 export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   const concurrency = o.concurrency ?? 2;
   const pool = new ThreadPoolExecutor({ dataDir: o.dataDir, size: concurrency });
+  /** Tasks running here, with the lock token that lets a forced close hand them back. */
+  const active = new Map<string, { job: Job; token: string | undefined }>();
+  let handingBack = false;
   const worker = new Worker(
     o.queueName ?? 'panel-lab',
-    async (job: Job, _token?: string, signal?: AbortSignal) => {
+    async (job: Job, token?: string, signal?: AbortSignal) => {
       o.logger?.log('info', 'task started', { taskId: job.id, type: job.name, attempt: job.attemptsStarted });
+      active.set(job.id ?? '', { job, token });
       try {
         const result = await pool.run(job.data as Task, {
           jobId: job.id ?? 'task',
@@ -83,8 +87,12 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
         o.logger?.log('info', 'task done', { taskId: job.id, type: job.name });
         return result;
       } catch (error) {
+        // handed back at shutdown: the task waits for another worker, it did not fail (this worker's lock is gone)
+        if (handingBack) throw new Error('handed back to the queue at shutdown');
         o.logger?.log('warn', 'task failed', { taskId: job.id, type: job.name, error: error instanceof Error ? error.message : String(error) });
         throw new UnrecoverableError(JSON.stringify(serializeError(error)));
+      } finally {
+        active.delete(job.id ?? '');
       }
     },
     {
@@ -102,8 +110,22 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
       await Promise.all([worker.waitUntilReady(), pool.ready()]);
     },
     async close(force = false) {
-      await worker.close(force);
+      if (!force) {
+        await worker.close();
+        await pool.close();
+        return;
+      }
+      // forced: put the running tasks back in the queue at once (another worker takes them now,
+      // not after the lock lapses), stop their threads, and do not wait for BullMQ's own close
+      handingBack = true;
+      for (const [taskId, { job, token }] of active) {
+        await job.moveToWait(token).then(
+          () => o.logger?.log('info', 'task handed back to the queue', { taskId }),
+          (error: unknown) => o.logger?.log('warn', 'could not hand a task back; it is retried once its lock lapses', { taskId, error: String(error) }),
+        );
+      }
       await pool.close();
+      await withTimeout(worker.close(true), 1000, 'closing the worker').catch(() => undefined);
     },
   };
 }

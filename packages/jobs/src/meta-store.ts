@@ -171,14 +171,6 @@ export class MetaStore {
     return rows.map((r) => JSON.parse(String(r.record)) as JobRecord);
   }
 
-  async countActiveJobs(tenant: string): Promise<number> {
-    const rows = await this.query(
-      `select count(*)::varchar as n from jobs where tenant = $tenant and parent_id is null and state in ('queued', 'running')`,
-      { tenant },
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
-
   async deleteJob(tenant: string, id: string): Promise<void> {
     await this.exec(`delete from jobs where (id = $id or parent_id = $id) and tenant = $tenant`, { id, tenant });
   }

@@ -117,7 +117,23 @@ export function conformanceCases(): KernelCase[] {
     inputs: { inf },
     attrs: { draws: 32, seed: 12, weights: 'rademacher' },
   });
+  cases.push(...accumulationCases(2 ** 20));
   return cases;
+}
+
+/**
+ * f32 accumulation over many rows (issue 21): a column far from zero makes a'a a sum of n positive
+ * terms, where a plain f32 running sum loses about n * 2^-24; 2^20 rows also passes the 65,535
+ * workgroups-per-dimension limit of a 16 x 16 tiled dispatch. The GPU run uses 10^7 rows.
+ */
+export function accumulationCases(rows: number): KernelCase[] {
+  const a = randomMat(31, rows, 2);
+  a.data.subarray(0, rows).forEach((v, i, arr) => (arr[i] = 3 + v));
+  const segments = Int32Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  return [
+    { kernel: 'CrossProd', name: `a'a over ${rows} rows, a column at mean 3 (f32 accumulation)`, inputs: { a }, attrs: {} },
+    { kernel: 'SegmentSum', name: `${rows} rows into 2 segments (f32 accumulation)`, inputs: { x: a, segments, nSegments: 2 }, attrs: {} },
+  ];
 }
 
 /** mpdta (did package): lemp, treat_post, county codes, year codes — the TWFE golden of fixest. */

@@ -1,6 +1,6 @@
 export { describeKernelConformance } from './suite.js';
 export type { ConformanceOptions } from './suite.js';
-export { conformanceCases, loadMpdta } from './cases.js';
+export { accumulationCases, conformanceCases, loadMpdta } from './cases.js';
 export type { KernelCase } from './cases.js';
 export { twfeMpdtaViaKernels } from './twfe.js';
 export { webGpuGate } from './webgpu-gate.js';

@@ -1,5 +1,5 @@
 import type { GPU as GpuType, IKernelRunShortcut, IKernelSettings, KernelFunction } from 'gpu.js';
-import { ensureWebGpu, type AdapterInfo, type Backend, type BackendOptions } from '@panel-lab/compute';
+import { bindingLimitBytes, ensureWebGpu, type AdapterInfo, type Backend, type BackendOptions } from '@panel-lab/compute';
 
 /** A kernel body in gpu.js's JavaScript subset (this.thread, this.constants; parsed from its source). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -43,6 +43,8 @@ export class GpujsBackend implements Backend {
   #live = 0;
   #adapter: AdapterInfo | undefined;
   #failure: string | undefined;
+  /** Largest buffer a kernel may bind (adapter limits on webgpu; Infinity on webasm). */
+  bindingLimitBytes = Infinity;
   /** The gpu.js mode the last kernel really ran in (kernel.kernel.constructor.mode). */
   lastMode: string | undefined;
 
@@ -69,6 +71,8 @@ export class GpujsBackend implements Backend {
           return false;
         }
         this.#adapter = probe.adapter;
+        // gpu.js's WebGPU context asks its device for the adapter's own limits.
+        this.bindingLimitBytes = bindingLimitBytes(probe);
       }
       gpujs ??= import('gpu.js');
       this.#module = await gpujs;

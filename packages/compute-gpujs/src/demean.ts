@@ -1,4 +1,5 @@
 import {
+  assertFitsBinding,
   balancedTwoWay,
   columnScales,
   levelCount,
@@ -49,6 +50,7 @@ export async function demeanGpujs(
   const n = x.rows;
   const cols = x.cols;
   assertGpujsIndexable('Demean', n);
+  assertFitsBinding('gpujs Demean', n * cols, backend.bindingLimitBytes);
   const centred = new Float64Array(x.data);
   for (let j = 0; j < cols; j++) {
     let m = 0;

@@ -1,5 +1,5 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
-import type { AdapterInfo, Backend, BackendOptions, Fallback } from '@panel-lab/compute';
+import { bindingLimitBytes, ensureWebGpu, type AdapterInfo, type Backend, type BackendOptions, type Fallback } from '@panel-lab/compute';
 import { initTfjs, type TfjsDevice } from './init-tfjs.js';
 
 export const TFJS_PRIORITY = 3;
@@ -42,6 +42,11 @@ export class TfjsBackend implements Backend {
   get initFailure(): string | undefined {
     return this.#failure;
   }
+  /** Largest buffer a kernel may bind on this device (the adapter's limits on webgpu; Infinity elsewhere). */
+  get bindingLimitBytes(): number {
+    return this.#limitBytes;
+  }
+  #limitBytes = Infinity;
 
   /** The tfjs module, after init(); also checks that tfjs is still on our device (the engine is per process). */
   get tf(): typeof TfCore {
@@ -63,6 +68,8 @@ export class TfjsBackend implements Backend {
       this.#device = handle.backend;
       this.#fallbacks = handle.fallbacks;
       this.#adapter = handle.adapter;
+      // tfjs-backend-webgpu asks its device for the adapter's own limits, so those are the ones that bind.
+      if (handle.backend === 'webgpu') this.#limitBytes = bindingLimitBytes(await ensureWebGpu());
       return true;
     } catch (err) {
       this.#failure = err instanceof Error ? err.message : String(err);

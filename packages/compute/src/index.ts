@@ -16,3 +16,6 @@ export { drawWeight, multiplierWeights, multiplierWeightsChunk, forEachWeightChu
 export { ensureWebGpu, hasWebGpu, webGpuRequired } from './webgpu-node.js';
 export type { WebGpuProbe } from './webgpu-node.js';
 export { balancedTwoWay } from './fixed-effects.js';
+export { webGpuPowerPreference } from './webgpu-node.js';
+export { BufferLimitError, bindingLimitBytes, assertFitsBinding, itemsPerBinding } from './buffer-limits.js';
+export { F32_SUM_BLOCK, sumBlocks } from './pairwise-sum.js';

@@ -166,7 +166,18 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
   if (effect === 'ale' && method !== 'pd') throw new Error("option effect 'ale' needs method 'pd' (ALE averages over the observed rows)");
   const meanAt = (rows: Int32Array, value: number) => evaluator.meanOver(rows, [{ col: focal, value }]);
   const ale = effect === 'ale' ? accumulatedLocalEffects(focalValues, grid, B, meanAt) : null;
-  const pd = ale ? ale.curves : grid.map((g) => meanAt(evalRows, g)); // K × B
+  // Without a cap, subgroup PD curves are means of the curve's own per-row predictions over the
+  // level's rows (same rows, same order: the same sums), so the network runs once per grid point.
+  const shareRows = !ale && method === 'pd' && !capped && (opts.subgroups ?? []).length > 0;
+  const levelCurves = shareRows ? subgroupLevels(opts.subgroups!, n) : [];
+  const perRow = shareRows ? new Float64Array(n * B) : undefined;
+  const pd = ale
+    ? ale.curves
+    : grid.map((g) => {
+      const curveAt = evaluator.meanOver(evalRows, [{ col: focal, value: g }], perRow); // B
+      for (const lv of levelCurves) lv.curve.push(levelMeans(perRow!, lv.rows, B));
+      return curveAt;
+    }); // K × B
   const curve = band(pd, alpha);
   const slopes = slopeMatrix(pd, grid, B);
   const slope = band(slopes, alpha);
@@ -182,7 +193,7 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
   const surfaces = (opts.conditioning ?? []).map((name) => surface(model, design, raw, focal, name, opts));
   // Each level's subsample draws in turn from one stream (levels in sorted order, so it is reproducible).
   const sub: SubgroupRows = { cap: pdCap, rng: createRng(opts.seed).stream(9), shared: capped ? null : evaluator, model, raw };
-  const subgroups = (opts.subgroups ?? []).flatMap((spec) => subgroupCurves(spec, sub, design, focal, grid, B, alpha, method, effect));
+  const subgroups = (opts.subgroups ?? []).flatMap((spec, si) => subgroupCurves(spec, sub, design, focal, grid, B, alpha, method, effect, levelCurves.filter((l) => l.spec === si)));
   const data: NetEffectData = {
     kind: 'ann_net_effect', procedure: 'annBootstrapNetEffect', focal: opts.focal, method, effect,
     aleIntervalCounts: ale ? ale.intervalCounts : null, alpha, grid,
@@ -293,19 +304,46 @@ interface SubgroupRows {
   readonly raw: Float64Array;
 }
 
-function subgroupCurves(spec: SubgroupSpec, src: SubgroupRows, design: Design, focal: number, grid: number[], B: number, alpha: number, method: string, effect: 'pd' | 'ale'): SubgroupCurve[] {
+/** One subgroup level's rows and, filled grid point by grid point, its PD curve (K × B). */
+interface LevelCurve {
+  readonly spec: number;
+  readonly level: string;
+  readonly rows: Int32Array;
+  readonly curve: Float64Array[];
+}
+
+function levelsOf(spec: SubgroupSpec): string[] {
+  return [...new Set(spec.labels)].sort();
+}
+
+function subgroupLevels(specs: readonly SubgroupSpec[], n: number): LevelCurve[] {
+  return specs.flatMap((spec, si) => {
+    if (spec.labels.length !== n) return []; // subgroupCurves reports the mismatch
+    return levelsOf(spec).map((level) => ({ spec: si, level, rows: Int32Array.from(spec.labels.flatMap((l, i) => (l === level ? [i] : []))), curve: [] }));
+  });
+}
+
+/** Per member, the mean of perRow (rows × B) over `rows`, summed in row order as meanOver does. */
+function levelMeans(perRow: Float64Array, rows: Int32Array, B: number): Float64Array {
+  const acc = new Float64Array(B);
+  for (const i of rows) for (let b = 0; b < B; b++) acc[b] = acc[b]! + perRow[i * B + b]!;
+  for (let b = 0; b < B; b++) acc[b] = acc[b]! / rows.length;
+  return acc;
+}
+
+function subgroupCurves(spec: SubgroupSpec, src: SubgroupRows, design: Design, focal: number, grid: number[], B: number, alpha: number, method: string, effect: 'pd' | 'ale', shared: readonly LevelCurve[]): SubgroupCurve[] {
   if (method !== 'pd') throw new Error("subgroups need method 'pd'");
   if (spec.labels.length !== design.n) throw new Error(`subgroup '${spec.variable}' has ${spec.labels.length} labels, expected ${design.n}`);
-  const levels = [...new Set(spec.labels)].sort();
-  return levels.map((level) => {
+  return levelsOf(spec).map((level) => {
     const levelRows = Int32Array.from(spec.labels.flatMap((l, i) => (l === level ? [i] : [])));
     const sample = capRows(levelRows, src.cap, src.rng);
     // No cap bound anywhere: today's shared evaluator and design row indices. Otherwise this level's own evaluator.
     const ev = src.shared ?? evaluatorOnRows(src.model, src.raw, design.names.length, sample);
     const rows = src.shared ? sample : Int32Array.from(sample, (_, r) => r);
+    const precomputed = shared.find((l) => l.level === level)?.curve;
     const curve = band(effect === 'ale'
       ? accumulatedLocalEffects(Array.from(sample, (i) => design.x[focal * design.n + i]!), grid, B, (sub, value) => ev.meanOver(Int32Array.from(sub, (r) => rows[r]!), [{ col: focal, value }])).curves
-      : grid.map((g) => ev.meanOver(rows, [{ col: focal, value: g }])), alpha);
+      : (precomputed ?? grid.map((g) => ev.meanOver(rows, [{ col: focal, value: g }]))), alpha);
     const fitted = new Float64Array(rows.length * B);
     ev.meanOver(rows, [], fitted);
     const ensembleMean = Float64Array.from({ length: rows.length }, (_, r) => {

@@ -118,3 +118,17 @@ describe('annVsOls', () => {
     expect(() => fitOls(x, 2, y, Int32Array.from({ length: n }, (_, i) => i))).toThrow(/OLS X'X: singular system: column\(s\) 1/);
   });
 });
+
+describe('subgroup curves from the curve\'s own per-row predictions', () => {
+  it('equal the PD over each level\'s rows: one level = the curve, two levels average back to it', async () => {
+    const d = humpDesign(300, 2);
+    const split = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 'a' : 'b'));
+    const res = await annBootstrapNetEffect(d, {
+      focal: 'de', seed: 5, replicates: 6, gridPoints: 7, som: { mode: 'none' }, hidden: 4, epochs: 30, patience: 10,
+      subgroups: [{ variable: 'all', labels: Array.from({ length: 300 }, () => 'x') }, { variable: 'split', labels: split }],
+    });
+    const [all, a, b] = res.subgroups;
+    expect(all!.curve.estimate).toEqual(res.curve.estimate); // same rows, same order: the same sums
+    res.curve.estimate.forEach((v, k) => expect((100 * a!.curve.estimate[k]! + 200 * b!.curve.estimate[k]!) / 300).toBeCloseTo(v, 12));
+  });
+});

@@ -42,7 +42,7 @@ export interface QueueWatchConfig {
 function queueFromEnv(env: NodeJS.ProcessEnv): QueueWatchConfig {
   const r = DEFAULT_RETENTION;
   return {
-    checkIntervalMs: Math.max(100, intEnv(env, 'PANEL_LAB_TASK_CHECK_MS', 5000)),
+    checkIntervalMs: positiveEnv(env, 'PANEL_LAB_TASK_CHECK_MS', 5000),
     lostAfterMs: intEnv(env, 'PANEL_LAB_TASK_LOST_MS', 15_000),
     unreachableAfterMs: intEnv(env, 'PANEL_LAB_QUEUE_DOWN_MS', 120_000),
     requeueLost: intEnv(env, 'PANEL_LAB_TASK_REQUEUES', 1),
@@ -61,6 +61,13 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+}
+
+/** A limit where 0 would stall every job silently (none could ever start). */
+function positiveEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = intEnv(env, name, fallback);
+  if (n < 1) throw new Error(`environment variable ${name} must be at least 1 (0 would keep every job queued), got '${env[name]}'`);
   return n;
 }
 
@@ -88,7 +95,7 @@ function limitsFromEnv(env: NodeJS.ProcessEnv): TenantLimits {
     uploadBytes: intEnv(env, 'PANEL_LAB_UPLOAD_LIMIT_BYTES', d.uploadBytes),
     activeJobs: intEnv(env, 'PANEL_LAB_MAX_ACTIVE_JOBS', d.activeJobs),
     queuedJobs: intEnv(env, 'PANEL_LAB_MAX_QUEUED_JOBS', d.queuedJobs),
-    runningJobs: intEnv(env, 'PANEL_LAB_MAX_RUNNING_PER_TENANT', d.runningJobs),
+    runningJobs: positiveEnv(env, 'PANEL_LAB_MAX_RUNNING_PER_TENANT', d.runningJobs),
     drawsInFlight: intEnv(env, 'PANEL_LAB_MAX_DRAWS_IN_FLIGHT', d.drawsInFlight),
     datasets: intEnv(env, 'PANEL_LAB_MAX_DATASETS', d.datasets),
     maxDraws: intEnv(env, 'PANEL_LAB_MAX_DRAWS', d.maxDraws),
@@ -109,13 +116,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     limits: limitsFromEnv(env),
     tenantLimits,
     threads: intEnv(env, 'PANEL_LAB_THREADS', 2),
-    maxRunning: intEnv(env, 'PANEL_LAB_MAX_RUNNING', 4),
-    chunkConcurrency: Math.max(1, intEnv(env, 'PANEL_LAB_CHUNK_CONCURRENCY', 2)),
+    maxRunning: positiveEnv(env, 'PANEL_LAB_MAX_RUNNING', 4),
+    chunkConcurrency: positiveEnv(env, 'PANEL_LAB_CHUNK_CONCURRENCY', 2),
     redisUrl: env.PANEL_LAB_REDIS_URL || null,
     queueName: env.PANEL_LAB_QUEUE ?? 'panel-lab',
     queue: queueFromEnv(env),
-    authFailures: Math.max(1, intEnv(env, 'PANEL_LAB_AUTH_FAILURES', 20)),
-    authWindowMs: Math.max(1000, intEnv(env, 'PANEL_LAB_AUTH_WINDOW_MS', 60_000)),
+    authFailures: positiveEnv(env, 'PANEL_LAB_AUTH_FAILURES', 20),
+    authWindowMs: positiveEnv(env, 'PANEL_LAB_AUTH_WINDOW_MS', 60_000),
     shutdownGraceMs: intEnv(env, 'PANEL_LAB_SHUTDOWN_GRACE_MS', 10_000),
     sseRetryMs: intEnv(env, 'PANEL_LAB_SSE_RETRY_MS', 3000),
     log: env.PANEL_LAB_LOG === 'silent' ? 'silent' : 'info',

@@ -117,7 +117,8 @@ function invert(w: WildPrepared, st: DrawStats, alpha: number, dir: 1 | -1): num
  * Wild cluster restricted (WCR) bootstrap-t for one coefficient (Cameron, Gelbach & Miller 2008;
  * the boottest / fwildclusterboot algorithm): p-value of beta = beta0 and a confidence set by
  * inverting the test over beta0, with the same weights throughout. Float64 on the CPU: the work
- * is O(draws x clusters^2), done as one matrix product per block of draws (wild-stats.ts).
+ * is O(draws x clusters x r) where the FE crossing the clusters and the controls are few (r of
+ * them), else O(draws x clusters^2), as matrix products per block of draws (wild-stats.ts).
  */
 export async function wildClusterBootstrap(input: PanelFrame | WildPrepared, options: WildBootstrapOptions & Partial<WildSpec>): Promise<WildBootstrapResult> {
   const t0 = performance.now();

@@ -32,6 +32,8 @@ export interface LowRankInput {
 
 /** Beyond r = G the factors cost more than the dense matrices (auto's own threshold is in wild-stats.ts). */
 const MAX_RANK_SHARE = 1;
+/** The generalized inverse is O(r^3) in the preparation. */
+const MAX_RANK = 512;
 /** Bound on the demeaned non-nested dummies held at once (values). */
 const MAX_DUMMY_VALUES = 20_000_000;
 
@@ -81,7 +83,7 @@ export function lowRankFactors(p: LowRankInput): WildLowRank | null {
   const rE = loose.reduce((s, f) => s + f.size, 0);
   const kz = p.controls.length;
   const r = rE + kz;
-  if (r > MAX_RANK_SHARE * G || rE * n > MAX_DUMMY_VALUES) return null;
+  if (r > MAX_RANK_SHARE * G || r > MAX_RANK || rE * n > MAX_DUMMY_VALUES) return null;
   const ZX = new Float64Array(r * G);
   const ZY = new Float64Array(r * G);
   const offsets = loose.map((_, q) => loose.slice(0, q).reduce((s, f) => s + f.size, 0));

@@ -25,7 +25,7 @@ export interface WildPrepared {
    * The bootstrap regression re-projects y* = y + u (v - 1): with M(u 1_c') not confined to cluster
    * c' (time FE not nested in the clusters, controls), cluster c's bootstrap score is
    * sum_c' K[c, c'] v_c' - delta H_c, K = Ky - beta0 Kx, Ky[c, c'] = x_c' M(yr 1_c'), Kx likewise with
-   * xr. Row-major G x G.
+   * xr. Row-major G x G, computed on first access.
    */
   readonly Ky: Float64Array;
   readonly Kx: Float64Array;
@@ -184,8 +184,10 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
     }
     return K;
   };
-  const Ky = crossCluster(yt);
-  const Kx = crossCluster(xt);
+  // G demeaned columns each: the bulk of the preparation at many clusters, and not needed when the
+  // draws use the low-rank form, so built on first use
+  let Ky: Float64Array | undefined;
+  let Kx: Float64Array | undefined;
   const vcovAdj = (G / (G - 1)) * ((n - 1) / (n - kVcov));
   const sc = new Float64Array(G);
   for (let i = 0; i < n; i++) sc[cl.codes[i]!]! += xt[i]! * (yt[i]! - beta * xt[i]!);
@@ -203,8 +205,12 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
     tDf: G - 1,
     beta,
     se: Math.sqrt((vcovAdj * meat) / (xx * xx)),
-    Ky,
-    Kx,
+    get Ky() {
+      return (Ky ??= crossCluster(yt));
+    },
+    get Kx() {
+      return (Kx ??= crossCluster(xt));
+    },
     lowRank: lowRankFactors({ n, xr: xt, yr: yt, cluster: cl.codes, G, fe: fe.map((f, q) => ({ codes: f.codes, size: f.size, nested: isNested[q]! })), controls: zk, controlsGramInv: ginv }),
     droppedMissing: frame.nrows - n,
     collinearControls: Object.freeze(collinearControls),

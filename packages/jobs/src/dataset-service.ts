@@ -44,6 +44,9 @@ export const SyntheticOptions = z
   .strict();
 export type SyntheticOptions = z.infer<typeof SyntheticOptions>;
 
+/** Descriptions kept in memory (column list and panel facts: KBs, up to a few MB for 100,000 units). */
+const DESCRIBED_MAX = 64;
+
 const EXT: Record<DatasetFormat, string> = { csv: 'csv', parquet: 'parquet', arrow: 'arrow' };
 
 export interface DatasetDescription {
@@ -55,6 +58,8 @@ export interface DatasetDescription {
 /** Tenants' datasets: streamed uploads validated before they are kept, synthetic panels, describe, delete. */
 export class DatasetService {
   private bytesPerRow: Promise<number> | undefined;
+  /** Dataset file -> its description (files are immutable: ids are never reused). */
+  private readonly described = new Map<string, Omit<DatasetDescription, 'dataset'>>();
 
   constructor(
     private readonly store: MetaStore,
@@ -198,11 +203,13 @@ export class DatasetService {
     return record;
   }
 
+  /** Columns and panel facts; computed once per dataset (its file never changes), then served from memory. */
   async describe(tenant: string, id: string): Promise<DatasetDescription> {
     const dataset = await this.get(tenant, id);
+    const cached = this.described.get(dataset.file);
+    if (cached) return { dataset, ...cached };
     const frame = await readDataset(this.dir.root, dataset);
-    return {
-      dataset,
+    const described = {
       columns: frame.columnNames.map((name) => ({
         name,
         type: frame.isCategorical(name) ? ('categorical' as const) : ('numeric' as const),
@@ -210,6 +217,13 @@ export class DatasetService {
       })),
       facts: describePanel(frame),
     };
+    this.described.set(dataset.file, described);
+    // the oldest description goes first past the bound (Map order = insertion order)
+    for (const file of this.described.keys()) {
+      if (this.described.size <= DESCRIBED_MAX) break;
+      this.described.delete(file);
+    }
+    return { dataset, ...described };
   }
 
   /** Absolute path of the dataset's file (for download). */
@@ -220,6 +234,7 @@ export class DatasetService {
 
   async delete(tenant: string, id: string): Promise<void> {
     const record = await this.get(tenant, id);
+    this.described.delete(record.file);
     await this.store.deleteDataset(tenant, id);
     await rm(datasetPath(this.dir.root, record.file), { force: true });
   }

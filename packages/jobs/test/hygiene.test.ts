@@ -62,3 +62,24 @@ describe('in-memory bookkeeping stays bounded', () => {
     }
   });
 });
+
+describe('describe', () => {
+  it('reads the file once: later calls are served from memory, and a deleted dataset is forgotten', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'panel-lab-describe-'));
+    const sys = await openJobSystem({ dataDir, executor: new HeldExecutor() });
+    try {
+      const csv = `u,t,y\n${Array.from({ length: 6 }, (_, i) => `${1 + (i % 3)},${2000 + Math.floor(i / 3)},${i}`).join('\n')}\n`;
+      const d = await sys.datasets.upload('t', { name: 'small', format: 'csv', unit: 'u', time: 't', categorical: [] }, Readable.from([csv]));
+      const first = await sys.datasets.describe('t', d.id);
+      expect(first.facts.units).toHaveLength(3);
+      // the file is gone, yet the description stands: no second read
+      await rm(join(dataDir, d.file));
+      expect(await sys.datasets.describe('t', d.id)).toEqual(first);
+      await sys.datasets.delete('t', d.id);
+      await expect(sys.datasets.describe('t', d.id)).rejects.toThrow(/not found/);
+    } finally {
+      await sys.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

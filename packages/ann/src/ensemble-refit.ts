@@ -1,6 +1,6 @@
 import { createRng } from '@panel-lab/compute';
 import { rowMajor, type Design } from './design.js';
-import { hiddenNeuronRule } from './hidden-rule.js';
+import { cappedHiddenNeurons } from './hidden-rule.js';
 import { fillEmptyValidation, glorotInit, type BatchedProblem, type BatchedWeights, type MinibatchInfo, type TrainConfig, type TrainOutput } from './mlp-core.js';
 import { trainBatchedReference } from './mlp-reference.js';
 import { trainBatchedTfjs, type TfjsEngine } from './mlp-tfjs.js';
@@ -32,7 +32,7 @@ export interface RefitExperts {
 export async function trainRefitExperts(args: {
   design: Design; trainRows: Int32Array; xs: Float64Array; ys: Float64Array; p: number; members: number;
   countW: Float64Array; valW: Float64Array | undefined; somOpts: { rows: number; cols: number; epochs: number; minClusterRows: number };
-  seed: number; hidden?: number; hiddenOffset?: number; cfg: TrainConfig; engine?: TfjsEngine;
+  seed: number; hidden?: number; hiddenOffset?: number; maxHidden?: number; cfg: TrainConfig; engine?: TfjsEngine;
   mergeSmallClusters: (som: SomData, route: Int32Array, rows: Int32Array, minRows: number) => number[];
   initSeed: number;
 }): Promise<RefitExperts> {
@@ -82,7 +82,7 @@ export async function trainRefitExperts(args: {
   if (vw) membersWithoutValidation = fillEmptyValidation(tw, vw, nT, C);
   const sorted = clusterSizes.sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
-  const hidden = args.hidden ?? Math.max(1, hiddenNeuronRule({ sampleSize: median, trainShare: 1, inputs: p }) + (args.hiddenOffset ?? 0));
+  const hidden = args.hidden ?? cappedHiddenNeurons({ sampleSize: median, inputs: p, offset: args.hiddenOffset ?? 0, ...(args.maxHidden !== undefined ? { maxHidden: args.maxHidden } : {}) });
   const problem: BatchedProblem = { n: nT, p, members: C, x: px, y: py, trainWeights: tw, ...(vw ? { valWeights: vw } : {}) };
   const init = glorotInit({ inputs: p, hidden, members: C, seed: args.initSeed });
   const out: TrainOutput = args.engine ? await trainBatchedTfjs(args.engine, problem, init, args.cfg) : trainBatchedReference(problem, init, args.cfg);

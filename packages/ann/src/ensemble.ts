@@ -1,6 +1,6 @@
 import { createRng, permutation, sampleWithReplacement } from '@panel-lab/compute';
 import { nGroups, rowMajor, type Design } from './design.js';
-import { hiddenNeuronRule } from './hidden-rule.js';
+import { cappedHiddenNeurons } from './hidden-rule.js';
 import { activationFunction, fillEmptyValidation, forwardAll, glorotInit, type Activation, type BatchedProblem, type BatchedWeights, type MinibatchInfo, type Optimizer, type TrainConfig, type TrainOutput } from './mlp-core.js';
 import { trainBatchedReference } from './mlp-reference.js';
 import { trainBatchedTfjs, type TfjsEngine } from './mlp-tfjs.js';
@@ -24,6 +24,8 @@ export interface EnsembleOptions {
   readonly hidden?: number;
   /** Added to the rule's size (min 1), for the seed's N−2 … N+2 search; ignored when `hidden` is set. */
   readonly hiddenOffset?: number;
+  /** Cap on the rule's size before the offset (default DEFAULT_MAX_HIDDEN; the rule grows with rows). */
+  readonly maxHidden?: number;
   readonly activation?: Activation;
   readonly optimizer?: Optimizer;
   /** Default 1e-3 for Adam, 0.05 for SGD. */
@@ -80,7 +82,7 @@ export interface ExpertNet {
 }
 
 /** Full batch up to this many rows: the seed panel (2,574 rows) stays full batch; memory per step is bounded above it. */
-export const DEFAULT_BATCH_ROWS = 8192;
+export const DEFAULT_BATCH_ROWS = 4096;
 
 /** A trained ensemble: a handle for prediction (holds weights, never the data). */
 export interface AnnEnsemble {
@@ -175,6 +177,7 @@ export async function fitAnnEnsemble(design: Design, opts: EnsembleOptions): Pro
     const r = await trainRefitExperts({
       design, trainRows, xs, ys, p, members, countW, valW: validationShare > 0 ? valW : undefined, somOpts, seed: opts.seed,
       ...(opts.hidden !== undefined ? { hidden: opts.hidden } : {}), ...(opts.hiddenOffset !== undefined ? { hiddenOffset: opts.hiddenOffset } : {}),
+      ...(opts.maxHidden !== undefined ? { maxHidden: opts.maxHidden } : {}),
       cfg, ...(opts.engine ? { engine: opts.engine } : {}), mergeSmallClusters, initSeed: deriveSeed(opts.seed, 0),
     });
     memberSoms = r.memberSoms;
@@ -207,7 +210,7 @@ export async function fitAnnEnsemble(design: Design, opts: EnsembleOptions): Pro
         }
       });
       if (vw) membersWithoutValidation += fillEmptyValidation(tw, vw, ne, members);
-      const hidden = opts.hidden ?? Math.max(1, hiddenNeuronRule({ sampleSize: ne, trainShare: 1, inputs: pAug }) + (opts.hiddenOffset ?? 0));
+      const hidden = opts.hidden ?? cappedHiddenNeurons({ sampleSize: ne, inputs: pAug, offset: opts.hiddenOffset ?? 0, ...(opts.maxHidden !== undefined ? { maxHidden: opts.maxHidden } : {}) });
       const problem: BatchedProblem = { n: ne, p: pAug, members, x: px, y: py, trainWeights: tw, ...(vw ? { valWeights: vw } : {}) };
       const init = glorotInit({ inputs: pAug, hidden, members, seed: deriveSeed(opts.seed, e) });
       const out: TrainOutput = opts.engine

@@ -11,3 +11,17 @@ export function hiddenNeuronRule(args: { sampleSize: number; inputs: number; out
   const raw = ((s * pt * no - no) / (io + no + 1) - 1) / fl;
   return Math.max(1, Math.round(raw));
 }
+
+/**
+ * Default cap on the rule's size. The rule grows linearly with the sample (about one unit per 300
+ * rows with 27 inputs: 9 on the seed panel, about 90 at 10x and 900 at 100x), so a network's cost
+ * would grow with rows squared; past the seed's scale more data does not need a wider network.
+ */
+export const DEFAULT_MAX_HIDDEN = 16;
+
+/** The rule's size capped at maxHidden, then moved by offset (the seed's N−2 … N+2 search), at least 1. */
+export function cappedHiddenNeurons(args: { sampleSize: number; inputs: number; offset?: number; maxHidden?: number }): number {
+  const maxHidden = args.maxHidden ?? DEFAULT_MAX_HIDDEN;
+  if (!(Number.isInteger(maxHidden) && maxHidden >= 1)) throw new Error(`option maxHidden must be a positive integer, got ${maxHidden}`);
+  return Math.max(1, Math.min(maxHidden, hiddenNeuronRule({ sampleSize: args.sampleSize, trainShare: 1, inputs: args.inputs })) + (args.offset ?? 0));
+}

@@ -7,7 +7,7 @@ export { trainSom, somAssign } from './som.js';
 export type { SomOptions, SomResult, SomData, RowMatrix } from './som.js';
 export { makeDesign, designFromFrame, rowMajor, columnOf, subgroupFromFrame } from './design.js';
 export type { Design } from './design.js';
-export { hiddenNeuronRule } from './hidden-rule.js';
+export { cappedHiddenNeurons, DEFAULT_MAX_HIDDEN, hiddenNeuronRule } from './hidden-rule.js';
 export { trainTestSplit, kFolds } from './split.js';
 export type { TrainTestSplit } from './split.js';
 export { fitMinMax, scaleValue, unscaleValue } from './scaling.js';

@@ -44,7 +44,7 @@ export const annVsOlsHandler = defineHandler({
         const folds = s === opts.splits.length - 1 ? opts.folds : 0;
         const res = await annVsOls(design, {
           seed: ctx.seed + 1000 * i + s, split, testShare: opts.testShare, restarts: opts.restarts, select: opts.select, folds,
-          epochs: opts.epochs, patience: opts.patience, learningRate: opts.learningRate, som: { mode: opts.somMode }, batchRows: opts.batchRows,
+          epochs: opts.epochs, patience: opts.patience, learningRate: opts.learningRate, som: { mode: opts.somMode }, batchRows: opts.batchRows, maxHidden: opts.maxHidden,
           ...(net.engine ? { engine: net.engine } : {}), target: outcome,
         });
         perSplit[split] = res;

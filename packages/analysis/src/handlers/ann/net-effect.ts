@@ -58,7 +58,7 @@ export const netEffectHandler = defineHandler({
       const res = await annBootstrapNetEffect(design, {
         focal, seed: ctx.seed + 7919 * i, replicates: opts.replicates, resample: opts.resample,
         epochs: opts.epochs, patience: opts.patience, learningRate: opts.learningRate, som: { mode: opts.somMode },
-        batchRows: opts.batchRows, pdRows: opts.pdRows, gridPoints: opts.gridPoints, conditioning: opts.surfaces ? opts.conditioning : [],
+        batchRows: opts.batchRows, maxHidden: opts.maxHidden, pdRows: opts.pdRows, gridPoints: opts.gridPoints, conditioning: opts.surfaces ? opts.conditioning : [],
         surfaceGridPoints: opts.surfaceGridPoints, surfaceRows: opts.surfaceRows, subgroups,
         ...(net.engine ? { engine: net.engine } : {}),
       });
@@ -109,7 +109,7 @@ export const netEffectHandler = defineHandler({
           columns: ['outcome', 'PD at lowest grid point', 'PD at highest', 'change low -> high', 'change CI low', 'change CI high', 'turning points [95% CI], bootstrap share', 'share of nets with a turning point', 'change significant from', 'epochs run'],
           rows: summary,
           notes: [
-            `Procedure labelled "RAB" by seed 002 (the label matches no published algorithm; METHODS §19): ${opts.replicates} bootstrap replicates (${opts.resample === 'groups' ? 'whole cities resampled' : 'city-years resampled'}), one network each, trained as one batch on ${net.label}${net.fallbacks.length ? ` (fallbacks: ${net.fallbacks.map((f) => `${f.from}: ${f.reason}`).join('; ')})` : ''}; ${inputs.length} inputs, focal \`${focal}\`; SOM mode \`${opts.somMode}\`; Adam lr ${opts.learningRate}, at most ${opts.epochs} epochs, early stopping on 15 % held-out units (patience ${opts.patience}).`,
+            `Procedure labelled "RAB" by seed 002 (the label matches no published algorithm; METHODS §19): ${opts.replicates} bootstrap replicates (${opts.resample === 'groups' ? 'whole cities resampled' : 'city-years resampled'}), one network each, trained as one batch on ${net.label}${net.fallbacks.length ? ` (fallbacks: ${net.fallbacks.map((f) => `${f.from}: ${f.reason}`).join('; ')})` : ''}; ${inputs.length} inputs, focal \`${focal}\`; ${[...new Set(fits.flatMap((f) => f.res.meta.experts.map((e) => e.hidden)))].join('/')} hidden units (seed rule, capped at ${opts.maxHidden}); SOM mode \`${opts.somMode}\`; Adam lr ${opts.learningRate}, at most ${opts.epochs} epochs, early stopping on 15 % held-out units (patience ${opts.patience}).`,
             'Partial dependence over 50 grid points between the 1st and 99th percentiles of the index; change = PD_b(x) - PD_b(lowest grid point), significant where its 95% percentile band excludes 0 ("significant from" = the start of the final significant stretch).'
               + scaleNote(fits.map((f) => f.res)),
           ],

@@ -38,6 +38,8 @@ export interface EnsembleOptions {
    * mlp-core); with fewer it trains full batch, as at the seed's scale.
    */
   readonly batchRows?: number;
+  /** Called after each training epoch of each expert network batch (progress). */
+  readonly onEpoch?: (epoch: number, epochs: number) => void;
   /** Share of each member's resampled units held out for early stopping (default 0.15; 0 = none). */
   readonly validationShare?: number;
   readonly som?: {
@@ -134,6 +136,7 @@ export async function fitAnnEnsemble(design: Design, opts: EnsembleOptions): Pro
     learningRate: opts.learningRate ?? (optimizer === 'adam' ? 1e-3 : 0.05),
     activation: opts.activation ?? 'tanh', patience: asInt('patience', opts.patience ?? 50, 1),
     batchRows: asInt('batchRows', opts.batchRows ?? DEFAULT_BATCH_ROWS, 1), batchSeed: deriveSeed(opts.seed, 4099),
+    ...(opts.onEpoch ? { onEpoch: opts.onEpoch } : {}),
   };
   const validationShare = opts.validationShare ?? 0.15;
   if (!(validationShare >= 0 && validationShare < 1)) throw new Error(`option validationShare must be in [0, 1), got ${validationShare}`);

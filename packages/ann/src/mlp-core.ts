@@ -32,6 +32,8 @@ export interface TrainConfig {
   readonly beta1?: number;
   readonly beta2?: number;
   readonly epsilon?: number;
+  /** Called after each epoch (progress of long trainings; epochs is the maximum, early stopping may end sooner). */
+  readonly onEpoch?: (epoch: number, epochs: number) => void;
   /**
    * Minibatches: when the problem has more rows than this, each epoch is ONE gradient step on this many
    * rows (see minibatchPlan). Absent or n ≤ batchRows: full batch, the seed-scale path, unchanged.

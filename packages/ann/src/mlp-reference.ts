@@ -99,6 +99,7 @@ export function trainBatchedReference(prob: BatchedProblem, init: BatchedWeights
     // update (every member keeps stepping; stopped members' returned weights are their snapshots)
     optimizerStep(params, grads, mom, vel, t, cfg);
     epochsRun = t + 1;
+    cfg.onEpoch?.(epochsRun, cfg.epochs);
     if (hasVal && (t + 1) % STOP_CHECK_EVERY === 0 && active.every((a) => a === 0)) break;
   }
   const final = hasVal ? best : params;

@@ -135,6 +135,7 @@ export async function trainBatchedTfjs(engine: TfjsEngine, prob: BatchedProblem,
       trainLoss = step.loss;
       history.push(step.meanLoss);
       epochsRun = t + 1;
+      cfg.onEpoch?.(epochsRun, cfg.epochs);
       if (hasVal && (t + 1) % STOP_CHECK_EVERY === 0) {
         const liveT = tf.sum(active);
         const live = (await liveT.data())[0]!;

@@ -41,6 +41,8 @@ export interface NetEffectOptions extends Omit<EnsembleOptions, 'members'> {
    * 200 members is ~3.5e9 unit evaluations on CPU, so large runs may set this.
    */
   readonly surfaceRows?: number;
+  /** Called after each grid point of the curve (onEpoch reports the training before it). */
+  readonly onGridPoint?: (done: number, total: number) => void;
   readonly subgroups?: readonly SubgroupSpec[];
   /**
    * Rows averaged by the PD curve and by each subgroup curve (default DEFAULT_PD_ROWS): a seeded
@@ -171,11 +173,14 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
   const shareRows = !ale && method === 'pd' && !capped && (opts.subgroups ?? []).length > 0;
   const levelCurves = shareRows ? subgroupLevels(opts.subgroups!, n) : [];
   const perRow = shareRows ? new Float64Array(n * B) : undefined;
+  let gridDone = 0;
+  const nextGridPoint = () => ++gridDone;
   const pd = ale
     ? ale.curves
     : grid.map((g) => {
       const curveAt = evaluator.meanOver(evalRows, [{ col: focal, value: g }], perRow); // B
       for (const lv of levelCurves) lv.curve.push(levelMeans(perRow!, lv.rows, B));
+      opts.onGridPoint?.(nextGridPoint(), K);
       return curveAt;
     }); // K × B
   const curve = band(pd, alpha);

@@ -61,6 +61,9 @@ export const netEffectHandler = defineHandler({
         batchRows: opts.batchRows, maxHidden: opts.maxHidden, pdRows: opts.pdRows, gridPoints: opts.gridPoints, conditioning: opts.surfaces ? opts.conditioning : [],
         surfaceGridPoints: opts.surfaceGridPoints, surfaceRows: opts.surfaceRows, subgroups,
         ...(net.engine ? { engine: net.engine } : {}),
+        // Within an outcome: training up to 70 %, the curve's grid points up to 90 %, then surfaces.
+        onEpoch: (done, total) => ctx.progress({ step: `ANN net effect ${outcome}: training ${opts.replicates} networks, epochs`, fraction: (i + (0.7 * done) / total) / opts.outcomes.length, done, total }),
+        onGridPoint: (done, total) => ctx.progress({ step: `ANN net effect ${outcome}: partial dependence, grid points`, fraction: (i + 0.7 + (0.2 * done) / total) / opts.outcomes.length, done, total }),
       });
       fits.push({ outcome, res });
       results[outcome] = res;

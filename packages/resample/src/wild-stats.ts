@@ -59,7 +59,8 @@ function lowRankProducts(w: WildPrepared, kernel: WildKernelChoice, A: Float64Ar
   const out = new Float64Array(WILD_BLOCK_DRAWS * cols);
   const h = new Float64Array(2 * WILD_BLOCK_DRAWS * r);
   return {
-    kernel: first?.kernel ?? (kernel === 'js' ? 'js' : 'wasm-simd'),
+    // r = 0 (every FE nested, no controls): Ky, Kx diagonal, no product at all
+    kernel: first?.kernel ?? 'js',
     algorithm: 'low-rank',
     cols,
     apply(v, m) {

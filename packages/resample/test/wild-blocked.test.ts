@@ -107,6 +107,7 @@ describe('WCR cross-cluster matrices as diagonal plus low rank', () => {
     { name: 'one cluster per city, 2 controls', units: 150, zones: 0, cluster: 'city', fe: undefined, controls: ['x1', 'x2'] },
     { name: 'no FE: intercept and 2 controls', units: 120, zones: 60, cluster: 'zone', fe: [], controls: ['x1', 'x2'] },
     { name: 'year FE only, no controls (nothing nested)', units: 120, zones: 60, cluster: 'zone', fe: ['year'], controls: [] },
+    { name: 'city FE only, no controls: r = 0, Ky and Kx diagonal', units: 120, zones: 60, cluster: 'zone', fe: ['city'], controls: [] },
     { name: 'city, zone and year FE (two nested)', units: 120, zones: 60, cluster: 'zone', fe: ['city', 'zone', 'year'], controls: ['x1'] },
   ];
   for (const c of cases) {

@@ -1,4 +1,7 @@
+import { SEED002_OUTCOMES } from '@panel-lab/datasets';
 import type { RunSpecInput } from './spec.js';
+
+const NET_EFFECT_PANEL: Record<string, string> = { co2_002_total: 'total CO2', co2_002_intensity: 'CO2 intensity', co2_002_pc: 'CO2 per capita' };
 
 export interface Seed002Options {
   /** Smoke-test sizes: a handful of networks, few epochs, small grids (a few seconds). */
@@ -26,13 +29,15 @@ export function seed002Analyses(o: Seed002Options): RunSpecInput['analyses'] {
       folds: q ? 2 : 5,
       ...training,
     },
-    {
-      id: 's2-f4-net-effect',
-      estimator: 'ann_net_effect',
-      title: 'Seed 002 Figs 4-11: net effect, heterogeneity and conditional surfaces',
+    // One analysis per outcome (each its own seed from its id), so a run's worker threads share them.
+    ...SEED002_OUTCOMES.map((outcome) => ({
+      id: `s2-f4-net-effect-${outcome.replace('co2_002_', '')}`,
+      estimator: 'ann_net_effect' as const,
+      title: `Seed 002 Figs 4-11 (${NET_EFFECT_PANEL[outcome]}): net effect, heterogeneity and conditional surfaces`,
+      outcomes: [outcome],
       replicates: Math.max(2, replicates),
       ...training,
       ...(q ? { gridPoints: 15, surfaceGridPoints: 8, surfaceRows: 60 } : { surfaceGridPoints: 20, surfaceRows: 200 }),
-    },
+    })),
   ];
 }

@@ -37,7 +37,9 @@ describe('seed 002 handler options', () => {
 
   it('adds the seed 002 entries to the main job only when seed 002 is asked for', () => {
     const ids = (s: ReturnType<typeof replicationSpec>) => s.analyses.map((a) => a.estimator);
-    expect(ids(replicationSpec({ seeds: ['002'], quick: true }))).toEqual(['de_index_construction', 'ann_vs_ols', 'ann_net_effect']);
+    expect(ids(replicationSpec({ seeds: ['002'], quick: true }))).toEqual(['de_index_construction', 'ann_vs_ols', 'ann_net_effect', 'ann_net_effect', 'ann_net_effect']);
+    // one net-effect analysis per outcome, so worker threads can run them side by side
+    expect(replicationSpec({ seeds: ['002'] }).analyses.flatMap((a) => ('outcomes' in a ? a.outcomes : []) as string[])).toEqual([...SEED002_OUTCOMES]);
     expect(ids(replicationSpec({ seeds: ['000'], quick: true }))).not.toContain('ann_net_effect');
     const full = parseRunSpec(replicationSpec({ seeds: ['002'] }));
     const ne = full.analyses.find((a) => a.estimator === 'ann_net_effect') as { replicates: number };

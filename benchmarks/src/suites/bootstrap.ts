@@ -90,7 +90,9 @@ export const suite: BenchSuite = {
       params: { units: 286, periods: 9, controls: 10, clusters: 8 },
       setup: () => panel(286, 9, 8, 7),
       run: (frame) => {
-        prepareWild(frame as PanelFrame, { outcome: 'y', coefficient: 'treat', controls, cluster: 'zone' });
+        const w = prepareWild(frame as PanelFrame, { outcome: 'y', coefficient: 'treat', controls, cluster: 'zone' });
+        // the cross-cluster matrices are built on first use (8 clusters: the dense draws need them)
+        return { cross_cluster_values: w.Ky.length + w.Kx.length };
       },
     });
     const sizes = scale === 'large' ? [{ n: 286, k: 20, draws: 1000 }, { n: 100_000, k: 20, draws: 999 }] : [{ n: 286, k: 20, draws: 1000 }];

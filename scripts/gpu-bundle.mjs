@@ -42,8 +42,11 @@ const metaUrlPlugin = {
       if (!text.includes('import.meta.url') || args.path.includes('node_modules')) return undefined;
       const rel = relative(root, args.path).split('\\').join('/');
       if (rel.startsWith('packages/')) {
-        const data = join(root, rel.split('/').slice(0, 2).join('/'), 'data');
-        if (existsSync(data)) dataDirs.add(data);
+        // data/ (package data) and goldens/ (@panel-lab/testing's R references, read by the gpu-conformance suite)
+        for (const dir of ['data', 'goldens']) {
+          const data = join(root, rel.split('/').slice(0, 2).join('/'), dir);
+          if (existsSync(data)) dataDirs.add(data);
+        }
       }
       // bundle-entry.ts must keep the real URL: it spawns itself.
       if (rel === 'benchmarks/src/bundle-entry.ts') return undefined;

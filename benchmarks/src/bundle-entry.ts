@@ -19,6 +19,13 @@ const SUITES: Readonly<Record<string, () => Promise<SuiteModule>>> = {
   'fe-regression': () => import('./suites/fe-regression.js'),
   'cs-scaling': () => import('./suites/cs-scaling.js'),
   'synthetic-panel': () => import('./suites/synthetic-panel.js'),
+  // The issue-21 device run (benchmarks/scripts/gpu-device-run.sh): large = H200 sizes, seed = the lavapipe rehearsal.
+  'gpu-conformance': () => import('./suites/gpu-conformance.js'),
+  'gpu-multiplier': () => import('./suites/gpu-multiplier.js'),
+  'gpu-placebo': () => import('./suites/gpu-placebo.js'),
+  'gpu-wild': () => import('./suites/gpu-wild.js'),
+  'gpu-demean': () => import('./suites/gpu-demean.js'),
+  'gpu-ann': () => import('./suites/gpu-ann.js'),
 };
 /** What run.sh runs when no --suite is given: the suites with WebGPU paths. */
 const GPU_SUITES = ['kernels', 'placebo', 'bootstrap', 'ann-ensemble'];
@@ -57,7 +64,8 @@ else runParent();
 /** One JSON line: what Dawn's navigator.gpu.requestAdapter() answers in this process. */
 async function printAdapterInfo(): Promise<void> {
   const probe = await ensureWebGpu();
-  console.log(JSON.stringify({ available: probe.available, ...probe.adapter, maxStorageBufferBindingSize: probe.maxStorageBufferBindingSize, reason: probe.reason }));
+  const { available, adapter, reason, ...limits } = probe;
+  console.log(JSON.stringify({ available, ...adapter, ...limits, reason }));
 }
 
 /** Child: measure one suite's cases, print them as JSON on the last stdout line (the contract of run-suite.ts). */
@@ -65,7 +73,8 @@ async function runChild(name: string): Promise<void> {
   const load = SUITES[name];
   if (!load) throw new Error(`--child-suite: unknown suite '${name}'`);
   const { suite } = await load();
-  const opts = { warmup: Number(values.warmup ?? 1), runs: Number(values.runs ?? 5) };
+  // A suite whose one run is a whole job fixes its own counts (as run-suite.ts does for the runner).
+  const opts = suite.repeat ?? { warmup: Number(values.warmup ?? 1), runs: Number(values.runs ?? 5) };
   const results: CaseResult[] = [];
   for (const benchCase of suite.cases(scale)) {
     process.stderr.write(`  ${suite.name} / ${benchCase.name} ...\n`);

@@ -333,10 +333,13 @@ export class JobService {
         current = { ...current, progress: clampProgress(p) };
         void this.save(current, false);
       };
-      if (job.kind === 'analysis') await this.runAnalysis(job, dir, progress, signal);
+      let failed: readonly string[] = [];
+      if (job.kind === 'analysis') failed = await this.runAnalysis(job, dir, progress, signal);
       else if (job.kind === 'placebo') await this.runPlaceboJob(job, dir, progress, signal);
       else throw new Error(`job kind '${job.kind}' cannot be submitted on its own`);
-      const done: JobRecord = { ...current, state: 'succeeded', finishedAt: new Date().toISOString(), progress: { ...current.progress, fraction: 1, step: 'done' } };
+      // Some analyses failed: the job still holds the others' results, and says which failed and why.
+      const step = failed.length ? `done; ${failed.length} analysis(es) failed` : 'done';
+      const done: JobRecord = { ...current, state: 'succeeded', finishedAt: new Date().toISOString(), notes: [...current.notes, ...failed], progress: { ...current.progress, fraction: 1, step } };
       await this.save(done, true);
       this.log('info', 'job succeeded', { jobId: id, tenant });
     } catch (error) {
@@ -358,7 +361,8 @@ export class JobService {
     }
   }
 
-  private async runAnalysis(job: JobRecord, dir: string, progress: (p: JobProgress) => void, signal: AbortSignal): Promise<void> {
+  /** Runs the analysis task; returns one note per failed analysis; fails the job when every analysis failed. */
+  private async runAnalysis(job: JobRecord, dir: string, progress: (p: JobProgress) => void, signal: AbortSignal): Promise<readonly string[]> {
     const spec = parseRunSpec(job.input);
     const datasets: Record<string, DatasetRef> = {};
     if (spec.dataset.source === 'dataset') datasets[spec.dataset.id] = await this.datasetRef(job.tenant, spec.dataset.id, 'dataset.id');
@@ -366,7 +370,11 @@ export class JobService {
     const task: Task = { type: 'analysis', spec, datasets, outDir };
     // the run is 95% of the job, the report the rest: progress never goes back
     const onProgress = (p: JobProgress) => progress({ ...p, fraction: p.step === 'writing report' ? p.fraction : 0.95 * p.fraction });
-    await this.o.executor.run(task, { jobId: job.id, tenant: job.tenant, onProgress, signal });
+    const out = await this.o.executor.run(task, { jobId: job.id, tenant: job.tenant, onProgress, signal });
+    const failures = out.kind === 'analysis_written' ? (out.failures ?? []) : [];
+    const notes = failures.map((f) => `failed: ${f.where}: ${f.message}`);
+    if (failures.length > 0 && failures.length === spec.analyses.length) throw new Error(`every analysis failed: ${notes.join('; ')}`);
+    return notes;
   }
 
   /** Marks a job finished, forgetting finished jobs past settledTtlMs or beyond the newest settledMax. */

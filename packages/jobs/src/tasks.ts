@@ -58,6 +58,8 @@ export interface AnalysisWritten {
   readonly kind: 'analysis_written';
   readonly analyses: readonly string[];
   readonly seconds: number;
+  /** Analyses that failed (the others' results are written): where in the spec and why (absent from older workers). */
+  readonly failures?: readonly { readonly where: string; readonly message: string }[];
 }
 
 /** What a placebo merge returns (the result itself is on disk: it holds every draw). */
@@ -142,7 +144,7 @@ export async function executeTask(task: Task, ctx: TaskContext): Promise<TaskRes
       await writeRunReport(run, join(out, 'report'));
       await writeFile(join(out, 'result.json.tmp'), JSON.stringify(run));
       await rename(join(out, 'result.json.tmp'), join(out, 'result.json'));
-      return { kind: 'analysis_written', analyses: run.analyses.map((a) => a.id), seconds: run.meta.seconds };
+      return { kind: 'analysis_written', analyses: run.analyses.map((a) => a.id), seconds: run.meta.seconds, failures: run.failures.map((f) => ({ where: f.where, message: f.message })) };
     }
     case 'placebo-chunk': {
       const prepared = await preparedFor(ctx.dataDir, task.dataset, task.options);

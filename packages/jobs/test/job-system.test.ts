@@ -47,6 +47,19 @@ describe('job system (embedded: DuckDB metadata + worker threads)', () => {
     expect(db.includes(Buffer.from('secret-key-a'))).toBe(false);
   });
 
+  it('an analysis job with a failing analysis keeps the others and says which failed; all failing fails the job', async () => {
+    const bad = { id: 'es', estimator: 'event_study', outcomes: ['D'], cohort: 'first.treat' };
+    const job = await sys.jobs.submitAnalysis('tenant-f', { dataset: { source: 'example', name: 'mpdta' }, analyses: [{ id: 'stats', estimator: 'describe' }, bad] });
+    const done = await sys.jobs.waitFor('tenant-f', job.id, 60_000);
+    expect(done.state).toBe('succeeded');
+    expect(done.progress.step).toBe('done; 1 analysis(es) failed');
+    expect(done.notes.some((n) => n.startsWith("failed: analyses[1] 'es': outcome 'D'"))).toBe(true);
+    const all = await sys.jobs.submitAnalysis('tenant-f', { dataset: { source: 'example', name: 'mpdta' }, analyses: [bad] });
+    const failed = await sys.jobs.waitFor('tenant-f', all.id, 60_000);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.message).toMatch(/every analysis failed: failed: analyses\[0\] 'es'/);
+  });
+
   it('uploads a CSV panel, describes it, and hides it from another tenant', async () => {
     const d = await sys.datasets.upload('tenant-a', { name: 'mpdta', format: 'csv', unit: 'countyreal', time: 'year', categorical: [] }, Readable.from([await mpdtaCsv()]));
     expect(d.rows).toBe(2500);

@@ -12,3 +12,18 @@ describe('hidden units: the seed rule, capped', () => {
     expect(() => cappedHiddenNeurons({ sampleSize: 100, inputs: 2, maxHidden: 0 })).toThrow(/maxHidden/);
   });
 });
+
+describe('tanh from one exp (partial dependence)', () => {
+  it('agrees with Math.tanh to rounding over the whole range, odd and saturating', async () => {
+    const { tanhViaExp } = await import('../src/partial-dependence.js');
+    let worst = 0;
+    for (let k = -4000; k <= 4000; k++) {
+      const x = k / 200 + 1e-7 * Math.sin(k);
+      worst = Math.max(worst, Math.abs(tanhViaExp(x) - Math.tanh(x)));
+      expect(tanhViaExp(-x) + tanhViaExp(x)).toBe(0);
+    }
+    expect(worst).toBeLessThan(1e-15);
+    expect(tanhViaExp(800)).toBe(1);
+    expect(tanhViaExp(0)).toBe(0);
+  });
+});

@@ -126,7 +126,7 @@ describe('minibatch memory does not grow with n', () => {
     const h = 16;
     const extraPeak = async (n: number) => {
       const prob = tinyProblem(n, 3, M, 31);
-      const inputs = 4 * n * (3 + 1 + M); // X, Y, TW on the device (float32)
+      const inputs = 4 * n * (3 + 1 + 1 + M); // X with its ones column, Y, TW on the device (float32)
       const cfg: TrainConfig = { epochs: 3, optimizer: 'adam', learningRate: 0.01, activation: 'tanh', patience: 5, batchRows: 256, batchSeed: 1 };
       const info = await tf.profile(async () => { await trainBatchedTfjs(engine, prob, glorotInit({ inputs: 3, hidden: h, members: M, seed: 1 }), cfg); });
       return info.peakBytes - inputs;

@@ -1,9 +1,10 @@
 // Placebo TWFE draws at the issue-21 size: 100,000 draws on a 100,000 x 20 panel (10 controls) with slopes and
 // per-draw CR1 SEs. cpu = the 'tables' path (f64); GPU = the 'kernel' path (GatherSum on WebGPU gives the per-draw
 // tail sums; the per-draw SE pass stays on the cpu, in f64). Chunks of draws until done or the time share is spent.
-import { createRng, type ComputeContext } from '@panel-lab/compute';
+import type { ComputeContext } from '@panel-lab/compute';
 import { placeboChunk, preparePlacebo, type PlaceboPrepared, type TwfeArrays } from '@panel-lab/resample';
 import type { BenchCase, BenchSuite, Scale } from '../harness.js';
+import { placeboPanelArrays } from '../fixtures/placebo-panel.js';
 import { caseDeadline, chunkedFacts, gpuSize, runChunked } from '../gpu/step-budget.js';
 import { adapterFacts, context, label, ranOn, targets } from '../gpu/targets.js';
 
@@ -13,28 +14,8 @@ const SIZES = {
 } as const;
 type Size = (typeof SIZES)[keyof typeof SIZES];
 
-/** Balanced panel, two adoption cohorts (the seed's shape), as in the placebo suite. */
-function panelArrays(s: Size): TwfeArrays {
-  const rng = createRng(20261123);
-  const n = s.units * s.periods;
-  const unit = Int32Array.from({ length: n }, (_, i) => Math.floor(i / s.periods));
-  const time = Int32Array.from({ length: n }, (_, i) => i % s.periods);
-  const unitFe = Float64Array.from({ length: s.units }, () => rng.normal());
-  const controls = Array.from({ length: s.controls }, () => Float64Array.from({ length: n }, (_, i) => rng.normal() + 0.3 * unitFe[unit[i]!]!));
-  const early = Math.floor(s.treated / 5);
-  const unitStart = Int32Array.from({ length: s.units }, (_, u) => (u < early ? Math.floor(s.periods / 2) : u < s.treated ? Math.floor((s.periods * 2) / 3) : -1));
-  const y = Float64Array.from({ length: n }, (_, i) => {
-    const st = unitStart[unit[i]!]!;
-    let v = unitFe[unit[i]!]! + 0.05 * time[i]! + rng.normal() * 0.5 + (st >= 0 && time[i]! >= st ? -0.1 : 0);
-    for (let k = 0; k < s.controls; k++) v += 0.1 * controls[k]![i]!;
-    return v;
-  });
-  return {
-    y, controls, controlNames: controls.map((_, k) => `x${k + 1}`), unit, time,
-    periods: Array.from({ length: s.periods }, (_, t) => 2011 + t), unitLabels: Array.from({ length: s.units }, (_, u) => `u${u}`),
-    unitStart, cluster: unit, nClusters: s.units, clusterName: 'unit', dropped: { missing: 0 },
-  };
-}
+/** The placebo suite's panel (its own seed). */
+const panelArrays = (s: Size): TwfeArrays => placeboPanelArrays(s, 20261123);
 
 export const suite: BenchSuite = {
   name: 'gpu-placebo',

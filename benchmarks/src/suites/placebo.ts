@@ -5,56 +5,19 @@
 // draws/s and the memory held per chunk. webgpu here is Mesa lavapipe (software rendering, not a GPU).
 // The recorded results/cpu-2core/placebo.large.* ran the full 100,000 draws:
 //   PLACEBO_LARGE_DRAWS=100000 npm run bench -- --suite placebo --scale large --runs 1 --warmup 0
-import { ComputeConfig, KernelRegistry, createComputeContext, createRng, ensureWebGpu, type ComputeContext } from '@panel-lab/compute';
+import { ComputeConfig, KernelRegistry, createComputeContext, ensureWebGpu, type ComputeContext } from '@panel-lab/compute';
 import { registerCpuBackend } from '@panel-lab/compute-cpu';
 import { registerTfjsBackend } from '@panel-lab/compute-tfjs';
-import { placeboChunk, preparePlacebo, type PlaceboPrepared, type TwfeArrays } from '@panel-lab/resample';
+import { placeboChunk, preparePlacebo, type PlaceboPrepared } from '@panel-lab/resample';
 import { cpus, loadavg } from 'node:os';
 import type { BenchCase, BenchSuite, Scale } from '../harness.js';
+import { placeboPanelArrays as panelArrays, type PlaceboPanelSize as Size } from '../fixtures/placebo-panel.js';
 
 const webgpu = await ensureWebGpu();
 
-interface Size {
-  units: number;
-  periods: number;
-  controls: number;
-  treated: number;
-}
 const SEED: Size = { units: 286, periods: 9, controls: 10, treated: 35 };
 const LARGE: Size = { units: 100_000, periods: 20, controls: 10, treated: 12_238 }; // the seed's 35/286 treated share
 const SMALL_GPU: Size = { units: 2_000, periods: 20, controls: 10, treated: 245 };
-
-/** A balanced panel with two adoption cohorts (the seed's 2015 / 2017 shape). */
-function panelArrays(s: Size, seed: number): TwfeArrays {
-  const rng = createRng(seed);
-  const n = s.units * s.periods;
-  const unit = Int32Array.from({ length: n }, (_, i) => Math.floor(i / s.periods));
-  const time = Int32Array.from({ length: n }, (_, i) => i % s.periods);
-  const unitFe = Float64Array.from({ length: s.units }, () => rng.normal());
-  const controls = Array.from({ length: s.controls }, () => Float64Array.from({ length: n }, (_, i) => rng.normal() + 0.3 * unitFe[unit[i]!]!));
-  const early = Math.floor(s.treated / 5);
-  const unitStart = Int32Array.from({ length: s.units }, (_, u) => (u < early ? Math.floor(s.periods / 2) : u < s.treated ? Math.floor((s.periods * 2) / 3) : -1));
-  const y = Float64Array.from({ length: n }, (_, i) => {
-    const st = unitStart[unit[i]!]!;
-    let v = unitFe[unit[i]!]! + 0.05 * time[i]! + rng.normal() * 0.5 + (st >= 0 && time[i]! >= st ? -0.1 : 0);
-    for (let k = 0; k < s.controls; k++) v += 0.1 * controls[k]![i]!;
-    return v;
-  });
-  return {
-    y,
-    controls,
-    controlNames: controls.map((_, k) => `x${k + 1}`),
-    unit,
-    time,
-    periods: Array.from({ length: s.periods }, (_, t) => 2011 + t),
-    unitLabels: Array.from({ length: s.units }, (_, u) => `u${u}`),
-    unitStart,
-    cluster: unit,
-    nClusters: s.units,
-    clusterName: 'unit',
-    dropped: { missing: 0 },
-  };
-}
 
 const preparedCache = new Map<string, PlaceboPrepared>();
 function prepared(s: Size): PlaceboPrepared {

@@ -6,6 +6,7 @@ import type { PanelFrame } from '@panel-lab/panel';
 import { sampleCodes, sampleNumeric } from './design.js';
 import type { Ssc } from './ssc.js';
 import { type NormalizedVcov, vcovEntry } from './vcov-registry.js';
+import { nestedIn } from './nesting.js';
 
 export interface FitState {
   readonly bread: Float64Array;
@@ -87,16 +88,6 @@ function numericFor(state: FitState, name: string, data?: PanelFrame): Float64Ar
   return values;
 }
 
-/** True when every level of fe maps to a single level of the cluster variable. */
-function nestedIn(fe: Int32Array, size: number, cluster: Int32Array): boolean {
-  const owner = new Int32Array(size).fill(-1);
-  for (let i = 0; i < fe.length; i++) {
-    const o = owner[fe[i]!]!;
-    if (o < 0) owner[fe[i]!] = cluster[i]!;
-    else if (o !== cluster[i]) return false;
-  }
-  return true;
-}
 
 /** The vcov of a fit for a validated spec and ssc, with fixest's K and t-df rules. */
 export function computeVcov(state: FitState, spec: NormalizedVcov, ssc: Ssc, data?: PanelFrame): ComputedVcov {

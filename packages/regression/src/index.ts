@@ -28,3 +28,4 @@ export type { EtableOptions } from './etable.js';
 export { waldTest } from './wald.js';
 export type { WaldTest } from './wald.js';
 export { chisqUpperP, criticalValue, fUpperP, twoSidedP } from './distributions.js';
+export { nestedIn } from './nesting.js';

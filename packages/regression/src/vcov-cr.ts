@@ -22,6 +22,7 @@
 import { choleskyPivoted } from './linalg.js';
 import { symmetricPower } from './sym-eigen.js';
 import type { VcovRaw } from './vcov-raw.js';
+import { nestedIn } from './nesting.js';
 
 interface CrArgs {
   readonly bread: Float64Array;
@@ -68,15 +69,6 @@ function levels(codes: Int32Array): number {
   return g;
 }
 
-function nestedIn(fe: Int32Array, size: number, cluster: Int32Array): boolean {
-  const owner = new Int32Array(size).fill(-1);
-  for (let i = 0; i < fe.length; i++) {
-    const o = owner[fe[i]!]!;
-    if (o < 0) owner[fe[i]!] = cluster[i]!;
-    else if (o !== cluster[i]) return false;
-  }
-  return true;
-}
 
 /** The FE part of the hat matrix: P_FE = P_N + Z Z' (P_N block-diagonal within clusters). */
 interface FeProjection {

@@ -1,5 +1,5 @@
 import type { PanelFrame } from '@panel-lab/panel';
-import { demean, olsFit, prepareFixedEffects } from '@panel-lab/regression';
+import { demean, nestedIn, olsFit, prepareFixedEffects } from '@panel-lab/regression';
 import { lowRankFactors, type WildLowRank } from './wild-lowrank.js';
 
 /**
@@ -77,15 +77,6 @@ function recode(codes: Int32Array, keep: readonly number[], levels: readonly str
   return { codes: out, levels: labels, size: map.size };
 }
 
-function nested(fe: Int32Array, size: number, cluster: Int32Array): boolean {
-  const owner = new Int32Array(size).fill(-1);
-  for (let i = 0; i < fe.length; i++) {
-    const o = owner[fe[i]!]!;
-    if (o < 0) owner[fe[i]!] = cluster[i]!;
-    else if (o !== cluster[i]) return false;
-  }
-  return true;
-}
 
 export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
   const y0 = numericColumn(frame, spec.outcome, 'outcome');
@@ -159,7 +150,7 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
   const k = 1 + kz;
   const feDof = fe.length ? fe.reduce((s, f) => s + f.size, 0) - (fe.length - 1) : 0;
   let kVcov = k + feDof;
-  const isNested = fe.map((f) => nested(f.codes, f.size, cl.codes));
+  const isNested = fe.map((f) => nestedIn(f.codes, f.size, cl.codes));
   if (fe.length) {
     if (isNested.every(Boolean)) kVcov = k + 1;
     else kVcov = k + feDof - fe.reduce((s, f, q) => s + (isNested[q] ? f.size - 1 : 0), 0);

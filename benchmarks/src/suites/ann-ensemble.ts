@@ -5,13 +5,14 @@
 // ANN_BENCH_EPOCHS overrides the epoch count (e.g. a shortened run); each case then also reports the
 // per-epoch time and a clearly labelled linear extrapolation to the seed's 500 epochs.
 import { loadavg } from 'node:os';
-import { createRng, ensureWebGpu } from '@panel-lab/compute';
+import { ensureWebGpu } from '@panel-lab/compute';
 import { initTfjs } from '@panel-lab/compute-tfjs';
 import {
   glorotInit, hiddenNeuronRule, trainBatchedReference, trainBatchedTfjs,
   type BatchedProblem, type BatchedWeights, type TrainConfig, type TrainOutput,
 } from '@panel-lab/ann';
 import type { BenchCase, BenchSuite, Scale } from '../harness.js';
+import { annBenchProblem } from '../fixtures/ann-problem.js';
 
 const webgpu = await ensureWebGpu();
 
@@ -22,23 +23,7 @@ const SIZES: Record<Scale, { members: number; epochs: number; n: number; inputs:
 };
 const SEED_EPOCHS = 500;
 
-function problem(members: number, n: number, p: number): BatchedProblem {
-  const rng = createRng(20261123);
-  const x = Float64Array.from({ length: n * p }, () => 2 * rng.uniform() - 1);
-  const beta = Float64Array.from({ length: p }, () => rng.normal() / Math.sqrt(p));
-  const y = Float64Array.from({ length: n }, (_, i) => {
-    let s = 0;
-    for (let j = 0; j < p; j++) s += beta[j]! * x[i * p + j]!;
-    return Math.tanh(s) + 0.3 * Math.sin(3 * x[i * p]!) + 0.05 * rng.normal();
-  });
-  // bootstrap counts per member (rows resampled with replacement)
-  const trainWeights = new Float64Array(n * members);
-  for (let m = 0; m < members; m++) {
-    const r = rng.stream(m);
-    for (let k = 0; k < n; k++) trainWeights[r.int(0, n - 1) * members + m]! += 1;
-  }
-  return { n, p, members, x, y, trainWeights };
-}
+const problem = annBenchProblem;
 
 type Engine = 'f64-reference' | 'tfjs-wasm' | 'tfjs-webgpu';
 

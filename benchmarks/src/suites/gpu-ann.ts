@@ -3,10 +3,11 @@
 // engine) and tfjs-webgpu. A 3-epoch pilot (also the shader warm-up) sets how many of the 500 epochs fit the time
 // share; the 500-epoch time is extrapolated (labelled) when fewer ran. Networks are split into groups whose largest
 // tensor ([rows, nets x hidden]) fits the adapter's buffer limit: members train independently, so this is exact.
-import { bindingLimitBytes, createRng } from '@panel-lab/compute';
+import { bindingLimitBytes } from '@panel-lab/compute';
 import { initTfjs } from '@panel-lab/compute-tfjs';
 import { glorotInit, hiddenNeuronRule, trainBatchedTfjs, type BatchedProblem, type TrainConfig } from '@panel-lab/ann';
 import type { BenchCase, BenchSuite, Scale } from '../harness.js';
+import { annBenchProblem } from '../fixtures/ann-problem.js';
 import { achieved, caseDeadline, gpuSize } from '../gpu/step-budget.js';
 import { webgpu } from '../gpu/targets.js';
 
@@ -18,22 +19,7 @@ const SEED_ROWS = 2457;
 const INPUTS = 27;
 const PILOT_EPOCHS = 3;
 
-function problem(members: number, n: number, p: number, memberOffset: number): BatchedProblem {
-  const rng = createRng(20261123);
-  const x = Float64Array.from({ length: n * p }, () => 2 * rng.uniform() - 1);
-  const beta = Float64Array.from({ length: p }, () => rng.normal() / Math.sqrt(p));
-  const y = Float64Array.from({ length: n }, (_, i) => {
-    let s = 0;
-    for (let j = 0; j < p; j++) s += beta[j]! * x[i * p + j]!;
-    return Math.tanh(s) + 0.3 * Math.sin(3 * x[i * p]!) + 0.05 * rng.normal();
-  });
-  const trainWeights = new Float64Array(n * members);
-  for (let m = 0; m < members; m++) {
-    const r = rng.stream(memberOffset + m); // member m of the whole ensemble, whichever group it trains in
-    for (let k = 0; k < n; k++) trainWeights[r.int(0, n - 1) * members + m]! += 1;
-  }
-  return { n, p, members, x, y, trainWeights };
-}
+const problem = annBenchProblem;
 
 type Engine = 'wasm' | 'webgpu';
 

@@ -1,6 +1,7 @@
 import { fusedScoreKernel } from './fused-score.js';
 import type { TwfePrepared } from './fwl.js';
 import { SCORE4_WASM_BASE64 } from './score4-wasm.js';
+import { wasmApi, type WasmMemory } from './wasm-api.js';
 
 /** One draw's inputs to the CR1 score pass (balanced panels). */
 export interface ScoreLane {
@@ -85,18 +86,9 @@ function sumOfSquares(x: Float64Array, first: number, stride: number): number {
   return s;
 }
 
-/** The parts of the WebAssembly JS API used here (the project's lib settings do not declare it). */
+/** The compiled score4 module. */
 interface WasmModule {
   readonly compiled: unknown;
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => unknown;
-  Instance: new (module: unknown, imports: object) => { readonly exports: Record<string, unknown> };
 }
 
 let wasmModule: WasmModule | null | undefined;
@@ -104,7 +96,7 @@ let wasmModule: WasmModule | null | undefined;
 /** The compiled score4 module, or null where WebAssembly SIMD is unavailable. */
 function score4Module(): WasmModule | null {
   if (wasmModule !== undefined) return wasmModule;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const api = wasmApi();
   const bytes = Uint8Array.from(atob(SCORE4_WASM_BASE64), (ch) => ch.charCodeAt(0));
   wasmModule = api && api.validate(bytes) ? { compiled: new api.Module(bytes) } : null;
   return wasmModule;
@@ -150,7 +142,7 @@ class WasmScorePass implements ScorePass {
     }
     const pages = Math.ceil(end / WASM_PAGE);
     if (pages > MAX_PAGES) throw new RangeError(`the score pass needs ${end} bytes, over WebAssembly's 4 GiB`);
-    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
+    const api = wasmApi()!;
     const instance = new api.Instance(module.compiled, {});
     const memory = instance.exports['memory'] as WasmMemory;
     memory.grow(Math.max(0, pages - memory.buffer.byteLength / WASM_PAGE));

@@ -1,4 +1,5 @@
 import { WILD_GEMM_WASM_BASE64 } from './wild-gemm-wasm.js';
+import { wasmApi, type WasmMemory } from './wasm-api.js';
 
 /**
  * The WCR bootstrap's per-draw products, a block of draws at a time: with V the block's vectors
@@ -104,16 +105,7 @@ class JsBlockProduct implements WildBlockProduct {
   }
 }
 
-/** The parts of the WebAssembly JS API used here (the project's lib settings do not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => unknown;
-  Instance: new (module: unknown, imports: object) => { readonly exports: Record<string, unknown> };
-}
+/** The exported block-product kernel. */
 type Gemm = (m4: number, G: number, v: number, k: number, panels: number, y: number) => void;
 
 let compiled: unknown;
@@ -121,7 +113,7 @@ let compiled: unknown;
 /** The compiled kernel, or null where WebAssembly SIMD is unavailable. */
 function gemmModule(): unknown {
   if (compiled !== undefined) return compiled;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const api = wasmApi();
   const bytes = Uint8Array.from(atob(WILD_GEMM_WASM_BASE64), (ch) => ch.charCodeAt(0));
   compiled = api && api.validate(bytes) ? new api.Module(bytes) : null;
   return compiled;
@@ -149,7 +141,7 @@ class WasmBlockProduct implements WildBlockProduct {
     const v = this.cols * G * 8;
     const y = v + m4 * G * 8;
     const end = y + m4 * this.cols * 8;
-    const instance = new (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.Instance(module, {});
+    const instance = new (wasmApi()!).Instance(module, {});
     const memory = instance.exports['memory'] as WasmMemory;
     memory.grow(Math.max(0, Math.ceil(end / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE));
     const buf = memory.buffer;

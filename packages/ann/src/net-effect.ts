@@ -168,11 +168,13 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
   if (effect === 'ale' && method !== 'pd') throw new Error("option effect 'ale' needs method 'pd' (ALE averages over the observed rows)");
   const meanAt = (rows: Int32Array, value: number) => evaluator.meanOver(rows, [{ col: focal, value }]);
   const ale = effect === 'ale' ? accumulatedLocalEffects(focalValues, grid, B, meanAt) : null;
-  // Without a cap, subgroup PD curves are means of the curve's own per-row predictions over the
-  // level's rows (same rows, same order: the same sums), so the network runs once per grid point.
-  const shareRows = !ale && method === 'pd' && !capped && (opts.subgroups ?? []).length > 0;
-  const levelCurves = shareRows ? subgroupLevels(opts.subgroups!, n) : [];
-  const perRow = shareRows ? new Float64Array(n * B) : undefined;
+  // Subgroup PD curves are means of the curve's own per-row predictions over the level's rows among
+  // the curve's rows (all rows below the cap: the same sums as a separate pass), so the networks run
+  // once per grid point. Above the cap a level's curve uses its rows in the curve's seeded subsample.
+  const shareRows = !ale && method === 'pd' && (opts.subgroups ?? []).length > 0;
+  const curveRowIndex = capped ? pdSample : allRows;
+  const levelCurves = shareRows ? subgroupLevels(opts.subgroups!, n, curveRowIndex) : [];
+  const perRow = shareRows ? new Float64Array(evalRows.length * B) : undefined;
   let gridDone = 0;
   const nextGridPoint = () => ++gridDone;
   const pd = ale
@@ -197,7 +199,7 @@ export async function annBootstrapNetEffect(design: Design, opts: NetEffectOptio
   const { turningPoints, shareWithTurningPoint } = turning(slope.estimate, slopes, grid, B, alpha);
   const surfaces = (opts.conditioning ?? []).map((name) => surface(model, design, raw, focal, name, opts));
   // Each level's subsample draws in turn from one stream (levels in sorted order, so it is reproducible).
-  const sub: SubgroupRows = { cap: pdCap, rng: createRng(opts.seed).stream(9), shared: capped ? null : evaluator, model, raw };
+  const sub: SubgroupRows = { cap: pdCap, rng: createRng(opts.seed).stream(9), shared: capped ? null : evaluator, curveEvaluator: evaluator, model, raw };
   const subgroups = (opts.subgroups ?? []).flatMap((spec, si) => subgroupCurves(spec, sub, design, focal, grid, B, alpha, method, effect, levelCurves.filter((l) => l.spec === si)));
   const data: NetEffectData = {
     kind: 'ann_net_effect', procedure: 'annBootstrapNetEffect', focal: opts.focal, method, effect,
@@ -305,6 +307,8 @@ interface SubgroupRows {
   readonly cap: number;
   readonly rng: Rng;
   readonly shared: OverrideEvaluator | null;
+  /** The curve's evaluator (over its own rows, capped or not), for levels whose curve comes from it. */
+  readonly curveEvaluator: OverrideEvaluator;
   readonly model: AnnEnsemble;
   readonly raw: Float64Array;
 }
@@ -321,10 +325,14 @@ function levelsOf(spec: SubgroupSpec): string[] {
   return [...new Set(spec.labels)].sort();
 }
 
-function subgroupLevels(specs: readonly SubgroupSpec[], n: number): LevelCurve[] {
+/** Each level's positions among the curve's rows (rowIndex: position -> design row); levels absent there are left out. */
+function subgroupLevels(specs: readonly SubgroupSpec[], n: number, rowIndex: Int32Array): LevelCurve[] {
   return specs.flatMap((spec, si) => {
     if (spec.labels.length !== n) return []; // subgroupCurves reports the mismatch
-    return levelsOf(spec).map((level) => ({ spec: si, level, rows: Int32Array.from(spec.labels.flatMap((l, i) => (l === level ? [i] : []))), curve: [] }));
+    return levelsOf(spec).flatMap((level) => {
+      const rows = Int32Array.from(Array.from(rowIndex).flatMap((i, r) => (spec.labels[i] === level ? [r] : [])));
+      return rows.length ? [{ spec: si, level, rows, curve: [] }] : [];
+    });
   });
 }
 
@@ -341,11 +349,13 @@ function subgroupCurves(spec: SubgroupSpec, src: SubgroupRows, design: Design, f
   if (spec.labels.length !== design.n) throw new Error(`subgroup '${spec.variable}' has ${spec.labels.length} labels, expected ${design.n}`);
   return levelsOf(spec).map((level) => {
     const levelRows = Int32Array.from(spec.labels.flatMap((l, i) => (l === level ? [i] : [])));
-    const sample = capRows(levelRows, src.cap, src.rng);
-    // No cap bound anywhere: today's shared evaluator and design row indices. Otherwise this level's own evaluator.
-    const ev = src.shared ?? evaluatorOnRows(src.model, src.raw, design.names.length, sample);
-    const rows = src.shared ? sample : Int32Array.from(sample, (_, r) => r);
-    const precomputed = shared.find((l) => l.level === level)?.curve;
+    const pre = shared.find((l) => l.level === level);
+    const precomputed = pre?.curve;
+    // Shared with the curve: its evaluator and the level's positions among its rows. Otherwise no cap
+    // bound anywhere: the shared evaluator and design row indices; or this level's own evaluator.
+    const sample = pre ? pre.rows : capRows(levelRows, src.cap, src.rng);
+    const ev = pre ? src.curveEvaluator : (src.shared ?? evaluatorOnRows(src.model, src.raw, design.names.length, sample));
+    const rows = pre || src.shared ? sample : Int32Array.from(sample, (_, r) => r);
     const curve = band(effect === 'ale'
       ? accumulatedLocalEffects(Array.from(sample, (i) => design.x[focal * design.n + i]!), grid, B, (sub, value) => ev.meanOver(Int32Array.from(sub, (r) => rows[r]!), [{ col: focal, value }])).curves
       : (precomputed ?? grid.map((g) => ev.meanOver(rows, [{ col: focal, value: g }]))), alpha);

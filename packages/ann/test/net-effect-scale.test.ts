@@ -30,15 +30,21 @@ describe('annBootstrapNetEffect at scale: PD row cap and minibatches', () => {
     expect(all.meta.minibatch).toBeNull();
     const capped = await annBootstrapNetEffect(d, { ...base, pdRows: 250 });
     expect(capped.meta.pdRows).toBe(250);
-    expect(capped.subgroups.map((s) => [s.level, s.nRows, s.rowsUsed])).toEqual([['a', 200, 200], ['b', 400, 250]]);
+    // above the cap each level's curve uses its rows among the curve's 250 (one network pass per grid point)
+    expect(capped.subgroups.map((s) => [s.level, s.nRows])).toEqual([['a', 200], ['b', 400]]);
+    expect(capped.subgroups.reduce((t, s) => t + s.rowsUsed, 0)).toBe(250);
     // the same PD, computed directly on the model over the same subsample
     const model = await fitAnnEnsemble(d, { ...base, members: 4, resample: 'groups', refitSom: false });
     const ev = new OverrideEvaluator(model, rowMajor(d), n);
     const rows = capRows(Int32Array.from({ length: n }, (_, i) => i), 250, createRng(base.seed).stream(8));
+    const levelB = rows.filter((i) => labels[i] === 'b');
     capped.grid.forEach((g, k) => {
       const pd = ev.meanOver(rows, [{ col: 0, value: g }]);
       const est = pd.reduce((s, v) => s + v, 0) / pd.length;
       expect(Math.abs(est - capped.curve.estimate[k]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(est)));
+      const sub = ev.meanOver(levelB, [{ col: 0, value: g }]);
+      const subEst = sub.reduce((s, v) => s + v, 0) / sub.length;
+      expect(Math.abs(subEst - capped.subgroups[1]!.curve.estimate[k]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(subEst)));
     });
     // a subsample of 250 rows stays close to the all-rows curve (its bootstrap band is far wider)
     capped.curve.estimate.forEach((v, k) => expect(Math.abs(v - all.curve.estimate[k]!)).toBeLessThan(0.05));

@@ -37,6 +37,21 @@ export interface BalanceRow {
   readonly pM: number;
   readonly varRatioU: number;
   readonly varRatioM: number;
+  /**
+   * MatchIt summary()'s eCDF Mean / eCDF Max: mean and largest |F_T(u) - F_C(u)| of the weighted
+   * empirical CDFs over the covariate's distinct values u (all units' values, the largest included);
+   * for a binary covariate both are the absolute difference in proportions.
+   */
+  readonly ecdfMeanU: number;
+  readonly ecdfMaxU: number;
+  readonly ecdfMeanM: number;
+  readonly ecdfMaxM: number;
+  /**
+   * MatchIt's Std. Pair Dist.: mean |x_treated - x_control| over the matched pairs, divided by the
+   * standardized bias's denominator (as MatchIt, left raw when the matched mean difference is below
+   * sqrt(machine epsilon) or the distance below 1e-8).
+   */
+  readonly stdPairDist: number;
 }
 
 export interface SampleSummary {
@@ -157,6 +172,31 @@ function refit(rowsX: Float64Array[], d: number[], w: number[]): { pseudoR2: num
   return { pseudoR2: 1 - fit.deviance / fit.nullDeviance, lrChi2: fit.nullDeviance - fit.deviance, df: x.length - 1 - fit.dropped.length };
 }
 
+/**
+ * eCDF mean and max difference, as MatchIt's qqsum(standardize = TRUE): weights normalised within
+ * group, values sorted (stable), |cumulative signed weight| read at the last of each run of ties.
+ */
+export function ecdfDiff(x: readonly number[], d: readonly (0 | 1)[], w: readonly number[]): { mean: number; max: number } {
+  let sT = 0;
+  let sC = 0;
+  for (let i = 0; i < x.length; i++) (d[i] === 1 ? (sT += w[i]!) : (sC += w[i]!));
+  const order = Array.from(x.keys()).sort((a, b) => x[a]! - x[b]! || a - b);
+  let cum = 0;
+  let sum = 0;
+  let max = 0;
+  let count = 0;
+  order.forEach((i, k) => {
+    cum += d[i] === 1 ? -w[i]! / sT : w[i]! / sC;
+    const next = order[k + 1];
+    if (next !== undefined && x[next]! - x[i]! === 0) return;
+    const a = Math.abs(cum);
+    sum += a;
+    max = Math.max(max, a);
+    count++;
+  });
+  return { mean: sum / count, max };
+}
+
 export function balanceTable(frame: PanelFrame, ps: PropensityResult, match: MatchResult, options: BalanceOptions): BalanceResult {
   const denominator = options.denominator ?? 'pooled';
   const cov = covariateColumns(frame, options.covariates, 'balanceTable');
@@ -167,6 +207,8 @@ export function balanceTable(frame: PanelFrame, ps: PropensityResult, match: Mat
   const names = ['distance', ...cov.balance.names];
   const columns = [ps.scores, ...cov.balance.columns.map((c) => rows.map((r) => c[r]!))];
   const binary = [false, ...cov.balance.binary];
+  const pos = new Map(rows.map((r, i) => [r, i]));
+  const pairIdx = match.pairs.map((p) => [pos.get(p.treatedRow)!, pos.get(p.controlRow)!] as const);
   const out: BalanceRow[] = [];
   names.forEach((term, j) => {
     const x = columns[j]!;
@@ -191,6 +233,18 @@ export function balanceTable(frame: PanelFrame, ps: PropensityResult, match: Mat
     const sdM = (M.t.mean - M.c.mean) / den;
     const tu = tTest(U.t, U.c);
     const tm = tTest(M.t, M.c);
+    const ecdf = (w: readonly number[]) => {
+      if (!binary[j]) return ecdfDiff(x, d, w);
+      const s = split(w);
+      const a = Math.abs(s.t.mean - s.c.mean);
+      return { mean: a, max: a };
+    };
+    const eU = ecdf(one);
+    const eM = ecdf(wM);
+    let pd = 0;
+    for (const [t, c] of pairIdx) pd += Math.abs(x[t]! - x[c]!);
+    pd /= pairIdx.length;
+    if (Math.abs(M.t.mean - M.c.mean) > Math.sqrt(Number.EPSILON) && Math.abs(pd) > 1e-8) pd /= den;
     out.push(
       Object.freeze({
         term,
@@ -207,6 +261,11 @@ export function balanceTable(frame: PanelFrame, ps: PropensityResult, match: Mat
         pM: tm.p,
         varRatioU: U.t.variance / U.c.variance,
         varRatioM: M.t.variance / M.c.variance,
+        ecdfMeanU: eU.mean,
+        ecdfMaxU: eU.max,
+        ecdfMeanM: eM.mean,
+        ecdfMaxM: eM.max,
+        stdPairDist: pairIdx.length ? pd : Number.NaN,
       }),
     );
   });

@@ -39,9 +39,16 @@ export interface MatchResult {
   readonly kind: 'match_nearest';
   readonly spec: Required<Omit<MatchOptions, 'caliper' | 'seed' | 'emulate'>> & { readonly caliper: MatchOptions['caliper'] | null; readonly caliperWidth: number | null; readonly seed: number | null; readonly emulate: string | null };
   readonly pairs: readonly MatchPair[];
-  /** Per frame row used by the score: matching (frequency) weight, 0 when unmatched. */
+  /** Frame rows used by the score (= the score's rows); the weight arrays below are aligned with them. */
   readonly weightRows: readonly number[];
+  /** Frequency weights: 1 per matched treated unit, the number of uses per control, 0 when unmatched. */
   readonly weights: readonly number[];
+  /**
+   * MatchIt's weights (`m$weights`, ATT): 1 per matched treated unit; each control's number of uses
+   * rescaled so the control weights sum to the number of distinct matched controls. Without
+   * replacement they equal the frequency weights.
+   */
+  readonly matchitWeights: readonly number[];
   readonly nTreated: number;
   readonly nMatchedTreated: number;
   readonly nDistinctControls: number;
@@ -163,13 +170,17 @@ export function matchNearest(ps: PropensityResult, options: MatchOptions = {}): 
     weight[c]! += 1;
   }
   let distinct = 0;
-  for (const c of controls) if (weight[c]! > 0) distinct++;
+  let uses = 0;
+  for (const c of controls) if (weight[c]! > 0) (distinct++, (uses += weight[c]!));
+  const scaled = Float64Array.from(weight);
+  if (uses > 0) for (const c of controls) scaled[c] = (weight[c]! * distinct) / uses;
   return Object.freeze({
     kind: 'match_nearest' as const,
     spec: Object.freeze({ distance: distanceKind, replace, caliper: options.caliper ?? null, caliperWidth, commonSupport, order, seed: order === 'random' ? (options.seed ?? 1) : null, emulate: options.emulate ?? null }),
     pairs: Object.freeze(pairs),
     weightRows: ps.rows,
     weights: Object.freeze(Array.from(weight)),
+    matchitWeights: Object.freeze(Array.from(scaled)),
     nTreated: treated.length,
     nMatchedTreated: pairs.length,
     nDistinctControls: distinct,

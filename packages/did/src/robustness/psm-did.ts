@@ -1,6 +1,6 @@
 /**
  * PSM-DID (METHODS §8): propensity-score matching of ever-treated units on covariates, then the
- * TWFE DID on the matched sample with frequency weights. Designs: 'baseline' (cross-section in the
+ * TWFE DID on the matched sample with MatchIt's weights (or frequency weights), and unweighted. Designs: 'baseline' (cross-section in the
  * last pre-policy period, matched units kept for the whole panel: recommended), 'pooled' (all
  * unit-periods pooled, matched rows kept) and 'by_period' (a score and a matching per period,
  * union of matched rows).
@@ -14,6 +14,26 @@ import { matchNearest, type MatchOptions } from './matching.js';
 import { propensityScore } from './propensity.js';
 
 export type PsmDesign = 'baseline' | 'pooled' | 'by_period';
+export type PsmWeights = 'matchit' | 'frequency';
+
+/** One unit (row) of a matching run: its propensity score, logit and matching weights. */
+export interface PsmScoreRow {
+  readonly unit: string;
+  readonly period: number;
+  readonly treated: 0 | 1;
+  readonly score: number;
+  readonly linear: number;
+  readonly frequencyWeight: number;
+  readonly matchitWeight: number;
+}
+
+export interface PsmPair {
+  readonly treatedUnit: string;
+  readonly controlUnit: string;
+  readonly period: number;
+  /** |difference| of the matching distance (score or logit). */
+  readonly distance: number;
+}
 
 export interface PsmDidOptions {
   readonly outcome: string;
@@ -24,6 +44,15 @@ export interface PsmDidOptions {
   /** Period of the baseline cross-section (default: the last period before the first adoption). */
   readonly baselinePeriod?: number;
   readonly match?: MatchOptions;
+  /**
+   * Weights of the DID on the matched sample: 'matchit' (default; MatchIt's `m$weights`, controls'
+   * use counts rescaled to sum to the number of distinct matched controls) or 'frequency' (use
+   * counts as they are). Identical without replacement; the point estimate is the same either way,
+   * the clustered SE is not. The unweighted DID on the same matched units is reported beside it.
+   */
+  readonly weights?: PsmWeights;
+  /** Denominator of the balance table's standardized differences (see BalanceOptions; default 'pooled'). */
+  readonly balanceDenominator?: 'pooled' | 'treated';
   /** Controls of the DID regression on the matched sample. */
   readonly controls?: readonly string[];
   readonly cluster?: readonly string[];
@@ -38,11 +67,23 @@ export interface PsmMatchSummary {
   readonly unmatched: { readonly commonSupport: number; readonly caliper: number; readonly noControlLeft: number };
   readonly separation: string;
   readonly droppedMissing: number;
+  /** Every row the score was estimated on, and the matched pairs in matching order. */
+  readonly scores: readonly PsmScoreRow[];
+  readonly pairs: readonly PsmPair[];
 }
 
 export interface PsmDidResult {
   readonly kind: 'psm_did';
-  readonly spec: { readonly outcome: string; readonly treatment: TreatmentSpec; readonly covariates: readonly string[]; readonly design: PsmDesign; readonly baselinePeriod: number | null; readonly alpha: number };
+  readonly spec: {
+    readonly outcome: string;
+    readonly treatment: TreatmentSpec;
+    readonly covariates: readonly string[];
+    readonly design: PsmDesign;
+    readonly baselinePeriod: number | null;
+    readonly weights: PsmWeights;
+    readonly match: MatchOptions;
+    readonly alpha: number;
+  };
   readonly matching: readonly PsmMatchSummary[];
   /** Balance before/after (baseline and pooled designs; null for by_period). */
   readonly balance: BalanceResult | null;
@@ -50,7 +91,10 @@ export interface PsmDidResult {
   readonly rowsMatched: number;
   readonly unitsMatched: number;
   readonly rowsDropped: number;
+  /** TWFE on the matched sample weighted by spec.weights. */
   readonly did: TwfeResult;
+  /** TWFE on the same matched rows, each counted once. */
+  readonly didUnweighted: TwfeResult;
   readonly meta: RobustMeta;
 }
 
@@ -64,6 +108,8 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
   const n = setup.nRows;
   const ever = Float64Array.from(setup.rowUnit, (u) => (Number.isFinite(setup.unitCohort[u]!) ? 1 : 0));
   const rowWeight = new Float64Array(n);
+  const weighting = options.weights ?? 'matchit';
+  if (weighting !== 'matchit' && weighting !== 'frequency') throw new Error(`psmDid: option weights must be 'matchit' or 'frequency', got '${String(weighting)}'`);
   const summaries: PsmMatchSummary[] = [];
   let balance: BalanceResult | null = null;
   let baselinePeriod: number | null = null;
@@ -72,6 +118,13 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
   const run = (rows: number[], period: number | null, withBalance: boolean) => {
     const ps = propensityScore(frame, { treatment: ever, covariates: options.covariates, rows });
     const m = matchNearest(ps, matchOpts);
+    const time = frame.numeric(frame.schema.time);
+    const unitOf = (r: number) => setup.units[setup.rowUnit[r]!]!;
+    const scores = ps.rows.map((r, i) =>
+      Object.freeze({ unit: unitOf(r), period: time[r]!, treated: ps.treated[i]!, score: ps.scores[i]!, linear: ps.linear[i]!, frequencyWeight: m.weights[i]!, matchitWeight: m.matchitWeights[i]! }),
+    );
+    const pairs = m.pairs.map((p) => Object.freeze({ treatedUnit: unitOf(p.treatedRow), controlUnit: unitOf(p.controlRow), period: time[p.treatedRow]!, distance: p.distance }));
+    const w = weighting === 'matchit' ? m.matchitWeights : m.weights;
     summaries.push(
       Object.freeze({
         period,
@@ -81,10 +134,12 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
         unmatched: m.unmatched,
         separation: ps.separation.kind,
         droppedMissing: ps.droppedMissing,
+        scores: Object.freeze(scores),
+        pairs: Object.freeze(pairs),
       }),
     );
-    if (withBalance) balance = balanceTable(frame, ps, m, { covariates: options.covariates });
-    return { ps, m };
+    if (withBalance) balance = balanceTable(frame, ps, m, { covariates: options.covariates, ...(options.balanceDenominator ? { denominator: options.balanceDenominator } : {}) });
+    return { ps, w };
   };
 
   if (design === 'baseline') {
@@ -95,20 +150,20 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
     const rows: number[] = [];
     const time = frame.numeric(frame.schema.time);
     for (let r = 0; r < n; r++) if (time[r] === baselinePeriod) rows.push(r);
-    const { ps, m } = run(rows, baselinePeriod, true);
+    const { ps, w } = run(rows, baselinePeriod, true);
     const unitWeight = new Float64Array(setup.nUnits);
-    ps.rows.forEach((r, i) => (unitWeight[setup.rowUnit[r]!] = m.weights[i]!));
+    ps.rows.forEach((r, i) => (unitWeight[setup.rowUnit[r]!] = w[i]!));
     for (let r = 0; r < n; r++) rowWeight[r] = unitWeight[setup.rowUnit[r]!]!;
   } else if (design === 'pooled') {
-    const { ps, m } = run(Array.from({ length: n }, (_, r) => r), null, true);
-    ps.rows.forEach((r, i) => (rowWeight[r] = m.weights[i]!));
+    const { ps, w } = run(Array.from({ length: n }, (_, r) => r), null, true);
+    ps.rows.forEach((r, i) => (rowWeight[r] = w[i]!));
   } else if (design === 'by_period') {
     const time = frame.numeric(frame.schema.time);
     for (const p of setup.periods) {
       const rows: number[] = [];
       for (let r = 0; r < n; r++) if (time[r] === p) rows.push(r);
-      const { ps, m } = run(rows, p, false);
-      ps.rows.forEach((r, i) => (rowWeight[r] = m.weights[i]!));
+      const { ps, w } = run(rows, p, false);
+      ps.rows.forEach((r, i) => (rowWeight[r] = w[i]!));
     }
   } else {
     throw new Error(`psmDid: option design must be 'baseline', 'pooled' or 'by_period', got '${String(design)}'`);
@@ -119,23 +174,27 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
   if (keep.length === 0) throw new Error('psmDid: matching kept no observation');
   const units = new Set(keep.map((r) => setup.rowUnit[r]!));
   const sample = frame.withColumns({ [WEIGHT_COLUMN]: rowWeight }).takeRows(Int32Array.from(keep));
-  const did = twfeDid(sample, {
-    outcome: options.outcome,
-    treatment: options.treatment,
-    weights: WEIGHT_COLUMN,
-    alpha,
-    ...(options.controls ? { controls: options.controls } : {}),
-    ...(options.cluster ? { cluster: options.cluster } : {}),
-  });
+  const fit = (weighted: boolean) =>
+    twfeDid(sample, {
+      outcome: options.outcome,
+      treatment: options.treatment,
+      ...(weighted ? { weights: WEIGHT_COLUMN } : {}),
+      alpha,
+      ...(options.controls ? { controls: options.controls } : {}),
+      ...(options.cluster ? { cluster: options.cluster } : {}),
+    });
+  const did = fit(true);
+  const didUnweighted = fit(false);
   return Object.freeze({
     kind: 'psm_did' as const,
-    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, covariates: Object.freeze([...options.covariates]), design, baselinePeriod, alpha }),
+    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, covariates: Object.freeze([...options.covariates]), design, baselinePeriod, weights: weighting, match: Object.freeze({ ...matchOpts }), alpha }),
     matching: Object.freeze(summaries),
     balance,
     rowsMatched: keep.length,
     unitsMatched: units.size,
     rowsDropped: n - keep.length,
     did,
+    didUnweighted,
     meta: robustMeta(t0, matchOpts.order === 'random' ? (matchOpts.seed ?? 1) : null),
   });
 }

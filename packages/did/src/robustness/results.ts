@@ -39,8 +39,8 @@ function coefsOf(r: RobustEstimate): readonly RobustCoef[] {
     case 'did_multiplegt_dyn':
       return [...r.placebos].reverse().concat(r.effects, [r.averageTotalEffect]);
     case 'psm_did': {
-      const d = r.did;
-      return [{ term: 'treated', eventTime: null, group: null, estimate: d.estimate, se: d.se, statistic: d.statistic, pValue: d.pValue, confLow: d.confLow, confHigh: d.confHigh, n: d.fit.nobs, df: d.fit.dof.t }];
+      const row = (term: string, d: typeof r.did): RobustCoef => ({ term, eventTime: null, group: null, estimate: d.estimate, se: d.se, statistic: d.statistic, pValue: d.pValue, confLow: d.confLow, confHigh: d.confHigh, n: d.fit.nobs, df: d.fit.dof.t });
+      return [row('treated', r.did), row('treated (unweighted)', r.didUnweighted)];
     }
     case 'heterogeneity_did':
       return [...r.interactions.flatMap((b) => b.coefs), ...r.subgroups];
@@ -142,7 +142,7 @@ export function summaryRobust(result: RobustResult): SummaryDoc {
       for (const m of result.mediators) facts.push([`${m.mediator}: a*b`, `${f4(m.indirect)} (Sobel z ${f4(m.sobel.z)}, p ${f4(m.sobel.pValue)})`]);
       break;
     case 'psm_did':
-      facts.push(['design', result.spec.design], ['rows / units matched', `${result.rowsMatched} / ${result.unitsMatched}`], ['rows dropped', String(result.rowsDropped)]);
+      facts.push(['design', result.spec.design], ['DID weights', result.spec.weights === 'matchit' ? "MatchIt's (controls' use counts scaled to the number of distinct matched controls); 'treated (unweighted)' counts each matched row once" : "frequency (controls' use counts); 'treated (unweighted)' counts each matched row once"], ['rows / units matched', `${result.rowsMatched} / ${result.unitsMatched}`], ['rows dropped', String(result.rowsDropped)]);
       break;
     case 'propensity_score':
       facts.push(['observations', String(result.nobs)], ['pseudo R2', f4(result.pseudoR2)], ['separation', `${result.separation.kind} (${result.separation.rows.length} rows)`]);

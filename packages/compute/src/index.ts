@@ -12,7 +12,7 @@ export type { ComputeConfigOptions } from './config.js';
 export { createComputeContext } from './context.js';
 export type { ComputeContext, ComputeMeta, ContextOptions } from './context.js';
 export { validateKernelArgs, assertCodes, levelCount, inputSize } from './validate.js';
-export { drawWeight, multiplierWeights, multiplierWeightsChunk, forEachWeightChunk, DEFAULT_CHUNK_SIZE, DEFAULT_MAX_BLOCK_VALUES } from './multiplier.js';
+export { drawWeight, weightStreamState, multiplierWeights, multiplierWeightsChunk, forEachWeightChunk, DEFAULT_CHUNK_SIZE, DEFAULT_MAX_BLOCK_VALUES } from './multiplier.js';
 export { ensureWebGpu, hasWebGpu, webGpuRequired } from './webgpu-node.js';
 export type { WebGpuProbe } from './webgpu-node.js';
 export { balancedTwoWay } from './fixed-effects.js';

@@ -1,6 +1,7 @@
 import type { MultiplierWeights } from './kernels.js';
 import { mat, type Mat } from './mat.js';
 import { createRng, type Rng } from './rng.js';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 const SQRT5 = Math.sqrt(5);
 /** Mammen (1993) two-point weights: mean 0, variance 1, third moment 1. */
@@ -25,6 +26,23 @@ export function drawWeight(rng: Rng, kind: MultiplierWeights): number {
 }
 
 export const DEFAULT_CHUNK_SIZE = 1000;
+
+/**
+ * The generator state of createRng(seed).stream(index) (xoroshiro128+, the stream a weight chunk
+ * draws from) as four int32: s0 low, s0 high, s1 low, s1 high, i.e. two little-endian 64-bit words,
+ * for kernels that run the generator themselves. Its Rademacher weights (drawWeight: uniformInt(0, 1)
+ * takes one 32-bit output, never rejects, and keeps its low bit; 1 -> +1, 0 -> -1) are then the low
+ * bits of s0 + s1 before each step  s1 ^= s0; s0 = rotl(s0, 24) ^ s1 ^ (s1 << 16); s1 = rotl(s1, 37).
+ * Derived the way rng.ts derives streams; test/multiplier.test.ts checks the two agree.
+ */
+export function weightStreamState(seed: number, index: number): Int32Array {
+  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(index) || index < 0) throw new RangeError(`stream index must be a non-negative integer, got ${index}`);
+  const gen = xoroshiro128plus(seed | 0);
+  for (let k = 0; k <= index; k++) gen.jump();
+  const st = gen.getState(); // [s0 high, s0 low, s1 high, s1 low]
+  return Int32Array.of(st[1]!, st[0]!, st[3]!, st[2]!);
+}
 
 /**
  * Weights for draws [chunk*chunkSize, ...) : a clusters x drawsInChunk Mat (column b = draw b),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, drawWeight, forEachWeightChunk, multiplierWeights, multiplierWeightsChunk } from '../src/index.js';
+import { createRng, drawWeight, forEachWeightChunk, multiplierWeights, multiplierWeightsChunk, weightStreamState } from '../src/index.js';
 
 describe('multiplier weights', () => {
   it('have mean 0 and variance 1 (Mammen: third moment 1) within Monte-Carlo error', () => {
@@ -46,5 +46,39 @@ describe('multiplier weights', () => {
       // at most maxBlockValues weights per block, but never less than one draw
       expect(Math.max(...widths)).toBe(Math.min(10, Math.max(1, Math.floor(maxBlockValues / 5))));
     }
+  });
+});
+
+describe('weightStreamState', () => {
+  /** xoroshiro128+ on the state as the kernels run it (BigInt, 64-bit words). */
+  function lowBits(state: Int32Array, count: number): number[] {
+    const u = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    const M = (1n << 64n) - 1n;
+    const rotl = (x: bigint, r: bigint) => ((x << r) | (x >> (64n - r))) & M;
+    let s0 = u(state[0]!, state[1]!);
+    let s1 = u(state[2]!, state[3]!);
+    const bits: number[] = [];
+    for (let i = 0; i < count; i++) {
+      bits.push(Number((s0 + s1) & 1n));
+      s1 ^= s0;
+      s0 = rotl(s0, 24n) ^ s1 ^ ((s1 << 16n) & M);
+      s1 = rotl(s1, 37n);
+    }
+    return bits;
+  }
+
+  it('is the state of createRng(seed).stream(index): its low output bits are the Rademacher weights', () => {
+    for (const seed of [0, 1, -7, 123456789, 2 ** 31 - 1]) {
+      for (const index of [0, 1, 5]) {
+        const rng = createRng(seed).stream(index);
+        const want = Array.from({ length: 300 }, () => (drawWeight(rng, 'rademacher') === 1 ? 1 : 0));
+        expect(lowBits(weightStreamState(seed, index), 300)).toEqual(want);
+      }
+    }
+  });
+
+  it('rejects a non-integer seed or index', () => {
+    expect(() => weightStreamState(1.5, 0)).toThrow(/seed/);
+    expect(() => weightStreamState(1, 0.5)).toThrow(/index/);
   });
 });

@@ -1,0 +1,110 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createRng, mat, type Mat } from '@panel-lab/compute';
+import { describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
+import { MULTIPLIER_BOOTSTRAP_WASM_BASE64 } from '../src/multiplier-bootstrap-wasm.js';
+import { multiplierBootstrapImpl } from '../src/multiplier-bootstrap.js';
+
+const watPath = fileURLToPath(new URL('../src/multiplier-bootstrap.wat', import.meta.url));
+const outPath = fileURLToPath(new URL('../src/multiplier-bootstrap-wasm.ts', import.meta.url));
+
+async function compile(): Promise<string> {
+  const wabt = await wabtInit();
+  const mod = wabt.parseWat('multiplier-bootstrap.wat', readFileSync(watPath, 'utf8'), { simd: true });
+  try {
+    mod.validate();
+    return Buffer.from(mod.toBinary({}).buffer).toString('base64');
+  } finally {
+    mod.destroy();
+  }
+}
+
+describe('multiplier-bootstrap WebAssembly bytes', () => {
+  // WRITE_WASM=1 npx vitest run test/multiplier-bootstrap-wasm.test.ts rewrites them after an edit of the .wat
+  it('the committed bytes are those of src/multiplier-bootstrap.wat', async () => {
+    const fresh = await compile();
+    if (process.env['WRITE_WASM'] === '1' && fresh !== MULTIPLIER_BOOTSTRAP_WASM_BASE64) {
+      writeFileSync(
+        outPath,
+        `// Generated from src/multiplier-bootstrap.wat by test/multiplier-bootstrap-wasm.test.ts (WRITE_WASM=1): do not edit.\nexport const MULTIPLIER_BOOTSTRAP_WASM_BASE64 =\n  '${fresh}';\n`,
+      );
+      return;
+    }
+    expect(fresh).toBe(MULTIPLIER_BOOTSTRAP_WASM_BASE64);
+  });
+});
+
+/** The simplest statement of the kernel: theta*_bj = (1/n) sum_c w_bc S_cj, w from the chunk's stream. */
+function reference(s: Mat, n: number, draws: number, seed: number, chunkSize: number, firstDraw = 0): Float64Array {
+  const { rows: g, cols: k } = s;
+  const out = new Float64Array(draws * k);
+  for (let start = 0; start < draws; start += chunkSize) {
+    const rng = createRng(seed).stream((firstDraw + start) / chunkSize);
+    for (let b = start; b < Math.min(draws, start + chunkSize); b++) {
+      const w = Float64Array.from({ length: g }, () => (rng.int(0, 1) === 0 ? -1 : 1));
+      for (let j = 0; j < k; j++) {
+        let acc = 0;
+        for (let c = 0; c < g; c++) acc += w[c]! * s.data[j * g + c]!;
+        out[j * draws + b] = acc * (1 / n); // the kernels scale by 1/n as a product
+      }
+    }
+  }
+  return out;
+}
+
+function randomMat(rows: number, cols: number, seed: number): Mat {
+  const rng = createRng(seed);
+  return mat(rows, cols, Float64Array.from({ length: rows * cols }, () => rng.normal() * 10 ** rng.int(-3, 3)));
+}
+
+describe('multiplierBootstrapImpl, WebAssembly SIMD Rademacher kernel', () => {
+  // shapes around the kernel's blocks: 4 columns a panel, 4 draws a tile, 32 draws a block, 256 clusters a block
+  const shapes = [
+    { g: 1, k: 1, draws: 1, chunkSize: 1000 },
+    { g: 7, k: 3, draws: 5, chunkSize: 1000 },
+    { g: 300, k: 5, draws: 70, chunkSize: 1000 },
+    { g: 257, k: 8, draws: 33, chunkSize: 10 },
+    { g: 513, k: 9, draws: 131, chunkSize: 64 },
+    { g: 1000, k: 20, draws: 99, chunkSize: 1000 },
+  ];
+  for (const { g, k, draws, chunkSize } of shapes) {
+    it(`is bit-identical to the reference loop and to the js kernel: G ${g}, k ${k}, ${draws} draws, chunks of ${chunkSize}`, () => {
+      const inf = randomMat(g, k, g + k);
+      const attrs = { draws, seed: 11, weights: 'rademacher' as const, chunkSize };
+      const wasm = multiplierBootstrapImpl({ inf }, attrs, 'wasm-simd');
+      const js = multiplierBootstrapImpl({ inf }, attrs, 'js');
+      expect(wasm.rows).toBe(draws);
+      expect(wasm.cols).toBe(k);
+      expect(Array.from(wasm.data)).toEqual(Array.from(js.data));
+      expect(Array.from(wasm.data)).toEqual(Array.from(reference(inf, g, draws, 11, chunkSize)));
+    });
+  }
+
+  it('with cluster codes and a firstDraw offset, equals the js kernel bit for bit', () => {
+    const n = 600;
+    const inf = randomMat(n, 6, 3);
+    const clusterCodes = Int32Array.from({ length: n }, (_, i) => (i * 7) % 45);
+    const attrs = { draws: 80, seed: -4, weights: 'rademacher' as const, chunkSize: 40, firstDraw: 120 };
+    const wasm = multiplierBootstrapImpl({ inf, clusterCodes }, attrs, 'wasm-simd');
+    const js = multiplierBootstrapImpl({ inf, clusterCodes }, attrs, 'js');
+    expect(Array.from(wasm.data)).toEqual(Array.from(js.data));
+    expect(multiplierBootstrapImpl({ inf, clusterCodes }, attrs).data).toEqual(wasm.data);
+  });
+
+  it('keeps signed zeros, infinities and NaN where the js kernel has them', () => {
+    const inf = mat(3, 4, Float64Array.from([0, 0, 0, -0, Infinity, 1, 2, 3, Number.NaN, 1, -1, 0]));
+    const attrs = { draws: 9, seed: 2, weights: 'rademacher' as const };
+    const wasm = multiplierBootstrapImpl({ inf }, attrs, 'wasm-simd');
+    const js = multiplierBootstrapImpl({ inf }, attrs, 'js');
+    expect(Array.from(wasm.data)).toEqual(Array.from(js.data));
+    wasm.data.forEach((v, i) => expect(Object.is(v, js.data[i]) || (Number.isNaN(v) && Number.isNaN(js.data[i]!))).toBe(true));
+  });
+
+  it("'auto' leaves non-Rademacher weights to the js kernel; 'wasm-simd' refuses them", () => {
+    const inf = randomMat(40, 3, 5);
+    const attrs = { draws: 20, seed: 1, weights: 'webb' as const };
+    expect(multiplierBootstrapImpl({ inf }, attrs).data).toEqual(multiplierBootstrapImpl({ inf }, attrs, 'js').data);
+    expect(() => multiplierBootstrapImpl({ inf }, attrs, 'wasm-simd')).toThrow(/Rademacher/);
+  });
+});

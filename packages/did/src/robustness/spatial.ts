@@ -10,7 +10,7 @@ import { controlColumns, feCodes } from './design.js';
 import { EARTH_RADIUS_KM, SphereGrid } from './spatial-index.js';
 import { twoStage } from './two-stage-core.js';
 
-export type RingMode = 'any' | 'nearest';
+export type RingMode = 'any' | 'nearest' | 'butts';
 
 export interface SpatialRingsOptions {
   readonly treatment: TreatmentSpec;
@@ -21,7 +21,10 @@ export interface SpatialRingsOptions {
   readonly edgesKm?: readonly number[];
   /**
    * 'any' (seed definition, default): ring k is on when some other treated unit lies in it, rings not
-   * exclusive. 'nearest': only the ring of the nearest currently treated unit is on.
+   * exclusive. 'nearest': only the ring of the nearest currently treated unit is on (treated rows
+   * included). 'butts' (Butts 2023's main specification): mutually exclusive rings by the distance to
+   * the nearest unit already treated at t, switched on only for rows not yet treated (a treated row
+   * has every ring off, so the ring coefficients are spillovers onto untreated units).
    */
   readonly mode?: RingMode;
 }
@@ -37,7 +40,7 @@ export interface SpatialRingsResult {
   readonly kind: 'spatial_rings';
   readonly spec: { readonly edgesKm: readonly number[]; readonly mode: RingMode; readonly lat: string; readonly lon: string; readonly radiusKm: number };
   readonly ringNames: readonly string[];
-  /** Per unit (in unit-code order) and ring: first exposed period ('any' mode), null if never. */
+  /** Per unit (in unit-code order) and ring: first exposed period ('any' mode; null in the other modes), null if never. */
   readonly firstExposure: readonly (readonly (number | null)[])[];
   readonly counts: readonly RingCount[];
   /** Unit pairs (unit, treated unit) within the outer edge that were examined. */
@@ -95,7 +98,8 @@ function buildRings(frame: PanelFrame, options: SpatialRingsOptions): RingState 
   const nT = periods.length;
   const first: (number | null)[][] = Array.from({ length: setup.nUnits }, () => new Array<number | null>(K).fill(null));
   // nearest mode: ring per unit and period index (-1 none)
-  const nearest = mode === 'nearest' ? new Int8Array(setup.nUnits * nT).fill(-1) : null;
+  if (mode !== 'any' && mode !== 'nearest' && mode !== 'butts') throw new Error(`spatialRings: option mode must be 'any', 'nearest' or 'butts', got '${String(mode)}'`);
+  const nearest = mode !== 'any' ? new Int8Array(setup.nUnits * nT).fill(-1) : null;
   const buf = { j: [] as number[], d: [] as number[] };
   let pairs = 0;
   for (let u = 0; u < setup.nUnits; u++) {
@@ -125,7 +129,7 @@ function buildRings(frame: PanelFrame, options: SpatialRingsOptions): RingState 
     const u = setup.rowUnit[r]!;
     const ti = tIndex.get(time[r]!)!;
     for (let k = 0; k < K; k++) {
-      const on = nearest ? nearest[u * nT + ti] === k : first[u]![k] !== null && time[r]! >= first[u]![k]!;
+      const on = nearest ? nearest[u * nT + ti] === k && !(mode === 'butts' && setup.treated[r] === 1) : first[u]![k] !== null && time[r]! >= first[u]![k]!;
       if (!on) continue;
       columns[k]![r] = 1;
       if (setup.treated[r] === 1) countT[k * nT + ti]! += 1;
@@ -172,7 +176,7 @@ export interface SpatialDidOptions extends SpatialRingsOptions {
 
 export interface SpatialDidResult {
   readonly kind: 'spatial_did';
-  readonly spec: { readonly outcome: string; readonly treatment: TreatmentSpec; readonly fixedEffects: readonly string[]; readonly controls: readonly string[]; readonly splitByOwnTreatment: boolean; readonly cluster: string; readonly alpha: number };
+  readonly spec: { readonly outcome: string; readonly treatment: TreatmentSpec; readonly mode: RingMode; readonly fixedEffects: readonly string[]; readonly controls: readonly string[]; readonly splitByOwnTreatment: boolean; readonly cluster: string; readonly alpha: number };
   /** 'treat' (direct effect) then one row per ring (and per own-treatment status when split). */
   readonly coefs: readonly RobustCoef[];
   readonly vcov: readonly (readonly number[])[];
@@ -212,6 +216,7 @@ export function spatialDid(frame: PanelFrame, options: SpatialDidOptions): Spati
   const cluster = options.cluster ?? frame.schema.unit;
   const cl = clusterCodes(frame, cluster);
   const split = options.splitByOwnTreatment ?? false;
+  if (split && rings.spec.mode === 'butts') throw new Error("spatialDid: splitByOwnTreatment has no treated-row rings to split in mode 'butts' (rings are off for treated rows)");
   const x2: Float64Array[] = [setup.treated];
   const x2Names = ['treat'];
   rings.ringNames.forEach((name, k) => {
@@ -242,7 +247,7 @@ export function spatialDid(frame: PanelFrame, options: SpatialDidOptions): Spati
   const coefs = out.names.map((name, a) => robustCoef(name, out.coef[a]!, Math.sqrt(out.vcov[a * k + a]!), { alpha }));
   return Object.freeze({
     kind: 'spatial_did' as const,
-    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, fixedEffects: Object.freeze([...feNames]), controls: Object.freeze([...controlNames]), splitByOwnTreatment: split, cluster, alpha }),
+    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, mode: rings.spec.mode, fixedEffects: Object.freeze([...feNames]), controls: Object.freeze([...controlNames]), splitByOwnTreatment: split, cluster, alpha }),
     coefs: Object.freeze(coefs),
     vcov: Object.freeze(Array.from({ length: k }, (_, i) => Object.freeze(Array.from(out.vcov.subarray(i * k, i * k + k))))),
     rings,

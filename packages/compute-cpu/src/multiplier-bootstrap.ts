@@ -109,8 +109,10 @@ function rademacherWasm(s: Mat, n: number, attrs: KernelAttrs<'MultiplierBootstr
   const module = multiplierModule();
   if (!module) return null;
   const panels = Math.ceil(k / 4);
-  // layout: stream state (16 bytes), accumulators (panels x 32 draws x 4 doubles), weight bits (G words), packed S
-  const accOff = 16;
+  // layout: stream state (16 bytes), sign masks (256 clusters x 32 draws), accumulators (panels x 32
+  // draws x 4 doubles), weight bits (G words), packed S
+  const masksOff = 16;
+  const accOff = masksOff + 256 * BLOCK_DRAWS * 8;
   const bitsOff = accOff + panels * BLOCK_DRAWS * 32;
   const sOff = bitsOff + Math.ceil((g * 4) / 16) * 16;
   const total = sOff + g * panels * 32;
@@ -121,7 +123,7 @@ function rademacherWasm(s: Mat, n: number, attrs: KernelAttrs<'MultiplierBootstr
   const have = memory.buffer.byteLength / 65536;
   if (pages > have) memory.grow(pages - have);
   const gen = instance.exports['gen'] as (state: number, bits: number, g: number, nb: number) => void;
-  const accumulate = instance.exports['accumulate'] as (bits: number, s: number, acc: number, g: number, panels: number, tiles: number) => void;
+  const accumulate = instance.exports['accumulate'] as (bits: number, s: number, acc: number, g: number, panels: number, tiles: number, masks: number) => void;
   const buf = memory.buffer;
   const state = new Int32Array(buf, 0, 4);
   const acc = new Float64Array(buf, accOff, panels * BLOCK_DRAWS * 4);
@@ -144,7 +146,7 @@ function rademacherWasm(s: Mat, n: number, attrs: KernelAttrs<'MultiplierBootstr
       bits.fill(0);
       gen(0, bitsOff, g, nb);
       acc.fill(0);
-      accumulate(bitsOff, sOff, accOff, g, panels, Math.ceil(nb / 4));
+      accumulate(bitsOff, sOff, accOff, g, panels, Math.ceil(nb / 4), masksOff);
       const b0 = start + done;
       for (let j = 0; j < k; j++) {
         const base = (j >> 2) * BLOCK_DRAWS * 4 + (j & 3);

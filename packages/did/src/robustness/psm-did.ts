@@ -47,8 +47,9 @@ export interface PsmDidOptions {
   /**
    * Weights of the DID on the matched sample: 'matchit' (default; MatchIt's `m$weights`, controls'
    * use counts rescaled to sum to the number of distinct matched controls) or 'frequency' (use
-   * counts as they are). Identical without replacement; the point estimate is the same either way,
-   * the clustered SE is not. The unweighted DID on the same matched units is reported beside it.
+   * counts as they are). Identical without replacement; with replacement the point estimate agrees only
+   * in a two-period DID without controls (elsewhere the controls' total weight enters the period
+   * effects and the control coefficients), and the clustered SE differs. The unweighted DID on the same matched units is reported beside it.
    */
   readonly weights?: PsmWeights;
   /** Denominator of the balance table's standardized differences (see BalanceOptions; default 'pooled'). */

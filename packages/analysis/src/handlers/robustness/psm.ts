@@ -12,7 +12,18 @@ export const psmOptions = analysisObject('psm_did', {
   covariates: z.array(z.string().min(1)).min(1),
   controls: z.array(z.string().min(1)).default([]),
   design: z.enum(['baseline', 'pooled', 'by_period']).default('baseline'),
-  replace: z.boolean().default(false),
+  replace: z.boolean().default(false).describe('match with replacement (MatchIt replace = TRUE; a control may serve several treated units)'),
+  weights: z
+    .enum(['matchit', 'frequency'])
+    .default('matchit')
+    .describe("weights of the DID on the matched sample: 'matchit' (MatchIt's m$weights: controls' use counts scaled to sum to the number of distinct matched controls) or 'frequency' (use counts); the unweighted DID is reported beside it"),
+  emulate: z
+    .enum(['matchit-4.5.1'])
+    .optional()
+    .describe("reproduce MatchIt 4.5.1's pairs exactly (its nn_matchC_vec prefers the lower-score free control when both sides have one, even if the higher one is closer); default: the truly nearest control"),
+  order: z.enum(['largest', 'smallest', 'data', 'random']).default('largest').describe("greedy order of treated units (MatchIt m.order; 'largest' score first is its default)"),
+  seed: z.number().int().optional().describe("seed for order = 'random'"),
+  balanceDenominator: z.enum(['pooled', 'treated']).default('pooled').describe("standardized-difference denominator: 'pooled' unmatched SDs (Stata pstest) or 'treated' SD (MatchIt / cobalt for the ATT); also divides the Std. Pair Dist."),
   caption: z.string().default('PSM-DID'),
 });
 
@@ -24,7 +35,7 @@ export const psmHandler = defineHandler({
   async run(ctx, opts) {
     const fits = opts.outcomes.map((outcome, i) => {
       ctx.progress({ step: `PSM-DID ${outcome}`, fraction: i / opts.outcomes.length });
-      return { outcome, result: psmDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, covariates: opts.covariates, controls: opts.controls, design: opts.design, match: { replace: opts.replace } }) };
+      return { outcome, result: psmDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, covariates: opts.covariates, controls: opts.controls, design: opts.design, weights: opts.weights, balanceDenominator: opts.balanceDenominator, match: { replace: opts.replace, order: opts.order, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.emulate ? { emulate: opts.emulate } : {}) } }) };
     });
     const first = fits[0]!.result;
     const blocks: Block[] = [];
@@ -35,9 +46,15 @@ export const psmHandler = defineHandler({
         id: `${opts.id}-balance`,
         table: {
           title: 'Covariate balance before (U) and after (M) matching',
-          columns: ['covariate', 'mean T (U)', 'mean C (U)', 'mean T (M)', 'mean C (M)', '%bias U', '%bias M', '|bias| reduction %', 'p (U)', 'p (M)'],
-          rows: b.rows.map((r) => [r.term, r.meanTreatedU, r.meanControlU, r.meanTreatedM, r.meanControlM, 100 * r.stdDiffU, 100 * r.stdDiffM, r.reductionPct, r.pU, r.pM]),
-          notes: [`Design '${opts.design}', 1:1 nearest neighbour on the logit propensity score ${opts.replace ? 'with' : 'without'} replacement. %bias uses the unmatched sample's variances (pstest convention).`],
+          columns: ['covariate', 'mean T (U)', 'mean C (U)', 'mean T (M)', 'mean C (M)', '%bias U', '%bias M', '|bias| reduction %', 'p (U)', 'p (M)', 'eCDF mean (M)', 'eCDF max (M)', 'Std. Pair Dist.'],
+          rows: b.rows.map((r) => [r.term, r.meanTreatedU, r.meanControlU, r.meanTreatedM, r.meanControlM, 100 * r.stdDiffU, 100 * r.stdDiffM, r.reductionPct, r.pU, r.pM, r.ecdfMeanM, r.ecdfMaxM, r.stdPairDist]),
+          notes: [
+            `Design '${opts.design}', 1:1 nearest neighbour on the propensity score (logit model), ${opts.replace ? 'with' : 'without'} replacement, order '${opts.order}'${opts.emulate ? `, pairs as MatchIt 4.5.1 forms them` : ''}.`,
+            opts.balanceDenominator === 'pooled'
+              ? "%bias uses the unmatched sample's pooled variances (pstest convention)."
+              : "%bias uses the unmatched treated SD (MatchIt / cobalt ATT convention).",
+            'eCDF mean/max and Std. Pair Dist. as MatchIt summary(): matched-sample weighted eCDF differences (for binary covariates the difference in proportions) and the mean |treated - control| difference within pairs over the same denominator.',
+          ],
         },
       });
       const label = (s: { group: string; sample: string }) => `${s.group}, ${s.sample === 'unmatched' ? 'before' : 'after'} matching`;
@@ -51,10 +68,11 @@ export const psmHandler = defineHandler({
     blocks.push(
       coefficientTable(`${opts.id}-did`, `${opts.caption}: TWFE on the matched sample`, fits, [
         `${first.unitsMatched} units (${first.rowsMatched} rows) kept in the matched sample; ${first.rowsDropped} rows left out.${m ? ` ${m.nMatchedTreated} of ${m.nTreated} treated units matched to ${m.nDistinctControls} distinct controls.` : ''}`,
+        `'treated' is weighted by ${opts.weights === 'matchit' ? "MatchIt's weights (controls' use counts scaled to the number of distinct matched controls)" : 'frequency weights (controls\' use counts)'}; 'treated (unweighted)' counts each matched row once.`,
       ]),
     );
     const comparison = truthRows(ctx.truth, fits.map((f) => ({ outcome: f.outcome, row: { estimate: f.result.did.estimate, std_error: f.result.did.se, conf_low: f.result.did.confLow, conf_high: f.result.did.confHigh }, label: `PSM-DID, ${f.outcome}` })));
     if (comparison) blocks.push({ kind: 'comparison', id: `${opts.id}-truth`, title: 'PSM-DID vs the true ATT', rows: comparison });
-    return { title: opts.title ?? 'PSM-DID', blocks, results: Object.fromEntries(fits.map((f) => [f.outcome, jsonSafe({ matching: f.result.matching, balance: f.result.balance?.rows, did: { estimate: f.result.did.estimate, se: f.result.did.se } })])) };
+    return { title: opts.title ?? 'PSM-DID', blocks, results: Object.fromEntries(fits.map((f) => [f.outcome, jsonSafe({ spec: f.result.spec, matching: f.result.matching, balance: f.result.balance?.rows, did: { estimate: f.result.did.estimate, se: f.result.did.se }, didUnweighted: { estimate: f.result.didUnweighted.estimate, se: f.result.didUnweighted.se } })])) };
   },
 });

@@ -12,9 +12,21 @@ export const spatialOptions = analysisObject('spatial_did', {
   lat: z.string().min(1).default('lat'),
   lon: z.string().min(1).default('lon'),
   edgesKm: z.array(z.number().min(0)).min(2).default([0, 100, 200, 300]),
+  mode: z
+    .enum(['any', 'nearest', 'butts'])
+    .default('any')
+    .describe(
+      "ring definition: 'any' (seed: ring k on when another treated unit lies in it, not exclusive), 'nearest' (only the ring of the nearest treated unit, treated rows included) or 'butts' (Butts 2023 main specification: mutually exclusive rings by the distance to the nearest already-treated unit, on only for rows not yet treated)",
+    ),
   controls: z.array(z.string().min(1)).default([]),
   caption: z.string().default('Spatial two-stage DID'),
 });
+
+const RING_NOTES = {
+  any: 'Rings follow the seed: ring k is on when another treated city lies within that band this year (not mutually exclusive).',
+  nearest: 'Only the ring of the nearest treated city this year is on (mutually exclusive), for treated and untreated cities alike.',
+  butts: "Butts (2023) main specification: mutually exclusive rings by the distance to the nearest city already treated this year, on only for cities not yet treated (ring coefficients are spillovers onto untreated cities).",
+} as const;
 
 /** Butts-style spillover rings with a first stage on never-treated, never-exposed rows (seed 000 Table 10). */
 export const spatialHandler = defineHandler({
@@ -29,9 +41,9 @@ export const spatialHandler = defineHandler({
     let counts = '';
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `spatial DID ${outcome}`, fraction: i / opts.outcomes.length });
-      const r = spatialDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, lat: opts.lat, lon: opts.lon, edgesKm: opts.edgesKm, controls: opts.controls });
+      const r = spatialDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, lat: opts.lat, lon: opts.lon, edgesKm: opts.edgesKm, mode: opts.mode, controls: opts.controls });
       fits.push({ outcome, result: r });
-      results[outcome] = jsonSafe({ coefs: r.coefs, counts: r.counts, drops: r.drops });
+      results[outcome] = jsonSafe({ mode: r.spec.mode, coefs: r.coefs, counts: r.counts, drops: r.drops });
       counts = `${r.counts.treated} treated, ${r.counts.exposedUntreated} exposed untreated and ${r.counts.clean} clean observations (first stage on the clean ones).`;
       if (truth && outcome === 'ln_co2_elec_ind') {
         const rows = tidyRobust(r).slice(1);
@@ -43,7 +55,7 @@ export const spatialHandler = defineHandler({
     }
     const blocks: Block[] = [
       coefficientTable(opts.id, `${opts.caption}: direct effect and spillovers by distance ring (km: ${opts.edgesKm.join(', ')})`, fits, [
-        'Rings follow the seed: ring k is on when another treated city lies within that band this year (not mutually exclusive). Distances are haversine on the cities\' WGS-84 coordinates.',
+        RING_NOTES[opts.mode] + " Distances are haversine on the cities' WGS-84 coordinates.",
         counts,
       ]),
     ];

@@ -4,7 +4,7 @@ import { createRng, mat, type Mat } from '@panel-lab/compute';
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { MULTIPLIER_BOOTSTRAP_WASM_BASE64 } from '../src/multiplier-bootstrap-wasm.js';
-import { multiplierBootstrapImpl } from '../src/multiplier-bootstrap.js';
+import { multiplierBootstrapImpl, multiplierBootstrapThreaded } from '../src/multiplier-bootstrap.js';
 
 const watPath = fileURLToPath(new URL('../src/multiplier-bootstrap.wat', import.meta.url));
 const outPath = fileURLToPath(new URL('../src/multiplier-bootstrap-wasm.ts', import.meta.url));
@@ -106,5 +106,25 @@ describe('multiplierBootstrapImpl, WebAssembly SIMD Rademacher kernel', () => {
     const attrs = { draws: 20, seed: 1, weights: 'webb' as const };
     expect(multiplierBootstrapImpl({ inf }, attrs).data).toEqual(multiplierBootstrapImpl({ inf }, attrs, 'js').data);
     expect(() => multiplierBootstrapImpl({ inf }, attrs, 'wasm-simd')).toThrow(/Rademacher/);
+  });
+});
+
+describe('multiplierBootstrapThreaded', () => {
+  it('splits the panels over worker threads with the same draws, bit for bit, for any thread count', async () => {
+    const inf = randomMat(700, 13, 17);
+    const attrs = { draws: 75, seed: 5, weights: 'rademacher' as const, chunkSize: 40 };
+    const one = multiplierBootstrapImpl({ inf }, attrs, 'js');
+    for (const threads of [2, 3, 4]) {
+      const many = await multiplierBootstrapThreaded({ inf }, attrs, { threads, minWork: 0 });
+      expect(Array.from(many.data)).toEqual(Array.from(one.data));
+    }
+  });
+
+  it('runs other weights and small problems on this thread', async () => {
+    const inf = randomMat(50, 5, 2);
+    const webb = { draws: 30, seed: 5, weights: 'webb' as const };
+    expect((await multiplierBootstrapThreaded({ inf }, webb, { threads: 2, minWork: 0 })).data).toEqual(multiplierBootstrapImpl({ inf }, webb).data);
+    const rad = { draws: 30, seed: 5, weights: 'rademacher' as const };
+    expect((await multiplierBootstrapThreaded({ inf }, rad, { threads: 2 })).data).toEqual(multiplierBootstrapImpl({ inf }, rad, 'js').data);
   });
 });

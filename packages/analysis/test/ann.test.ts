@@ -59,8 +59,14 @@ describe('seed 002 handlers, quick runs on a small synthetic panel', () => {
     expect(allFinite(table.table.rows)).toBe(true);
     const ent = table.table.rows.map((r) => r.at(-1) as number);
     expect(ent.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 10);
-    const res = a.results as { factor: { kmo: number; index: number[] }; latentRankCorrelation: { factor: number } };
+    const res = a.results as { factor: { kmo: number; index: number[]; pcIndex: number[]; pcScores: number[][]; factorScores: number[][]; eigenvectors: number[][] }; latentRankCorrelation: { factor: number } };
     expect(res.factor.kmo).toBeGreaterThan(0.5);
+    // issue 18 item 7: the unrotated PC-score composite, all components and per-row scores in the results
+    expect(Math.min(...res.factor.pcIndex)).toBe(0);
+    expect(res.factor.pcScores).toHaveLength(res.factor.index.length);
+    expect(res.factor.factorScores).toHaveLength(res.factor.index.length);
+    expect(res.factor.eigenvectors).toHaveLength(5);
+    expect(table.table.notes?.join(' ')).toMatch(/unrotated PC-score composite/);
     expect(Math.min(...res.factor.index)).toBe(0);
     expect(Math.max(...res.factor.index)).toBe(1);
     // The indicators are monotone in the latent index up to noise: the proxy must track it.

@@ -1,6 +1,6 @@
 import { chiSquareSurvival, invertSpd, logDetSpd, symmetricEigen } from './linalg.js';
 import { finishResult, toList, type ResultMethods, type TidyRow } from './result.js';
-import { varimax } from './varimax.js';
+import { varimaxRotation } from './varimax.js';
 
 /** Indicators as a column-major n×p matrix with names (all "positive" unless listed as negative). */
 export interface IndicatorMatrix {
@@ -57,6 +57,25 @@ export interface FactorIndexData {
   readonly factorWeights: readonly number[];
   /** Composite per row, min–max scaled to [0, 1]. */
   readonly index: readonly number[];
+  /** sqrt of every eigenvalue of the correlation matrix (prcomp's sdev). */
+  readonly sdev: readonly number[];
+  /** p×p eigenvectors of the correlation matrix, row per indicator, column k signed so its entries sum to ≥ 0. */
+  readonly eigenvectors: readonly (readonly number[])[];
+  /** p×p principal-component loadings: eigenvectors × sdev (column k scaled by sdev_k). */
+  readonly componentLoadings: readonly (readonly number[])[];
+  /** n×p principal-component scores per row: z-standardised indicators × eigenvectors (prcomp(scale. = TRUE)$x, same signs). */
+  readonly pcScores: readonly (readonly number[])[];
+  /** m×m orthogonal varimax rotation T, rotatedLoadings = loadings · T (identity when not rotated). */
+  readonly rotation: readonly (readonly number[])[];
+  /** n×m regression (Thomson) factor scores per row: z-standardised indicators × scoreCoefficients. */
+  readonly factorScores: readonly (readonly number[])[];
+  /**
+   * Unrotated PC-score composite: Σ_k (λ_k / Σ_{l≤m} λ_l) · pcScores_k over the m retained components,
+   * min–max scaled to [0, 1] (beside `index`, the rotated regression-score composite).
+   */
+  readonly pcIndex: readonly number[];
+  /** Weights λ_k / Σ_{l≤m} λ_l of the PC-score composite. */
+  readonly pcWeights: readonly number[];
   readonly standardization: { readonly mean: readonly number[]; readonly sd: readonly number[] };
 }
 
@@ -90,7 +109,9 @@ export function factorIndex(ind: IndicatorMatrix, opts: FactorIndexOptions = {})
     for (let k = 0; k < m; k++) s += load[j * m + k]! ** 2;
     return s;
   });
-  const rotated = m > 1 && opts.rotate !== false ? varimax(load, p, m) : Float64Array.from(load);
+  const rot = m > 1 && opts.rotate !== false ? varimaxRotation(load, p, m) : null;
+  const rotated = rot ? rot.loadings : Float64Array.from(load);
+  const rotation = rot ? rot.rotation : Float64Array.from({ length: m * m }, (_, i) => (i % (m + 1) === 0 ? 1 : 0));
   const rinv = invertSpd(r, p, 'indicator correlation matrix');
   const coef = new Float64Array(p * m);
   for (let j = 0; j < p; j++) for (let k = 0; k < m; k++) {
@@ -106,14 +127,44 @@ export function factorIndex(ind: IndicatorMatrix, opts: FactorIndexOptions = {})
   const vSum = v.reduce((a, b) => a + b, 0);
   const weights = v.map((x) => x / vSum);
   const composite = new Float64Array(n);
+  const factorScores: number[][] = [];
   for (let i = 0; i < n; i++) {
     let de = 0;
+    const fi: number[] = [];
     for (let k = 0; k < m; k++) {
       let f = 0;
       for (let j = 0; j < p; j++) f += z[j * n + i]! * coef[j * m + k]!;
+      fi.push(f);
       de += weights[k]! * f;
     }
+    factorScores.push(fi);
     composite[i] = de;
+  }
+  // all p components: signed eigenvectors, sdev-scaled loadings, scores and the variance-share PC composite
+  const sdev = toList(eig.values).map((v) => Math.sqrt(Math.max(0, v)));
+  const vec = new Float64Array(p * p);
+  for (let k = 0; k < p; k++) {
+    let sum = 0;
+    for (let j = 0; j < p; j++) sum += eig.vectors[j * p + k]!;
+    const sign = sum < 0 ? -1 : 1;
+    for (let j = 0; j < p; j++) vec[j * p + k] = sign * eig.vectors[j * p + k]!;
+  }
+  const lamM = toList(eig.values).slice(0, m);
+  const lamSum = lamM.reduce((a, b) => a + b, 0);
+  const pcWeights = lamM.map((v) => v / lamSum);
+  const pcScores: number[][] = [];
+  const pcComposite = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const si: number[] = [];
+    let c = 0;
+    for (let k = 0; k < p; k++) {
+      let s = 0;
+      for (let j = 0; j < p; j++) s += z[j * n + i]! * vec[j * p + k]!;
+      si.push(s);
+      if (k < m) c += pcWeights[k]! * s;
+    }
+    pcScores.push(si);
+    pcComposite[i] = c;
   }
   const { kmo, perIndicator } = kmoMeasure(r, rinv, p);
   const chi2 = -(n - 1 - (2 * p + 5) / 6) * logDetSpd(r, p, 'indicator correlation matrix');
@@ -128,6 +179,9 @@ export function factorIndex(ind: IndicatorMatrix, opts: FactorIndexOptions = {})
     rotatedVarianceExplained: v.map((x) => x / p), nFactors: m,
     loadings: rows(load, m), rotatedLoadings: rows(rotated, m), scoreCoefficients: rows(coef, m),
     factorWeights: weights, index: minMax(composite, 'factor composite'), standardization: { mean, sd },
+    sdev, eigenvectors: rows(vec, p), componentLoadings: Array.from({ length: p }, (_, j) => Array.from({ length: p }, (_, k) => vec[j * p + k]! * sdev[k]!)),
+    pcScores, rotation: Array.from({ length: m }, (_, a) => toList(rotation.subarray(a * m, (a + 1) * m))), factorScores,
+    pcIndex: minMax(pcComposite, 'PC-score composite'), pcWeights,
   }, { tidy: tidyFactor, plotData: (res) => ({ series: [{ name: 'scree', x: res.eigenvalues.map((_, k) => k + 1), estimate: [...res.eigenvalues] }] }) });
 }
 

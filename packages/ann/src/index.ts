@@ -2,7 +2,7 @@ export { factorIndex } from './composite-index.js';
 export type { Extraction, IndicatorMatrix, FactorIndexOptions, FactorIndexResult, FactorIndexData } from './composite-index.js';
 export { entropyIndex } from './entropy-index.js';
 export type { EntropyIndexOptions, EntropyIndexResult, EntropyIndexData } from './entropy-index.js';
-export { varimax } from './varimax.js';
+export { varimax, varimaxRotation } from './varimax.js';
 export { trainSom, somAssign } from './som.js';
 export type { SomOptions, SomResult, SomData, RowMatrix } from './som.js';
 export { makeDesign, designFromFrame, rowMajor, columnOf, subgroupFromFrame } from './design.js';

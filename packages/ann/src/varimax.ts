@@ -5,6 +5,14 @@ import { symmetricEigen } from './linalg.js';
  * the SVD step T = U Vᵀ of B is computed as the polar factor B (BᵀB)^(-1/2).
  */
 export function varimax(loadings: Float64Array, p: number, m: number, eps = 1e-5, maxIter = 1000): Float64Array {
+  return varimaxRotation(loadings, p, m, eps, maxIter).loadings;
+}
+
+/**
+ * Varimax as `varimax`, also returning the m×m orthogonal rotation T (row-major) with
+ * rotated = loadings · T (R's `$rotmat`).
+ */
+export function varimaxRotation(loadings: Float64Array, p: number, m: number, eps = 1e-5, maxIter = 1000): { loadings: Float64Array; rotation: Float64Array } {
   const sc = new Float64Array(p);
   const x = new Float64Array(p * m);
   for (let j = 0; j < p; j++) {
@@ -38,7 +46,7 @@ export function varimax(loadings: Float64Array, p: number, m: number, eps = 1e-5
   }
   matMul(x, t, z, p, m, m);
   for (let j = 0; j < p; j++) for (let k = 0; k < m; k++) z[j * m + k] = z[j * m + k]! * sc[j]!;
-  return z;
+  return { loadings: z, rotation: t };
 }
 
 function matMul(a: Float64Array, b: Float64Array, out: Float64Array, r: number, inner: number, c: number): void {

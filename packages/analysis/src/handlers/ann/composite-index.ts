@@ -55,6 +55,7 @@ export const compositeIndexHandler = defineHandler({
             `KMO = ${fa.kmo.toFixed(3)} (> 0.6 customary); Bartlett sphericity chi2 = ${fa.bartlett.chi2.toFixed(1)}, df = ${fa.bartlett.df}, p = ${fa.bartlett.pValue.toExponential(2)}.`,
             `Eigenvalues ${fa.eigenvalues.map((v) => v.toFixed(3)).join(', ')}; variance explained (unrotated) ${fa.varianceExplained.map(fmtPct).join(', ')}; rotated ${fa.rotatedVarianceExplained.map(fmtPct).join(', ')}; factor weights ${fa.factorWeights.map((v) => v.toFixed(3)).join(', ')}.`,
             'Entropy weights (METHODS §17.2, pooled) are shown alongside; the factor index is the focal input of the networks (column `de_index_fa`).',
+            `${m > 1 && fa.rotation.length > 1 ? `Varimax rotation matrix T (rotated = unrotated loadings x T): ${fa.rotation.map((r) => `[${r.map((v) => v.toFixed(4)).join(', ')}]`).join(', ')}. ` : ''}Beside the regression-score composite, the unrotated PC-score composite (first ${m} principal-component scores weighted by eigenvalue shares ${fa.pcWeights.map((v) => v.toFixed(3)).join(', ')}, min-max to [0, 1]) has Spearman ${spearman(fa.index, fa.pcIndex).toFixed(3)} with it; all eigenvectors, sdev-scaled loadings, PC scores and per-row factor scores are in the results (\`factor\`).`,
           ],
         },
       },

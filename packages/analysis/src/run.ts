@@ -5,7 +5,7 @@ import { applyTransforms, type TransformReport } from './transforms.js';
 import { parseRunSpec, type RunSpec } from './spec.js';
 import { AnalysisFailedError, type AnalysisFailure } from './failure.js';
 import { executeAnalysis, RunCancelledError, type AnalysisRecord } from './execute.js';
-import { runInWorkers } from './worker-pool.js';
+import { costWeight, runInWorkers } from './worker-pool.js';
 
 export { analysisSeed, RunCancelledError } from './execute.js';
 export type { AnalysisRecord } from './execute.js';
@@ -75,7 +75,7 @@ export async function runSpec(input: unknown, options: RunOptions = {}): Promise
   const workers = Math.floor(options.workers ?? 1);
   const analyses: AnalysisRecord[] =
     workers > 1 && spec.analyses.length > 1 && !options.failFast && !options.resolveDataset
-      ? await runParallel(spec, input, options, workers, total)
+      ? await runParallel(spec, input, options, workers)
       : await runInThread(spec, data, backend, options, emit, checkCancelled);
   for (const r of analyses) timings.push({ step: r.id, seconds: r.seconds });
   return {
@@ -114,12 +114,17 @@ async function runInThread(
   return analyses;
 }
 
-/** The analyses on worker threads; overall progress is the sum of each analysis's fraction. */
-async function runParallel(spec: RunSpec, input: unknown, options: RunOptions, workers: number, total: number): Promise<AnalysisRecord[]> {
+/**
+ * The analyses on worker threads. Overall progress weighs each analysis's fraction by its expected
+ * cost (the heavy estimators run first, so counting analyses alike would lag far behind the time).
+ */
+async function runParallel(spec: RunSpec, input: unknown, options: RunOptions, workers: number): Promise<AnalysisRecord[]> {
   const fractions = new Float64Array(spec.analyses.length);
+  const weights = spec.analyses.map((a) => costWeight(a.estimator));
+  const total = 1 + weights.reduce((a, b) => a + b, 0); // 1: the dataset, already loaded
   const report = (index: number, update: ProgressUpdate) => {
     fractions[index] = Math.max(0, Math.min(1, update.fraction));
-    const overall = (1 + fractions.reduce((a, b) => a + b, 0)) / total;
+    const overall = (1 + fractions.reduce((a, f, i) => a + weights[i]! * f, 0)) / total;
     options.onProgress?.({ ...update, analysis: spec.analyses[index]!.id, overall: Math.min(1, overall) });
   };
   return runInWorkers({

@@ -14,6 +14,11 @@ import type { WorkerInput } from './run-worker.js';
 /** Relative cost of the estimators that dominate a run (others count 0): only the order uses it. */
 const HEAVY: Readonly<Record<string, number>> = { ann_net_effect: 4, ann_vs_ols: 3, mechanism: 2, callaway_santanna: 1, cs_placebo: 1, placebo: 1 };
 
+/** Expected share of a run's time per analysis, for the overall progress of a parallel run (rough). */
+export function costWeight(estimator: string): number {
+  return 1 + 10 * (HEAVY[estimator] ?? 0);
+}
+
 export function dispatchOrder(spec: RunSpec): number[] {
   return spec.analyses.map((a, i) => ({ i, w: HEAVY[a.estimator] ?? 0 })).sort((a, b) => b.w - a.w || a.i - b.i).map((x) => x.i);
 }

@@ -54,6 +54,8 @@ export async function measureReplicate(size: ReplicateSize): Promise<ReplicateMe
     clearInterval(timer);
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     if (code !== 0) throw new Error(`replicate ${args.slice(2).join(' ')} exited ${code}:\n${stderr}`);
+    // no sample at all would make every memory ceiling pass: say so instead
+    if (peak === 0) throw new Error(`could not read the peak RSS of replicate (pid ${child.pid}) from /proc/<pid>/status; this suite needs Linux's procfs`);
     const run = JSON.parse(readFileSync(join(out, 'results', 'run.json'), 'utf8')) as { timings: { step: string; seconds: number }[]; dataset: { nobs: number }; meta: { seconds: number } };
     const bySteps = Object.fromEntries(run.timings.map((t) => [t.step, Number(t.seconds.toFixed(3))]));
     // analyses run side by side on worker threads: the run's own wall time, not the sum of its steps

@@ -38,6 +38,7 @@ describe('run spec', () => {
     expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\]\.cohort \(analysis 'es-main', event_study\): required, but missing \(expected string\)/);
     try {
       parseRunSpec(bad);
+      expect.unreachable();
     } catch (error) {
       expect((error as SpecError).issues[0]!.analysis).toEqual({ where: "analyses[0] 'es-main'", id: 'es-main', estimator: 'event_study' });
     }

@@ -123,7 +123,8 @@ export class BullMqExecutor implements TaskExecutor {
         });
       const cancelled = new Promise<never>((_, reject) => {
         const onAbort = () => {
-          void job.remove().catch(() => undefined); // only possible while it waits; a running one finishes and is ignored
+          // only possible while it waits; a running one finishes and its result is ignored
+          void job.remove().catch((error: unknown) => this.o.logger?.log('info', 'cancelled task already running; its result will be ignored', { taskId: id, error: String(error) }));
           reject(new TaskCancelledError());
         };
         if (options.signal?.aborted) onAbort();
@@ -194,7 +195,9 @@ export class BullMqExecutor implements TaskExecutor {
     const events = this.events;
     const graceful = Promise.allSettled([events?.close(), this.queue.close()]);
     await withTimeout(graceful, 2000, 'closing the queue').catch(async () => {
-      await withTimeout(Promise.allSettled([events?.disconnect(), this.queue.disconnect()]), 1000, 'disconnecting').catch(() => undefined);
+      await withTimeout(Promise.allSettled([events?.disconnect(), this.queue.disconnect()]), 1000, 'disconnecting').catch((error: unknown) =>
+        this.o.logger?.log('warn', 'queue connections did not close in time; exiting anyway', { error: String(error) }),
+      );
     });
   }
 }

@@ -125,7 +125,9 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
         );
       }
       await pool.close();
-      await withTimeout(worker.close(true), 1000, 'closing the worker').catch(() => undefined);
+      await withTimeout(worker.close(true), 1000, 'closing the worker').catch((error: unknown) =>
+        o.logger?.log('warn', 'queue worker did not close in time; exiting anyway', { error: String(error) }),
+      );
     },
   };
 }

@@ -15,7 +15,7 @@ export type { LogitFit, LogitOptions, Separation } from './logit.js';
 export { DEFAULT_SSC, makeSsc } from './ssc.js';
 export type { Ssc } from './ssc.js';
 export { VCOV_REGISTRY, normalizeVcov, vcovLabel } from './vcov-registry.js';
-export type { NormalizedVcov, VcovEntry, VcovInputs, VcovRaw, VcovSpec, VcovType } from './vcov-registry.js';
+export type { NormalizedVcov, VcovEntry, VcovInputs, VcovOptions, VcovRaw, VcovSpec, VcovType } from './vcov-registry.js';
 export { defaultHacLag, vcovDriscollKraay, vcovNeweyWest } from './vcov-hac.js';
 export { vcovCR2, vcovCR3 } from './vcov-cr.js';
 export { conleyPairCount, vcovConley } from './vcov-conley.js';

@@ -24,38 +24,35 @@ export type VcovSpec =
   | 'CR3'
   | string
   | { readonly cluster: string | readonly string[] }
-  | {
+  | (VcovOptions & {
       readonly type: string;
       readonly cluster?: string | readonly string[];
       /** NW / DK: the lag (default floor(T^(1/4)), fixest's rule). */
       readonly lag?: number;
-      /** NW: unit variable (default: the first fixed effect); NW / DK: time variable (default: the second). */
-      readonly unit?: string;
-      readonly time?: string;
-      /** Conley: latitude / longitude columns in degrees (default 'lat', 'lon'), cut-off in km. */
-      readonly lat?: string;
-      readonly lon?: string;
-      readonly cutoff?: number;
-      /** Conley: 'triangular' (default, fixest) or 'spherical' (great-circle) distance. */
-      readonly distance?: 'triangular' | 'spherical';
-      /** Conley: 'uniform' (default, fixest) or 'bartlett' (1 - d / cutoff) weights. */
-      readonly kernel?: 'uniform' | 'bartlett';
-    };
+    });
+
+/** The options of the HAC and spatial estimators, as given and as stored. */
+export interface VcovOptions {
+  /** NW: unit variable (default: the first fixed effect); NW / DK: time variable (default: the second). */
+  readonly unit?: string;
+  readonly time?: string;
+  /** Conley: latitude / longitude columns in degrees (default 'lat', 'lon'), cut-off in km. */
+  readonly lat?: string;
+  readonly lon?: string;
+  readonly cutoff?: number;
+  /** Conley: 'triangular' (default, fixest) or 'spherical' (great-circle) distance. */
+  readonly distance?: 'triangular' | 'spherical';
+  /** Conley: 'uniform' (default, fixest) or 'bartlett' (1 - d / cutoff) weights. */
+  readonly kernel?: 'uniform' | 'bartlett';
+}
 
 export type VcovType = 'iid' | 'hetero' | 'cluster' | 'NW' | 'DK' | 'CR2' | 'CR3' | 'conley';
 
 /** Validated form stored in results (JSON-safe). Options are present only for the types using them. */
-export interface NormalizedVcov {
+export interface NormalizedVcov extends VcovOptions {
   readonly type: VcovType;
   readonly cluster: readonly string[];
   readonly lag?: number | null;
-  readonly unit?: string;
-  readonly time?: string;
-  readonly lat?: string;
-  readonly lon?: string;
-  readonly cutoff?: number;
-  readonly distance?: 'triangular' | 'spherical';
-  readonly kernel?: 'uniform' | 'bartlett';
 }
 
 /** Everything a kernel needs, from the fit. */

@@ -8,11 +8,10 @@
  */
 import type { PanelFrame } from '@panel-lab/panel';
 import type { ControlGroup } from '../cs/att-gt.js';
+import { isComparison, NEVER, planCells } from '../cs/att-gt-common.js';
+import { TRIM_LEVEL } from '../cs/nuisance.js';
 import type { EstMethod } from '../cs/two-by-two.js';
 import type { TreatmentSetup } from '../treatment.js';
-
-/** did's propensity trimming level; a cell at or above it needs the full 2x2 (two-by-two.ts). */
-const TRIM_LEVEL = 0.995;
 
 export interface SimpleAttInputs {
   readonly outcome: string;
@@ -74,7 +73,7 @@ export class SimpleAttEvaluator {
     let nKept = 0;
     for (let i = 0; i < this.#units.length; i++) {
       let g = unitCohort[this.#units[i]!]!;
-      if (!(g > 0) || g > last) g = Number.POSITIVE_INFINITY;
+      if (!(g > 0) || g > last) g = NEVER;
       else if (g <= first) continue;
       nKept++;
       let acc = byCohort.get(g);
@@ -83,37 +82,27 @@ export class SimpleAttEvaluator {
       acc.w += wi;
       for (let t = 0; t < T; t++) acc.sums[t]! += wi * this.#y[i * T + t]!;
     }
-    const never = byCohort.get(Number.POSITIVE_INFINITY);
+    const never = byCohort.get(NEVER);
     if (!never) return { ok: false, fallback: true, reason: 'no never-treated unit' };
     const glist = [...byCohort.keys()].filter(Number.isFinite).sort((a, b) => a - b);
     if (glist.length === 0) return { ok: false, fallback: false, reason: 'no treated cohort' };
-    const lastPre = (g: number): number => {
-      let j = -1;
-      for (let k = 0; k < T; k++) if (periods[k]! + delta < g) j = k;
-      return j;
-    };
     let num = 0;
     let den = 0;
-    for (const g of glist) {
-      const b = lastPre(g);
-      if (b < 0) continue; // did drops the cohort's cells: no pre-period
+    // the simple aggregation uses post cells only, whose base is the cohort's last pre-period
+    for (const { g, tIdx: t, pret: b } of planCells(glist, periods, 'varying', delta, []).filter((c) => c.post)) {
       const tr = byCohort.get(g)!;
       const pg = tr.w / nKept;
-      for (let t = 1; t < T; t++) {
-        if (periods[t]! < g) continue;
-        let cw = 0;
-        let cs = 0;
-        for (const [h, acc] of byCohort) {
-          const control = h === Number.POSITIVE_INFINITY || (this.#inputs.controlGroup === 'notyettreated' && h > periods[t]! + delta);
-          if (control && h !== g) ((cw += acc.w), (cs += acc.sums[t]! - acc.sums[b]!));
-        }
-        if (cw === 0) continue; // an NA cell, dropped as aggte(naRm) does
-        if (this.#inputs.estMethod !== 'reg' && tr.w / (tr.w + cw) >= TRIM_LEVEL) {
-          return { ok: false, fallback: true, reason: 'propensity trimming' };
-        }
-        num += pg * ((tr.sums[t]! - tr.sums[b]!) / tr.w - cs / cw);
-        den += pg;
+      let cw = 0;
+      let cs = 0;
+      for (const [h, acc] of byCohort) {
+        if (isComparison(h, g, periods[t]!, this.#inputs.controlGroup, delta)) ((cw += acc.w), (cs += acc.sums[t]! - acc.sums[b]!));
       }
+      if (cw === 0) continue; // an NA cell, dropped as aggte(naRm) does
+      if (this.#inputs.estMethod !== 'reg' && tr.w / (tr.w + cw) >= TRIM_LEVEL) {
+        return { ok: false, fallback: true, reason: 'propensity trimming' };
+      }
+      num += pg * ((tr.sums[t]! - tr.sums[b]!) / tr.w - cs / cw);
+      den += pg;
     }
     if (den === 0) return { ok: false, fallback: false, reason: 'no post-treatment cell could be estimated' };
     return { ok: true, att: num / den };

@@ -1,4 +1,5 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { rPeerFacts, runRPeer } from './r-peer.js';
 
 /** One measured case of a suite: a name, its parameters, and a function timed repeatedly. */
 export interface BenchCase {
@@ -10,6 +11,22 @@ export interface BenchCase {
   setup?: () => Promise<unknown> | unknown;
   /** The timed work; gets what setup returned. Returns extra facts to record (optional). */
   run: (prepared: unknown) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+  /** The R peer timed in the same run, after our runs (skipped, with a note, when R is not available). */
+  rPeer?: RPeerSpec;
+}
+
+/** How a case times its R peer: the script under benchmarks/r/ and its key=value arguments. */
+export interface RPeerSpec {
+  /** Package whose ratio is recorded as `vs_r_<pkg>` (R median / our median; higher = we are faster). */
+  readonly pkg: string;
+  readonly script: string;
+  /** Arguments for the script; gets what setup returned (e.g. the path of the input file both sides read). */
+  readonly args: (prepared: unknown) => Record<string, string | number>;
+  /** Our numbers to compare with the R script's `estimate` (from the last run's extra facts). */
+  readonly estimate?: (extra: Record<string, unknown>) => Record<string, number>;
+  /** A floor that makes the ratio a checked target (only checked when R ran). */
+  readonly ratioFloor?: number;
+  readonly timeoutMs?: number;
 }
 
 export interface BenchSuite {
@@ -30,6 +47,8 @@ export interface CaseResult {
   median_s: number;
   min_s: number;
   max_s: number;
+  /** 1-minute load average of the machine when the case finished (the machine may be shared). */
+  load_avg_1m?: number;
   /** Peak resident set size of the process that ran the case (bytes). */
   peak_rss_bytes: number;
   heap_used_bytes: number;
@@ -71,12 +90,21 @@ export async function measure(benchCase: BenchCase, opts: { warmup: number; runs
   const sorted = [...times].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const load = loadavg()[0]!;
+  const peer = benchCase.rPeer;
+  if (peer) {
+    const r = await runRPeer(peer.script, peer.args(prepared), peer.timeoutMs === undefined ? {} : { timeoutMs: peer.timeoutMs });
+    const facts = rPeerFacts(peer.pkg, r, { medianS: median, ...(peer.estimate ? { estimate: peer.estimate(extra) } : {}) }, peer.ratioFloor === undefined ? {} : { ratioFloor: peer.ratioFloor });
+    const { ratios, ...rest } = facts as { ratios?: Record<string, unknown> };
+    extra = { ...extra, ...rest, ...(ratios ? { ratios: { ...((extra.ratios ?? {}) as Record<string, unknown>), ...ratios } } : {}) };
+  }
   return {
     name: benchCase.name,
     params: { ...benchCase.params },
     backend: benchCase.backend ?? 'cpu',
     runs: opts.runs,
     median_s: median,
+    load_avg_1m: load,
     min_s: sorted[0]!,
     max_s: sorted[sorted.length - 1]!,
     // a case that measures a child process reports that process's peak instead of this one's

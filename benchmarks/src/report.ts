@@ -35,8 +35,8 @@ export function suiteMarkdown(report: SuiteReport): string {
     '',
     `Machine kind \`${report.machine_kind}\`: ${m.cpu_model}, ${m.cores} cores, ${fmtMiB(m.memory_bytes)} RAM, Node ${m.node}, ${m.platform}, GPU adapter: ${m.gpu_adapter ?? 'none'}. Recorded ${report.recorded_at}.`,
     '',
-    '| case | params | backend | median | min | max | peak RSS | notes |',
-    '|---|---|---|---|---|---|---|---|',
+    '| case | params | backend | median | min | max | peak RSS | 1-min load | notes |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of report.results) {
     const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -45,10 +45,24 @@ export function suiteMarkdown(report: SuiteReport): string {
       ...Object.entries(ratios).map(([k, v]) => `${k}: ${v.value.toFixed(1)}x (floor ${v.floor}x)`),
       ...Object.entries((r.extra.ceilings ?? {}) as Record<string, CeilingCheck>).map(([k, v]) => `${k} ceiling ${k.endsWith('bytes') ? fmtMiB(v.ceiling) : v.ceiling}`),
       ...(typeof r.extra.note === 'string' ? [r.extra.note] : []),
+      ...rPeerNote(r.extra),
     ].join('; ');
-    lines.push(`| ${r.name} | ${params} | ${r.backend} | ${fmtS(r.median_s)} | ${fmtS(r.min_s)} | ${fmtS(r.max_s)} | ${fmtMiB(r.peak_rss_bytes)} | ${notes} |`);
+    const load = r.load_avg_1m === undefined ? '' : r.load_avg_1m.toFixed(1);
+    lines.push(`| ${r.name} | ${params} | ${r.backend} | ${fmtS(r.median_s)} | ${fmtS(r.min_s)} | ${fmtS(r.max_s)} | ${fmtMiB(r.peak_rss_bytes)} | ${load} | ${notes} |`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The R peer facts of a case (from r-peer.ts) as one note: R median, version, threads, estimate match; or why it was skipped. */
+export function rPeerNote(extra: Record<string, unknown>): string[] {
+  if (typeof extra.r_side === 'string') return [extra.r_side];
+  const key = Object.keys(extra).find((k) => /^r_.+_median_s$/.test(k));
+  if (!key) return [];
+  const version = Object.entries((extra.r_version ?? {}) as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ');
+  const match = extra.r_estimate_match as { max_abs: number; max_rel: number; keys: number } | undefined;
+  const threads = typeof extra.r_threads === 'number' ? `, ${extra.r_threads} thread${extra.r_threads === 1 ? '' : 's'}` : '';
+  const est = match ? (match.keys ? `, estimates max abs diff ${match.max_abs.toExponential(1)} (rel ${match.max_rel.toExponential(1)}) over ${match.keys}` : ', no estimate compared') : '';
+  return [`R same run: median ${fmtS(extra[key] as number)} (${version}${threads}${est})`];
 }
 
 /** Problems that make a CI benchmark run fail: ratios under their floor, a backend other than requested. */

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { PanelFrame } from '@panel-lab/panel';
 import type { Block } from '@panel-lab/report';
+import type { ModelSummary } from './results/models.js';
+import type { DataTable } from './results/tables.js';
 
 /** A progress update from a running analysis (fraction of this analysis, 0..1). */
 export interface ProgressUpdate {
@@ -28,6 +30,10 @@ export interface AnalysisOutput {
   blocks: Block[];
   /** JSON-safe result objects of the estimators that ran, keyed by a short name. */
   results: Record<string, unknown>;
+  /** The fitted models as regression-table columns (coefficients with vcov, SE type, FE, fit statistics): etable and the coefficient tables. */
+  models?: ModelSummary[];
+  /** Columnar tables (per-draw results, matched pairs and scores, index values), also written as Parquet / Arrow on request. */
+  tables?: Record<string, DataTable>;
 }
 
 /** What every analysis option object carries. */
@@ -41,6 +47,8 @@ export interface AnalysisHandler<O extends AnalysisOptionsBase = AnalysisOptions
   readonly estimator: O['estimator'];
   readonly description: string;
   readonly options: z.ZodObject & z.ZodType<O>;
+  /** false: runs on a cross-section (data without a time column). Default true: needs `dataset.time`. */
+  readonly needsTime?: boolean;
   run(ctx: AnalysisContext, options: O): Promise<AnalysisOutput>;
 }
 

@@ -5,6 +5,7 @@ import { computeContextFor } from '../compute.js';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
 import { groundTruth } from './truth.js';
+import { alphaField, clusterField, weightsField } from './inference.js';
 
 export const csOptions = analysisObject('callaway_santanna', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -22,6 +23,16 @@ export const csOptions = analysisObject('callaway_santanna', {
     .describe(
       "multiplier-bootstrap draws (Rademacher, by unit) for the SEs and uniform bands of every aggregation. Differs from the library: the spec bootstraps unless set to 0 (0 = analytic influence-function SEs, pointwise bands only), while the library's attGt/aggte are analytic and bootstrap only through withMultiplierBootstrap (default 1000 draws, as R did's biters)",
     ),
+  bootstrapWeights: z.enum(['rademacher', 'mammen', 'webb']).default('rademacher').describe("multiplier-bootstrap weights (default 'rademacher', as the library and did)"),
+  cband: z.boolean().default(true).describe('uniform (simultaneous) bands from the bootstrap (default true, as the library and did)'),
+  cluster: clusterField.optional().describe('time-invariant cluster column (default the unit, as the library)'),
+  weights: weightsField.optional().describe('time-invariant sampling-weights column (default unweighted)'),
+  alpha: alphaField,
+  panel: z.boolean().default(true).describe("false: repeated cross-sections (did's panel = FALSE); default true, as the library"),
+  allowUnbalancedPanel: z.boolean().default(false).describe("keep units not observed in every period (did's allow_unbalanced_panel); default false, as the library"),
+  minE: z.number().int().optional().describe('dynamic aggregation: lowest event time kept (default all, as the library)'),
+  maxE: z.number().int().optional().describe('dynamic aggregation: highest event time kept; also limits post cells in simple/group (default all)'),
+  balanceE: z.number().int().min(0).optional().describe('dynamic aggregation: only cohorts observed for event times 0..balanceE (default none)'),
   figure: z.string().default("Callaway-Sant'Anna event study"),
 });
 
@@ -50,11 +61,23 @@ export const csHandler = defineHandler({
           estMethod: opts.estMethod,
           basePeriod: opts.basePeriod,
           anticipation: opts.anticipation,
+          alpha: opts.alpha,
+          panel: opts.panel,
+          allowUnbalancedPanel: opts.allowUnbalancedPanel,
+          ...(opts.cluster ? { cluster: opts.cluster } : {}),
+          ...(opts.weights ? { weights: opts.weights } : {}),
         });
         const aggs: Record<string, AggteResult> = {};
         for (const type of AGGREGATIONS) {
-          let agg = aggte(gt, { type, naRm: true });
-          if (compute) agg = await withMultiplierBootstrap(agg, compute, { seed: ctx.seed + i, draws: opts.bootstrapDraws });
+          let agg = aggte(gt, {
+            type,
+            naRm: true,
+            alpha: opts.alpha,
+            ...(opts.minE !== undefined ? { minE: opts.minE } : {}),
+            ...(opts.maxE !== undefined ? { maxE: opts.maxE } : {}),
+            ...(opts.balanceE !== undefined ? { balanceE: opts.balanceE } : {}),
+          });
+          if (compute) agg = await withMultiplierBootstrap(agg, compute, { seed: ctx.seed + i, draws: opts.bootstrapDraws, weights: opts.bootstrapWeights, cband: opts.cband });
           aggs[type] = agg;
         }
         const simple = aggs.simple!;

@@ -4,6 +4,8 @@ import { eventStudyChart, type Block, type ComparisonRow, type Series } from '@p
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
 import { groundTruth } from './truth.js';
+import { alphaField, clusterList, clustersField, weightsField } from './inference.js';
+import { modelFromFeols, type ModelSummary } from '../results/models.js';
 
 export const eventStudyOptions = analysisObject('event_study', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -15,6 +17,15 @@ export const eventStudyOptions = analysisObject('event_study', {
     .describe('inclusive event-time window [lo, hi]; default the full observed range, as the library (the seed uses [-4, 2], set explicitly in the main job)'),
   ref: z.number().int().default(-1).describe('reference (omitted) event time; default -1, as the library (the seed uses -4, set explicitly in the main job)'),
   endpoints: z.enum(['bin', 'trim']).default('bin').describe('bin: treated observations outside the window go to the end bins; trim: they are dropped'),
+  cluster: clustersField.optional(),
+  weights: weightsField.optional(),
+  alpha: alphaField,
+  simultaneousDraws: z
+    .number()
+    .int()
+    .min(99)
+    .optional()
+    .describe('draws of a uniform (sup-t) band over the event-time coefficients, seeded from the analysis seed; default none, as the library'),
   figure: z.string().default('Event study'),
 });
 
@@ -34,6 +45,7 @@ export const eventStudyHandler = defineHandler({
     const blocks: Block[] = [];
     const results: Record<string, unknown> = {};
     const truth = groundTruth(ctx.truth);
+    const fits: ModelSummary[] = [];
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `event study ${outcome}`, fraction: i / opts.outcomes.length });
       const es = eventStudy(ctx.frame, {
@@ -43,11 +55,17 @@ export const eventStudyHandler = defineHandler({
         ref: opts.ref,
         endpoints: opts.endpoints,
         controls: opts.controls,
+        alpha: opts.alpha,
+        ...(opts.cluster ? { cluster: clusterList(opts.cluster) } : {}),
+        ...(opts.weights ? { weights: opts.weights } : {}),
+        ...(opts.simultaneousDraws ? { simultaneous: { seed: ctx.seed + i, draws: opts.simultaneousDraws } } : {}),
       });
-      results[outcome] = { tidy: tidy(es), pretest: es.pretest, drops: es.drops };
+      fits.push(modelFromFeols(outcome, es.fit, 'eventStudy'));
+      // the regression behind the coefficients: control coefficients and the full vcov included
+      results[outcome] = { tidy: tidy(es), pretest: es.pretest, drops: es.drops, spec: es.spec, critValSimult: es.critValSimult, fit: { formula: es.fit.formula, coefficients: Object.fromEntries(es.fit.coefNames.map((n, k) => [n, { estimate: es.fit.coefficients[k], se: es.fit.se[k] }])), vcov: es.fit.vcov, vcovLabel: es.fit.vcovLabel, nobs: es.fit.nobs, r2: es.fit.r2, withinR2: es.fit.withinR2 } };
       const chart = await eventStudyChart([eventSeries('TWFE event study', es)], {
         title: `Event study: ${outcome}`,
-        subtitle: `reference period ${opts.ref}; 95% CIs clustered by unit`,
+        subtitle: `reference period ${opts.ref}; ${Math.round(100 * (1 - opts.alpha))}% CIs clustered by ${opts.cluster ? clusterList(opts.cluster)!.join(', ') : 'unit'}`,
         xTitle: 'years relative to treatment',
         yTitle: `effect on ${outcome}`,
         treatmentLine: -0.5,
@@ -75,6 +93,6 @@ export const eventStudyHandler = defineHandler({
         if (rows.length) blocks.push({ kind: 'comparison', id: `${opts.id}-${outcome}-truth`, title: `Event-study coefficients vs the true dynamic effect: ${outcome}`, rows });
       }
     }
-    return { title: opts.title ?? 'Event study', blocks, results };
+    return { title: opts.title ?? 'Event study', blocks, results, models: fits };
   },
 });

@@ -2,26 +2,40 @@ import { z } from 'zod';
 import { etable, feols, glance, tidy, type FeolsResult } from '@panel-lab/regression';
 import type { Block } from '@panel-lab/report';
 import { defineHandler, type AnalysisContext } from '../handler.js';
+import { AnalysisInputError } from '../failure.js';
 import { analysisObject } from './common.js';
+import { sscField, vcovField, weightsField } from './inference.js';
 import { truthRows } from './truth.js';
+import { modelFromFeols } from '../results/models.js';
 
 export const twfeOptions = analysisObject('twfe', {
   outcomes: z.array(z.string().min(1)).min(1),
   treatment: z.string().min(1).describe('0/1 treatment indicator D_it'),
   controls: z.array(z.string().min(1)).default([]),
   extraTreatments: z.array(z.string().min(1)).default([]).describe('other policies entered as controls (seed Table 8)'),
-  cluster: z.string().optional().describe('cluster variable (default: the unit column)'),
+  cluster: z.string().optional().describe('cluster variable (default: the unit column); the same as vcov { type: "cluster", cluster }'),
+  vcov: vcovField.optional().describe('variance estimator as fixest vcov (default: CR1 clustered by `cluster`, i.e. the unit; the library feols alone defaults to iid)'),
+  ssc: sscField.optional(),
+  weights: weightsField.optional(),
   caption: z.string().optional(),
 });
 export type TwfeOptions = z.infer<typeof twfeOptions>;
 
 /** One TWFE regression per outcome: `y ~ D + controls | unit + time`, CR1 clustered (seed 000 Table 3 style). */
-export function fitTwfe(ctx: AnalysisContext, opts: Pick<TwfeOptions, 'outcomes' | 'treatment' | 'controls' | 'extraTreatments' | 'cluster'>): FeolsResult[] {
+export function fitTwfe(
+  ctx: AnalysisContext,
+  opts: Pick<TwfeOptions, 'outcomes' | 'treatment' | 'controls' | 'extraTreatments' | 'cluster'> & Partial<Pick<TwfeOptions, 'vcov' | 'ssc' | 'weights'>>,
+): FeolsResult[] {
   const { unit, time } = ctx.frame.schema;
+  if (opts.vcov !== undefined && opts.cluster !== undefined) throw new AnalysisInputError("options 'cluster' and 'vcov' both given: name the clusters in vcov ({ type: 'cluster', cluster: ... }) or use cluster alone");
   const rhs = [opts.treatment, ...opts.extraTreatments, ...opts.controls].join(' + ');
   return opts.outcomes.map((y, i) => {
     ctx.progress({ step: `TWFE ${y}`, fraction: i / opts.outcomes.length });
-    return feols(`${y} ~ ${rhs} | ${unit} + ${time}`, ctx.frame, { vcov: { cluster: [opts.cluster ?? unit] } });
+    return feols(`${y} ~ ${rhs} | ${unit} + ${time}`, ctx.frame, {
+      vcov: opts.vcov ?? { cluster: [opts.cluster ?? unit] },
+      ...(opts.ssc ? { ssc: opts.ssc } : {}),
+      ...(opts.weights ? { weights: opts.weights } : {}),
+    });
   });
 }
 
@@ -51,7 +65,8 @@ export const twfeHandler = defineHandler({
     const title = opts.title ?? 'Two-way fixed-effects DID';
     const blocks: Block[] = [
       etableBlock(opts.id, opts.caption ?? title, fits, [
-        `City and year fixed effects; SEs clustered by ${opts.cluster ?? ctx.frame.schema.unit} (CR1, fixest small-sample correction).`,
+        opts.vcov === undefined ? `Unit and time fixed effects; SEs clustered by ${opts.cluster ?? ctx.frame.schema.unit} (CR1, fixest small-sample correction).` : `Unit and time fixed effects; SEs: ${fits[0]!.vcovLabel}${opts.ssc ? `, small-sample correction ${JSON.stringify(opts.ssc)}` : ''}.`,
+        ...(opts.weights ? [`Weighted by ${opts.weights}.`] : []),
         ...(opts.controls.length ? [`Controls: ${opts.controls.join(', ')}.`] : ['No controls.']),
       ]),
     ];
@@ -60,7 +75,8 @@ export const twfeHandler = defineHandler({
     return {
       title,
       blocks,
-      results: Object.fromEntries(fits.map((f) => [f.spec.lhs, { tidy: tidy(f), glance: glance(f), formula: f.formula }])),
+      results: Object.fromEntries(fits.map((f) => [f.spec.lhs, { tidy: tidy(f), glance: glance(f), formula: f.formula, vcov: f.vcov, vcovSpec: f.vcovSpec, ssc: f.ssc }])),
+      models: fits.map((f) => modelFromFeols(f.spec.lhs, f)),
     };
   },
 });

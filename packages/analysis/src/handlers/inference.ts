@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * Spec fields for the inference options the estimators share (vcov, small-sample correction,
+ * clustering, level, weights), declared once so every handler spells them alike.
+ */
+
+const VCOV_TYPES = ['iid', 'hetero', 'HC1', 'cluster', 'twoway', 'NW', 'DK', 'CR2', 'CR3', 'conley'] as const;
+
+const names = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** fixest-style vcov: a type name, or an object with the type and its variables/options (regression's VcovSpec). */
+export const vcovField = z
+  .union([
+    z.enum(VCOV_TYPES),
+    z
+      .object({
+        type: z.enum(VCOV_TYPES),
+        cluster: names.optional().describe('cluster variable(s) (cluster, twoway, CR2, CR3)'),
+        lag: z.number().int().min(0).optional().describe('NW / DK lag (default floor(T^(1/4)), fixest)'),
+        unit: z.string().min(1).optional().describe('NW: unit variable (default the first fixed effect)'),
+        time: z.string().min(1).optional().describe('NW / DK: time variable (default the second fixed effect)'),
+        lat: z.string().min(1).optional().describe("Conley: latitude column (default 'lat')"),
+        lon: z.string().min(1).optional().describe("Conley: longitude column (default 'lon')"),
+        cutoff: z.number().positive().optional().describe('Conley: cut-off distance in km'),
+        distance: z.enum(['triangular', 'spherical']).optional().describe("Conley distance (default 'triangular', fixest)"),
+        kernel: z.enum(['uniform', 'bartlett']).optional().describe("Conley weights (default 'uniform', fixest)"),
+      })
+      .strict(),
+  ])
+  .describe('variance estimator as fixest vcov: a name (iid, hetero, cluster, twoway, NW, DK, CR2, CR3, conley) or { type, cluster, lag, ... }');
+
+/** fixest ssc(): every field optional, defaults as fixest 0.14 (kAdj, 'nonnested', gAdj, 'min', 'min'). */
+export const sscField = z
+  .object({
+    kAdj: z.boolean().optional().describe('multiply by (n - 1) / (n - K) (default true)'),
+    kFixef: z.enum(['nonnested', 'full', 'none']).optional().describe("fixed-effect parameters counted in K (default 'nonnested')"),
+    gAdj: z.boolean().optional().describe('multiply clustered vcovs by G / (G - 1) (default true)'),
+    gDf: z.enum(['min', 'conventional']).optional().describe("multi-way clustering G adjustment (default 'min')"),
+    tDf: z.union([z.enum(['min', 'conventional']), z.number().positive()]).optional().describe("t reference df (default 'min': G - 1 when clustered)"),
+  })
+  .strict()
+  .describe('small-sample correction (fixest ssc())');
+
+/** One cluster column (the estimators that take one). */
+export const clusterField = z.string().min(1).describe('cluster column (default the unit, as the library)');
+
+/** One or more cluster columns (the estimators that take several). */
+export const clustersField = names.describe('cluster column(s) (default the unit, as the library)');
+
+export const alphaField = z.number().gt(0).lt(1).default(0.05).describe('significance level of the confidence intervals (default 0.05, as the library)');
+
+export const weightsField = z.string().min(1).describe('numeric column of observation weights (default unweighted)');
+
+/** A cluster field given as one name or several, as the array the library takes. */
+export function clusterList(value: string | readonly string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? [value] : [...value];
+}

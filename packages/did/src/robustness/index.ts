@@ -24,7 +24,7 @@ export type { MatchOptions, MatchPair, MatchResult } from './matching.js';
 export { balanceTable, ecdfDiff, kernelDensity } from './balance.js';
 export type { BalanceOptions, BalanceResult, BalanceRow, SampleSummary, DensitySeries } from './balance.js';
 export { psmDid } from './psm-did.js';
-export type { PsmDidOptions, PsmDidResult, PsmDesign, PsmMatchSummary, PsmPair, PsmScoreRow, PsmWeights } from './psm-did.js';
+export type { PsmDidOptions, PsmDidResult, PsmDesign, PsmMatchSummary, PsmPair, PsmScoreRow, PsmWeights, PsmClusterBy } from './psm-did.js';
 export { heterogeneityDid } from './heterogeneity.js';
 export type { HeterogeneityOptions, HeterogeneityResult, InteractionBlock, SubgroupRow, SubgroupSpec } from './heterogeneity.js';
 export type { UnitDummySpec } from './unit-dummy.js';

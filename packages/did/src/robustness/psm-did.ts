@@ -56,9 +56,18 @@ export interface PsmDidOptions {
   readonly balanceDenominator?: 'pooled' | 'treated';
   /** Controls of the DID regression on the matched sample. */
   readonly controls?: readonly string[];
+  /** Cluster columns of the DID's SEs (default: the unit). Not together with clusterBy 'pair'. */
   readonly cluster?: readonly string[];
+  /**
+   * 'unit' (default: by the panel unit, or by `cluster`) or 'pair': by matched pair (MatchIt's
+   * `subclass`), the cluster-robust SE MatchIt's documentation recommends after 1:1 matching without
+   * replacement; needs `match.replace` false (with replacement a reused control belongs to no single pair).
+   */
+  readonly clusterBy?: PsmClusterBy;
   readonly alpha?: number;
 }
+
+export type PsmClusterBy = 'unit' | 'pair';
 
 export interface PsmMatchSummary {
   readonly period: number | null;
@@ -83,6 +92,7 @@ export interface PsmDidResult {
     readonly baselinePeriod: number | null;
     readonly weights: PsmWeights;
     readonly match: MatchOptions;
+    readonly clusterBy: PsmClusterBy;
     readonly alpha: number;
   };
   readonly matching: readonly PsmMatchSummary[];
@@ -100,6 +110,7 @@ export interface PsmDidResult {
 }
 
 const WEIGHT_COLUMN = 'psm_weight_';
+const PAIR_COLUMN = 'psm_pair_';
 
 export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult {
   const t0 = performance.now();
@@ -109,12 +120,20 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
   const n = setup.nRows;
   const ever = Float64Array.from(setup.rowUnit, (u) => (Number.isFinite(setup.unitCohort[u]!) ? 1 : 0));
   const rowWeight = new Float64Array(n);
+  const pairOfRow = new Float64Array(n).fill(-1);
   const weighting = options.weights ?? 'matchit';
   if (weighting !== 'matchit' && weighting !== 'frequency') throw new Error(`psmDid: option weights must be 'matchit' or 'frequency', got '${String(weighting)}'`);
   const summaries: PsmMatchSummary[] = [];
   let balance: BalanceResult | null = null;
   let baselinePeriod: number | null = null;
   const matchOpts = options.match ?? {};
+  const clusterBy = options.clusterBy ?? 'unit';
+  if (clusterBy !== 'unit' && clusterBy !== 'pair') throw new Error(`psmDid: option clusterBy must be 'unit' or 'pair', got '${String(clusterBy)}'`);
+  if (clusterBy === 'pair' && matchOpts.replace) throw new Error("psmDid: clusterBy 'pair' needs matching without replacement (match.replace false): a control matched several times belongs to no single pair");
+  if (clusterBy === 'pair' && options.cluster) throw new Error("psmDid: give either option cluster (columns) or clusterBy 'pair', not both");
+  // matched pair of each score row (frame row), numbered over all matching runs; -1 when unmatched
+  const rowPair = new Map<number, number>();
+  let nPairs = 0;
 
   const run = (rows: number[], period: number | null, withBalance: boolean) => {
     const ps = propensityScore(frame, { treatment: ever, covariates: options.covariates, rows });
@@ -126,6 +145,10 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
     );
     const pairs = m.pairs.map((p) => Object.freeze({ treatedUnit: unitOf(p.treatedRow), controlUnit: unitOf(p.controlRow), period: time[p.treatedRow]!, distance: p.distance }));
     const w = weighting === 'matchit' ? m.matchitWeights : m.weights;
+    for (const p of m.pairs) {
+      rowPair.set(p.treatedRow, nPairs);
+      rowPair.set(p.controlRow, nPairs++);
+    }
     summaries.push(
       Object.freeze({
         period,
@@ -153,11 +176,19 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
     for (let r = 0; r < n; r++) if (time[r] === baselinePeriod) rows.push(r);
     const { ps, w } = run(rows, baselinePeriod, true);
     const unitWeight = new Float64Array(setup.nUnits);
-    ps.rows.forEach((r, i) => (unitWeight[setup.rowUnit[r]!] = w[i]!));
-    for (let r = 0; r < n; r++) rowWeight[r] = unitWeight[setup.rowUnit[r]!]!;
+    const unitPair = new Float64Array(setup.nUnits).fill(-1);
+    ps.rows.forEach((r, i) => {
+      unitWeight[setup.rowUnit[r]!] = w[i]!;
+      unitPair[setup.rowUnit[r]!] = rowPair.get(r) ?? -1;
+    });
+    for (let r = 0; r < n; r++) {
+      rowWeight[r] = unitWeight[setup.rowUnit[r]!]!;
+      pairOfRow[r] = unitPair[setup.rowUnit[r]!]!;
+    }
   } else if (design === 'pooled') {
     const { ps, w } = run(Array.from({ length: n }, (_, r) => r), null, true);
     ps.rows.forEach((r, i) => (rowWeight[r] = w[i]!));
+    for (const [r, id] of rowPair) pairOfRow[r] = id;
   } else if (design === 'by_period') {
     const time = frame.numeric(frame.schema.time);
     for (const p of setup.periods) {
@@ -166,6 +197,7 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
       const { ps, w } = run(rows, p, false);
       ps.rows.forEach((r, i) => (rowWeight[r] = w[i]!));
     }
+    for (const [r, id] of rowPair) pairOfRow[r] = id;
   } else {
     throw new Error(`psmDid: option design must be 'baseline', 'pooled' or 'by_period', got '${String(design)}'`);
   }
@@ -174,7 +206,10 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
   for (let r = 0; r < n; r++) if (rowWeight[r]! > 0) keep.push(r);
   if (keep.length === 0) throw new Error('psmDid: matching kept no observation');
   const units = new Set(keep.map((r) => setup.rowUnit[r]!));
-  const sample = frame.withColumns({ [WEIGHT_COLUMN]: rowWeight }).takeRows(Int32Array.from(keep));
+  // without replacement every kept row has a pair (a kept control was matched; a kept treated unit found one)
+  if (clusterBy === 'pair' && keep.some((r) => !(pairOfRow[r]! >= 0))) throw new Error('psmDid: a matched row has no pair (internal error)');
+  const sample = frame.withColumns({ [WEIGHT_COLUMN]: rowWeight, [PAIR_COLUMN]: pairOfRow }).takeRows(Int32Array.from(keep));
+  const cluster = clusterBy === 'pair' ? [PAIR_COLUMN] : options.cluster;
   const fit = (weighted: boolean) =>
     twfeDid(sample, {
       outcome: options.outcome,
@@ -182,13 +217,13 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
       ...(weighted ? { weights: WEIGHT_COLUMN } : {}),
       alpha,
       ...(options.controls ? { controls: options.controls } : {}),
-      ...(options.cluster ? { cluster: options.cluster } : {}),
+      ...(cluster ? { cluster } : {}),
     });
   const did = fit(true);
   const didUnweighted = fit(false);
   return Object.freeze({
     kind: 'psm_did' as const,
-    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, covariates: Object.freeze([...options.covariates]), design, baselinePeriod, weights: weighting, match: Object.freeze({ ...matchOpts }), alpha }),
+    spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, covariates: Object.freeze([...options.covariates]), design, baselinePeriod, weights: weighting, match: Object.freeze({ ...matchOpts }), clusterBy, alpha }),
     matching: Object.freeze(summaries),
     balance,
     rowsMatched: keep.length,

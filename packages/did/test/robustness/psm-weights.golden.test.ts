@@ -23,7 +23,11 @@ interface Block {
   balance_matched: Table;
   did_weighted: { estimate: number; se_ols: number; n: number };
   did_unweighted: { estimate: number; se_ols: number; n: number };
+  se_matchit_recommended: { estimate: number; call: string; se: number; se_cr0: number };
+  twfe_cluster_unit: Record<'weighted' | 'unweighted', TwfeSe>;
+  twfe_cluster_pair: Record<'weighted' | 'unweighted', TwfeSe> | null;
 }
+interface TwfeSe { estimate: number; se: number; se_cr0: number; nobs: number }
 const golden = loadGolden<{ without_replacement: Block; with_replacement: Block }>('matchit_lalonde_weights');
 const COVS = ['age', 'educ', 'race', 'married', 'nodegree', 're74', 're75'];
 const lalonde = readCsv('lalonde.csv', 'id', 'period', { period: 1 });
@@ -97,5 +101,40 @@ describe.each([
       const sumW = s.scores.reduce((a, x) => a + (x.treated ? 0 : x.matchitWeight), 0);
       expect(Math.abs(sumW - s.nDistinctControls)).toBeLessThan(1e-9);
     }
+  });
+
+  it("clustered SEs: fixest's TWFE on the matched panel by unit and by pair (subclass); MatchIt's recommended lm + sandwich SE", () => {
+    const panel = lalondePanel();
+    const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+    const fit = (clusterBy: 'unit' | 'pair') => psmDid(panel, { outcome: 'y', treatment: { cohort: 'cohort' }, covariates: COVS, clusterBy, match: { replace, emulate: 'matchit-4.5.1' } });
+    const byUnit = fit('unit');
+    expect(byUnit.spec.clusterBy).toBe('unit');
+    expect(rel(byUnit.did.se, g.twfe_cluster_unit.weighted.se)).toBeLessThan(1e-10);
+    expect(rel(byUnit.didUnweighted.se, g.twfe_cluster_unit.unweighted.se)).toBeLessThan(1e-10);
+    expect(byUnit.did.fit.nobs).toBe(g.twfe_cluster_unit.weighted.nobs);
+    // fixest's CR0 (no small-sample factor) equals sandwich's on the first-difference lm: HC0 with replacement
+    const rec = g.se_matchit_recommended;
+    expect(rel(rec.estimate, g.did_weighted.estimate)).toBeLessThan(1e-12);
+    if (replace) {
+      expect(() => fit('pair')).toThrow(/clusterBy 'pair' needs matching without replacement/);
+      expect(rel(g.twfe_cluster_unit.weighted.se_cr0, rec.se_cr0)).toBeLessThan(1e-12);
+      // ours rescaled to CR0 by fixest's own factor is sandwich::vcovHC(type = 'HC0'); MatchIt recommends HC3 here
+      expect(rel(byUnit.did.se * (g.twfe_cluster_unit.weighted.se_cr0 / g.twfe_cluster_unit.weighted.se), rec.se_cr0)).toBeLessThan(1e-10);
+      return;
+    }
+    const pc = g.twfe_cluster_pair!;
+    const byPair = fit('pair');
+    expect(byPair.spec.clusterBy).toBe('pair');
+    expect(rel(byPair.did.estimate, pc.weighted.estimate)).toBeLessThan(1e-10);
+    expect(rel(byPair.did.se, pc.weighted.se)).toBeLessThan(1e-10);
+    expect(rel(byPair.didUnweighted.se, pc.unweighted.se)).toBeLessThan(1e-10);
+    expect(Object.values(byPair.did.fit.nClusters)).toEqual([byPair.matching[0]!.pairs.length]);
+    // MatchIt's recommendation, vcovCL(cluster = ~subclass) on the first-difference lm: same CR0, factor G/(G-1)(N-1)/(N-2)
+    expect(rel(pc.weighted.se_cr0, rec.se_cr0)).toBeLessThan(1e-12);
+    const N = g.did_weighted.n;
+    const G = byPair.matching[0]!.pairs.length;
+    const cr0 = byPair.did.se * (pc.weighted.se_cr0 / pc.weighted.se);
+    expect(rel(cr0 * Math.sqrt((G / (G - 1)) * ((N - 1) / (N - 2))), rec.se)).toBeLessThan(1e-10);
+    expect(() => psmDid(panel, { outcome: 'y', treatment: { cohort: 'cohort' }, covariates: COVS, clusterBy: 'pair', cluster: ['id'] })).toThrow(/not both/);
   });
 });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { newId, type DataDir } from './data-dir.js';
 import { InputError, LimitError, NotFoundError, TooLargeError } from './errors.js';
 import { assertNoIssues, syntheticIssues, syntheticRows, syntheticSizeOf } from './input-bounds.js';
-import type { MetaStore } from './meta-store.js';
+import type { MetaStore } from './store.js';
 import { redactPaths } from './redact.js';
 import { datasetPath, readDataset } from './tasks.js';
 import type { DatasetFormat, DatasetRecord, TenantLimits } from './types.js';

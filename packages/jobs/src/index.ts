@@ -1,7 +1,11 @@
 export { DEFAULT_LIMITS, TERMINAL_STATES } from './types.js';
 export type { DatasetFormat, DatasetRecord, JobError, JobKind, JobProgress, JobRecord, JobState, TenantLimits } from './types.js';
 export { ConflictError, InputError, LimitError, NotFoundError, QueueUnavailableError, TaskCancelledError, TaskLostError, TooLargeError } from './errors.js';
-export { MetaStore, hashApiKey } from './meta-store.js';
+export { hashApiKey } from './store.js';
+export type { JobUpdate, MetaStore } from './store.js';
+export { DuckDbMetaStore } from './meta-store.js';
+export { PostgresMetaStore, redactUrl } from './postgres-store.js';
+export type { PostgresStoreOptions } from './postgres-store.js';
 export { DataDir, newId, safeSegment } from './data-dir.js';
 export { redactPaths } from './redact.js';
 export { JobDatasetSpec, PlaceboJobSpec } from './placebo-spec.js';

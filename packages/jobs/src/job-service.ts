@@ -10,7 +10,7 @@ import { FairQueue } from './fair-queue.js';
 import { assertNoIssues, jobBoundIssues, jobDraws } from './input-bounds.js';
 import { forEachLimited } from './limited.js';
 import { redactPaths } from './redact.js';
-import type { MetaStore } from './meta-store.js';
+import type { MetaStore } from './store.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
 import type { DatasetRef, ResolvedDataset, Task } from './tasks.js';
 import { TERMINAL_STATES, type JobError, type JobKind, type JobProgress, type JobRecord, type TenantLimits } from './types.js';

@@ -1,11 +1,6 @@
-import { createHash } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { DatasetRecord, JobRecord, JobState } from './types.js';
-
-/** SHA-256 of an API key: only the hash is stored (a leaked database reveals no key). */
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
+import { hashApiKey, KeyCache, type JobUpdate, type MetaStore } from './store.js';
+import { TERMINAL_STATES, type DatasetRecord, type JobRecord, type JobState } from './types.js';
 
 const SCHEMA = [
   `create table if not exists api_keys (hash varchar primary key, tenant varchar not null, label varchar not null, created_at varchar not null)`,
@@ -16,14 +11,15 @@ const SCHEMA = [
 type Row = Record<string, unknown>;
 
 /**
- * Metadata of tenants' keys, datasets and jobs in an embedded DuckDB file (one process opens it).
- * Every statement goes through one queue: DuckDB connections are not meant for interleaved use.
+ * The embedded store (one process, the default): an embedded DuckDB file. Every statement goes
+ * through one queue (DuckDB connections are not meant for interleaved use), which also makes
+ * updateJob's read-modify-write atomic. For many writers (API replicas, workers) use PostgresMetaStore.
  */
-export class MetaStore {
+export class DuckDbMetaStore implements MetaStore {
+  readonly kind = 'duckdb';
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
-  /** Key hash -> tenant: every request checks its key, keys change only through putApiKey. */
-  private readonly keyCache = new Map<string, string | null>();
+  private readonly keyCache = new KeyCache();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -31,10 +27,10 @@ export class MetaStore {
   ) {}
 
   /** Opens (or creates) the store; path ':memory:' for a throw-away one. */
-  static async open(path: string): Promise<MetaStore> {
+  static async open(path: string): Promise<DuckDbMetaStore> {
     const instance = await DuckDBInstance.create(path);
     const conn = await instance.connect();
-    const store = new MetaStore(instance, conn);
+    const store = new DuckDbMetaStore(instance, conn);
     for (const sql of SCHEMA) await store.exec(sql);
     return store;
   }
@@ -72,7 +68,7 @@ export class MetaStore {
   // --- API keys -----------------------------------------------------------------------------
 
   async putApiKey(key: string, tenant: string, label = ''): Promise<void> {
-    this.keyCache.delete(hashApiKey(key));
+    this.keyCache.forget(key);
     await this.exec(`insert or replace into api_keys values ($hash, $tenant, $label, $at)`, {
       hash: hashApiKey(key),
       tenant,
@@ -83,18 +79,16 @@ export class MetaStore {
 
   /** The tenant of a key seen before, from memory only (no database round trip); undefined when not cached. */
   cachedTenantOfKey(key: string): string | undefined {
-    return this.keyCache.get(hashApiKey(key)) ?? undefined;
+    return this.keyCache.get(key);
   }
 
   /** The tenant a key belongs to, or null for an unknown key. */
   async tenantOfKey(key: string): Promise<string | null> {
-    const hash = hashApiKey(key);
-    const cached = this.keyCache.get(hash);
+    const cached = this.keyCache.get(key);
     if (cached !== undefined) return cached;
-    const rows = await this.query(`select tenant from api_keys where hash = $hash`, { hash });
+    const rows = await this.query(`select tenant from api_keys where hash = $hash`, { hash: hashApiKey(key) });
     const tenant = rows.length ? String(rows[0]!.tenant) : null;
-    // unknown keys are not cached: a flood of random keys must not grow the map
-    if (tenant) this.keyCache.set(hash, tenant);
+    if (tenant) this.keyCache.set(key, tenant);
     return tenant;
   }
 
@@ -131,14 +125,36 @@ export class MetaStore {
 
   // --- jobs ---------------------------------------------------------------------------------
 
-  async putJob(j: JobRecord): Promise<void> {
-    await this.exec(`insert or replace into jobs values ($id, $tenant, $parent, $state, $at, $record)`, {
+  async putJob(j: JobRecord): Promise<boolean> {
+    return this.serial(async () => {
+      const rows = (await this.conn.runAndReadAll(`select state, parent_id from jobs where id = $id`, { id: j.id })).getRowObjectsJson() as Row[];
+      const old = rows[0];
+      if (old && old.parent_id === null && TERMINAL_STATES.includes(String(old.state) as JobState)) return false;
+      await this.write(j);
+      return true;
+    });
+  }
+
+  private async write(j: JobRecord): Promise<void> {
+    await this.conn.run(`insert or replace into jobs values ($id, $tenant, $parent, $state, $at, $record)`, {
       id: j.id,
       tenant: j.tenant,
       parent: j.parentId,
       state: j.state,
       at: j.createdAt,
       record: JSON.stringify(j),
+    });
+  }
+
+  async updateJob(tenant: string, id: string, mutate: (current: JobRecord) => JobRecord | null): Promise<JobUpdate | null> {
+    return this.serial(async () => {
+      const rows = (await this.conn.runAndReadAll(`select record from jobs where id = $id and tenant = $tenant`, { id, tenant })).getRowObjectsJson() as Row[];
+      if (!rows.length) return null;
+      const current = JSON.parse(String(rows[0]!.record)) as JobRecord;
+      const next = mutate(current);
+      if (!next) return { job: current, changed: false };
+      await this.write(next);
+      return { job: next, changed: true };
     });
   }
 

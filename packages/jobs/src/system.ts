@@ -3,7 +3,8 @@ import { DataDir } from './data-dir.js';
 import { DatasetService } from './dataset-service.js';
 import type { TaskExecutor } from './executor.js';
 import { JobService, type JobLogger } from './job-service.js';
-import { MetaStore } from './meta-store.js';
+import { DuckDbMetaStore } from './meta-store.js';
+import type { MetaStore } from './store.js';
 import { ThreadPoolExecutor } from './thread-pool.js';
 import { DEFAULT_LIMITS, type TenantLimits } from './types.js';
 
@@ -39,7 +40,7 @@ export interface JobSystem {
 export async function openJobSystem(o: JobSystemOptions): Promise<JobSystem> {
   const dir = new DataDir(o.dataDir);
   await mkdir(dir.root, { recursive: true });
-  const store = await MetaStore.open(dir.metaFile);
+  const store = await DuckDbMetaStore.open(dir.metaFile);
   for (const k of o.apiKeys ?? []) await store.putApiKey(k.key, k.tenant, k.label ?? '');
   const limitsOf = (tenant: string): TenantLimits => Object.freeze({ ...DEFAULT_LIMITS, ...o.limits, ...o.tenantLimits?.[tenant] });
   const executor = o.executor ?? new ThreadPoolExecutor({ dataDir: dir.root, size: o.threads ?? 2 });

@@ -29,3 +29,6 @@ export { joinUnitTable } from './transforms/join.js';
 export type { JoinReport } from './transforms/join.js';
 export { balancePanel } from './transforms/balance.js';
 export type { BalanceReport } from './transforms/balance.js';
+export { readColumnTable, writeColumnTable } from './table-io.js';
+export type { TableFileFormat, TableValue } from './table-io.js';
+export { CROSS_SECTION_TIME, CROSS_SECTION_UNIT, crossSectionFrame } from './cross-section.js';

@@ -47,5 +47,6 @@ runSuites({
   ...(values['machine-kind'] ? { machineKind: values['machine-kind'] } : {}),
   ...(values.runs ? { runs: values.runs } : {}),
   ...(values.warmup ? { warmup: values.warmup } : {}),
-  childArgs: (name, run) => ['--import', 'tsx', join(here, 'run-suite.ts'), join(suitesDir, `${name}.ts`), run.scale, run.warmup, run.runs],
+  // The workspace packages from their TypeScript sources (their `@panel-lab/source` export condition).
+  childArgs: (name, run) => ['--import', 'tsx', '--conditions=@panel-lab/source', join(here, 'run-suite.ts'), join(suitesDir, `${name}.ts`), run.scale, run.warmup, run.runs],
 });

@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// Entry of the API server: registers tsx (TypeScript sources run directly; tsconfig.json turns on
-// experimentalDecorators for Nest), then starts it with configuration from the environment.
-import { register } from 'tsx/esm/api';
+// Entry of the API server: the build (dist/) where there is no src/ (the Docker image) or with
+// PANEL_LAB_COMPILED=1; in a checkout, the TypeScript sources through tsx (given tsconfig.json,
+// which turns on experimentalDecorators for Nest). Then starts it with configuration from the
+// environment.
+import { existsSync } from 'node:fs';
 
-register({ tsconfig: new URL('../tsconfig.json', import.meta.url).pathname });
-const { main } = await import('../src/main.ts');
+const source = new URL('../src/main.ts', import.meta.url);
+const fromSource = process.env.PANEL_LAB_COMPILED !== '1' && existsSync(source);
+if (fromSource) {
+  const { registerSource } = await import(new URL('../../../scripts/source-mode.mjs', import.meta.url).href);
+  registerSource({ tsconfig: new URL('../tsconfig.json', import.meta.url).pathname });
+}
+const { main } = await import((fromSource ? source : new URL('../dist/main.js', import.meta.url)).href);
 await main();

@@ -50,7 +50,7 @@ function filesFor(units: number): string {
   const cached = generated.get(units);
   if (cached && existsSync(join(cached, 'panel.csv'))) return cached;
   const dir = mkdtempSync(join(tmpdir(), 'panel-io-bench-'));
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@panel-lab/source', fileURLToPath(import.meta.url)], {
     env: { ...process.env, PANEL_IO_GENERATE: `${dir}|${units}` },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -2,7 +2,8 @@
 // RPEERS_LIB or Rscript gives null and the case records "R side: skipped". Each script in benchmarks/r/
 // reads key=value arguments, times its work after one warm-up, and prints one line `RPEER_JSON {...}`.
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -142,4 +143,20 @@ export function rPeerFacts(
     ...(match ? { r_estimate_match: match } : {}),
     ratios: { [key]: { value: rMedian / ours.medianS, floor: opts.ratioFloor ?? 0, description: `R ${pkg} ${r.version[pkg] ?? ''} median s / Panel Lab median s, same run` } },
   };
+}
+
+/**
+ * Writes columns as a CSV in a fresh temp folder for an R peer to read (numbers in shortest round-trip
+ * form, so fread reads the same doubles); returns its path. Call it only when the R side runs.
+ */
+export function writePeerCsv(name: string, columns: Record<string, ArrayLike<number> | readonly string[]>): string {
+  const names = Object.keys(columns);
+  const cols = names.map((k) => columns[k]!);
+  const n = cols[0]?.length ?? 0;
+  if (cols.some((c) => c.length !== n)) throw new Error(`writePeerCsv ${name}: columns differ in length`);
+  const path = join(mkdtempSync(join(tmpdir(), 'panel-lab-rpeer-')), `${name}.csv`);
+  const parts: string[] = [names.join(',')];
+  for (let i = 0; i < n; i++) parts.push(cols.map((c) => String(c[i])).join(','));
+  writeFileSync(path, `${parts.join('\n')}\n`);
+  return path;
 }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { readPanel, type PanelFrame } from '@panel-lab/panel';
+import { crossSectionFrame, readPanel, readTable, type PanelFrame } from '@panel-lab/panel';
 import { generateChinaPanel, loadMpdta } from '@panel-lab/datasets';
 import type { DatasetSpec } from './spec.js';
 
@@ -49,7 +49,9 @@ async function readDatasetFile(spec: Extract<DatasetSpec, { source: 'file' }>, b
     throw new Error(`dataset.path '${spec.path}': ${found ? 'not a file' : 'no such file'}: tried ${path}${relativeTo}`);
   }
   try {
-    return await readPanel(path, { unit: spec.unit, time: spec.time, ...(spec.categorical ? { categorical: spec.categorical } : {}) });
+    const categorical = spec.categorical ? { categorical: spec.categorical } : {};
+    if (spec.time === undefined) return crossSectionFrame(await readTable(path, categorical), spec.unit);
+    return await readPanel(path, { unit: spec.unit!, time: spec.time, ...categorical });
   } catch (error) {
     throw new Error(`${datasetFieldOf(error, spec)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
@@ -59,6 +61,7 @@ async function readDatasetFile(spec: Extract<DatasetSpec, { source: 'file' }>, b
 function datasetFieldOf(error: unknown, spec: Extract<DatasetSpec, { source: 'file' }>): string {
   const column = (error as { column?: unknown }).column;
   if (column === spec.unit) return `dataset.unit '${spec.unit}' (file '${spec.path}')`;
+  if (spec.time === undefined && typeof column === 'string' && column.startsWith('.')) return `dataset.path '${spec.path}' (a cross-section: no dataset.time)`;
   if (column === spec.time) return `dataset.time '${spec.time}' (file '${spec.path}')`;
   const k = typeof column === 'string' ? (spec.categorical ?? []).indexOf(column) : -1;
   if (k >= 0) return `dataset.categorical[${k}] '${column as string}' (file '${spec.path}')`;

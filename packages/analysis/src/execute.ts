@@ -4,9 +4,9 @@
  */
 import type { PanelFrame } from '@panel-lab/panel';
 import { checkAnalysisColumns } from './column-check.js';
-import { describeFailure, type AnalysisFailure } from './failure.js';
+import { AnalysisInputError, describeFailure, type AnalysisFailure } from './failure.js';
 import type { AnalysisOutput, ProgressUpdate } from './handler.js';
-import { handlerFor } from './handlers/index.js';
+import { ANALYSIS_HANDLERS, handlerFor } from './handlers/index.js';
 import type { RunSpec } from './spec.js';
 
 export interface AnalysisRecord extends AnalysisOutput {
@@ -49,9 +49,16 @@ export async function executeAnalysis(data: PreparedData, index: number, o: Exec
   const entry = o.spec.analyses[index]!;
   const t0 = performance.now();
   try {
+    const handler = handlerFor(entry.estimator);
+    const crossSection = isCrossSection(o.spec);
+    if (crossSection && handler.needsTime !== false) {
+      throw new AnalysisInputError(
+        `estimator '${entry.estimator}' needs a time dimension, but the dataset is a cross-section (no dataset.time): set dataset.time to the period column, or use an analysis without one (${ANALYSIS_HANDLERS.filter((h) => h.needsTime === false).map((h) => h.estimator).join(', ')})`,
+      );
+    }
     checkAnalysisColumns(data.frame, entry);
-    const output = await handlerFor(entry.estimator).run(
-      { frame: data.frame, truth: data.truth, seed: analysisSeed(o.spec.seed, entry.id), backend: o.backend, signal: o.signal, progress: o.progress },
+    const output = await handler.run(
+      { frame: data.frame, crossSection, truth: data.truth, seed: analysisSeed(o.spec.seed, entry.id), backend: o.backend, signal: o.signal, progress: o.progress },
       entry,
     );
     return { record: { ...output, id: entry.id, estimator: entry.estimator, seconds: (performance.now() - t0) / 1000, status: 'ok' } };
@@ -64,4 +71,9 @@ export async function executeAnalysis(data: PreparedData, index: number, o: Exec
 /** A failed analysis keeps its place: no blocks (the report shows the failure), results say why. */
 export function failedRecord(entry: RunSpec['analyses'][number], failure: AnalysisFailure, seconds: number): AnalysisRecord {
   return { title: entry.title ?? `${entry.id} (${entry.estimator})`, blocks: [], results: { status: 'failed', failure }, id: entry.id, estimator: entry.estimator, seconds, status: 'failed', failure };
+}
+
+/** A file dataset without a time column: a cross-section. */
+export function isCrossSection(spec: RunSpec): boolean {
+  return spec.dataset.source === 'file' && spec.dataset.time === undefined;
 }

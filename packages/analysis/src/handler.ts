@@ -14,6 +14,8 @@ export interface ProgressUpdate {
 
 export interface AnalysisContext {
   readonly frame: PanelFrame;
+  /** The data is a cross-section (no time column): the frame's time column is a constant added period. */
+  readonly crossSection: boolean;
   /** Ground truth of a synthetic dataset (undefined for real data). */
   readonly truth: unknown;
   /** This analysis's own seed, derived from the run seed and the analysis id. */

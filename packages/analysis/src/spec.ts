@@ -21,11 +21,18 @@ export const DatasetSpec = z.discriminatedUnion('source', [
     .object({
       source: z.literal('file'),
       path: z.string().min(1),
-      unit: z.string().min(1).describe('unit (panel id) column'),
-      time: z.string().min(1).describe('time column'),
+      unit: z.string().min(1).optional().describe('unit (panel id) column; with no time column it may be left out (each row is its own unit)'),
+      time: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('time column; leave out for a cross-section, which the analyses with no time dimension accept (feols, de_index_construction, describe)'),
       categorical: z.array(z.string()).optional(),
     })
-    .strict(),
+    .strict()
+    .superRefine((d, ctx) => {
+      if (d.time !== undefined && d.unit === undefined) ctx.addIssue({ code: 'custom', path: ['unit'], message: 'a panel (time given) needs its unit column; leave out time too for a cross-section' });
+    }),
   z
     .object({ source: z.literal('dataset'), id: z.string().min(1).describe('a dataset registered with the API') })
     .strict(),

@@ -1,4 +1,4 @@
-import { designFromFrame, factorIndex, type Design, type FactorIndexResult, type TfjsEngine } from '@panel-lab/ann';
+import { designFromFrame, factorIndex, type Design, type FactorIndexOptions, type FactorIndexResult, type TfjsEngine } from '@panel-lab/ann';
 import { initTfjs, type TfjsDevice } from '@panel-lab/compute-tfjs';
 import { DE_INDEX_COLUMN, SEED002_CONDITIONING, SEED002_CONTROLS, SEED002_INDICATORS } from '@panel-lab/datasets';
 import type { PanelFrame } from '@panel-lab/panel';
@@ -15,7 +15,7 @@ export interface IndexedFrame {
 }
 
 /** Builds the composite index on complete indicator rows and adds it as a column (NaN elsewhere). */
-export function withConstructedIndex(frame: PanelFrame, indicators: readonly string[] = SEED002_INDICATORS): IndexedFrame {
+export function withConstructedIndex(frame: PanelFrame, indicators: readonly string[] = SEED002_INDICATORS, factorOptions: FactorIndexOptions = {}): IndexedFrame {
   const cols = indicators.map((name) => frame.numeric(name));
   const nAll = frame.nrows;
   const keep: number[] = [];
@@ -23,7 +23,7 @@ export function withConstructedIndex(frame: PanelFrame, indicators: readonly str
   const n = keep.length;
   const x = new Float64Array(n * cols.length);
   cols.forEach((c, j) => keep.forEach((src, i) => { x[j * n + i] = c[src]!; }));
-  const fa = factorIndex({ x, n, names: indicators });
+  const fa = factorIndex({ x, n, names: indicators }, factorOptions);
   const index = new Float64Array(nAll).fill(NaN);
   keep.forEach((src, i) => { index[src] = fa.index[i]!; });
   return { frame: frame.withColumns({ [CONSTRUCTED_INDEX]: index }), fa, missingRows: nAll - n };

@@ -5,10 +5,20 @@ import type { Block, Cell } from '@panel-lab/report';
 import type { PanelFrame } from '@panel-lab/panel';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
+import { AnalysisInputError } from '../../failure.js';
 import { CONSTRUCTED_INDEX, withConstructedIndex } from './common.js';
+import { dataTable, type DataTable } from '../../results/tables.js';
 
 export const compositeIndexOptions = analysisObject('de_index_construction', {
   indicators: z.array(z.string().min(1)).min(2).default([...SEED002_INDICATORS]),
+  nFactors: z.number().int().min(1).optional().describe('factors retained (default Kaiser: eigenvalue > 1, at least 1, as the library)'),
+  rotate: z.boolean().default(true).describe('varimax with Kaiser normalisation (default true, as the library; skipped with one factor)'),
+  extraction: z.enum(['principal_components', 'principal_axis']).default('principal_components').describe("'principal_components' (default, as the library: SPSS / psych::principal) or 'principal_axis' (psych::fa fm = 'pa')"),
+  tolerance: z.number().positive().optional().describe('principal_axis: stop when the communalities change by less (library default 0.001)'),
+  maxIter: z.number().int().min(1).optional().describe('principal_axis: iteration cap (library default 50)'),
+  entropyNegative: z.array(z.string().min(1)).default([]).describe('entropy index: indicators for which larger is worse (default none)'),
+  entropyShift: z.number().min(0).optional().describe('entropy index: added to the normalised indicators before the entropies (library default 1e-4, METHODS §17.2)'),
+  entropyByPeriod: z.boolean().default(false).describe('entropy index: weights computed period by period (needs the time column; default pooled, as the library)'),
   caption: z.string().default('Seed 002, §1.2: digital-economy index from five indicators'),
 });
 
@@ -19,8 +29,15 @@ export const compositeIndexHandler = defineHandler({
   estimator: 'de_index_construction',
   description: 'digital-economy composite index: factor analysis (KMO, Bartlett, varimax loadings, weights) and entropy weights',
   options: compositeIndexOptions,
+  needsTime: false,
   async run(ctx, opts) {
-    const { frame, fa, missingRows } = withConstructedIndex(ctx.frame, opts.indicators);
+    const { frame, fa, missingRows } = withConstructedIndex(ctx.frame, opts.indicators, {
+      rotate: opts.rotate,
+      extraction: opts.extraction,
+      ...(opts.nFactors !== undefined ? { nFactors: opts.nFactors } : {}),
+      ...(opts.tolerance !== undefined ? { tolerance: opts.tolerance } : {}),
+      ...(opts.maxIter !== undefined ? { maxIter: opts.maxIter } : {}),
+    });
     const complete = fa.index.length;
     const x = new Float64Array(complete * opts.indicators.length);
     const idx = frame.numeric(CONSTRUCTED_INDEX);
@@ -30,7 +47,9 @@ export const compositeIndexHandler = defineHandler({
       const c = frame.numeric(name);
       rows.forEach((src, i) => { x[j * complete + i] = c[src]!; });
     });
-    const ent = entropyIndex({ x, n: complete, names: opts.indicators });
+    if (opts.entropyByPeriod && ctx.crossSection) throw new AnalysisInputError('option entropyByPeriod needs a time dimension, but the dataset is a cross-section (no dataset.time): set dataset.time or leave entropyByPeriod false');
+    const byPeriod = opts.entropyByPeriod ? periodCodes(frame, rows) : undefined;
+    const ent = entropyIndex({ x, n: complete, names: opts.indicators }, { negative: opts.entropyNegative, ...(opts.entropyShift !== undefined ? { shift: opts.entropyShift } : {}), ...(byPeriod ? { byPeriod } : {}) });
     const m = fa.nFactors;
     const tableRows: Cell[][] = opts.indicators.map((name, j) => [
       name,
@@ -60,7 +79,19 @@ export const compositeIndexHandler = defineHandler({
         },
       },
     ];
-    const results: Record<string, unknown> = { factor: fa, entropy: { weights: ent.weights, entropy: ent.entropy, n: ent.n }, droppedRows: missingRows };
+    const results: Record<string, unknown> = { factor: fa, entropy: { weights: ent.weights, entropy: ent.entropy, n: ent.n, index: ent.index }, droppedRows: missingRows };
+    // the index values per row (unit and period named), the factor, PC-score and entropy composites side by side
+    const unitCodes = frame.codes(frame.schema.unit);
+    const timeValues = frame.numeric(frame.schema.time);
+    const tables: Record<string, DataTable> = {
+      index: dataTable('one row with all indicators: its composite index values', {
+        unit: rows.map((i) => unitCodes.levels[unitCodes.codes[i]!] ?? null),
+        ...(ctx.crossSection ? {} : { time: rows.map((i) => timeValues[i]!) }),
+        factor_index: fa.index,
+        pc_index: fa.pcIndex,
+        entropy_index: ent.index,
+      }),
+    };
     // On synthetic data, say how well the constructed index tracks the latent DE index the DGP uses.
     if (hasColumn(frame, DE_INDEX_COLUMN)) {
       const lat = frame.numeric(DE_INDEX_COLUMN);
@@ -77,9 +108,15 @@ export const compositeIndexHandler = defineHandler({
         ],
       });
     }
-    return { title: opts.title ?? 'Seed 002: digital-economy index', blocks, results };
+    return { title: opts.title ?? 'Seed 002: digital-economy index', blocks, results, tables };
   },
 });
+
+/** Period code (0..T-1) of each index row, for entropy weights by period. */
+function periodCodes(frame: PanelFrame, rows: readonly number[]): Int32Array {
+  const codes = frame.codes(frame.schema.time).codes;
+  return Int32Array.from(rows, (i) => codes[i]!);
+}
 
 function hasColumn(frame: PanelFrame, name: string): boolean {
   return frame.table.schema.fields.some((f) => f.name === name);

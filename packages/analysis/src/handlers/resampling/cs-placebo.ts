@@ -3,6 +3,7 @@ import { csPlacebo } from '@panel-lab/did';
 import { densityChart, type Block, type Cell } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
+import { dataTable, type DataTable } from '../../results/tables.js';
 
 export const csPlaceboOptions = analysisObject('cs_placebo', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -23,6 +24,7 @@ export const csPlaceboHandler = defineHandler({
     const rows: Cell[][] = [];
     const failures: string[] = [];
     const results: Record<string, unknown> = {};
+    const tables: Record<string, DataTable> = {};
     for (const [i, outcome] of opts.outcomes.entries()) {
       const res = csPlacebo(ctx.frame, {
         outcome,
@@ -36,6 +38,7 @@ export const csPlaceboHandler = defineHandler({
         },
       });
       results[outcome] = res;
+      tables[`${outcome}.draws`] = dataTable(`one pseudo-cohort draw: the simple ATT (${outcome}); null: no estimable cell`, { draw: Array.from({ length: res.draws.length }, (_, k) => k), att: res.draws });
       if (res.failures.count > 0) failures.push(`${outcome}: ${res.failures.count} of ${opts.draws} draws without an estimate (${res.failures.messages.join('; ')})`);
       const s = res.summary;
       rows.push([outcome, res.estimate.att, res.estimate.se, s.valid, s.mean, s.sd, s.quantiles.p05, s.quantiles.p95, s.pTwoSided]);
@@ -61,6 +64,6 @@ export const csPlaceboHandler = defineHandler({
         ],
       },
     });
-    return { title: opts.title ?? "Callaway-Sant'Anna placebo tests", blocks, results };
+    return { title: opts.title ?? "Callaway-Sant'Anna placebo tests", blocks, results, tables };
   },
 });

@@ -3,6 +3,8 @@ import { wildClusterBootstrap } from '@panel-lab/resample';
 import type { Block, Cell } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
+import { alphaField } from '../inference.js';
+import { dataTable, type DataTable } from '../../results/tables.js';
 
 export const wildBootstrapOptions = analysisObject('wild_bootstrap', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -11,6 +13,8 @@ export const wildBootstrapOptions = analysisObject('wild_bootstrap', {
   cluster: z.string().min(1).describe('a coarse cluster (few clusters: e.g. province)'),
   weights: z.enum(['rademacher', 'webb']).default('webb').describe("bootstrap weights; default 'webb' here (the main job clusters by province: few clusters, where Rademacher has too few distinct sign vectors), while the library's wildClusterBootstrap defaults to 'rademacher' as fwildclusterboot does"),
   draws: z.number().int().min(99).default(9999),
+  alpha: alphaField,
+  beta0: z.number().default(0).describe('null hypothesis value of the coefficient (default 0, as the library)'),
 });
 
 /** Wild cluster restricted bootstrap for the TWFE coefficient with few clusters. */
@@ -21,6 +25,7 @@ export const wildBootstrapHandler = defineHandler({
   async run(ctx, opts) {
     const rows: Cell[][] = [];
     const results: Record<string, unknown> = {};
+    const tables: Record<string, DataTable> = {};
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `wild bootstrap ${outcome}`, fraction: i / opts.outcomes.length });
       const res = await wildClusterBootstrap(ctx.frame, {
@@ -31,9 +36,12 @@ export const wildBootstrapHandler = defineHandler({
         weights: opts.weights,
         draws: opts.draws,
         seed: ctx.seed + i,
+        alpha: opts.alpha,
+        beta0: opts.beta0,
       });
-      const { tStar: _draws, ...kept } = res;
-      results[outcome] = kept;
+      const { tStar, ...kept } = res;
+      results[outcome] = kept; // the draws go to the per-draw table
+      tables[`${outcome}.draws`] = dataTable(`one bootstrap draw: the restricted t statistic (${outcome})`, { draw: Array.from({ length: tStar.length }, (_, k) => k), t_star: tStar });
       rows.push([outcome, res.estimate, res.se, res.nClusters, res.confIntAnalytic[0], res.confIntAnalytic[1], res.pValue, res.confInt[0], res.confInt[1]]);
     }
     const blocks: Block[] = [
@@ -50,6 +58,6 @@ export const wildBootstrapHandler = defineHandler({
         },
       },
     ];
-    return { title: opts.title ?? 'Few-cluster inference', blocks, results };
+    return { title: opts.title ?? 'Few-cluster inference', blocks, results, tables };
   },
 });

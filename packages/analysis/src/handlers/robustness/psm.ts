@@ -5,6 +5,9 @@ import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
 import { truthRows } from '../truth.js';
 import { coefficientTable, jsonSafe } from './shared.js';
+import { alphaField, clustersField, clusterList } from '../inference.js';
+import { modelFromFeols } from '../../results/models.js';
+import { tableFromRows, type DataTable } from '../../results/tables.js';
 
 export const psmOptions = analysisObject('psm_did', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -24,6 +27,16 @@ export const psmOptions = analysisObject('psm_did', {
   order: z.enum(['largest', 'smallest', 'data', 'random']).default('largest').describe("greedy order of treated units (MatchIt m.order; 'largest' score first is its default)"),
   seed: z.number().int().optional().describe("seed for order = 'random'"),
   balanceDenominator: z.enum(['pooled', 'treated']).default('pooled').describe("standardized-difference denominator: 'pooled' unmatched SDs (Stata pstest) or 'treated' SD (MatchIt / cobalt for the ATT); also divides the Std. Pair Dist."),
+  distance: z.enum(['ps', 'logit']).default('ps').describe("match on the score ('ps', default, as the library and MatchIt) or on its logit"),
+  caliper: z
+    .object({ width: z.number().positive(), scale: z.enum(['distance', 'sd']).default('sd') })
+    .strict()
+    .optional()
+    .describe("caliper: width in distance units or in SDs of the distance (MatchIt std.caliper; Austin's 0.2 SD); default none, as the library"),
+  commonSupport: z.boolean().default(false).describe("drop treated units whose score lies outside the controls' [min, max] (psmatch2 common); default false, as the library"),
+  baselinePeriod: z.number().int().optional().describe("period of the baseline cross-section (design 'baseline'; default the last period before the first adoption, as the library)"),
+  cluster: clustersField.optional(),
+  alpha: alphaField,
   caption: z.string().default('PSM-DID'),
 });
 
@@ -35,7 +48,7 @@ export const psmHandler = defineHandler({
   async run(ctx, opts) {
     const fits = opts.outcomes.map((outcome, i) => {
       ctx.progress({ step: `PSM-DID ${outcome}`, fraction: i / opts.outcomes.length });
-      return { outcome, result: psmDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, covariates: opts.covariates, controls: opts.controls, design: opts.design, weights: opts.weights, balanceDenominator: opts.balanceDenominator, match: { replace: opts.replace, order: opts.order, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.emulate ? { emulate: opts.emulate } : {}) } }) };
+      return { outcome, result: psmDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, covariates: opts.covariates, controls: opts.controls, design: opts.design, weights: opts.weights, balanceDenominator: opts.balanceDenominator, alpha: opts.alpha, ...(opts.cluster ? { cluster: clusterList(opts.cluster) } : {}), ...(opts.baselinePeriod !== undefined ? { baselinePeriod: opts.baselinePeriod } : {}), match: { replace: opts.replace, order: opts.order, distance: opts.distance, commonSupport: opts.commonSupport, ...(opts.caliper ? { caliper: opts.caliper } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.emulate ? { emulate: opts.emulate } : {}) } }) };
     });
     const first = fits[0]!.result;
     const blocks: Block[] = [];
@@ -73,6 +86,20 @@ export const psmHandler = defineHandler({
     );
     const comparison = truthRows(ctx.truth, fits.map((f) => ({ outcome: f.outcome, row: { estimate: f.result.did.estimate, std_error: f.result.did.se, conf_low: f.result.did.confLow, conf_high: f.result.did.confHigh }, label: `PSM-DID, ${f.outcome}` })));
     if (comparison) blocks.push({ kind: 'comparison', id: `${opts.id}-truth`, title: 'PSM-DID vs the true ATT', rows: comparison });
-    return { title: opts.title ?? 'PSM-DID', blocks, results: Object.fromEntries(fits.map((f) => [f.outcome, jsonSafe({ spec: f.result.spec, matching: f.result.matching, balance: f.result.balance?.rows, did: { estimate: f.result.did.estimate, se: f.result.did.se }, didUnweighted: { estimate: f.result.didUnweighted.estimate, se: f.result.didUnweighted.se } })])) };
+    // scores and pairs of every matching run (one run per period with design 'by_period')
+    const tables: Record<string, DataTable> = {};
+    for (const f of fits) {
+      const scores = f.result.matching.flatMap((m) => m.scores);
+      const pairs = f.result.matching.flatMap((m) => m.pairs);
+      if (scores.length) tables[`${f.outcome}.scores`] = tableFromRows(`propensity score of one unit-period (${f.outcome})`, scores as unknown as Record<string, unknown>[]);
+      if (pairs.length) tables[`${f.outcome}.pairs`] = tableFromRows(`one matched pair (${f.outcome})`, pairs as unknown as Record<string, unknown>[]);
+    }
+    return {
+      title: opts.title ?? 'PSM-DID',
+      blocks,
+      results: Object.fromEntries(fits.map((f) => [f.outcome, jsonSafe({ spec: f.result.spec, matching: f.result.matching, balance: f.result.balance?.rows, did: { estimate: f.result.did.estimate, se: f.result.did.se, fit: { coefficients: Object.fromEntries(f.result.did.fit.coefNames.map((n, k) => [n, { estimate: f.result.did.fit.coefficients[k], se: f.result.did.fit.se[k] }])), vcov: f.result.did.fit.vcov, nobs: f.result.did.fit.nobs } }, didUnweighted: { estimate: f.result.didUnweighted.estimate, se: f.result.didUnweighted.se } })])),
+      models: fits.map((f) => modelFromFeols(f.outcome, f.result.did.fit, "psmDid")),
+      tables,
+    };
   },
 });

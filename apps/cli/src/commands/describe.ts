@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { describePanel, formatDescriptiveTable, readPanel, type PanelFrame } from '@panel-lab/panel';
-import { loadMpdta } from '@panel-lab/datasets';
+import type { PanelFrame } from '@panel-lab/panel';
 
 export interface DescribeOptions {
   unit?: string;
@@ -10,15 +9,18 @@ export interface DescribeOptions {
 
 /** Loads a bundled example by name or a data file by path. */
 export async function loadData(source: string, options: { unit?: string; time?: string }): Promise<PanelFrame> {
-  if (source === 'mpdta') return loadMpdta();
+  // Imported when the command runs, not at start-up (`panel-lab --help` loads no data library).
+  if (source === 'mpdta') return (await import('@panel-lab/datasets')).loadMpdta();
   if (!options.unit || !options.time) {
     throw new Error(`reading '${source}' needs --unit and --time (the unit and time column names)`);
   }
+  const { readPanel } = await import('@panel-lab/panel');
   return readPanel(source, { unit: options.unit, time: options.time });
 }
 
 export async function describeData(source: string, options: DescribeOptions): Promise<string> {
   const frame = await loadData(source, options);
+  const { describePanel, formatDescriptiveTable } = await import('@panel-lab/panel');
   return formatDescriptiveTable(describePanel(frame), options.format);
 }
 

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command, OptionValues } from 'commander';
-import { generateChinaPanel } from '@panel-lab/datasets';
-import { writePanel } from '@panel-lab/panel';
 import { parseIntOption } from '../options.js';
 
 export function registerGenerate(program: Command): void {
@@ -14,6 +12,8 @@ export function registerGenerate(program: Command): void {
     .option('--years <n>', 'number of years from 2011 (default 2011-2019)', parseIntOption('--years'))
     .action(async (options: OptionValues) => {
       const t0 = performance.now();
+      // Imported when the command runs, not at start-up.
+      const [{ generateChinaPanel }, { writePanel }] = await Promise.all([import('@panel-lab/datasets'), import('@panel-lab/panel')]);
       const panel = generateChinaPanel({
         seed: options.seed as number,
         ...(options.cities !== undefined ? { cities: options.cities as number } : {}),

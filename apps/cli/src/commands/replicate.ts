@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Command, OptionValues } from 'commander';
-import { replicationSpec, type SeedId } from '@panel-lab/analysis';
-import { findChromium, screenshotReport } from '@panel-lab/report';
+import type { SeedId } from '@panel-lab/analysis';
 import { parseIntOption } from '../options.js';
 import { runAndReport, WORKERS_HELP } from './run.js';
 import { EXIT_STATUS_HELP, assertNoFailures } from '../failures.js';
@@ -31,6 +30,8 @@ export function registerReplicate(program: Command): void {
     .option('--workers <n>', WORKERS_HELP, parseIntOption('--workers', 1))
     .addHelpText('after', EXIT_STATUS_HELP)
     .action(async (options: OptionValues) => {
+      // Imported when the command runs, not at start-up.
+      const [{ replicationSpec }, { findChromium, screenshotReport }] = await Promise.all([import('@panel-lab/analysis'), import('@panel-lab/report')]);
       const spec = replicationSpec({
         ...(options.seed ? { seeds: options.seed as SeedId[] } : {}),
         ...(options.cities !== undefined ? { cities: options.cities as number } : {}),

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runSpec, writeRunReport, type RunResult } from '@panel-lab/analysis';
+import type { RunResult } from '@panel-lab/analysis';
 import { progressReporter } from '../progress.js';
 import { EXIT_STATUS_HELP, assertNoFailures } from '../failures.js';
 import { parseIntOption } from '../options.js';
@@ -31,6 +31,8 @@ export interface RunAndReportOptions {
 
 /** Runs a validated spec with progress, writes the report (failed analyses included), prints the timing summary. */
 export async function runAndReport(spec: unknown, options: RunAndReportOptions): Promise<{ run: RunResult; report: string }> {
+  // The analysis library (estimators, tfjs, report renderer) loads when a run starts, not at start-up.
+  const { runSpec, writeRunReport } = await import('@panel-lab/analysis');
   const progress = progressReporter();
   let run: RunResult;
   try {

@@ -3,9 +3,11 @@ import { extname } from 'node:path';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
 import { formatCsv, parseCsvTable } from './csv.js';
+import { readCsvFile } from './csv-file.js';
 import { PanelError } from './errors.js';
 import { PanelFrame } from './frame.js';
 import { normalizeTable } from './normalize.js';
+import { readParquetFile } from './parquet-file.js';
 import type { PanelFormat, ReadOptions } from './read-options.js';
 import { validatePanel } from './validate.js';
 
@@ -30,32 +32,40 @@ export function formatFromPath(path: string): PanelFormat {
 /** Parses CSV text into a validated panel frame. */
 export function parseCsv(text: string, options: ReadOptions): PanelFrame {
   const table = parseCsvTable(text, { categorical: options.categorical, naValues: options.naValues, numeric: [options.time] });
-  return checkedFrame(table, options);
+  return checkedFrame(normalizeTable(table), options);
 }
 
-/** Reads a table (no panel roles) from CSV, Parquet or Arrow IPC, e.g. a unit-level attribute table. */
+/**
+ * Reads a table (no panel roles) from CSV, Parquet or Arrow IPC, e.g. a unit-level attribute table.
+ * CSV and Parquet stream through DuckDB (multi-threaded, bounded memory, no file-size limit); Arrow
+ * IPC columns are views into the file's bytes.
+ */
 export async function readTable(
   path: string,
   options: { format?: PanelFormat; categorical?: readonly string[]; naValues?: readonly string[] } = {},
 ): Promise<Table> {
-  const format = options.format ?? formatFromPath(path);
-  const bytes = await readFile(path);
-  if (bytes.length === 0) throw new PanelError(`empty file: '${path}'`);
-  if (format === 'csv') return parseCsvTable(bytes.toString('utf8'), options);
-  const raw = format === 'parquet' ? parquetToArrow(bytes, path) : ipcToArrow(bytes, path);
-  if (raw.numRows === 0) throw new PanelError(`file '${path}' has no rows`);
-  return normalizeTable(raw, options.categorical);
+  return readFileTable(path, options.format ?? formatFromPath(path), options);
 }
 
 /** Reads and validates a panel from CSV, Parquet or Arrow IPC (format from the extension unless given). */
 export async function readPanel(path: string, options: ReadOptions & { format?: PanelFormat }): Promise<PanelFrame> {
   const format = options.format ?? formatFromPath(path);
-  if (format === 'csv') {
-    const bytes = await readFile(path);
-    if (bytes.length === 0) throw new PanelError(`empty file: '${path}'`);
-    return parseCsv(bytes.toString('utf8'), options);
-  }
-  return checkedFrame(await readTable(path, { ...options, format }), options);
+  return checkedFrame(await readFileTable(path, format, { ...options, numeric: [options.time] }), options);
+}
+
+async function readFileTable(
+  path: string,
+  format: PanelFormat,
+  options: { categorical?: readonly string[]; naValues?: readonly string[]; numeric?: readonly string[] },
+): Promise<Table> {
+  // Every reader ends in normalizeTable, the one place where what was read is checked as numbers and codes.
+  if (format === 'csv') return normalizeTable(await readCsvFile(path, options));
+  if (format === 'parquet') return normalizeTable(await readParquetFile(path, options.categorical));
+  const bytes = await readFile(path);
+  if (bytes.length === 0) throw new PanelError(`empty file: '${path}'`);
+  const raw = ipcToArrow(bytes, path);
+  if (raw.numRows === 0) throw new PanelError(`file '${path}' has no rows`);
+  return normalizeTable(raw, options.categorical);
 }
 
 /** Writes a frame as CSV, Parquet (zstd) or Arrow IPC file (format from the extension unless given). */
@@ -74,20 +84,6 @@ function checkedFrame(table: Table, options: ReadOptions): PanelFrame {
   const frame = PanelFrame.fromTable(table, { unit: options.unit, time: options.time });
   validatePanel(frame);
   return frame;
-}
-
-const PARQUET_BATCH_ROWS = 65_536;
-
-function parquetToArrow(bytes: Uint8Array, path: string): Table {
-  let wasmTable: parquet.Table;
-  try {
-    // parquet-wasm's default 1024-row batches make decoding ~7x slower on large files; 64k rows per batch
-    // keeps each batch small (a few MB) while the per-batch overhead vanishes.
-    wasmTable = parquet.readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS });
-  } catch (error) {
-    throw new PanelError(`cannot read '${path}' as Parquet: ${String(error)}`);
-  }
-  return tableFromIPC(wasmTable.intoIPCStream());
 }
 
 function ipcToArrow(bytes: Uint8Array, path: string): Table {

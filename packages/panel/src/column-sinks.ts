@@ -1,0 +1,123 @@
+/**
+ * Column sinks: a column filled chunk by chunk from a streaming reader (DuckDB hands out 2,048-row
+ * chunks). Values go into fixed-size blocks, so nothing is ever re-copied while the column grows and
+ * no row count is needed up front; `finish()` joins the blocks once into the frame's single buffer,
+ * dropping each block as it is copied (peak: the column plus one block).
+ */
+
+/** Rows per block: 64k rows = 512 KiB of Float64, small next to any column worth streaming. */
+export const DEFAULT_BLOCK_ROWS = 65_536;
+
+/** Bit i of a validity mask (LSB first within each byte, as Arrow and DuckDB store it) is 1 when row i holds a value. */
+function isValid(validity: Uint8Array, i: number): boolean {
+  return (validity[i >> 3]! & (1 << (i & 7))) !== 0;
+}
+
+abstract class BlockSink<T extends Float64Array | Int32Array> {
+  protected readonly blocks: T[] = [];
+  protected current: T;
+  protected at = 0;
+  length = 0;
+
+  constructor(protected readonly blockRows: number) {
+    if (!(Number.isInteger(blockRows) && blockRows > 0)) throw new RangeError(`blockRows must be a positive integer, got ${blockRows}`);
+    this.current = this.newBlock();
+  }
+
+  protected abstract newBlock(): T;
+  protected abstract allocate(n: number): T;
+
+  /** Room left in the current block (opens a new one when full). */
+  protected room(): number {
+    if (this.at === this.current.length) {
+      this.blocks.push(this.current);
+      this.current = this.newBlock();
+      this.at = 0;
+    }
+    return this.current.length - this.at;
+  }
+
+  /** The whole column as one exact-length buffer. The sink is empty afterwards. */
+  finish(): T {
+    if (this.blocks.length === 0 && this.at === this.current.length) return this.current;
+    const out = this.allocate(this.length);
+    let offset = 0;
+    for (let b = 0; b < this.blocks.length; b++) {
+      out.set(this.blocks[b]!, offset);
+      offset += this.blocks[b]!.length;
+      this.blocks[b] = this.allocate(0); // let the block go before the next copy
+    }
+    out.set(this.current.subarray(0, this.at), offset);
+    this.current = this.allocate(0);
+    this.blocks.length = 0;
+    this.at = 0;
+    return out;
+  }
+}
+
+/** A numeric column: Float64 values with NaN where the source row is null. */
+export class NumericSink extends BlockSink<Float64Array> {
+  protected newBlock(): Float64Array {
+    return new Float64Array(this.blockRows);
+  }
+
+  protected allocate(n: number): Float64Array {
+    return new Float64Array(n);
+  }
+
+  /** Appends `values` (a chunk); `validity` null means every row holds a value. */
+  append(values: Float64Array, validity: Uint8Array | null): void {
+    let from = 0;
+    while (from < values.length) {
+      const k = Math.min(values.length - from, this.room());
+      const block = this.current;
+      block.set(values.subarray(from, from + k), this.at);
+      if (validity) {
+        for (let i = 0; i < k; i++) if (!isValid(validity, from + i)) block[this.at + i] = Number.NaN;
+      }
+      this.at += k;
+      from += k;
+    }
+    this.length += values.length;
+  }
+}
+
+/** A categorical column: Int32 codes (-1 = missing) over levels in order of first appearance. */
+export class CategoricalSink extends BlockSink<Int32Array> {
+  private readonly levelIndex = new Map<string, number>();
+
+  protected newBlock(): Int32Array {
+    return new Int32Array(this.blockRows);
+  }
+
+  protected allocate(n: number): Int32Array {
+    return new Int32Array(n);
+  }
+
+  /** Appends `count` rows whose values `valueAt(i)` gives (null = missing). */
+  append(count: number, valueAt: (i: number) => string | null): void {
+    let from = 0;
+    while (from < count) {
+      const k = Math.min(count - from, this.room());
+      const block = this.current;
+      for (let i = 0; i < k; i++) block[this.at + i] = this.codeOf(valueAt(from + i));
+      this.at += k;
+      from += k;
+    }
+    this.length += count;
+  }
+
+  private codeOf(value: string | null): number {
+    if (value === null) return -1;
+    let code = this.levelIndex.get(value);
+    if (code === undefined) {
+      code = this.levelIndex.size;
+      this.levelIndex.set(value, code);
+    }
+    return code;
+  }
+
+  get levels(): string[] {
+    return Array.from(this.levelIndex.keys());
+  }
+}

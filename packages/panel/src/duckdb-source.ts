@@ -1,0 +1,119 @@
+import { availableParallelism } from 'node:os';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBBooleanVector, type DuckDBDataChunk, type DuckDBVarCharVector } from '@duckdb/node-api';
+import bindings from '@duckdb/node-bindings';
+import { CategoricalSink, DEFAULT_BLOCK_ROWS, NumericSink } from './column-sinks.js';
+
+/**
+ * DuckDB as the file reader: its CSV and Parquet scanners are multi-threaded and stream, so a file
+ * of any size is read in bounded memory and converted chunk by chunk into the frame's columns.
+ * One in-process instance serves every read; each read gets its own connection.
+ */
+let instance: Promise<DuckDBInstance> | undefined;
+
+function sharedInstance(): Promise<DuckDBInstance> {
+  instance ??= DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });
+  return instance;
+}
+
+export async function withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const connection = await (await sharedInstance()).connect();
+  try {
+    return await work(connection);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+/** A SQL string literal. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** A SQL list of string literals. */
+export function sqlList(items: readonly string[]): string {
+  return `[${items.map(sqlString).join(', ')}]`;
+}
+
+/** A quoted SQL identifier. */
+export function sqlName(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+export type StreamKind = 'numeric' | 'categorical';
+
+export type StreamedColumn = { kind: 'numeric'; values: Float64Array } | { kind: 'categorical'; codes: Int32Array; levels: string[] };
+
+/**
+ * Runs a query whose columns are DOUBLE (`numeric`) or VARCHAR (`categorical`) and streams its
+ * result into column sinks, one chunk at a time: DuckDB's result and our copy never both hold the
+ * whole table.
+ */
+export async function streamColumns(
+  connection: DuckDBConnection,
+  sql: string,
+  kinds: readonly StreamKind[],
+  blockRows = DEFAULT_BLOCK_ROWS,
+): Promise<{ rows: number; columns: StreamedColumn[] }> {
+  const sinks = kinds.map((k) => (k === 'numeric' ? new NumericSink(blockRows) : new CategoricalSink(blockRows)));
+  await streamChunks(connection, sql, kinds.length, (chunk, n) => appendChunk(chunk, sinks, n));
+  const rows = sinks[0]?.length ?? 0;
+  const columns = sinks.map((sink): StreamedColumn =>
+    sink instanceof NumericSink ? { kind: 'numeric', values: sink.finish() } : { kind: 'categorical', levels: sink.levels, codes: sink.finish() },
+  );
+  return { rows, columns };
+}
+
+/**
+ * Streams a query's result chunk by chunk to `onChunk` (with the number of rows to take from it).
+ *
+ * A streaming DuckDB result that fails midway (a bad token on line 300,000) ends exactly like one
+ * that is done: the Node API does not surface the error. So the query is followed by one marker row
+ * (UNION ALL keeps the order while insertion order is preserved, DuckDB's default); a stream that
+ * ends without it failed, and the same query is run once more, unstreamed, to raise DuckDB's error.
+ */
+export async function streamChunks(
+  connection: DuckDBConnection,
+  sql: string,
+  columnCount: number,
+  onChunk: (chunk: DuckDBDataChunk, rows: number) => void,
+): Promise<void> {
+  const marked = `SELECT *, false AS ${END_COLUMN} FROM (${sql}) UNION ALL SELECT ${Array(columnCount).fill('NULL').join(', ')}, true`;
+  const result = await connection.stream(marked);
+  let ended = false;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    if (ended) throw new Error('DuckDB stream: rows after the end marker (result order not preserved)');
+    const n = chunk.rowCount;
+    ended = (chunk.getColumnVector(columnCount) as DuckDBBooleanVector).getItem(n - 1) === true;
+    if (n > 1 || !ended) onChunk(chunk, ended ? n - 1 : n);
+  }
+  if (!ended) {
+    await connection.runAndReadAll(`SELECT count(COLUMNS(*)) FROM (${sql})`); // reads every column again: raises the error the stream swallowed
+    throw new Error('DuckDB stream ended before its end marker, and the query succeeded when run again');
+  }
+}
+
+const END_COLUMN = '"__panel_lab_end_marker"';
+
+function appendChunk(chunk: DuckDBDataChunk, sinks: readonly (NumericSink | CategoricalSink)[], n: number): void {
+  for (let c = 0; c < sinks.length; c++) {
+    const sink = sinks[c]!;
+    if (sink instanceof NumericSink) {
+      // The raw DOUBLE buffer and validity mask of the chunk's vector, copied straight into the sink.
+      const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
+      const bytes = bindings.vector_get_data(vector, n * 8);
+      const validity = bindings.vector_get_validity(vector, Math.ceil(n / 64) * 8) as Uint8Array | null;
+      sink.append(new Float64Array(bytes.buffer, bytes.byteOffset, n), validity);
+    } else {
+      const vector = chunk.getColumnVector(c) as DuckDBVarCharVector;
+      sink.append(n, (i) => vector.getItem(i));
+    }
+  }
+}
+
+/** The first line of a DuckDB error (the rest repeats the options it ran with). */
+export function duckdbReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.trim();
+}

@@ -106,6 +106,8 @@ export interface PsmDidResult {
   readonly did: TwfeResult;
   /** TWFE on the same matched rows, each counted once. */
   readonly didUnweighted: TwfeResult;
+  /** The weighting and inference conventions, in words, for table notes. */
+  readonly notes: readonly string[];
   readonly meta: RobustMeta;
 }
 
@@ -221,6 +223,12 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
     });
   const did = fit(true);
   const didUnweighted = fit(false);
+  const clusterWords = clusterBy === 'pair' ? "matched pair (MatchIt's subclass, as its documentation recommends after matching without replacement)" : (options.cluster ?? [frame.schema.unit]).join(' x ');
+  const nCl = Object.values(did.fit.nClusters);
+  const notes = [
+    `DID: TWFE (unit and period fixed effects) on the matched sample, weighted by ${weighting === 'matchit' ? "MatchIt's weights (m$weights)" : 'frequency weights (use counts)'}; the unweighted row counts each matched row once`,
+    `SEs clustered by ${clusterWords} (${nCl.join(' x ')} clusters) with fixest's small-sample factor G/(G - 1) (n - 1)/(n - K); p-values and ${100 * (1 - alpha)}% intervals from t(${did.fit.dof.t})`,
+  ];
   return Object.freeze({
     kind: 'psm_did' as const,
     spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, covariates: Object.freeze([...options.covariates]), design, baselinePeriod, weights: weighting, match: Object.freeze({ ...matchOpts }), clusterBy, alpha }),
@@ -231,6 +239,7 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
     rowsDropped: n - keep.length,
     did,
     didUnweighted,
+    notes: Object.freeze(notes),
     meta: robustMeta(t0, matchOpts.order === 'random' ? (matchOpts.seed ?? 1) : null),
   });
 }

@@ -184,6 +184,8 @@ export interface SpatialDidResult {
   readonly nobs: number;
   readonly counts: { readonly treated: number; readonly exposedUntreated: number; readonly clean: number };
   readonly drops: { readonly missing: number; readonly notIdentified: number };
+  /** The ring and inference conventions, in words, for table notes. */
+  readonly notes: readonly string[];
   readonly meta: RobustMeta;
 }
 
@@ -245,6 +247,10 @@ export function spatialDid(frame: PanelFrame, options: SpatialDidOptions): Spati
   });
   const k = out.names.length;
   const coefs = out.names.map((name, a) => robustCoef(name, out.coef[a]!, Math.sqrt(out.vcov[a * k + a]!), { alpha }));
+  const notes = [
+    `Two-stage DID (Gardner; did2s with treatment = treated or exposed): first stage on the ${nClean} rows neither treated nor exposed; rings by haversine distance (R = ${EARTH_RADIUS_KM} km), mode '${rings.spec.mode}'`,
+    `SEs: did2s's GMM-corrected variance clustered by ${cluster} (${out.nClustersUsed} clusters), no small-sample factor; p-values and ${100 * (1 - alpha)}% intervals from the normal distribution (did2s's own summary uses t(n - K))`,
+  ];
   return Object.freeze({
     kind: 'spatial_did' as const,
     spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, mode: rings.spec.mode, fixedEffects: Object.freeze([...feNames]), controls: Object.freeze([...controlNames]), splitByOwnTreatment: split, cluster, alpha }),
@@ -254,6 +260,7 @@ export function spatialDid(frame: PanelFrame, options: SpatialDidOptions): Spati
     nobs: out.nobs,
     counts: Object.freeze({ treated: nTreated, exposedUntreated: nExposed, clean: nClean }),
     drops: Object.freeze(out.drops),
+    notes: Object.freeze(notes),
     meta: robustMeta(t0),
   });
 }

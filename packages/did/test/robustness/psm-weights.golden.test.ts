@@ -125,6 +125,8 @@ describe.each([
     const pc = g.twfe_cluster_pair!;
     const byPair = fit('pair');
     expect(byPair.spec.clusterBy).toBe('pair');
+    expect(byPair.notes.join(' ')).toMatch(/clustered by matched pair .*\(185 clusters\)/);
+    expect(byUnit.notes.join(' ')).toMatch(/clustered by id \(370 clusters\).*t\(369\)/);
     expect(rel(byPair.did.estimate, pc.weighted.estimate)).toBeLessThan(1e-10);
     expect(rel(byPair.did.se, pc.weighted.se)).toBeLessThan(1e-10);
     expect(rel(byPair.didUnweighted.se, pc.unweighted.se)).toBeLessThan(1e-10);

@@ -5,10 +5,10 @@ import { readCsv } from './data.js';
 
 // Golden: goldens/results/spatial_butts_cities.json. The rings are built in plain R from the
 // definition (nearest already-treated unit at t, haversine R = 6371 km, off for treated rows), the
-// estimates are did2s 1.2.1 with treatment = treated or exposed, and the variance is did2s's influence
-// function written densely in base R with a full-rank first-stage design (script results/spatial_butts_cities.R).
-// did2s's own SEs use a first-stage design from fixest::sparse_model_matrix that lacks one city's dummy
-// (Chongqing, treated) besides the year reference, so they are off by up to ~4e-4 relative (see the JSON's meta).
+// estimates and SEs are did2s 1.2.1 with treatment = treated or exposed (city ids as text), and the same
+// influence function written densely in base R (script results/spatial_butts_cities.R). With numeric city
+// codes did2s's variance design has an empty column for city 500000 ('city_code::5e+05'), so those SEs
+// (recorded as did2s_numeric_codes) are off by up to ~4e-4 relative; see the JSON's meta.
 interface Spec {
   edges_km: number[];
   controls: string[];
@@ -18,7 +18,7 @@ interface Spec {
   vcov: number[][];
   nobs: number;
   formula_dense: { estimate: number[]; std_error: number[]; vcov: number[][] };
-  did2s_x1: { columns: number; lacking_city_dummies: string[] };
+  did2s_numeric_codes: { estimate: number[]; std_error: number[]; empty_first_stage_columns: string[] };
   counts: { ring: string; year: number[]; exposed_untreated: number[]; exposed_treated: number[] }[];
   n_treated: number;
   n_exposed_untreated: number;
@@ -51,7 +51,7 @@ describe.each(golden.specs.map((s) => [s.edges_km.join(', '), s] as const))("mod
     expect(r.counts).toEqual({ treated: g.n_treated, exposedUntreated: g.n_exposed_untreated, clean: g.n_clean });
   });
 
-  it('coefficients (did2s and the dense formula), clustered SEs and vcov (the dense formula) to 1e-10 relative', () => {
+  it('coefficients, clustered SEs and vcov (did2s and the dense formula) to 1e-10 relative', () => {
     const r = spatialDid(frame, { ...opts, outcome: 'y', controls: g.controls });
     expect(r.coefs.map((c) => c.term)).toEqual(['treat', ...g.term.slice(1)]);
     expect(r.nobs).toBe(g.nobs);
@@ -61,12 +61,16 @@ describe.each(golden.specs.map((s) => [s.edges_km.join(', '), s] as const))("mod
       expect(rel(c.estimate, g.estimate[k]!), c.term).toBeLessThan(1e-10);
       expect(rel(c.estimate, f.estimate[k]!), c.term).toBeLessThan(1e-10);
       expect(rel(c.se, f.std_error[k]!), c.term).toBeLessThan(1e-10);
-      // did2s 1.2.1's restricted first-stage design (one city dummy missing) moves its SEs slightly
-      expect(rel(c.se, g.std_error[k]!), c.term).toBeLessThan(1e-3);
+      expect(rel(c.se, g.std_error[k]!), c.term).toBeLessThan(1e-10);
+      // numeric city codes: did2s's restricted variance design (one empty city column) moves its SEs slightly
+      expect(rel(c.estimate, g.did2s_numeric_codes.estimate[k]!), c.term).toBeLessThan(1e-10);
+      expect(rel(c.se, g.did2s_numeric_codes.std_error[k]!), c.term).toBeLessThan(1e-3);
     });
-    expect(g.did2s_x1.lacking_city_dummies).toEqual(['city_code::500000']);
-    const scale = Math.max(...f.vcov.flat().map(Math.abs));
-    r.vcov.forEach((row, a) => row.forEach((v, b) => expect(Math.abs(v - f.vcov[a]![b]!) / scale).toBeLessThan(1e-10)));
+    expect(g.did2s_numeric_codes.empty_first_stage_columns).toEqual(['city_code::5e+05']);
+    for (const v of [f.vcov, g.vcov]) {
+      const scale = Math.max(...v.flat().map(Math.abs));
+      r.vcov.forEach((row, a) => row.forEach((x, b) => expect(Math.abs(x - v[a]![b]!) / scale).toBeLessThan(1e-10)));
+    }
     expect(r.notes.join(' ')).toMatch(/GMM-corrected variance clustered by city_code \(287 clusters\)/);
   });
 });

@@ -1,5 +1,7 @@
-// Panel IO: read + validate a panel of `units` x 20 years with 6 numeric columns from Parquet and from CSV.
-// The files are generated once per case into a temp dir by a child process (this same file, run with
+// Panel IO: read a panel of `units` x 20 years with 6 numeric columns from Parquet, Arrow IPC and CSV
+// (DuckDB's streaming readers for CSV and Parquet), and R's data.table::fread on the same CSV in the
+// same run (benchmarks/r/fread.R), with column sums compared so both are seen to read the same numbers.
+// The files are generated once per size into a temp dir by a child process (this same file, run with
 // PANEL_IO_GENERATE set), so generation does not count in this process's peak memory.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -7,13 +9,17 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@panel-lab/compute';
-import { PanelFrame, readPanel, writePanel } from '@panel-lab/panel';
+import { PanelFrame, readPanel, readTable, writePanel, type PanelFormat } from '@panel-lab/panel';
 import type { BenchCase, BenchSuite, Scale } from '../harness.js';
 
+type Table = Awaited<ReturnType<typeof readTable>>;
+
 const YEARS = 20;
-const UNITS: Record<Scale, number> = { quick: 1_000, seed: 10_000, large: 100_000 };
+/** Units per size (x 20 years): large runs 2,000,000 and 10,000,000 rows. */
+const UNITS: Record<Scale, readonly number[]> = { quick: [1_000], seed: [10_000], large: [100_000, 500_000] };
 const NUMERIC = ['y', 'x1', 'x2', 'x3', 'x4', 'x5'] as const;
 const options = { unit: 'unit', time: 'year' };
+const EXTENSION: Record<PanelFormat, string> = { csv: 'csv', parquet: 'parquet', arrow: 'arrow' };
 
 /** A seeded synthetic panel: unit effects, a trend, noise; about 1% of y missing. */
 async function generate(dir: string, units: number): Promise<void> {
@@ -35,8 +41,7 @@ async function generate(dir: string, units: number): Promise<void> {
   const columns: Record<string, Float64Array> = { unit, year };
   NUMERIC.forEach((name, c) => (columns[name] = cols[c]!));
   const frame = PanelFrame.fromColumns(columns, options);
-  await writePanel(frame, join(dir, 'panel.parquet'));
-  await writePanel(frame, join(dir, 'panel.csv'));
+  for (const format of ['parquet', 'arrow', 'csv'] as const) await writePanel(frame, join(dir, `panel.${EXTENSION[format]}`));
 }
 
 if (process.env.PANEL_IO_GENERATE) {
@@ -50,47 +55,86 @@ function filesFor(units: number): string {
   const cached = generated.get(units);
   if (cached && existsSync(join(cached, 'panel.csv'))) return cached;
   const dir = mkdtempSync(join(tmpdir(), 'panel-io-bench-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const child = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@panel-lab/source', fileURLToPath(import.meta.url)], {
     env: { ...process.env, PANEL_IO_GENERATE: `${dir}|${units}` },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (child.status !== 0) throw new Error(`panel-io: generating the ${units}-unit panel failed (exit ${child.status})`);
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   generated.set(units, dir);
   return dir;
 }
 
-function readCase(format: 'parquet' | 'csv', units: number): BenchCase {
+/** Row count and the sum of every numeric column (NaN skipped): what fread.R reports for the same file. */
+export function columnSums(table: Table): Record<string, number> {
+  const out: Record<string, number> = { rows: table.numRows };
+  for (const field of table.schema.fields) {
+    const data = table.getChild(field.name)!.data;
+    if (data.length !== 1 || !(data[0]!.values instanceof Float64Array)) continue;
+    const values = data[0]!.values;
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] === values[i]) sum += values[i]!;
+    out[`sum_${field.name}`] = sum;
+  }
+  return out;
+}
+
+/**
+ * One read: `validate` times readPanel (read + normalise + validatePanel), otherwise readTable (the read
+ * into Float64 columns alone, the work fread does), which is the case timed against fread.
+ */
+function readCase(format: PanelFormat, units: number, validate: boolean): BenchCase {
+  const rows = units * YEARS;
+  const withPeer = format === 'csv' && !validate;
   return {
-    name: `read-validate-${format}`,
-    params: { format, units, years: YEARS, rows: units * YEARS, numeric_columns: NUMERIC.length },
+    name: `${validate ? 'read-validate' : 'read'}-${format}-${rows >= 1e6 ? `${rows / 1e6}M` : `${rows / 1e3}k`}`,
+    params: { format, units, years: YEARS, rows, numeric_columns: NUMERIC.length, validate, reader: format === 'arrow' ? 'apache-arrow IPC' : 'DuckDB (streaming)' },
     setup: () => {
-      const path = join(filesFor(units), `panel.${format}`);
+      const path = join(filesFor(units), `panel.${EXTENSION[format]}`);
       return { path, bytes: statSync(path).size };
     },
     run: async (prepared) => {
       const { path, bytes } = prepared as { path: string; bytes: number };
-      const frame = await readPanel(path, options); // readPanel validates (unit/time present, no duplicate pairs)
-      if (frame.nrows !== units * YEARS) throw new Error(`read ${frame.nrows} rows, expected ${units * YEARS}`);
-      // The 1-minute load average says how contended the (shared) machine was while timing.
+      const table = validate ? (await readPanel(path, options)).table : await readTable(path);
+      if (table.numRows !== rows) throw new Error(`read ${table.numRows} rows, expected ${rows}`);
       const rss = process.memoryUsage().rss;
       const load = loadavg()[0]!;
       return {
         file_bytes: bytes,
-        rows: frame.nrows,
+        rows: table.numRows,
+        estimate: withPeer ? columnSums(table) : undefined,
         rss_after_read_bytes: rss,
         load_avg_1m: load,
         note: `file ${(bytes / 2 ** 20).toFixed(0)} MiB; RSS after read ${(rss / 2 ** 20).toFixed(0)} MiB; 1-min load ${load.toFixed(1)}`,
       };
     },
+    ...(withPeer
+      ? {
+          rPeer: {
+            pkg: 'data.table',
+            script: 'fread.R',
+            args: (prepared: unknown) => ({ file: (prepared as { path: string }).path, threads: 2, reps: 3 }),
+            estimate: (extra: Record<string, unknown>) => extra.estimate as Record<string, number>,
+            timeoutMs: 20 * 60_000,
+          },
+        }
+      : {}),
   };
 }
 
 export const suite: BenchSuite = {
   name: 'panel-io',
   description:
-    'readPanel + validatePanel of a units x 20-year panel with 6 numeric columns (large: 100,000 units = 2,000,000 rows), ' +
-    'from Parquet (zstd, parquet-wasm) and from CSV (papaparse). Parquet runs first, so its peak RSS is its own; ' +
-    "the CSV case's peak RSS is the process peak over both.",
-  cases: (scale) => [readCase('parquet', UNITS[scale]), readCase('csv', UNITS[scale])],
+    'Reading a units x 20-year panel with 6 numeric columns (large: 100,000 and 500,000 units = 2M and 10M rows): ' +
+    'Parquet and CSV through DuckDB (streaming, multi-threaded, converted chunk by chunk), Arrow IPC through apache-arrow. ' +
+    '`read-*` times readTable (into Float64 columns, the work fread does; CSV against data.table::fread, 2 threads, same file, same run, ' +
+    'column sums compared); `read-validate-*` times readPanel (read + validatePanel). Cases run in one process, so a later case\'s ' +
+    'peak RSS is the peak over the cases before it.',
+  cases: (scale) =>
+    UNITS[scale].flatMap((units) => [
+      readCase('parquet', units, false),
+      readCase('arrow', units, false),
+      readCase('csv', units, false),
+      readCase('csv', units, true),
+    ]),
 };

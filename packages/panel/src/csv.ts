@@ -201,8 +201,16 @@ function isRadixLetter(c: number): boolean {
   return lower === 120 || lower === 98 || lower === 111; // x, b, o
 }
 
-/** Writes a table as CSV: NA as an empty field, numbers in shortest round-trip form, text quoted when needed. */
-export function formatCsv(table: Table, valuesOf: (name: string) => Float64Array | { codes: Int32Array; levels: readonly string[] }): string {
+/**
+ * Writes a table as CSV: NA as an empty field, numbers in shortest round-trip form, text quoted when
+ * needed. Yields the text in pieces of `rowsPerPiece` rows (the header with the first), so a table of
+ * any size is written without one string over V8's ~512 MiB limit.
+ */
+export function* formatCsvPieces(
+  table: Table,
+  valuesOf: (name: string) => Float64Array | { codes: Int32Array; levels: readonly string[] },
+  rowsPerPiece = 65_536,
+): Generator<string> {
   const names = table.schema.fields.map((f) => f.name);
   const columns = names.map((n) => {
     const v = valuesOf(n);
@@ -213,13 +221,22 @@ export function formatCsv(table: Table, valuesOf: (name: string) => Float64Array
       return c < 0 ? '' : quoted[c]!;
     };
   });
-  const lines: string[] = [names.map(quoteField).join(',')];
+  let lines: string[] = [names.map(quoteField).join(',')];
   for (let i = 0; i < table.numRows; i++) {
     let line = columns[0]!(i);
     for (let c = 1; c < columns.length; c++) line += ',' + columns[c]!(i);
     lines.push(line);
+    if (lines.length >= rowsPerPiece) {
+      yield lines.join('\n') + '\n';
+      lines = [];
+    }
   }
-  return lines.join('\n') + '\n';
+  if (lines.length) yield lines.join('\n') + '\n';
+}
+
+/** The whole table as one CSV string (small tables; `formatCsvPieces` for large ones). */
+export function formatCsv(table: Table, valuesOf: (name: string) => Float64Array | { codes: Int32Array; levels: readonly string[] }): string {
+  return Array.from(formatCsvPieces(table, valuesOf)).join('');
 }
 
 function quoteField(s: string): string {

@@ -1,8 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
-import { formatCsv, parseCsvTable } from './csv.js';
+import { formatCsvPieces, parseCsvTable } from './csv.js';
 import { readCsvFile } from './csv-file.js';
 import { PanelError } from './errors.js';
 import { PanelFrame } from './frame.js';
@@ -72,7 +72,12 @@ async function readFileTable(
 export async function writePanel(frame: PanelFrame, path: string, options: { format?: PanelFormat } = {}): Promise<void> {
   const format = options.format ?? formatFromPath(path);
   if (format === 'csv') {
-    await writeFile(path, formatCsv(frame.table, (n) => (frame.isCategorical(n) ? frame.codes(n) : frame.numeric(n))));
+    const handle = await open(path, 'w');
+    try {
+      for (const piece of formatCsvPieces(frame.table, (n) => (frame.isCategorical(n) ? frame.codes(n) : frame.numeric(n)))) await handle.write(piece);
+    } finally {
+      await handle.close();
+    }
   } else if (format === 'arrow') {
     await writeFile(path, tableToIPC(frame.table, 'file'));
   } else {

@@ -229,6 +229,9 @@ export function psmDid(frame: PanelFrame, options: PsmDidOptions): PsmDidResult 
     `DID: TWFE (unit and period fixed effects) on the matched sample, weighted by ${weighting === 'matchit' ? "MatchIt's weights (m$weights)" : 'frequency weights (use counts)'}; the unweighted row counts each matched row once`,
     `SEs clustered by ${clusterWords} (${nCl.join(' x ')} clusters) with fixest's small-sample factor G/(G - 1) (n - 1)/(n - K); p-values and ${100 * (1 - alpha)}% intervals from t(${did.fit.dof.t})`,
   ];
+  // MatchIt's vignette: pair-clustered SEs without replacement, robust (HC3) with replacement
+  if (matchOpts.replace) notes.push("matching with replacement: MatchIt's documentation recommends robust (HC3) SEs, as a reused control belongs to no single pair; clustering by unit is their panel counterpart");
+  else if (clusterBy === 'unit' && !options.cluster) notes.push("MatchIt's documentation recommends clustering by matched pair after matching without replacement (option clusterBy 'pair')");
   return Object.freeze({
     kind: 'psm_did' as const,
     spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, covariates: Object.freeze([...options.covariates]), design, baselinePeriod, weights: weighting, match: Object.freeze({ ...matchOpts }), clusterBy, alpha }),

@@ -4,6 +4,8 @@ export interface ColumnRole {
   readonly numeric: boolean;
   /** 'cohort': first treated period per unit (0 or missing = never); 'indicator': 0/1 per row. */
   readonly coding?: 'cohort' | 'indicator';
+  /** Values that are settings, not columns (a field name shared with an enum option elsewhere, e.g. psm_did weights 'matchit'). */
+  readonly settings?: readonly string[];
 }
 
 /**
@@ -28,10 +30,17 @@ export const COLUMN_FIELDS: Readonly<Record<string, ColumnRole>> = {
   cluster: { word: 'cluster column', numeric: false },
   subgroupColumn: { word: 'subgroup column', numeric: false },
   columns: { word: 'column', numeric: false },
+  // observation / sampling weights; psm_did and wild_bootstrap use the name for a setting
+  weights: { word: 'weights column', numeric: true, settings: ['matchit', 'frequency', 'rademacher', 'webb', 'mammen'] },
+  fixedEffects: { word: 'fixed-effect column', numeric: false },
+  entropyNegative: { word: 'indicator', numeric: true },
+  // vcov: the NW / DK panel variables
+  unit: { word: 'unit column', numeric: false },
+  time: { word: 'time column', numeric: false },
 };
 
 /** String option fields that are labels, not columns. */
-export const TEXT_FIELDS: readonly string[] = ['id', 'estimator', 'title', 'caption', 'figure', 'name'];
+export const TEXT_FIELDS: readonly string[] = ['id', 'estimator', 'title', 'caption', 'figure', 'name', 'formulas'];
 
 export interface ColumnReference {
   /** Option path inside the analysis, e.g. `outcomes[1]` or `interactions[0].column`. */
@@ -47,7 +56,7 @@ export function columnReferences(options: unknown, prefix = ''): ColumnReference
   return Object.entries(options).flatMap(([key, value]): ColumnReference[] => {
     const field = prefix ? `${prefix}.${key}` : key;
     const role = COLUMN_FIELDS[key];
-    if (role && typeof value === 'string') return [{ field, column: value, role }];
+    if (role && typeof value === 'string') return role.settings?.includes(value) ? [] : [{ field, column: value, role }];
     if (role && Array.isArray(value) && value.every((v) => typeof v === 'string')) {
       return value.map((column: string, i) => ({ field: `${field}[${i}]`, column, role }));
     }

@@ -25,7 +25,7 @@ describe('run spec', () => {
       expect(paths).toContain('analyses[0].columns');
       expect(paths.some((p) => p.startsWith('analyses[1]'))).toBe(true);
     }
-    expect(() => parseRunSpec({ ...minimal, dataset: { source: 'file', path: 'x.csv' } })).toThrow(/dataset\.unit/);
+    expect(() => parseRunSpec({ ...minimal, dataset: { source: 'file', path: 'x.csv', time: 'year' } })).toThrow(/dataset\.unit/);
     expect(() => parseRunSpec({ ...minimal, analyses: [{ id: 'a', estimator: 'describe' }, { id: 'a', estimator: 'describe' }] })).toThrow(
       /analyses\[1\]\.id \(analysis 'a', describe\): duplicate analysis id 'a'/,
     );
@@ -34,7 +34,7 @@ describe('run spec', () => {
   it('names the analysis id of each bad option and lists what would be valid', () => {
     const bad = { ...minimal, analyses: [{ id: 'es-main', estimator: 'event_study', outcomes: ['lemp'], endpoints: 'clip', refPeriod: -1 }] };
     expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\]\.endpoints \(analysis 'es-main', event_study\): Invalid option: expected one of "bin"\|"trim"/);
-    expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\] \(analysis 'es-main', event_study\): unknown option 'refPeriod'; event_study options are: id, estimator, title, outcomes, cohort, controls, window, ref, endpoints, figure/);
+    expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\] \(analysis 'es-main', event_study\): unknown option 'refPeriod'; event_study options are: id, estimator, title, outcomes, cohort, controls, window, ref, endpoints, cluster, weights, alpha, simultaneousDraws, figure/);
     expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\]\.cohort \(analysis 'es-main', event_study\): required, but missing \(expected string\)/);
     try {
       parseRunSpec(bad);

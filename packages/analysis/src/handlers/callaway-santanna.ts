@@ -5,16 +5,12 @@ import { computeContextFor } from '../compute.js';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
 import { groundTruth } from './truth.js';
-import { alphaField, clusterField, weightsField } from './inference.js';
+import { alphaField, clusterField, csFields } from './inference.js';
 
 export const csOptions = analysisObject('callaway_santanna', {
   outcomes: z.array(z.string().min(1)).min(1),
   cohort: z.string().min(1),
-  covariates: z.array(z.string().min(1)).default([]),
-  controlGroup: z.enum(['nevertreated', 'notyettreated']).default('nevertreated'),
-  estMethod: z.enum(['dr', 'ipw', 'reg']).default('dr'),
-  basePeriod: z.enum(['varying', 'universal']).default('varying'),
-  anticipation: z.number().int().min(0).default(0),
+  ...csFields,
   bootstrapDraws: z
     .number()
     .int()
@@ -26,10 +22,7 @@ export const csOptions = analysisObject('callaway_santanna', {
   bootstrapWeights: z.enum(['rademacher', 'mammen', 'webb']).default('rademacher').describe("multiplier-bootstrap weights (default 'rademacher', as the library and did)"),
   cband: z.boolean().default(true).describe('uniform (simultaneous) bands from the bootstrap (default true, as the library and did)'),
   cluster: clusterField.optional().describe('time-invariant cluster column (default the unit, as the library)'),
-  weights: weightsField.optional().describe('time-invariant sampling-weights column (default unweighted)'),
   alpha: alphaField,
-  panel: z.boolean().default(true).describe("false: repeated cross-sections (did's panel = FALSE); default true, as the library"),
-  allowUnbalancedPanel: z.boolean().default(false).describe("keep units not observed in every period (did's allow_unbalanced_panel); default false, as the library"),
   minE: z.number().int().optional().describe('dynamic aggregation: lowest event time kept (default all, as the library)'),
   maxE: z.number().int().optional().describe('dynamic aggregation: highest event time kept; also limits post cells in simple/group (default all)'),
   balanceE: z.number().int().min(0).optional().describe('dynamic aggregation: only cohorts observed for event times 0..balanceE (default none)'),

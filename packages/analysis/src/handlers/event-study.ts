@@ -60,7 +60,7 @@ export const eventStudyHandler = defineHandler({
         ...(opts.weights ? { weights: opts.weights } : {}),
         ...(opts.simultaneousDraws ? { simultaneous: { seed: ctx.seed + i, draws: opts.simultaneousDraws } } : {}),
       });
-      fits.push(modelFromFeols(outcome, es.fit, 'eventStudy'));
+      fits.push(modelFromFeols(outcome, es.fit, 'eventStudy', opts.alpha));
       // the regression behind the coefficients: control coefficients and the full vcov included
       results[outcome] = { tidy: tidy(es), pretest: es.pretest, drops: es.drops, spec: es.spec, critValSimult: es.critValSimult, fit: { formula: es.fit.formula, coefficients: Object.fromEntries(es.fit.coefNames.map((n, k) => [n, { estimate: es.fit.coefficients[k], se: es.fit.se[k] }])), vcov: es.fit.vcov, vcovLabel: es.fit.vcovLabel, nobs: es.fit.nobs, r2: es.fit.r2, withinR2: es.fit.withinR2 } };
       const chart = await eventStudyChart([eventSeries('TWFE event study', es)], {

@@ -57,3 +57,20 @@ export function clusterList(value: string | readonly string[] | undefined): stri
   if (value === undefined) return undefined;
   return typeof value === 'string' ? [value] : [...value];
 }
+
+/** The Callaway-Sant'Anna ATT(g,t) options, shared by callaway_santanna, cs_placebo and timing_shift (library defaults). */
+export const csFields = {
+  covariates: z.array(z.string().min(1)).default([]).describe('covariates, taken at the base period of each 2x2 (default none)'),
+  controlGroup: z.enum(['nevertreated', 'notyettreated']).default('nevertreated'),
+  estMethod: z.enum(['dr', 'ipw', 'reg']).default('dr'),
+  basePeriod: z.enum(['varying', 'universal']).default('varying'),
+  anticipation: z.number().int().min(0).default(0),
+  weights: weightsField.optional().describe('time-invariant sampling-weights column (default unweighted)'),
+  panel: z.boolean().default(true).describe("false: repeated cross-sections (did's panel = FALSE); default true, as the library"),
+  allowUnbalancedPanel: z.boolean().default(false).describe("keep units not observed in every period (did's allow_unbalanced_panel); default false, as the library"),
+};
+
+/** The library's ATT(g,t) options from the csFields of a spec entry. */
+export function csOptionsOf(o: { covariates: string[]; controlGroup: 'nevertreated' | 'notyettreated'; estMethod: 'dr' | 'ipw' | 'reg'; basePeriod: 'varying' | 'universal'; anticipation: number; weights?: string | undefined; panel: boolean; allowUnbalancedPanel: boolean }) {
+  return { covariates: o.covariates, controlGroup: o.controlGroup, estMethod: o.estMethod, basePeriod: o.basePeriod, anticipation: o.anticipation, panel: o.panel, allowUnbalancedPanel: o.allowUnbalancedPanel, ...(o.weights ? { weights: o.weights } : {}) };
+}

@@ -4,6 +4,8 @@ import { eventStudyChart, type Block, type Cell } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
 import { truthRows } from './truth.js';
+import { alphaField, weightsField } from './inference.js';
+import { modelFromFeols } from '../results/models.js';
 
 export const sunAbrahamOptions = analysisObject('sun_abraham', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -15,6 +17,9 @@ export const sunAbrahamOptions = analysisObject('sun_abraham', {
     .default('never')
     .describe("never (default, as the library): never-treated units are the controls; last: the last-treated cohort, periods from its adoption dropped"),
   cluster: z.string().min(1).optional().describe('cluster column (default the unit, as the library)'),
+  weights: weightsField.optional(),
+  alpha: alphaField,
+  simultaneousDraws: z.number().int().min(99).optional().describe('draws of a uniform (sup-t) band over the per-period effects, seeded from the analysis seed; default none, as the library'),
   figure: z.string().default('Sun-Abraham event study').describe('caption prefix naming what the figure replicates'),
 });
 
@@ -44,6 +49,9 @@ export const sunAbrahamHandler = defineHandler({
         controlCohort: opts.controlCohort,
         controls: opts.controls,
         ...(opts.cluster ? { cluster: [opts.cluster] } : {}),
+        ...(opts.weights ? { weights: opts.weights } : {}),
+        alpha: opts.alpha,
+        ...(opts.simultaneousDraws ? { simultaneous: { seed: ctx.seed + i, draws: opts.simultaneousDraws } } : {}),
       });
       fits.push({ outcome, result: sa });
       results[outcome] = { tidy: tidy(sa), att: sa.att, cohorts: sa.cohorts, cells: sa.cells, pretest: sa.pretest, drops: sa.drops, spec: sa.spec };
@@ -71,6 +79,6 @@ export const sunAbrahamHandler = defineHandler({
     });
     const comparison = truthRows(ctx.truth, fits.map((f) => ({ outcome: f.outcome, row: { estimate: f.result.att.estimate, std_error: f.result.att.se, conf_low: f.result.att.confLow, conf_high: f.result.att.confHigh }, label: `Sun-Abraham ATT, ${f.outcome}` })));
     if (comparison) blocks.push({ kind: 'comparison', id: `${opts.id}-truth`, title: 'Sun-Abraham ATT vs the true ATT', rows: comparison });
-    return { title: opts.title ?? 'Sun-Abraham event study', blocks, results };
+    return { title: opts.title ?? 'Sun-Abraham event study', blocks, results, models: fits.map((f) => modelFromFeols(f.outcome, f.result.fit, 'sunAbraham', opts.alpha)) };
   },
 });

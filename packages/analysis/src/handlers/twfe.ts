@@ -4,7 +4,7 @@ import type { Block } from '@panel-lab/report';
 import { defineHandler, type AnalysisContext } from '../handler.js';
 import { AnalysisInputError } from '../failure.js';
 import { analysisObject } from './common.js';
-import { sscField, vcovField, weightsField } from './inference.js';
+import { alphaField, sscField, vcovField, weightsField } from './inference.js';
 import { truthRows } from './truth.js';
 import { modelFromFeols } from '../results/models.js';
 
@@ -17,6 +17,7 @@ export const twfeOptions = analysisObject('twfe', {
   vcov: vcovField.optional().describe('variance estimator as fixest vcov (default: CR1 clustered by `cluster`, i.e. the unit; the library feols alone defaults to iid)'),
   ssc: sscField.optional(),
   weights: weightsField.optional(),
+  alpha: alphaField,
   caption: z.string().optional(),
 });
 export type TwfeOptions = z.infer<typeof twfeOptions>;
@@ -75,8 +76,8 @@ export const twfeHandler = defineHandler({
     return {
       title,
       blocks,
-      results: Object.fromEntries(fits.map((f) => [f.spec.lhs, { tidy: tidy(f), glance: glance(f), formula: f.formula, vcov: f.vcov, vcovSpec: f.vcovSpec, ssc: f.ssc }])),
-      models: fits.map((f) => modelFromFeols(f.spec.lhs, f)),
+      results: Object.fromEntries(fits.map((f) => [f.spec.lhs, { tidy: tidy(f, { alpha: opts.alpha }), glance: glance(f), formula: f.formula, vcov: f.vcov, vcovSpec: f.vcovSpec, ssc: f.ssc }])),
+      models: fits.map((f) => modelFromFeols(f.spec.lhs, f, 'feols', opts.alpha)),
     };
   },
 });

@@ -39,12 +39,12 @@ export function num(x: number | null | undefined): number | null {
 }
 
 /** A feols fit (every coefficient, controls included, with its vcov). */
-export function modelFromFeols(name: string, fit: FeolsResult, method = 'feols'): ModelSummary {
+export function modelFromFeols(name: string, fit: FeolsResult, method = 'feols', alpha = 0.05): ModelSummary {
   return {
     name,
     dependent: fit.spec.lhs,
     method,
-    coefficients: tidy(fit).map((r) => ({ term: r.term, estimate: num(r.estimate), std_error: num(r.std_error), statistic: num(r.statistic), p_value: num(r.p_value), conf_low: num(r.conf_low), conf_high: num(r.conf_high) })),
+    coefficients: tidy(fit, { alpha }).map((r) => ({ term: r.term, estimate: num(r.estimate), std_error: num(r.std_error), statistic: num(r.statistic), p_value: num(r.p_value), conf_low: num(r.conf_low), conf_high: num(r.conf_high) })),
     vcov: fit.vcov.map((row) => row.map(num)),
     seType: fit.vcovLabel,
     fixedEffects: fit.fixef.map((f) => f.name),

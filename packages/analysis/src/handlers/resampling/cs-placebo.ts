@@ -3,14 +3,16 @@ import { csPlacebo } from '@panel-lab/did';
 import { densityChart, type Block, type Cell } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
+import { csFields, csOptionsOf } from '../inference.js';
 import { dataTable, type DataTable } from '../../results/tables.js';
 
 export const csPlaceboOptions = analysisObject('cs_placebo', {
   outcomes: z.array(z.string().min(1)).min(1),
   cohort: z.string().min(1),
   mode: z.enum(['A_units_true_timing', 'B_units_random_timing', 'C_timing_only']).default('A_units_true_timing'),
-  controlGroup: z.enum(['nevertreated', 'notyettreated']).default('nevertreated'),
+  ...csFields,
   draws: z.number().int().min(10).default(1000),
+  chunkSize: z.number().int().min(1).optional().describe('draws per chunk; chunk k uses random stream k (library default; same seed and chunkSize = same draws)'),
   figure: z.string().default("Callaway-Sant'Anna placebo test"),
 });
 
@@ -30,7 +32,8 @@ export const csPlaceboHandler = defineHandler({
         outcome,
         cohort: opts.cohort,
         mode: opts.mode,
-        controlGroup: opts.controlGroup,
+        ...csOptionsOf(opts),
+        ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
         draws: opts.draws,
         seed: ctx.seed + i,
         onProgress: (done, total) => {

@@ -5,6 +5,7 @@ import { timingShiftTest } from '@panel-lab/resample';
 import type { Block, Cell } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
+import { alphaField, clusterField, csFields, csOptionsOf } from '../inference.js';
 
 export const timingShiftOptions = analysisObject('timing_shift', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -13,6 +14,9 @@ export const timingShiftOptions = analysisObject('timing_shift', {
   shifts: z.array(z.number().int().refine((s) => s !== 0, 'a shift must not be 0')).default([-2, -3, -4, 1]),
   sample: z.enum(['full', 'pre_only', 'both']).default('both'),
   estimators: z.array(z.enum(['twfe', 'cs'])).min(1).default(['twfe', 'cs']).describe("TWFE (the seed) and Callaway-Sant'Anna (full sample)"),
+  cluster: clusterField.optional(),
+  alpha: alphaField.describe("significance level of the Callaway-Sant'Anna rows' intervals (default 0.05)"),
+  cs: z.object(csFields).strict().default(z.object(csFields).parse({})).describe("options of the Callaway-Sant'Anna rows (library defaults)"),
   caption: z.string().default('Counterfactual timing test'),
 });
 
@@ -29,7 +33,7 @@ export const timingShiftHandler = defineHandler({
       ctx.progress({ step: `timing shifts ${outcome}`, fraction: i / opts.outcomes.length });
       const label = (s: number) => (s > 0 ? `+${s}` : String(s));
       if (opts.estimators.includes('twfe')) {
-        const res = timingShiftTest(ctx.frame, { outcome, cohort: opts.cohort, controls: opts.controls, shifts: opts.shifts, sample: opts.sample });
+        const res = timingShiftTest(ctx.frame, { outcome, cohort: opts.cohort, controls: opts.controls, shifts: opts.shifts, sample: opts.sample, ...(opts.cluster ? { cluster: opts.cluster } : {}) });
         results[outcome] = res;
         for (const r of res.rows) {
           rows.push([outcome, 'TWFE', label(r.shift), r.sample, r.estimate, r.std_error, r.p_value, r.nobs]);
@@ -37,7 +41,7 @@ export const timingShiftHandler = defineHandler({
         }
       }
       if (opts.estimators.includes('cs')) {
-        const cs = csTimingShift(ctx.frame, { outcome, cohort: opts.cohort, shifts: opts.shifts });
+        const cs = csTimingShift(ctx.frame, { outcome, cohort: opts.cohort, shifts: opts.shifts, alpha: opts.alpha, ...csOptionsOf(opts.cs), ...(opts.cluster ? { cluster: opts.cluster } : {}) });
         results[`${outcome}:cs`] = cs;
         for (const r of cs.rows) {
           const p = r.estimate !== null && r.std_error ? twoSidedP(r.estimate / r.std_error, Number.POSITIVE_INFINITY) : null;

@@ -3,6 +3,7 @@ import { heterogeneityDid, type RobustEstimate } from '@panel-lab/did';
 import type { Block, ComparisonRow } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
+import { alphaField, clusterField } from '../inference.js';
 import { groundTruth } from '../truth.js';
 import { coefficientTable, jsonSafe } from './shared.js';
 
@@ -13,6 +14,8 @@ export const heterogeneityOptions = analysisObject('heterogeneity', {
   interactions: z.array(z.object({ name: z.string().min(1), column: z.string().min(1) }).strict()).default([]),
   subgroupColumn: z.string().optional().describe('unit-level categorical (e.g. pilot type) for side-by-side subgroup effects'),
   subgroupMode: z.enum(['pooled', 'separate', 'cs']).default('pooled'),
+  cluster: clusterField.optional(),
+  alpha: alphaField,
   caption: z.string().default('Heterogeneity'),
 });
 
@@ -41,6 +44,8 @@ export const heterogeneityHandler = defineHandler({
         outcome,
         treatment: { cohort: opts.cohort },
         controls: opts.controls,
+        alpha: opts.alpha,
+        ...(opts.cluster ? { cluster: opts.cluster } : {}),
         interactions,
         ...(opts.subgroupColumn ? { subgroups: { column: opts.subgroupColumn, mode: opts.subgroupMode } } : {}),
       });

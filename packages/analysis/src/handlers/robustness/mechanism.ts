@@ -3,6 +3,7 @@ import { MECHANISM_CAVEAT, mechanismTest, type RobustEstimate } from '@panel-lab
 import type { Block, Cell } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
+import { alphaField, clusterField } from '../inference.js';
 import { coefficientTable, jsonSafe } from './shared.js';
 
 export const mechanismOptions = analysisObject('mechanism', {
@@ -12,6 +13,8 @@ export const mechanismOptions = analysisObject('mechanism', {
   controls: z.array(z.string().min(1)).default([]),
   step3: z.enum(['M_only', 'D_and_M']).default('M_only'),
   bootstrap: z.number().int().min(0).default(1000),
+  cluster: clusterField.optional(),
+  alpha: alphaField,
   caption: z.string().default('Mechanisms'),
 });
 
@@ -29,7 +32,7 @@ export const mechanismHandler = defineHandler({
       const total = opts.outcomes.length * opts.mediators.length * opts.bootstrap;
       const onProgress = (done: number, perOutcome: number) =>
         ctx.progress({ step: `mechanisms ${outcome}: bootstrap draws`, fraction: (i + done / perOutcome) / opts.outcomes.length, done: i * perOutcome + done, total });
-      const r = mechanismTest(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, mediators: opts.mediators, controls: opts.controls, step3: opts.step3, bootstrap: opts.bootstrap, seed: ctx.seed + i, onProgress });
+      const r = mechanismTest(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, mediators: opts.mediators, controls: opts.controls, step3: opts.step3, bootstrap: opts.bootstrap, seed: ctx.seed + i, onProgress, alpha: opts.alpha, ...(opts.cluster ? { cluster: opts.cluster } : {}) });
       fits.push({ outcome, result: r });
       for (const m of r.mediators) {
         const ci = m.bootstrapCi;

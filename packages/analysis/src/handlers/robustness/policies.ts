@@ -3,6 +3,7 @@ import { policyRobustness } from '@panel-lab/did';
 import type { Cell } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
+import { alphaField, clusterList, clustersField } from '../inference.js';
 import { jsonSafe } from './shared.js';
 
 export const policiesOptions = analysisObject('policy_robustness', {
@@ -11,6 +12,8 @@ export const policiesOptions = analysisObject('policy_robustness', {
   controls: z.array(z.string().min(1)).default([]),
   otherPolicies: z.array(z.object({ name: z.string().min(1), yearColumn: z.string().min(1) }).strict()).default([]),
   uniformYear: z.number().int().optional().describe('alternative timing: every treated unit adopts in this year'),
+  cluster: clustersField.optional(),
+  alpha: alphaField,
   caption: z.string().default('Other policies and alternative timing'),
 });
 
@@ -28,6 +31,8 @@ export const policiesHandler = defineHandler({
         outcome,
         treatment: { cohort: opts.cohort },
         controls: opts.controls,
+        alpha: opts.alpha,
+        ...(opts.cluster ? { cluster: clusterList(opts.cluster) } : {}),
         otherPolicies: opts.otherPolicies,
         ...(opts.uniformYear !== undefined ? { uniformYear: opts.uniformYear } : {}),
       });

@@ -36,6 +36,7 @@ export const psmOptions = analysisObject('psm_did', {
   commonSupport: z.boolean().default(false).describe("drop treated units whose score lies outside the controls' [min, max] (psmatch2 common); default false, as the library"),
   baselinePeriod: z.number().int().optional().describe("period of the baseline cross-section (design 'baseline'; default the last period before the first adoption, as the library)"),
   cluster: clustersField.optional(),
+  clusterBy: z.enum(['unit', 'pair']).default('unit').describe("cluster the DID's SEs by unit (default, or by `cluster`) or by matched pair ('pair': MatchIt's subclass; needs replace false)"),
   alpha: alphaField,
   caption: z.string().default('PSM-DID'),
 });
@@ -48,7 +49,7 @@ export const psmHandler = defineHandler({
   async run(ctx, opts) {
     const fits = opts.outcomes.map((outcome, i) => {
       ctx.progress({ step: `PSM-DID ${outcome}`, fraction: i / opts.outcomes.length });
-      return { outcome, result: psmDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, covariates: opts.covariates, controls: opts.controls, design: opts.design, weights: opts.weights, balanceDenominator: opts.balanceDenominator, alpha: opts.alpha, ...(opts.cluster ? { cluster: clusterList(opts.cluster) } : {}), ...(opts.baselinePeriod !== undefined ? { baselinePeriod: opts.baselinePeriod } : {}), match: { replace: opts.replace, order: opts.order, distance: opts.distance, commonSupport: opts.commonSupport, ...(opts.caliper ? { caliper: opts.caliper } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.emulate ? { emulate: opts.emulate } : {}) } }) };
+      return { outcome, result: psmDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, covariates: opts.covariates, controls: opts.controls, design: opts.design, weights: opts.weights, balanceDenominator: opts.balanceDenominator, alpha: opts.alpha, clusterBy: opts.clusterBy, ...(opts.cluster ? { cluster: clusterList(opts.cluster) } : {}), ...(opts.baselinePeriod !== undefined ? { baselinePeriod: opts.baselinePeriod } : {}), match: { replace: opts.replace, order: opts.order, distance: opts.distance, commonSupport: opts.commonSupport, ...(opts.caliper ? { caliper: opts.caliper } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.emulate ? { emulate: opts.emulate } : {}) } }) };
     });
     const first = fits[0]!.result;
     const blocks: Block[] = [];

@@ -3,6 +3,7 @@ import { spatialDid, tidyRobust, type RobustEstimate } from '@panel-lab/did';
 import type { Block, ComparisonRow } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
+import { alphaField, clusterField } from '../inference.js';
 import { groundTruth } from '../truth.js';
 import { coefficientTable, jsonSafe } from './shared.js';
 
@@ -19,6 +20,10 @@ export const spatialOptions = analysisObject('spatial_did', {
       "ring definition: 'any' (seed: ring k on when another treated unit lies in it, not exclusive), 'nearest' (only the ring of the nearest treated unit, treated rows included) or 'butts' (Butts 2023 main specification: mutually exclusive rings by the distance to the nearest already-treated unit, on only for rows not yet treated)",
     ),
   controls: z.array(z.string().min(1)).default([]),
+  fixedEffects: z.array(z.string().min(1)).min(1).optional().describe('first-stage fixed effects (default unit + time, as the library)'),
+  splitByOwnTreatment: z.boolean().default(false).describe('ring effects separately for treated and untreated units (default false, as the library)'),
+  cluster: clusterField.optional(),
+  alpha: alphaField,
   caption: z.string().default('Spatial two-stage DID'),
 });
 
@@ -41,7 +46,7 @@ export const spatialHandler = defineHandler({
     let counts = '';
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `spatial DID ${outcome}`, fraction: i / opts.outcomes.length });
-      const r = spatialDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, lat: opts.lat, lon: opts.lon, edgesKm: opts.edgesKm, mode: opts.mode, controls: opts.controls });
+      const r = spatialDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, lat: opts.lat, lon: opts.lon, edgesKm: opts.edgesKm, mode: opts.mode, controls: opts.controls, splitByOwnTreatment: opts.splitByOwnTreatment, alpha: opts.alpha, ...(opts.fixedEffects ? { fixedEffects: opts.fixedEffects } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}) });
       fits.push({ outcome, result: r });
       results[outcome] = jsonSafe({ mode: r.spec.mode, coefs: r.coefs, counts: r.counts, drops: r.drops });
       counts = `${r.counts.treated} treated, ${r.counts.exposedUntreated} exposed untreated and ${r.counts.clean} clean observations (first stage on the clean ones).`;

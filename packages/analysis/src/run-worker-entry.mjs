@@ -1,6 +1,6 @@
 // Entry of a run's worker thread. Next to the TypeScript sources (a checkout) it registers tsx and
 // the workspace's source export condition first: worker threads do not inherit the main thread's
-// loaders on Node 20. Next to the build (dist/, where the build copies this file) it runs the
+// loaders on Node 20. Next to the build (dist/, where tsc copies this file: allowJs) it runs the
 // compiled JavaScript.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

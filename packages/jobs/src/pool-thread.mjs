@@ -1,6 +1,6 @@
 // Worker-thread bootstrap. Next to the TypeScript sources (a checkout) it registers tsx and the
 // workspace's source export condition first (worker threads do not inherit loaders on Node 20);
-// next to the build (dist/, where the build copies this file) it runs the compiled JavaScript.
+// next to the build (dist/, where tsc copies this file: allowJs) it runs the compiled JavaScript.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -20,8 +20,14 @@ export function clusterSums(inputs: KernelInputs<'MultiplierBootstrap'>): Mat {
   return segmentSumImpl({ x: inf, segments: clusterCodes, nSegments });
 }
 
-/** Which loop runs the MultiplierBootstrap kernel: 'auto' (WebAssembly SIMD for Rademacher weights where available), or one forced. */
-export type MultiplierKernelChoice = 'auto' | 'wasm-simd' | 'js';
+/**
+ * Which loop runs the MultiplierBootstrap kernel: 'auto' (WebAssembly SIMD for Rademacher weights where
+ * available: the table kernel for many draws, else the sign-flip kernel), or one forced.
+ */
+export type MultiplierKernelChoice = 'auto' | 'wasm-table' | 'wasm-simd' | 'js';
+
+/** Draws per chunk from which 'auto' takes the table kernel (its tables cost about 64 draws of additions). */
+export const MULTIPLIER_TABLE_MIN_DRAWS = 128;
 
 /**
  * theta* = V'S / n (draws x k). The weights are drawn in the same order as multiplierWeights()
@@ -29,8 +35,11 @@ export type MultiplierKernelChoice = 'auto' | 'wasm-simd' | 'js';
  * memory stays O(G k) whatever the number of draws. Rademacher weights run in WebAssembly SIMD
  * (multiplier-bootstrap.wat: the weights generated there as bits, 32 draws at a time over
  * cache-sized blocks of clusters), with the same draws and the same summation order as the plain
- * loop, so the outputs are bit-identical; other weights, or a runtime without WebAssembly SIMD,
- * take the plain loop.
+ * loop, so the outputs are bit-identical. With many draws a chunk, Rademacher weights take the table
+ * kernel instead (the same weights; each block of eight clusters adds one of its 256 precomputed signed
+ * sums per draw: 8 x fewer additions; a few ulps from the plain loop, see the .wat). Other weights, a
+ * runtime without WebAssembly SIMD, or non-finite sums (the tables would turn inf - inf into NaN) take
+ * the plain loop or the sign-flip kernel.
  */
 export function multiplierBootstrapImpl(
   inputs: KernelInputs<'MultiplierBootstrap'>,
@@ -39,11 +48,21 @@ export function multiplierBootstrapImpl(
 ): Mat {
   const s = clusterSums(inputs);
   if (kernel !== 'js' && attrs.weights === 'rademacher') {
-    const out = rademacherWasm(s, inputs.inf.rows, attrs);
+    const chunkDraws = Math.min(attrs.draws, attrs.chunkSize ?? DEFAULT_CHUNK_SIZE);
+    const table = kernel === 'wasm-table' || (kernel === 'auto' && chunkDraws >= MULTIPLIER_TABLE_MIN_DRAWS);
+    const out = table && allFinite(s.data) ? rademacherTable(s, inputs.inf.rows, attrs) : null;
     if (out) return out;
+    if (kernel === 'wasm-table') throw new Error(`kernel 'wasm-table': needs Rademacher weights, WebAssembly SIMD, finite cluster sums and a problem that fits a 2 GiB WebAssembly memory`);
+    const sign = rademacherWasm(s, inputs.inf.rows, attrs);
+    if (sign) return sign;
   }
-  if (kernel === 'wasm-simd') throw new Error(`kernel 'wasm-simd': needs Rademacher weights, WebAssembly SIMD and a problem that fits a 2 GiB WebAssembly memory`);
+  if (kernel === 'wasm-simd' || kernel === 'wasm-table') throw new Error(`kernel 'wasm-simd': needs Rademacher weights, WebAssembly SIMD and a problem that fits a 2 GiB WebAssembly memory`);
   return multiplierBootstrapJs(s, inputs.inf.rows, attrs);
+}
+
+function allFinite(x: ArrayLike<number>): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) return false;
+  return true;
 }
 
 /** The plain loop: one weight at a time from drawWeight, accumulated draw after draw (the reference). */
@@ -211,14 +230,86 @@ function rademacherWasm(s: Mat, n: number, attrs: KernelAttrs<'MultiplierBootstr
   return mat(attrs.draws, s.cols, out);
 }
 
+/**
+ * The table kernel (see the .wat): per chunk of draws, the weight bytes draw-major, then per group of
+ * 64 eight-cluster blocks their bytes block-major and, per panel of eight columns, each block's table
+ * added to every draw's accumulator. Memory: S packed (G x 8 doubles a panel), the bytes (G / 8 a
+ * draw) and the accumulators (64 bytes a draw and panel); null where that passes 2 GiB.
+ */
+function rademacherTable(s: Mat, n: number, attrs: KernelAttrs<'MultiplierBootstrap'>): Mat | null {
+  const { rows: g, cols: k } = s;
+  const draws = attrs.draws;
+  if (g === 0 || k === 0 || draws === 0) return null;
+  const module = multiplierModule();
+  if (!module) return null;
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
+  const chunkSize = attrs.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const blocks = Math.ceil(g / 8);
+  const stride = blocks;
+  const panels = Math.ceil(k / 8);
+  const GROUP = 64;
+  // draws a pass: the chunk, or fewer when the weight bytes would pass 256 MiB (huge G)
+  const nbMax = Math.max(1, Math.min(chunkSize, draws, Math.floor(2 ** 28 / stride)));
+  const tableOff = 64;
+  const tbufOff = tableOff + 2 * 256 * 64; // two tables: the kernel takes blocks in pairs
+  const idxOff = tbufOff + Math.ceil((GROUP * nbMax) / 64) * 64;
+  const accOff = idxOff + Math.ceil((nbMax * stride) / 64) * 64;
+  const sOff = accOff + panels * nbMax * 64;
+  const total = sOff + panels * blocks * 512;
+  if (total > MAX_WASM_BYTES) return null;
+  const instance = new api.Instance(module, {});
+  const memory = instance.exports['memory'] as WasmMemory;
+  const pages = Math.ceil(total / 65536);
+  const have = memory.buffer.byteLength / 65536;
+  if (pages > have) memory.grow(pages - have);
+  const genBytes = instance.exports['genBytes'] as (state: number, out: number, g: number, nb: number, stride: number) => void;
+  const transposeBytes = instance.exports['transposeBytes'] as (idx: number, stride: number, nb: number, j0: number, nj: number, tbuf: number) => void;
+  const accumulateTable = instance.exports['accumulateTable'] as (tbuf: number, nb: number, j0: number, nj: number, s: number, acc: number, table: number) => void;
+  const buf = memory.buffer;
+  const state = new Int32Array(buf, 0, 4);
+  // S packed by panels of eight columns, cluster c's eight values contiguous, zero past G and k
+  const packed = new Float64Array(buf, sOff, panels * blocks * 64);
+  for (let j = 0; j < k; j++) {
+    const base = (j >> 3) * blocks * 64 + (j & 7);
+    for (let c = 0; c < g; c++) packed[base + c * 8] = s.data[j * g + c]!;
+  }
+  const acc = new Float64Array(buf, accOff, panels * nbMax * 8);
+  const out = new Float64Array(draws * k);
+  const inv = 1 / n;
+  const first = (attrs.firstDraw ?? 0) / chunkSize;
+  for (let start = 0, chunk = 0; start < draws; start += chunkSize, chunk++) {
+    state.set(weightStreamState(attrs.seed, first + chunk));
+    const inChunk = Math.min(chunkSize, draws - start);
+    for (let done = 0; done < inChunk; done += nbMax) {
+      const nb = Math.min(nbMax, inChunk - done);
+      // in slices of 16 draws: V8 moves a WebAssembly function to optimized code only between calls
+      for (let d = 0; d < nb; d += 16) genBytes(0, idxOff + d * stride, g, Math.min(16, nb - d), stride);
+      acc.fill(0, 0, panels * nb * 8);
+      for (let j0 = 0; j0 < blocks; j0 += GROUP) {
+        const nj = Math.min(GROUP, blocks - j0);
+        transposeBytes(idxOff, stride, nb, j0, nj, tbufOff);
+        for (let p = 0; p < panels; p++) accumulateTable(tbufOff, nb, j0, nj, sOff + p * blocks * 512, accOff + p * nb * 64, tableOff);
+      }
+      const b0 = start + done;
+      for (let j = 0; j < k; j++) {
+        const a = (j >> 3) * nb * 8 + (j & 7);
+        const o = j * draws + b0;
+        for (let d = 0; d < nb; d++) out[o + d] = acc[a + d * 8]! * inv;
+      }
+    }
+  }
+  return mat(draws, k, out);
+}
+
 /** Work (clusters x panels x draws) below which threads are not worth starting. */
 export const MULTIPLIER_THREAD_MIN_WORK = 2 ** 27;
 
 /**
  * The MultiplierBootstrap kernel over worker threads: with Rademacher weights and WebAssembly SIMD,
  * the panels of four columns are split between this thread and threads - 1 workers (each generates
- * the same weights itself), so the draws are bit-identical to multiplierBootstrapImpl's whatever
- * the number of threads. Small problems, other weights, or a runtime without worker threads run
+ * the same weights itself), so the draws are bit-identical to the sign-flip kernel's ('wasm-simd')
+ * whatever the number of threads (not to the table kernel that 'auto' takes for many draws, which is
+ * faster on one thread than this was on two). Small problems, other weights, or a runtime without worker threads run
  * multiplierBootstrapImpl here. threads defaults to the machine's available parallelism.
  * Not the cpu backend's kernel yet: on the shared 2-core machine, under another job's load, it
  * measured slower than one thread (100k x 20, 999 draws: 0.55 s against 0.38 s); time it on an

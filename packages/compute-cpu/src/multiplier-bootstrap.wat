@@ -13,6 +13,17 @@
 ;;   in L1) is passed by tiles of four draws: eight f64x2 accumulators; a weight of -1 flips the
 ;;   sign bit of S (exactly w * S), and every sum runs over c in order 0..G-1, so each output is
 ;;   bit-identical to the plain per-draw loop.
+;; genBytes / transposeBytes / accumulateTable: the same product by table lookup (the "four Russians"
+;;   idea; for many draws): clusters go in blocks of eight, whose 2^8 signed sums
+;;   T[i] = sum_c (bit c of i ? -S_c : S_c) are built once per block and panel of eight columns
+;;   (T[i] = T[i & (i - 1)] - 2 S_(lowest bit of i)), then every draw adds one table row, picked by
+;;   the draw's byte of eight weight bits: 8 x fewer additions than sign flips, no per-draw sign
+;;   work. Sums run over the blocks in order, each block's sum in the table's order: deterministic,
+;;   but not bit-identical to the plain loop (a few ulps apart). genBytes writes the weights
+;;   draw-major (byte c >> 3 of draw d at out + d stride, bit c & 7 set when weight (d, c) is -1);
+;;   transposeBytes copies the bytes of nj blocks from j0 on into block-major order (block jj's
+;;   draws contiguous at tbuf + jj nb); accumulateTable adds, for those blocks and one panel of S
+;;   (eight columns; cluster c's eight values at s + 64 c), acc[d] += T[byte] (64 bytes a draw).
 ;; The committed bytes live in multiplier-bootstrap-wasm.ts; test/multiplier-bootstrap-wasm.test.ts
 ;; checks them against this file and rewrites them with WRITE_WASM=1.
 (module
@@ -128,4 +139,172 @@
           (local.set $p (i32.add (local.get $p) (i32.const 1)))
           (br_if $panel (i32.lt_u (local.get $p) (local.get $panels))))
         (local.set $c0 (local.get $c1))
-        (br_if $cblock (i32.lt_u (local.get $c0) (local.get $G)))))))
+        (br_if $cblock (i32.lt_u (local.get $c0) (local.get $G))))));; the weight bits of nb draws, draw-major, one byte per eight clusters (see the header); eight
+  ;; generator steps a byte, unrolled, then the last G mod 8 clusters one at a time
+  (func (export "genBytes") (param $state i32) (param $out i32) (param $G i32) (param $nb i32) (param $stride i32)
+    (local $s0 i64) (local $s1 i64) (local $d i32) (local $c i32) (local $byte i32) (local $p i32) (local $pend i32) (local $rest i32)
+    (local.set $s0 (i64.load (local.get $state)))
+    (local.set $s1 (i64.load offset=8 (local.get $state)))
+    (local.set $rest (i32.and (local.get $G) (i32.const 7)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $G)) (i32.eqz (local.get $nb))))
+      (loop $draw
+        (local.set $p (i32.add (local.get $out) (i32.mul (local.get $d) (local.get $stride))))
+        (local.set $pend (i32.add (local.get $p) (i32.shr_u (local.get $G) (i32.const 3))))
+        (if (i32.lt_u (local.get $p) (local.get $pend))
+          (then
+            (loop $full
+            (local.set $byte (i32.const 0))
+            (local.set $byte (i32.or (local.get $byte) (i32.and (i32.xor (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))) (i32.const 1)) (i32.const 1))))
+            (local.set $s1 (i64.xor (local.get $s1) (local.get $s0)))
+            (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $s1)) (i64.shl (local.get $s1) (i64.const 16))))
+            (local.set $s1 (i64.rotl (local.get $s1) (i64.const 37)))
+            (local.set $byte (i32.or (local.get $byte) (i32.shl (i32.and (i32.xor (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))) (i32.const 1)) (i32.const 1)) (i32.const 1))))
+            (local.set $s1 (i64.xor (local.get $s1) (local.get $s0)))
+            (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $s1)) (i64.shl (local.get $s1) (i64.const 16))))
+            (local.set $s1 (i64.rotl (local.get $s1) (i64.const 37)))
+            (local.set $byte (i32.or (local.get $byte) (i32.shl (i32.and (i32.xor (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))) (i32.const 1)) (i32.const 1)) (i32.const 2))))
+            (local.set $s1 (i64.xor (local.get $s1) (local.get $s0)))
+            (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $s1)) (i64.shl (local.get $s1) (i64.const 16))))
+            (local.set $s1 (i64.rotl (local.get $s1) (i64.const 37)))
+            (local.set $byte (i32.or (local.get $byte) (i32.shl (i32.and (i32.xor (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))) (i32.const 1)) (i32.const 1)) (i32.const 3))))
+            (local.set $s1 (i64.xor (local.get $s1) (local.get $s0)))
+            (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $s1)) (i64.shl (local.get $s1) (i64.const 16))))
+            (local.set $s1 (i64.rotl (local.get $s1) (i64.const 37)))
+            (local.set $byte (i32.or (local.get $byte) (i32.shl (i32.and (i32.xor (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))) (i32.const 1)) (i32.const 1)) (i32.const 4))))
+            (local.set $s1 (i64.xor (local.get $s1) (local.get $s0)))
+            (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $s1)) (i64.shl (local.get $s1) (i64.const 16))))
+            (local.set $s1 (i64.rotl (local.get $s1) (i64.const 37)))
+            (local.set $byte (i32.or (local.get $byte) (i32.shl (i32.and (i32.xor (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))) (i32.const 1)) (i32.const 1)) (i32.const 5))))
+            (local.set $s1 (i64.xor (local.get $s1) (local.get $s0)))
+            (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $s1)) (i64.shl (local.get $s1) (i64.const 16))))
+            (local.set $s1 (i64.rotl (local.get $s1) (i64.const 37)))
+            (local.set $byte (i32.or (local.get $byte) (i32.shl (i32.and (i32.xor (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))) (i32.const 1)) (i32.const 1)) (i32.const 6))))
+            (local.set $s1 (i64.xor (local.get $s1) (local.get $s0)))
+            (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $s1)) (i64.shl (local.get $s1) (i64.const 16))))
+            (local.set $s1 (i64.rotl (local.get $s1) (i64.const 37)))
+            (local.set $byte (i32.or (local.get $byte) (i32.shl (i32.and (i32.xor (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))) (i32.const 1)) (i32.const 1)) (i32.const 7))))
+            (local.set $s1 (i64.xor (local.get $s1) (local.get $s0)))
+            (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $s1)) (i64.shl (local.get $s1) (i64.const 16))))
+            (local.set $s1 (i64.rotl (local.get $s1) (i64.const 37)))
+            (i32.store8 (local.get $p) (local.get $byte))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br_if $full (i32.lt_u (local.get $p) (local.get $pend))))))
+        (if (local.get $rest)
+          (then
+            (local.set $byte (i32.const 0))
+            (local.set $c (i32.const 0))
+            (loop $tail
+              (local.set $byte (i32.or (local.get $byte)
+                (i32.shl
+                  (i32.and (i32.xor (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))) (i32.const 1)) (i32.const 1))
+                  (local.get $c))))
+              (local.set $s1 (i64.xor (local.get $s1) (local.get $s0)))
+              (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $s1))
+                (i64.shl (local.get $s1) (i64.const 16))))
+              (local.set $s1 (i64.rotl (local.get $s1) (i64.const 37)))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br_if $tail (i32.lt_u (local.get $c) (local.get $rest))))
+            (i32.store8 (local.get $p) (local.get $byte))))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br_if $draw (i32.lt_u (local.get $d) (local.get $nb)))))
+    (i64.store (local.get $state) (local.get $s0))
+    (i64.store offset=8 (local.get $state) (local.get $s1)))
+
+  ;; tbuf[jj nb + d] = idx[d stride + j0 + jj] for jj < nj, d < nb
+  (func (export "transposeBytes") (param $idx i32) (param $stride i32) (param $nb i32) (param $j0 i32) (param $nj i32) (param $tbuf i32)
+    (local $d i32) (local $jj i32) (local $src i32) (local $dst i32)
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $nb)) (i32.eqz (local.get $nj))))
+      (loop $draw
+        (local.set $src (i32.add (local.get $idx) (i32.add (i32.mul (local.get $d) (local.get $stride)) (local.get $j0))))
+        (local.set $dst (i32.add (local.get $tbuf) (local.get $d)))
+        (local.set $jj (i32.const 0))
+        (loop $block
+          (i32.store8 (local.get $dst) (i32.load8_u (local.get $src)))
+          (local.set $src (i32.add (local.get $src) (i32.const 1)))
+          (local.set $dst (i32.add (local.get $dst) (local.get $nb)))
+          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+          (br_if $block (i32.lt_u (local.get $jj) (local.get $nj))))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br_if $draw (i32.lt_u (local.get $d) (local.get $nb))))))
+
+;; T[i] for i < 256 of one block (rows: its eight clusters, 64 bytes each) at $table
+  (func $buildTable (param $rows i32) (param $table i32)
+    (local $r i32) (local $i i32) (local $rp i32) (local $sp i32) (local $tp i32)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    ;; T[0]: the eight rows summed in order
+    (local.set $t0 (v128.load (local.get $rows)))
+    (local.set $t1 (v128.load offset=16 (local.get $rows)))
+    (local.set $t2 (v128.load offset=32 (local.get $rows)))
+    (local.set $t3 (v128.load offset=48 (local.get $rows)))
+    (local.set $r (i32.const 1))
+    (loop $sum
+      (local.set $rp (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 6))))
+      (local.set $t0 (f64x2.add (local.get $t0) (v128.load (local.get $rp))))
+      (local.set $t1 (f64x2.add (local.get $t1) (v128.load offset=16 (local.get $rp))))
+      (local.set $t2 (f64x2.add (local.get $t2) (v128.load offset=32 (local.get $rp))))
+      (local.set $t3 (f64x2.add (local.get $t3) (v128.load offset=48 (local.get $rp))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $sum (i32.lt_u (local.get $r) (i32.const 8))))
+    (v128.store (local.get $table) (local.get $t0))
+    (v128.store offset=16 (local.get $table) (local.get $t1))
+    (v128.store offset=32 (local.get $table) (local.get $t2))
+    (v128.store offset=48 (local.get $table) (local.get $t3))
+    ;; T[i] = T[i & (i - 1)] - 2 S_(ctz i)
+    (local.set $i (i32.const 1))
+    (loop $entry
+      (local.set $sp (i32.add (local.get $table) (i32.shl (i32.and (local.get $i) (i32.sub (local.get $i) (i32.const 1))) (i32.const 6))))
+      (local.set $rp (i32.add (local.get $rows) (i32.shl (i32.ctz (local.get $i)) (i32.const 6))))
+      (local.set $tp (i32.add (local.get $table) (i32.shl (local.get $i) (i32.const 6))))
+      (local.set $t0 (v128.load (local.get $rp)))
+      (local.set $t1 (v128.load offset=16 (local.get $rp)))
+      (local.set $t2 (v128.load offset=32 (local.get $rp)))
+      (local.set $t3 (v128.load offset=48 (local.get $rp)))
+      (v128.store (local.get $tp) (f64x2.sub (v128.load (local.get $sp)) (f64x2.add (local.get $t0) (local.get $t0))))
+      (v128.store offset=16 (local.get $tp) (f64x2.sub (v128.load offset=16 (local.get $sp)) (f64x2.add (local.get $t1) (local.get $t1))))
+      (v128.store offset=32 (local.get $tp) (f64x2.sub (v128.load offset=32 (local.get $sp)) (f64x2.add (local.get $t2) (local.get $t2))))
+      (v128.store offset=48 (local.get $tp) (f64x2.sub (v128.load offset=48 (local.get $sp)) (f64x2.add (local.get $t3) (local.get $t3))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $entry (i32.lt_u (local.get $i) (i32.const 256)))))
+
+  ;; for blocks j0 .. j0 + nj - 1 of one panel, two at a time (tables at $table and $table + 16384):
+  ;; acc[d] = (acc[d] + T_j[byte_j]) + T_(j+1)[byte_(j+1)] for d < nb (acc: nb x 64 bytes), in block order
+  (func (export "accumulateTable") (param $tbuf i32) (param $nb i32) (param $j0 i32) (param $nj i32) (param $s i32) (param $acc i32) (param $table i32)
+    (local $jj i32) (local $rows i32) (local $ip i32) (local $iend i32) (local $ap i32) (local $tp i32) (local $tq i32)
+    (local $table2 i32) (local $nb2 i32)
+    (local.set $table2 (i32.add (local.get $table) (i32.const 16384)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $nb)) (i32.eqz (local.get $nj))))
+      (loop $block
+        (local.set $rows (i32.add (local.get $s) (i32.shl (i32.add (local.get $j0) (local.get $jj)) (i32.const 9))))
+        (call $buildTable (local.get $rows) (local.get $table))
+        (local.set $ip (i32.add (local.get $tbuf) (i32.mul (local.get $jj) (local.get $nb))))
+        (local.set $iend (i32.add (local.get $ip) (local.get $nb)))
+        (local.set $ap (local.get $acc))
+        (if (i32.lt_u (i32.add (local.get $jj) (i32.const 1)) (local.get $nj))
+          (then
+            (call $buildTable (i32.add (local.get $rows) (i32.const 512)) (local.get $table2))
+            (loop $draw2
+              (local.set $tp (i32.add (local.get $table) (i32.shl (i32.load8_u (local.get $ip)) (i32.const 6))))
+              (local.set $tq (i32.add (local.get $table2) (i32.shl (i32.load8_u (i32.add (local.get $ip) (local.get $nb))) (i32.const 6))))
+              (v128.store (local.get $ap) (f64x2.add (f64x2.add (v128.load (local.get $ap)) (v128.load (local.get $tp))) (v128.load (local.get $tq))))
+              (v128.store offset=16 (local.get $ap) (f64x2.add (f64x2.add (v128.load offset=16 (local.get $ap)) (v128.load offset=16 (local.get $tp))) (v128.load offset=16 (local.get $tq))))
+              (v128.store offset=32 (local.get $ap) (f64x2.add (f64x2.add (v128.load offset=32 (local.get $ap)) (v128.load offset=32 (local.get $tp))) (v128.load offset=32 (local.get $tq))))
+              (v128.store offset=48 (local.get $ap) (f64x2.add (f64x2.add (v128.load offset=48 (local.get $ap)) (v128.load offset=48 (local.get $tp))) (v128.load offset=48 (local.get $tq))))
+              (local.set $ap (i32.add (local.get $ap) (i32.const 64)))
+              (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+              (br_if $draw2 (i32.lt_u (local.get $ip) (local.get $iend))))
+            (local.set $jj (i32.add (local.get $jj) (i32.const 2))))
+          (else
+            (loop $draw
+              (local.set $tp (i32.add (local.get $table) (i32.shl (i32.load8_u (local.get $ip)) (i32.const 6))))
+              (v128.store (local.get $ap) (f64x2.add (v128.load (local.get $ap)) (v128.load (local.get $tp))))
+              (v128.store offset=16 (local.get $ap) (f64x2.add (v128.load offset=16 (local.get $ap)) (v128.load offset=16 (local.get $tp))))
+              (v128.store offset=32 (local.get $ap) (f64x2.add (v128.load offset=32 (local.get $ap)) (v128.load offset=32 (local.get $tp))))
+              (v128.store offset=48 (local.get $ap) (f64x2.add (v128.load offset=48 (local.get $ap)) (v128.load offset=48 (local.get $tp))))
+              (local.set $ap (i32.add (local.get $ap) (i32.const 64)))
+              (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+              (br_if $draw (i32.lt_u (local.get $ip) (local.get $iend))))
+            (local.set $jj (i32.add (local.get $jj) (i32.const 1)))))
+        (br_if $block (i32.lt_u (local.get $jj) (local.get $nj)))))))

@@ -4,7 +4,7 @@ import { createRng, mat, type Mat } from '@panel-lab/compute';
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { MULTIPLIER_BOOTSTRAP_WASM_BASE64 } from '../src/multiplier-bootstrap-wasm.js';
-import { multiplierBootstrapImpl, multiplierBootstrapThreaded } from '../src/multiplier-bootstrap.js';
+import { MULTIPLIER_TABLE_MIN_DRAWS, multiplierBootstrapImpl, multiplierBootstrapThreaded } from '../src/multiplier-bootstrap.js';
 
 const watPath = fileURLToPath(new URL('../src/multiplier-bootstrap.wat', import.meta.url));
 const outPath = fileURLToPath(new URL('../src/multiplier-bootstrap-wasm.ts', import.meta.url));
@@ -106,6 +106,56 @@ describe('multiplierBootstrapImpl, WebAssembly SIMD Rademacher kernel', () => {
     const attrs = { draws: 20, seed: 1, weights: 'webb' as const };
     expect(multiplierBootstrapImpl({ inf }, attrs).data).toEqual(multiplierBootstrapImpl({ inf }, attrs, 'js').data);
     expect(() => multiplierBootstrapImpl({ inf }, attrs, 'wasm-simd')).toThrow(/Rademacher/);
+  });
+});
+
+describe('multiplierBootstrapImpl, WebAssembly table kernel (blocks of eight clusters)', () => {
+  /** Largest difference from the reference over the largest reference value (the table sums in another order). */
+  function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+    let d = 0;
+    let m = 0;
+    for (let i = 0; i < b.length; i++) {
+      d = Math.max(d, Math.abs(a[i]! - b[i]!));
+      m = Math.max(m, Math.abs(b[i]!));
+    }
+    return d / m;
+  }
+  // around the kernel's blocks: 8 clusters a block, 64 blocks a group, 8 columns a panel, 2 blocks a step
+  const shapes = [
+    { g: 1, k: 1, draws: 1, chunkSize: 1000 },
+    { g: 7, k: 3, draws: 5, chunkSize: 1000 },
+    { g: 9, k: 8, draws: 130, chunkSize: 1000 },
+    { g: 520, k: 9, draws: 131, chunkSize: 64 },
+    { g: 1031, k: 17, draws: 300, chunkSize: 128 },
+  ];
+  for (const { g, k, draws, chunkSize } of shapes) {
+    it(`equals the reference loop to rounding, same weights: G ${g}, k ${k}, ${draws} draws, chunks of ${chunkSize}`, () => {
+      const inf = randomMat(g, k, g + k);
+      const attrs = { draws, seed: 11, weights: 'rademacher' as const, chunkSize };
+      const table = multiplierBootstrapImpl({ inf }, attrs, 'wasm-table');
+      expect(table.rows).toBe(draws);
+      expect(table.cols).toBe(k);
+      expect(relDiff(table.data, reference(inf, g, draws, 11, chunkSize))).toBeLessThan(1e-13);
+      // deterministic: the same call gives the same bits
+      expect(Array.from(multiplierBootstrapImpl({ inf }, attrs, 'wasm-table').data)).toEqual(Array.from(table.data));
+    });
+  }
+
+  it("'auto' takes it from MULTIPLIER_TABLE_MIN_DRAWS draws a chunk (with cluster codes and a firstDraw offset)", () => {
+    const n = 900;
+    const inf = randomMat(n, 6, 3);
+    const clusterCodes = Int32Array.from({ length: n }, (_, i) => (i * 7) % 301);
+    const attrs = { draws: 2 * MULTIPLIER_TABLE_MIN_DRAWS, seed: -4, weights: 'rademacher' as const, chunkSize: MULTIPLIER_TABLE_MIN_DRAWS, firstDraw: 3 * MULTIPLIER_TABLE_MIN_DRAWS };
+    const auto = multiplierBootstrapImpl({ inf, clusterCodes }, attrs);
+    expect(auto.data).toEqual(multiplierBootstrapImpl({ inf, clusterCodes }, attrs, 'wasm-table').data);
+    expect(relDiff(auto.data, multiplierBootstrapImpl({ inf, clusterCodes }, attrs, 'js').data)).toBeLessThan(1e-13);
+  });
+
+  it("'auto' leaves non-finite cluster sums to the sign-flip kernel (a table would turn inf - inf into NaN); 'wasm-table' refuses them", () => {
+    const inf = mat(3, 2, Float64Array.from([Infinity, 1, 2, 3, -1, 0]));
+    const attrs = { draws: MULTIPLIER_TABLE_MIN_DRAWS, seed: 2, weights: 'rademacher' as const };
+    expect(Array.from(multiplierBootstrapImpl({ inf }, attrs).data)).toEqual(Array.from(multiplierBootstrapImpl({ inf }, attrs, 'js').data));
+    expect(() => multiplierBootstrapImpl({ inf }, attrs, 'wasm-table')).toThrow(/finite cluster sums/);
   });
 });
 

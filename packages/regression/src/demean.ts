@@ -12,6 +12,19 @@
  */
 
 import { TwoWayDirect, directApplies } from './demean-direct.js';
+import { ReducedSystem } from './demean-reduced.js';
+import { nestedIn } from './nesting.js';
+
+/** One reduced system per FE structure: its row grouping, diagonal and factor are reused by later calls. */
+const reducedCache = new WeakMap<FixedEffectsStructure, { fe: readonly Int32Array[]; w: Float64Array | undefined; sys: ReducedSystem }>();
+
+function reducedFor(st: FixedEffectsStructure, fe: readonly Int32Array[], w: Float64Array | undefined): ReducedSystem {
+  const hit = reducedCache.get(st);
+  if (hit && hit.w === w && hit.fe.length === fe.length && hit.fe.every((c, q) => c === fe[q])) return hit.sys;
+  const sys = new ReducedSystem(fe, st, w);
+  reducedCache.set(st, { fe, w, sys });
+  return sys;
+}
 
 export interface DemeanOptions {
   readonly columns: readonly Float64Array[];
@@ -28,7 +41,7 @@ export interface DemeanOptions {
   readonly structure?: FixedEffectsStructure;
 }
 
-export type DemeanMethod = 'none' | 'one-way' | 'balanced-two-way' | 'two-way-direct' | 'alternating-projections';
+export type DemeanMethod = 'none' | 'one-way' | 'balanced-two-way' | 'two-way-direct' | 'reduced-direct' | 'reduced-cg' | 'alternating-projections';
 
 export interface DemeanResult {
   readonly columns: Float64Array[];
@@ -36,6 +49,8 @@ export interface DemeanResult {
   readonly iterations: number;
   readonly converged: boolean;
   readonly method: DemeanMethod;
+  /** Reduced paths: largest relative residual of the reduced system at the end (what `tol` bounds). */
+  readonly residual?: number;
 }
 
 /** FE sizes, per-level weight sums and the balance check, computed once per sample. */
@@ -152,8 +167,44 @@ export function demean(opts: DemeanOptions): DemeanResult {
   });
   if (weights && weights.length !== n) throw new Error(`demean: weights have ${weights.length} rows, expected ${n}`);
   if (fe.length === 0) return { columns: columns.map((c) => Float64Array.from(c)), iterations: 0, converged: true, method: 'none' };
-  const st = opts.structure ?? prepareFixedEffects(fe, weights);
   const auto = (opts.method ?? 'auto') === 'auto';
+  if (auto && fe.length >= 2) {
+    // a FE nested in another (t inside region^t) adds nothing to the projection: drop it first
+    const st0 = opts.structure ?? prepareFixedEffects(fe, weights);
+    const keep = nonRedundant(fe, st0);
+    if (keep.length < fe.length) {
+      const sub = keep.map((q) => fe[q]!);
+      return demean({ ...opts, fe: sub, structure: prepareFixedEffects(sub, weights, keep.map((q) => st0.sizes[q]!)) });
+    }
+    return demeanWith(opts, st0, auto, tol, maxIter, n);
+  }
+  return demeanWith(opts, opts.structure ?? prepareFixedEffects(fe, weights), auto, tol, maxIter, n);
+}
+
+/** Indices of the FE to keep: q is dropped when every level of another kept FE lies inside one level of q. */
+function nonRedundant(fe: readonly Int32Array[], st: FixedEffectsStructure): number[] {
+  const cached = redundancyCache.get(st);
+  if (cached && cached.fe.length === fe.length && cached.fe.every((c, q) => c === fe[q])) return cached.keep;
+  const dropped = new Set<number>();
+  for (let q = 0; q < fe.length; q++) {
+    for (let r = 0; r < fe.length; r++) {
+      if (r === q || dropped.has(r) || st.sizes[q]! > st.sizes[r]!) continue;
+      // equal sizes and nested both ways: the same partition, keep the first
+      if (st.sizes[q] === st.sizes[r] && r > q && nestedIn(fe[q]!, st.sizes[q]!, fe[r]!)) continue;
+      if (nestedIn(fe[r]!, st.sizes[r]!, fe[q]!)) {
+        dropped.add(q);
+        break;
+      }
+    }
+  }
+  const keep = fe.map((_, q) => q).filter((q) => !dropped.has(q));
+  redundancyCache.set(st, { fe, keep });
+  return keep;
+}
+const redundancyCache = new WeakMap<FixedEffectsStructure, { fe: readonly Int32Array[]; keep: number[] }>();
+
+function demeanWith(opts: DemeanOptions, st: FixedEffectsStructure, auto: boolean, tol: number, maxIter: number, n: number): DemeanResult {
+  const { columns, fe, weights } = opts;
   if (fe.length === 1 && auto) {
     const sums = new Float64Array(st.sizes[0]!);
     return { columns: columns.map((c) => oneWay(c, fe[0]!, st.levelWeights[0]!, sums, weights)), iterations: 0, converged: true, method: 'one-way' };
@@ -164,6 +215,11 @@ export function demean(opts: DemeanOptions): DemeanResult {
   if (auto && directApplies(n, st.sizes)) {
     const direct = new TwoWayDirect(fe, st.sizes, st.levelWeights, weights);
     return { columns: columns.map((c) => direct.run(c)), iterations: 0, converged: true, method: 'two-way-direct' };
+  }
+  if (auto) {
+    const reduced = reducedFor(st, fe, weights);
+    const r = reduced.run(columns, tol, maxIter);
+    return { columns: r.columns, iterations: r.iterations, converged: r.converged, method: r.direct ? 'reduced-direct' : 'reduced-cg', residual: r.residual };
   }
   const solver = fe.length === 2 ? new TwoWaySolver(fe, st, weights) : new MultiWaySolver(fe, st, weights);
   let iterations = 0;

@@ -27,6 +27,14 @@ export interface FeolsOptions {
   readonly maxIter?: number;
   /** Remove FE singletons iteratively (fixest fixef.rm = "singleton"); default false like feols. */
   readonly removeSingletons?: boolean;
+  /**
+   * Demeaning that stops at maxIter before reaching tol is an error (the message gives the
+   * iterations, the tolerance and the residual reached); true returns the result with
+   * meta.converged = false instead (summaryText then warns).
+   */
+  readonly allowNonConvergence?: boolean;
+  /** 'auto' (default): exact / reduced solvers where they apply; 'iterative': plain alternating projections with Irons-Tuck. */
+  readonly demeanMethod?: 'auto' | 'iterative';
 }
 
 const now = () => performance.now();
@@ -55,7 +63,13 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
 
   const { n, y, weights: w, fe } = design;
   const structure = prepareFixedEffects(fe, w, design.feSizes);
-  const dm = demean({ columns: [y, ...design.columns], fe, ...(w ? { weights: w } : {}), tol, maxIter, structure });
+  const dm = demean({ columns: [y, ...design.columns], fe, ...(w ? { weights: w } : {}), tol, maxIter, structure, method: options.demeanMethod ?? 'auto' });
+  if (!dm.converged && !options.allowNonConvergence) {
+    throw new Error(
+      `feols: demeaning (${dm.method}) did not converge in ${dm.iterations} iterations (maxIter ${maxIter}, tol ${tol}` +
+        `${dm.residual !== undefined ? `, relative residual reached ${dm.residual.toExponential(2)}` : ''}); raise maxIter, loosen tol, or pass allowNonConvergence: true to keep the unconverged fit`,
+    );
+  }
   const yDm = dm.columns[0]!;
   const xDm = dm.columns.slice(1);
   const t2 = now();

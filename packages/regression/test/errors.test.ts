@@ -97,9 +97,12 @@ describe('errors and drops', () => {
     expect(() => feols('y ~ i(t, ref = 9)', d)).toThrow(/ref value 9 is not a level of 't'/);
   });
 
-  it('reports non-convergence instead of hiding it', () => {
+  it('reports non-convergence instead of hiding it: an error with iterations and tolerance, or a flagged result on request', () => {
     const data = syntheticPanel({ units: 50, periods: 6, dropShare: 0.3, seed: 9 });
-    const res = feols('y ~ x1 | id + t + firm', data, { maxIter: 1 });
+    expect(() => feols('y ~ x1 | id + t + firm', data, { maxIter: 1, demeanMethod: 'iterative' })).toThrow(
+      /demeaning \(alternating-projections\) did not converge in 1 iterations \(maxIter 1, tol 1e-10\)/,
+    );
+    const res = feols('y ~ x1 | id + t + firm', data, { maxIter: 1, demeanMethod: 'iterative', allowNonConvergence: true });
     expect(res.meta.converged).toBe(false);
     expect(res.meta.iterations).toBe(1);
   });

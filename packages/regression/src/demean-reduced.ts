@@ -1,0 +1,415 @@
+/**
+ * Demeaning on 2+ FE by eliminating the largest FE (A) exactly and solving the reduced system on
+ * the others (B = their dummies side by side, m coefficients). With W the weights and P_A the
+ * within-A projection, the B coefficients β solve
+ *   M β = b,   M = B'W(I - P_A)B,   b = B'W(I - P_A)y,
+ * and the demeaned column is (I - P_A)(y - Bβ). M is symmetric positive semi-definite (singular
+ * by one per connected component and by nesting, e.g. t inside region^t; any solution gives the
+ * same residual).
+ * - small m (e.g. id + t + region^t: 20 + 400): M is formed once per FE structure and factored
+ *   (Cholesky dropping null pivots), each column is then three passes over the data; the answer
+ *   is checked (B'W ỹ ≈ 0) and finished by CG if the check fails.
+ * - otherwise: preconditioned conjugate gradients on M (Jacobi on M's exact diagonal), whose
+ *   product costs two passes over the data. CG converges in O(√κ) products where Gauss-Seidel
+ *   sweeps need O(κ): that is what makes sparse, weakly connected designs tractable.
+ * Columns go through in blocks of up to BLOCK, interleaved (level·k + j), so each pass reads
+ * the FE codes once for the whole block.
+ */
+import { MultiWayFactor } from './demean-reduced-direct.js';
+
+export const BLOCK = 8;
+
+export interface ReducedStructure {
+  readonly n: number;
+  readonly sizes: readonly number[];
+  readonly levelWeights: readonly Float64Array[];
+}
+
+export interface ReducedRun {
+  readonly columns: Float64Array[];
+  readonly iterations: number;
+  readonly converged: boolean;
+  /** Largest relative residual ‖r‖_D⁻¹ / ‖(I - P_A) y‖_W over the columns at the end. */
+  readonly residual: number;
+  readonly direct: boolean;
+}
+
+/** Row grouping by A: rows[start[g] .. start[g+1]) are the rows of level g (a counting sort). */
+export interface RowsByLevel {
+  readonly start: Int32Array;
+  /** null when the data rows are already grouped by A in order. */
+  readonly order: Int32Array | null;
+}
+
+export class ReducedSystem {
+  readonly n: number;
+  /** The eliminated (largest) FE. */
+  readonly a: Int32Array;
+  readonly ga: number;
+  readonly wa: Float64Array;
+  /** The other FE, their offsets into the m-vector, and their level weights side by side. */
+  readonly rest: readonly Int32Array[];
+  readonly offsets: readonly number[];
+  readonly m: number;
+  readonly wb: Float64Array;
+  readonly w: Float64Array | undefined;
+  readonly #dims: readonly number[];
+  #byA: RowsByLevel | null = null;
+  #diag: Float64Array | null = null;
+  #factor: MultiWayFactor | null | undefined = undefined;
+
+  constructor(fe: readonly Int32Array[], st: ReducedStructure, w?: Float64Array) {
+    let ia = 0;
+    for (let q = 1; q < fe.length; q++) if (st.sizes[q]! > st.sizes[ia]!) ia = q;
+    this.n = st.n;
+    this.a = fe[ia]!;
+    this.ga = st.sizes[ia]!;
+    this.wa = st.levelWeights[ia]!;
+    const dims = fe.map((_, q) => q).filter((q) => q !== ia);
+    this.#dims = dims;
+    this.rest = dims.map((q) => fe[q]!);
+    const offsets: number[] = [];
+    let m = 0;
+    for (const q of dims) {
+      offsets.push(m);
+      m += st.sizes[q]!;
+    }
+    this.offsets = offsets;
+    this.m = m;
+    this.wb = new Float64Array(m);
+    dims.forEach((q, r) => this.wb.set(st.levelWeights[q]!, offsets[r]!));
+    this.w = w;
+  }
+
+  /** Original FE index of each reduced dimension (for messages and tests). */
+  get dims(): readonly number[] {
+    return this.#dims;
+  }
+
+  byA(): RowsByLevel {
+    if (!this.#byA) this.#byA = groupRows(this.a, this.ga);
+    return this.#byA;
+  }
+
+  /** The dense factor when m is small enough to form M cheaply, else null (decided once). */
+  factor(): MultiWayFactor | null {
+    if (this.#factor === undefined) this.#factor = MultiWayFactor.tryBuild(this);
+    return this.#factor;
+  }
+
+  /** diag(M): Σ_i w over level l minus Σ_g V_gl² / W_g, from the cells of each A level. */
+  diag(): Float64Array {
+    if (this.#diag) return this.#diag;
+    const { m, rest, offsets, wa, w } = this;
+    const d = Float64Array.from(this.wb);
+    const { start, order } = this.byA();
+    const cell = new Float64Array(m);
+    const touched = new Int32Array(m);
+    for (let g = 0; g < this.ga; g++) {
+      let nt = 0;
+      for (let p = start[g]!; p < start[g + 1]!; p++) {
+        const i = order ? order[p]! : p;
+        const wi = w ? w[i]! : 1;
+        for (let r = 0; r < rest.length; r++) {
+          const l = offsets[r]! + rest[r]![i]!;
+          if (cell[l] === 0) touched[nt++] = l;
+          cell[l]! += wi;
+        }
+      }
+      const inv = 1 / wa[g]!;
+      for (let t = 0; t < nt; t++) {
+        const l = touched[t]!;
+        d[l]! -= cell[l]! * cell[l]! * inv;
+        cell[l] = 0;
+      }
+    }
+    // a level entirely inside one A level has M_ll = 0 (its coefficient is not identified): unit scale
+    for (let l = 0; l < m; l++) if (!(d[l]! > 1e-12 * this.wb[l]!)) d[l] = this.wb[l]!;
+    this.#diag = d;
+    return d;
+  }
+
+  /** Demeans `columns` (any count); `tol` bounds the relative residual of each column's reduced system. */
+  run(columns: readonly Float64Array[], tol: number, maxIter: number): ReducedRun {
+    const out: Float64Array[] = [];
+    let iterations = 0;
+    let converged = true;
+    let residual = 0;
+    let direct = true;
+    for (let c0 = 0; c0 < columns.length; c0 += BLOCK) {
+      const block = columns.slice(c0, c0 + BLOCK);
+      const r = this.#runBlock(block, tol, maxIter);
+      out.push(...r.columns);
+      iterations = Math.max(iterations, r.iterations);
+      converged &&= r.converged;
+      residual = Math.max(residual, r.residual);
+      direct &&= r.direct;
+    }
+    return { columns: out, iterations, converged, residual, direct };
+  }
+
+  #runBlock(ys: readonly Float64Array[], tol: number, maxIter: number): ReducedRun {
+    const k = ys.length;
+    const ybarA = new Float64Array(this.ga * k);
+    const b = new Float64Array(this.m * k);
+    const scale = this.rhs(ys, ybarA, b);
+    const x = new Float64Array(this.m * k);
+    const columns = ys.map((y) => new Float64Array(y.length));
+    const factor = this.factor();
+    const r = new Float64Array(this.m * k);
+    if (factor) {
+      factor.solve(b, x, k);
+      // the check is free: the residual of the reduced system is B'W ỹ, summed while writing ỹ
+      this.finish(ys, ybarA, x, columns, r);
+      const res = relResidual(r, this.diag(), k, scale);
+      if (res.worst <= tol) return { columns, iterations: 0, converged: true, residual: res.worst, direct: true };
+    } else r.set(b);
+    const cg = conjugateGradient(this, r, x, k, scale, tol, maxIter);
+    this.finish(ys, ybarA, x, columns, null);
+    return { columns, iterations: cg.iterations, converged: cg.converged, residual: cg.residual, direct: false };
+  }
+
+  /**
+   * ȳ_A (ga × k) and b = B'W(y - ȳ_A), one visit of each A level's rows (two passes over rows
+   * still in cache); returns ‖y - ȳ_A‖_W per column (the scale of the convergence test).
+   */
+  rhs(ys: readonly Float64Array[], ybarA: Float64Array, b: Float64Array): Float64Array {
+    const k = ys.length;
+    const { rest, offsets, wa, w } = this;
+    const { start, order } = this.byA();
+    const R = rest.length;
+    const norm = new Float64Array(k);
+    const s = new Float64Array(k);
+    for (let g = 0; g < this.ga; g++) {
+      const p0 = start[g]!;
+      const p1 = start[g + 1]!;
+      s.fill(0);
+      for (let p = p0; p < p1; p++) {
+        const i = order ? order[p]! : p;
+        const wi = w ? w[i]! : 1;
+        for (let j = 0; j < k; j++) s[j]! += wi * ys[j]![i]!;
+      }
+      const inv = 1 / wa[g]!;
+      for (let j = 0; j < k; j++) ybarA[g * k + j] = s[j] = s[j]! * inv;
+      for (let p = p0; p < p1; p++) {
+        const i = order ? order[p]! : p;
+        const wi = w ? w[i]! : 1;
+        for (let r = 0; r < R; r++) {
+          const o = (offsets[r]! + rest[r]![i]!) * k;
+          for (let j = 0; j < k; j++) b[o + j]! += wi * (ys[j]![i]! - s[j]!);
+        }
+        for (let j = 0; j < k; j++) {
+          const v = ys[j]![i]! - s[j]!;
+          norm[j]! += wi * v * v;
+        }
+      }
+    }
+    for (let j = 0; j < k; j++) norm[j] = Math.sqrt(norm[j]!);
+    return norm;
+  }
+
+  #scratch: Float64Array | null = null;
+  /** Bx of each row of one A level (rows × k), reused across levels. */
+  #rowFits(k: number): Float64Array {
+    const need = this.#maxRows() * k;
+    if (!this.#scratch || this.#scratch.length < need) this.#scratch = new Float64Array(need);
+    return this.#scratch;
+  }
+  #maxRowsCache = -1;
+  #maxRows(): number {
+    if (this.#maxRowsCache < 0) {
+      const { start } = this.byA();
+      let mx = 0;
+      for (let g = 0; g < this.ga; g++) mx = Math.max(mx, start[g + 1]! - start[g]!);
+      this.#maxRowsCache = mx;
+    }
+    return this.#maxRowsCache;
+  }
+
+  /**
+   * For A level g (rows p0..p1 of the grouping): f_i = (Bx)_i of its rows into `fs` (rows × k) and
+   * their weighted mean into u. Then (I - P_A)Bx on those rows is f_i - u.
+   */
+  #levelFits(x: Float64Array, k: number, g: number, fs: Float64Array, u: Float64Array): void {
+    const { rest, offsets, wa, w } = this;
+    const { start, order } = this.byA();
+    const R = rest.length;
+    const p1 = start[g + 1]!;
+    u.fill(0);
+    for (let p = start[g]!, at = 0; p < p1; p++, at += k) {
+      const i = order ? order[p]! : p;
+      const wi = w ? w[i]! : 1;
+      for (let j = 0; j < k; j++) fs[at + j] = 0;
+      for (let r = 0; r < R; r++) {
+        const o = (offsets[r]! + rest[r]![i]!) * k;
+        for (let j = 0; j < k; j++) fs[at + j]! += x[o + j]!;
+      }
+      for (let j = 0; j < k; j++) u[j]! += wi * fs[at + j]!;
+    }
+    const inv = 1 / wa[g]!;
+    for (let j = 0; j < k; j++) u[j]! *= inv;
+  }
+
+  /** out = M x = B'W(I - P_A)Bx: one visit of each A level's rows. */
+  apply(x: Float64Array, k: number, out: Float64Array): void {
+    const { rest, offsets, w } = this;
+    const { start, order } = this.byA();
+    const R = rest.length;
+    const fs = this.#rowFits(k);
+    const u = new Float64Array(k);
+    out.fill(0);
+    for (let g = 0; g < this.ga; g++) {
+      this.#levelFits(x, k, g, fs, u);
+      const p1 = start[g + 1]!;
+      for (let p = start[g]!, at = 0; p < p1; p++, at += k) {
+        const i = order ? order[p]! : p;
+        const wi = w ? w[i]! : 1;
+        for (let j = 0; j < k; j++) fs[at + j] = wi * (fs[at + j]! - u[j]!);
+        for (let r = 0; r < R; r++) {
+          const o = (offsets[r]! + rest[r]![i]!) * k;
+          for (let j = 0; j < k; j++) out[o + j]! += fs[at + j]!;
+        }
+      }
+    }
+  }
+
+  /** ỹ = y - ȳ_A - (I - P_A)Bx into `out`; with `resid`, also B'W ỹ (= b - Mx). */
+  finish(ys: readonly Float64Array[], ybarA: Float64Array, x: Float64Array, out: Float64Array[], resid: Float64Array | null): void {
+    const k = ys.length;
+    const { rest, offsets, w } = this;
+    const { start, order } = this.byA();
+    const R = rest.length;
+    const fs = this.#rowFits(k);
+    const u = new Float64Array(k);
+    resid?.fill(0);
+    for (let g = 0; g < this.ga; g++) {
+      this.#levelFits(x, k, g, fs, u);
+      const base = g * k;
+      for (let j = 0; j < k; j++) u[j] = ybarA[base + j]! - u[j]!;
+      const p1 = start[g + 1]!;
+      for (let p = start[g]!, at = 0; p < p1; p++, at += k) {
+        const i = order ? order[p]! : p;
+        for (let j = 0; j < k; j++) {
+          const e = ys[j]![i]! - u[j]! - fs[at + j]!;
+          out[j]![i] = e;
+          fs[at + j] = e;
+        }
+        if (resid) {
+          const wi = w ? w[i]! : 1;
+          for (let r = 0; r < R; r++) {
+            const o = (offsets[r]! + rest[r]![i]!) * k;
+            for (let j = 0; j < k; j++) resid[o + j]! += wi * fs[at + j]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** ‖r_j‖_D⁻¹ / scale_j per column and the worst of them (a zero-scale column counts as 0). */
+function relResidual(r: Float64Array, diag: Float64Array, k: number, scale: Float64Array) {
+  const rz = new Float64Array(k);
+  for (let l = 0; l < diag.length; l++) {
+    const di = 1 / diag[l]!;
+    for (let j = 0; j < k; j++) rz[j]! += r[l * k + j]! * r[l * k + j]! * di;
+  }
+  let worst = 0;
+  const rel = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    rel[j] = scale[j]! > 0 ? Math.sqrt(rz[j]!) / scale[j]! : 0;
+    if (rel[j]! > worst || Number.isNaN(rel[j])) worst = Number.isNaN(rel[j]) ? NaN : rel[j]!;
+  }
+  return { worst, rel };
+}
+
+/**
+ * Jacobi-preconditioned CG on M x = b for k interleaved right-hand sides, from the x given with
+ * its residual r = b - Mx (overwritten). Column j stops when ‖r_j‖_D⁻¹ ≤ tol·‖y_j - ȳ_A‖_W.
+ */
+function conjugateGradient(sys: ReducedSystem, r: Float64Array, x: Float64Array, k: number, scale: Float64Array, tol: number, maxIter: number) {
+  const m = sys.m;
+  const dinv = Float64Array.from(sys.diag(), (d) => 1 / d);
+  const z = new Float64Array(m * k);
+  const p = new Float64Array(m * k);
+  const q = new Float64Array(m * k);
+  const rz = new Float64Array(k);
+  const done = new Uint8Array(k);
+  const target = Float64Array.from(scale, (s) => tol * s);
+  const precondition = () => {
+    rz.fill(0);
+    for (let l = 0; l < m; l++) {
+      const di = dinv[l]!;
+      for (let j = 0; j < k; j++) {
+        const o = l * k + j;
+        const zv = r[o]! * di;
+        z[o] = zv;
+        rz[j]! += r[o]! * zv;
+      }
+    }
+  };
+  const worst = () => {
+    let res = 0;
+    for (let j = 0; j < k; j++) {
+      const rel = scale[j]! > 0 ? Math.sqrt(Math.max(rz[j]!, 0)) / scale[j]! : 0;
+      if (rel > res || Number.isNaN(rel)) res = rel;
+    }
+    return res;
+  };
+  const update = () => {
+    let all = true;
+    for (let j = 0; j < k; j++) {
+      if (!done[j] && (scale[j] === 0 || Math.sqrt(Math.max(rz[j]!, 0)) <= target[j]!)) done[j] = 1;
+      all &&= done[j] === 1;
+    }
+    return all;
+  };
+  precondition();
+  if (update()) return { iterations: 0, converged: true, residual: worst() };
+  p.set(z);
+  const alpha = new Float64Array(k);
+  const beta = new Float64Array(k);
+  const pq = new Float64Array(k);
+  const old = new Float64Array(k);
+  let iter = 0;
+  while (iter < maxIter) {
+    iter++;
+    sys.apply(p, k, q);
+    pq.fill(0);
+    for (let l = 0; l < m; l++) for (let j = 0; j < k; j++) pq[j]! += p[l * k + j]! * q[l * k + j]!;
+    // a column whose curvature vanished (p'Mp = 0) has reached the null space: it is done
+    for (let j = 0; j < k; j++) if (!done[j] && !(pq[j]! > 0)) done[j] = 1;
+    for (let j = 0; j < k; j++) alpha[j] = done[j] ? 0 : rz[j]! / pq[j]!;
+    for (let i = 0, l = 0; l < m; l++) {
+      for (let j = 0; j < k; j++, i++) {
+        x[i]! += alpha[j]! * p[i]!;
+        r[i]! -= alpha[j]! * q[i]!;
+      }
+    }
+    old.set(rz);
+    precondition();
+    if (update()) return { iterations: iter, converged: true, residual: worst() };
+    for (let j = 0; j < k; j++) beta[j] = done[j] ? 0 : rz[j]! / old[j]!;
+    for (let i = 0, l = 0; l < m; l++) for (let j = 0; j < k; j++, i++) p[i] = z[i]! + beta[j]! * p[i]!;
+  }
+  return { iterations: iter, converged: false, residual: worst() };
+}
+
+/** Counting sort of the rows by level (skipped when rows are already grouped in level order). */
+export function groupRows(a: Int32Array, g: number): RowsByLevel {
+  const n = a.length;
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if (a[i]! < a[i - 1]!) {
+      sorted = false;
+      break;
+    }
+  }
+  const start = new Int32Array(g + 1);
+  for (let i = 0; i < n; i++) start[a[i]! + 1]!++;
+  for (let l = 0; l < g; l++) start[l + 1]! += start[l]!;
+  if (sorted) return { start, order: null };
+  const next = start.slice(0, g);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[next[a[i]!]!++] = i;
+  return { start, order };
+}

@@ -18,6 +18,8 @@ export const feolsOptions = analysisObject('feols', {
   keepResiduals: z.boolean().default(false).describe('write each fit\'s residuals (estimation-sample order) to the results'),
   tol: z.number().positive().optional().describe('demeaning tolerance (library default 1e-10)'),
   maxIter: z.number().int().positive().optional().describe('demeaning iteration cap (library default 10000)'),
+  demeanMethod: z.enum(['auto', 'iterative']).default('auto').describe("'auto' (default, as the library): exact / reduced solvers where they apply; 'iterative': alternating projections with Irons-Tuck"),
+  allowNonConvergence: z.boolean().default(false).describe('keep a fit whose demeaning did not converge (marked meta.converged = false) instead of failing (default false, as the library)'),
   caption: z.string().optional(),
 });
 
@@ -38,6 +40,8 @@ export const feolsHandler = defineHandler({
         ...(opts.weights ? { weights: opts.weights } : {}),
         ...(opts.tol !== undefined ? { tol: opts.tol } : {}),
         ...(opts.maxIter !== undefined ? { maxIter: opts.maxIter } : {}),
+        // spread: options a newer library takes (no excess-property check on spreads)
+        ...{ demeanMethod: opts.demeanMethod, allowNonConvergence: opts.allowNonConvergence },
       });
     });
     const names = fits.map((f, i) => (fits.filter((g) => g.spec.lhs === f.spec.lhs).length > 1 ? `(${i + 1}) ${f.spec.lhs}` : f.spec.lhs));

@@ -17,6 +17,7 @@ export const annVsOlsOptions = analysisObject('ann_vs_ols', {
   restarts: z.number().int().min(1).default(3),
   select: z.enum(['validation', 'test', 'mean']).default('validation'),
   folds: z.number().int().min(0).max(20).default(5).describe('grouped-by-city K-fold CV (0 = skip)'),
+  hiddenSearch: z.boolean().default(false).describe("also try hidden sizes N-2 ... N+2 around the seed's rule and select with `select` (default false, as the library)"),
   ...networkFields,
   caption: z.string().default('Seed 002, Table 2: MSE of the ANN vs traditional econometric estimation (pooled OLS)'),
 });
@@ -43,7 +44,7 @@ export const annVsOlsHandler = defineHandler({
         // Grouped CV does not depend on the split: run it once per outcome, with the last split.
         const folds = s === opts.splits.length - 1 ? opts.folds : 0;
         const res = await annVsOls(design, {
-          seed: ctx.seed + 1000 * i + s, split, testShare: opts.testShare, restarts: opts.restarts, select: opts.select, folds,
+          seed: ctx.seed + 1000 * i + s, split, testShare: opts.testShare, restarts: opts.restarts, select: opts.select, folds, hiddenSearch: opts.hiddenSearch,
           epochs: opts.epochs, patience: opts.patience, learningRate: opts.learningRate, som: { mode: opts.somMode }, batchRows: opts.batchRows, maxHidden: opts.maxHidden,
           ...(net.engine ? { engine: net.engine } : {}), target: outcome,
         });

@@ -24,6 +24,11 @@ export const netEffectOptions = analysisObject('ann_net_effect', {
   surfaces: z.boolean().default(true).describe('Figs 8-11: conditional surfaces over (DE index x each conditioning variable)'),
   subgroups: z.boolean().default(true).describe('Figs 5-7: city size, administrative rank, digital-economy pilot zone'),
   ...networkFields,
+  gridRange: z.enum(['percentile', 'minmax']).default('percentile').describe("curve grid over the focal input: 1st-99th percentiles (default, as the library) or min-max"),
+  method: z.enum(['pd', 'at_means']).default('pd').describe("'pd' partial dependence (default, as the library) or 'at_means' (other inputs at their means)"),
+  effect: z.enum(['pd', 'ale']).default('pd').describe("'pd' (default, as the library) or 'ale' accumulated local effects"),
+  referenceIndex: z.number().int().min(0).default(0).describe('grid index of the reference level for the significance of the change (default 0, the lowest point, as the library)'),
+  alpha: z.number().gt(0).lt(1).default(0.05).describe('level of the percentile bands (default 0.05, as the library)'),
   figure: z.string().default('Seed 002'),
 });
 
@@ -60,6 +65,7 @@ export const netEffectHandler = defineHandler({
         epochs: opts.epochs, patience: opts.patience, learningRate: opts.learningRate, som: { mode: opts.somMode },
         batchRows: opts.batchRows, maxHidden: opts.maxHidden, pdRows: opts.pdRows, gridPoints: opts.gridPoints, conditioning: opts.surfaces ? opts.conditioning : [],
         surfaceGridPoints: opts.surfaceGridPoints, surfaceRows: opts.surfaceRows, subgroups,
+        gridRange: opts.gridRange, method: opts.method, effect: opts.effect, referenceIndex: opts.referenceIndex, alpha: opts.alpha,
         ...(net.engine ? { engine: net.engine } : {}),
         // Within an outcome: training up to 70 %, the curve's grid points up to 90 %, then surfaces.
         onEpoch: (done, total) => ctx.progress({ step: `ANN net effect ${outcome}: training ${opts.replicates} networks, epochs`, fraction: (i + (0.7 * done) / total) / opts.outcomes.length, done, total }),

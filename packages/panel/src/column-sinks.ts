@@ -5,7 +5,7 @@
  * dropping each block as it is copied (peak: the column plus one block).
  */
 
-/** Rows per block: 64k rows = 512 KiB of Float64, small next to any column worth streaming. */
+/** Rows per block past the first: 64k rows = 512 KiB of Float64, small next to any column worth streaming. */
 export const DEFAULT_BLOCK_ROWS = 65_536;
 
 /** Bit i of a validity mask (LSB first within each byte, as Arrow and DuckDB store it) is 1 when row i holds a value. */
@@ -19,9 +19,13 @@ abstract class BlockSink<T extends Float64Array | Int32Array> {
   protected at = 0;
   length = 0;
 
-  constructor(protected readonly blockRows: number) {
+  /** `firstBlockRows`: the expected row count when known (e.g. from the file size), so a column usually fills one block. */
+  constructor(
+    protected readonly blockRows: number,
+    firstBlockRows = blockRows,
+  ) {
     if (!(Number.isInteger(blockRows) && blockRows > 0)) throw new RangeError(`blockRows must be a positive integer, got ${blockRows}`);
-    this.current = this.newBlock();
+    this.current = this.allocate(Math.max(1, Math.ceil(firstBlockRows)));
   }
 
   protected abstract newBlock(): T;
@@ -37,9 +41,17 @@ abstract class BlockSink<T extends Float64Array | Int32Array> {
     return this.current.length - this.at;
   }
 
-  /** The whole column as one exact-length buffer. The sink is empty afterwards. */
+  /**
+   * The whole column as one buffer. The sink is empty afterwards. A single block with at most 1/8
+   * unused is handed out as a view (no copy); otherwise the blocks are joined into an exact-length buffer.
+   */
   finish(): T {
-    if (this.blocks.length === 0 && this.at === this.current.length) return this.current;
+    if (this.blocks.length === 0 && this.current.length - this.at <= this.current.length / 8) {
+      const only = this.at === this.current.length ? this.current : (this.current.subarray(0, this.at) as T);
+      this.current = this.allocate(0);
+      this.at = 0;
+      return only;
+    }
     const out = this.allocate(this.length);
     let offset = 0;
     for (let b = 0; b < this.blocks.length; b++) {

@@ -56,7 +56,10 @@ export async function readCsvFile(path: string, options: CsvTableOptions = {}, t
           kinds.push((await mostlyNumbers(connection, path, dialect, name, na)) ? 'numeric' : 'categorical');
         }
       }
-      read = await streamColumns(connection, `SELECT * FROM ${scan(path, dialect, na, kinds)}`, kinds, tuning.blockRows ?? DEFAULT_BLOCK_ROWS);
+      read = await streamColumns(connection, `SELECT * FROM ${scan(path, dialect, na, kinds)}`, kinds, {
+        blockRows: tuning.blockRows ?? DEFAULT_BLOCK_ROWS,
+        ...(tuning.blockRows ? {} : { expectedRows: expectedRows(head, size) }),
+      });
     } catch (error) {
       if (error instanceof PanelError) throw error;
       throw await explainFailure(connection, path, dialect, na, error);
@@ -82,6 +85,14 @@ async function fileHead(path: string, size: number): Promise<string> {
   } finally {
     await handle.close();
   }
+}
+
+/** Data rows expected from the file size and the mean line length of its first 64 KiB (2% over, so one block usually holds them). */
+function expectedRows(head: string, size: number): number {
+  const lines = head.split('\n').length - 1;
+  if (lines < 2) return DEFAULT_BLOCK_ROWS;
+  const bytesPerLine = Buffer.byteLength(head.slice(0, head.lastIndexOf('\n') + 1)) / lines;
+  return Math.ceil((size / bytesPerLine) * 1.02) + 16;
 }
 
 /** The delimiter that splits the header line most (outside quotes), as papaparse guessed; ',' when none does. */

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBBooleanVector, type DuckDBDataChunk, type DuckDBVarCharVector } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk, type DuckDBVarCharVector } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
 import { CategoricalSink, DEFAULT_BLOCK_ROWS, NumericSink } from './column-sinks.js';
 
@@ -52,9 +52,11 @@ export async function streamColumns(
   connection: DuckDBConnection,
   sql: string,
   kinds: readonly StreamKind[],
-  blockRows = DEFAULT_BLOCK_ROWS,
+  sizing: { blockRows?: number; expectedRows?: number } = {},
 ): Promise<{ rows: number; columns: StreamedColumn[] }> {
-  const sinks = kinds.map((k) => (k === 'numeric' ? new NumericSink(blockRows) : new CategoricalSink(blockRows)));
+  const blockRows = sizing.blockRows ?? DEFAULT_BLOCK_ROWS;
+  const first = sizing.expectedRows ?? blockRows;
+  const sinks = kinds.map((k) => (k === 'numeric' ? new NumericSink(blockRows, first) : new CategoricalSink(blockRows, first)));
   await streamChunks(connection, sql, kinds.length, (chunk, n) => appendChunk(chunk, sinks, n));
   const rows = sinks[0]?.length ?? 0;
   const columns = sinks.map((sink): StreamedColumn =>
@@ -85,7 +87,9 @@ export async function streamChunks(
     if (!chunk || chunk.rowCount === 0) break;
     if (ended) throw new Error('DuckDB stream: rows after the end marker (result order not preserved)');
     const n = chunk.rowCount;
-    ended = (chunk.getColumnVector(columnCount) as DuckDBBooleanVector).getItem(n - 1) === true;
+    // The marker column is BOOLEAN (one byte a row) and never null: only its last row is read.
+    const flags = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, columnCount), n);
+    ended = flags[n - 1] !== 0;
     if (n > 1 || !ended) onChunk(chunk, ended ? n - 1 : n);
   }
   if (!ended) {

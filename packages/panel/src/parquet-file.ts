@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { Table, type Vector } from 'apache-arrow';
 import { categoricalVector, numericVector } from './columns.js';
 import { DEFAULT_BLOCK_ROWS } from './column-sinks.js';
@@ -45,7 +46,7 @@ export async function readParquetFile(path: string, categorical: readonly string
     const select = fields.map(({ name }, c) => `CAST(${sqlName(name)} AS ${kinds[c] === 'numeric' ? 'DOUBLE' : 'VARCHAR'})`).join(', ');
     let read;
     try {
-      read = await streamColumns(connection, `SELECT ${select} FROM ${source}`, kinds, blockRows);
+      read = await streamColumns(connection, `SELECT ${select} FROM ${source}`, kinds, { blockRows, expectedRows: await parquetRows(connection, source) });
     } catch (error) {
       throw new PanelError(`cannot read '${path}' as Parquet: ${duckdbReason(error)}`);
     }
@@ -64,4 +65,10 @@ export async function readParquetFile(path: string, categorical: readonly string
     });
     return new Table(vectors);
   });
+}
+
+/** The row count from the Parquet footer (no data read), to size the columns once. */
+async function parquetRows(connection: DuckDBConnection, source: string): Promise<number> {
+  const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${source}`);
+  return Number(reader.getRowsJson()[0]![0]);
 }

@@ -1,0 +1,167 @@
+/**
+ * The conditional moment-inequality test of Andrews, Roth & Pakes (2023) with nuisance
+ * parameters, as HonestDiD uses it: test H0: exists delta with E[y] - X delta <= 0, given
+ * y ~ N(mu, Sigma). Optionally the conditional-least-favourable hybrid (LF): reject outright when
+ * the LP statistic exceeds the least-favourable critical value, otherwise test at the adjusted size.
+ */
+import { dot, inverse, matMul, matVec, quadForm, rank, subMatrix, transpose, type Mat } from './matrix.js';
+import type { LpSolver } from './lp.js';
+import { truncatedNormalQuantile } from './truncated-normal.js';
+
+export type Hybrid = { readonly kind: 'ARP' } | { readonly kind: 'LF'; readonly kappa: number; readonly lfCv: number };
+
+export interface TestOutcome {
+  readonly reject: boolean;
+  /** The eta LP did not solve: the test does not reject (as in the R package) and the caller reports it. */
+  readonly lpFailed: boolean;
+}
+
+const TOL_LAMBDA = 1e-6;
+
+/** min eta s.t. y - X delta <= eta * sd; returns eta, and the duals lambda >= 0 (sum lambda_i sd_i = 1). */
+export function etaLp(solver: LpSolver, y: readonly number[], X: Mat, sd: readonly number[]) {
+  const k = X[0]?.length ?? 0;
+  const sol = solver.solve({
+    cost: [1, ...new Array<number>(k).fill(0)],
+    rows: y.map((_, i) => [-sd[i]!, ...X[i]!.map((v) => -v)]),
+    rowLower: y.map(() => -Infinity),
+    rowUpper: y.map((v) => -v),
+  });
+  return { ok: sol.status === 'optimal', eta: sol.x[0]!, lambda: Array.from(sol.rowDual, (v) => -v) };
+}
+
+export function conditionalTest(
+  solver: LpSolver, y: readonly number[], X: Mat, sigma: Mat, alpha: number, hybrid: Hybrid,
+): TestOutcome {
+  const M = y.length;
+  const k = X[0]?.length ?? 0;
+  const sd = sigma.map((row, i) => Math.sqrt(row[i]!));
+  const lin = etaLp(solver, y, X, sd);
+  if (!lin.ok) return { reject: false, lpFailed: true };
+  let modSize = alpha;
+  if (hybrid.kind === 'LF') {
+    modSize = (alpha - hybrid.kappa) / (1 - hybrid.kappa);
+    if (lin.eta > hybrid.lfCv) return { reject: true, lpFailed: false };
+  }
+  const binding = lin.lambda.map((v) => v > TOL_LAMBDA);
+  const nB = binding.filter(Boolean).length;
+  const degenerate = nB !== k + 1;
+  const B = binding.flatMap((b, i) => (b ? [i] : []));
+  const Bc = binding.flatMap((b, i) => (b ? [] : [i]));
+  const XB = B.map((i) => X[i]!);
+  const xDim = Math.min(XB.length, k);
+  const fullRank = xDim > 0 && rank(XB) === xDim;
+
+  let vlo: number;
+  let vup: number;
+  let sigmaB: number;
+  if (!fullRank || degenerate) {
+    const gamma = lin.lambda;
+    const s2 = quadForm(sigma, gamma);
+    if (Math.abs(s2) < Number.EPSILON) return { reject: lin.eta > 0, lpFailed: false };
+    if (s2 < 0) throw new Error('sensitivity: negative variance in the ARP dual step');
+    const bounds = dualBounds(solver, lin.eta, y, X, sd, sigma, gamma);
+    vlo = bounds.vlo;
+    vup = bounds.vup;
+    sigmaB = Math.sqrt(s2);
+  } else {
+    // Non-degenerate vertex: the conditioning event is a set of linear inequalities in y.
+    const WB = B.map((i) => [sd[i]!, ...X[i]!]);
+    const WBinv = inverse(WB);
+    // S_B selects rows B of y, so (W_B^-1 S_B) scatters W_B^-1's columns to positions B.
+    const scatter = (row: readonly number[]): number[] => {
+      const out = new Array<number>(M).fill(0);
+      B.forEach((i, c) => {
+        out[i] = row[c]!;
+      });
+      return out;
+    };
+    const vB = scatter(WBinv[0]!);
+    const WBc = Bc.map((i) => [sd[i]!, ...X[i]!]);
+    const GammaB = matMul(WBc, WBinv).map((row, r) => {
+      const out = scatter(row);
+      out[Bc[r]!] = out[Bc[r]!]! - 1;
+      return out;
+    });
+    const s2 = quadForm(sigma, vB);
+    sigmaB = Math.sqrt(s2);
+    const sv = matVec(sigma, vB);
+    const rho = GammaB.map((g) => dot(g, sv) / s2);
+    const vy = dot(vB, y);
+    const bound = GammaB.map((g, r) => -dot(g, y) / rho[r]! + vy);
+    const pos = bound.filter((_, r) => rho[r]! > 0);
+    const neg = bound.filter((_, r) => rho[r]! < 0);
+    vlo = pos.length > 0 ? Math.max(...pos) : -Infinity;
+    vup = neg.length > 0 ? Math.min(...neg) : Infinity;
+  }
+  const zlo = vlo / sigmaB;
+  const zup = (hybrid.kind === 'LF' ? Math.min(vup, hybrid.lfCv) : vup) / sigmaB;
+  const maxstat = lin.eta / sigmaB;
+  if (!(zlo <= maxstat && maxstat <= zup)) return { reject: false, lpFailed: false };
+  const cval = Math.max(0, truncatedNormalQuantile(1 - modSize, zlo, zup));
+  return { reject: maxstat > cval, lpFailed: false };
+}
+
+/**
+ * Truncation bounds [vlo, vup] of eta at a degenerate vertex: the values c of the statistic at
+ * which the dual LP max f(c)'lambda s.t. W'lambda = e1, lambda >= 0 still attains c
+ * (found by HonestDiD's secant-then-bisection search, tolerances 1e-6).
+ */
+function dualBounds(solver: LpSolver, eta: number, y: readonly number[], X: Mat, sd: readonly number[], sigma: Mat, gamma: readonly number[]) {
+  const M = y.length;
+  const tol = 1e-6;
+  const c0 = quadForm(sigma, gamma);
+  const b = matVec(sigma, gamma).map((v) => v / c0);
+  const gy = dot(gamma, y);
+  const sT = y.map((v, i) => v - b[i]! * gy);
+  const W = y.map((_, i) => [sd[i]!, ...X[i]!]);
+  const Wt = transpose(W);
+  const sigmaB = Math.sqrt(c0);
+  const maxProgram = (c: number) => {
+    const f = sT.map((v, i) => v + b[i]! * c);
+    const sol = solver.solve({
+      cost: f,
+      maximize: true,
+      rows: Wt,
+      rowLower: Wt.map((_, r) => (r === 0 ? 1 : 0)),
+      rowUpper: Wt.map((_, r) => (r === 0 ? 1 : 0)),
+      colLower: new Array<number>(M).fill(0),
+    });
+    const ok = sol.status === 'optimal' && Math.abs(c - sol.objective) <= tol;
+    return { ok, lambda: sol.x };
+  };
+  const roundeps = (x: number) => (Math.abs(x) < Number.EPSILON ** 0.75 ? 0 : x);
+  const secant = (lambda: Float64Array) => roundeps(dot(lambda, sT)) / (1 - dot(lambda, b));
+  if (!maxProgram(eta).ok) return { vlo: eta, vup: Infinity };
+  const maxIters = 10000;
+  const switchIters = 10;
+  const search = (start: number, upward: boolean): number => {
+    let lp = maxProgram(start);
+    if (lp.ok) return upward ? Infinity : -Infinity;
+    let dif = 0;
+    let iters = 1;
+    let mid = secant(lp.lambda);
+    while (!(lp = maxProgram(mid)).ok && iters < maxIters) {
+      iters++;
+      if (iters >= switchIters) {
+        dif = tol + 1;
+        break;
+      }
+      mid = secant(lp.lambda);
+    }
+    // Bisection between eta (accepted) and the secant point.
+    let inside = eta;
+    let outside = mid;
+    while (dif > tol && iters < maxIters) {
+      iters++;
+      mid = (inside + outside) / 2;
+      if (maxProgram(mid).ok) inside = mid;
+      else outside = mid;
+      dif = Math.abs(outside - inside);
+    }
+    return mid;
+  };
+  const vup = search(Math.max(100, eta + 20 * sigmaB), true);
+  const vlo = search(Math.min(-100, eta - 20 * sigmaB), false);
+  return { vlo, vup };
+}

@@ -1,0 +1,162 @@
+/**
+ * Conditional and hybrid (C-LF) confidence sets for theta = l'tau_post under Delta^SD(M) and
+ * Delta^RM(Mbar), by inverting the ARP test on a grid of theta values (HonestDiD 0.2.6's grids).
+ */
+import { conditionalTest, etaLp, type Hybrid } from './arp.js';
+import { lpSolver, type LpSolver } from './lp.js';
+import { inverse, matMul, matVec, quadForm, range, subMatrix, symmetricSqrt, transpose, type Mat } from './matrix.js';
+import { RRandom, quantileType7, rmvnormR } from './r-rng.js';
+import { deltaRMFixedS, deltaSD, gammaFor, postPeriodRows, type Polyhedron } from './restrictions.js';
+import type { ConditionalOptions, EventStudyEstimates, SensitivityCi } from './types.js';
+import { checkEstimates, resolveLVec } from './validate.js';
+
+const LF_SIMS = 1000;
+
+/** R's seq(from, to, length.out = n). */
+export function rSeq(from: number, to: number, n: number): number[] {
+  if (n === 1) return [from];
+  const by = (to - from) / (n - 1);
+  return range(0, n).map((i) => (i === 0 ? from : i === n - 1 ? to : from + i * by));
+}
+
+interface Prepared {
+  readonly es: EventStudyEstimates;
+  readonly l: number[];
+  readonly alpha: number;
+  readonly method: 'Conditional' | 'C-LF';
+  readonly kappa: number;
+  readonly gridPoints: number;
+  readonly seed: number;
+  readonly sdTheta: number;
+}
+
+function prepare(es: EventStudyEstimates, o: ConditionalOptions, defaultMethod: 'Conditional' | 'C-LF'): Prepared {
+  checkEstimates(es);
+  if (es.numPostPeriods < 2) throw new Error('sensitivity: conditional CIs need numPostPeriods >= 2 (the single-post-period case is not implemented yet)');
+  const l = resolveLVec(es, o.lVec);
+  const alpha = o.alpha ?? 0.05;
+  if (!(alpha > 0 && alpha < 1)) throw new Error(`sensitivity: alpha must be in (0, 1), got ${alpha}`);
+  const post = range(es.numPrePeriods, es.numPrePeriods + es.numPostPeriods);
+  const sdTheta = Math.sqrt(quadForm(subMatrix(es.sigma as Mat, post, post), l));
+  return {
+    es, l, alpha, method: o.method ?? defaultMethod, kappa: o.hybridKappa ?? alpha / 10,
+    gridPoints: o.gridPoints ?? 1000, seed: o.seed ?? 0, sdTheta,
+  };
+}
+
+/** Least-favourable critical value: the (1 - kappa) quantile of the eta statistic under mu = 0. */
+export function leastFavorableCv(solver: LpSolver, X: Mat, sigma: Mat, kappa: number, seed: number): number {
+  const draws = rmvnormR(new RRandom(seed), LF_SIMS, symmetricSqrt(sigma));
+  const sd = sigma.map((row, i) => Math.sqrt(row[i]!));
+  const etas: number[] = [];
+  for (const xi of draws) {
+    const r = etaLp(solver, xi, X, sd);
+    if (r.ok) etas.push(r.eta);
+  }
+  return quantileType7(etas, 1 - kappa);
+}
+
+/** Accept/reject of every grid theta for one polyhedron, moments restricted to the post-period rows. */
+function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: readonly number[]) {
+  const { es, l } = p;
+  const nPre = es.numPrePeriods;
+  const A = poly.A;
+  const Apost = A.map((row) => row.slice(nPre));
+  const AG = matMul(Apost, inverse(gammaFor(l)));
+  const rows = es.numPostPeriods > 1 ? postPeriodRows(A, nPre) : range(0, A.length);
+  const beta = es.betahat as number[];
+  const Y = matVec(A, beta).map((v, i) => v - poly.d[i]!);
+  const sigmaY = matMul(matMul(A, es.sigma as Mat), transpose(A));
+  const yR = rows.map((i) => Y[i]!);
+  const a1 = rows.map((i) => AG[i]![0]!);
+  const X = rows.map((i) => AG[i]!.slice(1));
+  const sigmaR = subMatrix(sigmaY, rows, rows);
+  const hybrid: Hybrid = p.method === 'C-LF'
+    ? { kind: 'LF', kappa: p.kappa, lfCv: leastFavorableCv(solver, X, sigmaR, p.kappa, p.seed) }
+    : { kind: 'ARP' };
+  let lpFailures = 0;
+  const accept = grid.map((theta) => {
+    const y = yR.map((v, i) => v - a1[i]! * theta);
+    const t = conditionalTest(solver, y, X, sigmaR, p.alpha, hybrid);
+    if (t.lpFailed) lpFailures++;
+    return !t.reject;
+  });
+  return { accept, lpFailures };
+}
+
+function summarise(grid: readonly number[], accept: readonly boolean[], lpFailures: number, parameter: number, method: Prepared['method'], delta: SensitivityCi['delta']): SensitivityCi {
+  const acc = grid.filter((_, i) => accept[i]);
+  return {
+    parameter,
+    lb: acc.length ? Math.min(...acc) : null,
+    ub: acc.length ? Math.max(...acc) : null,
+    method,
+    delta,
+    openAtGridEnd: accept[0]! || accept[accept.length - 1]!,
+    lpFailures,
+  };
+}
+
+/** Identified set of theta under Delta^SD(M) at betahat = 0 (centre of the default grid). */
+function idSetSD(solver: LpSolver, es: EventStudyEstimates, l: readonly number[], M: number) {
+  const { A, d } = deltaSD(es.numPrePeriods, es.numPostPeriods, M);
+  const n = es.numPrePeriods + es.numPostPeriods;
+  const pre = range(0, es.numPrePeriods).map((i) => range(0, n).map((j) => (i === j ? 1 : 0)));
+  const cost = [...new Array<number>(es.numPrePeriods).fill(0), ...l];
+  const problem = {
+    cost, rows: [...A, ...pre],
+    rowLower: [...d.map(() => -Infinity), ...pre.map(() => 0)],
+    rowUpper: [...d, ...pre.map(() => 0)],
+  };
+  const max = solver.solve({ ...problem, maximize: true });
+  const min = solver.solve(problem);
+  if (max.status !== 'optimal' || min.status !== 'optimal') throw new Error(`sensitivity: identified-set LP under Delta^SD(M=${M}) did not solve (${max.status}/${min.status})`);
+  return { lb: -max.objective, ub: -min.objective };
+}
+
+/** Conditional / C-LF confidence sets under Delta^SD(M) for each M (HonestDiD's computeConditionalCS_DeltaSD). */
+export async function conditionalCiDeltaSD(es: EventStudyEstimates, Mvec: readonly number[], options: ConditionalOptions = {}): Promise<SensitivityCi[]> {
+  const p = prepare(es, options, 'Conditional');
+  const solver = await lpSolver();
+  return Mvec.map((M) => {
+    if (!(M >= 0)) throw new Error(`sensitivity: Delta^SD M must be >= 0, got ${M}`);
+    let lb = options.gridLb;
+    let ub = options.gridUb;
+    if (lb === undefined || ub === undefined) {
+      const id = idSetSD(solver, es, p.l, M);
+      lb ??= id.lb - 20 * p.sdTheta;
+      ub ??= id.ub + 20 * p.sdTheta;
+    }
+    const grid = rSeq(lb, ub, p.gridPoints);
+    const { accept, lpFailures } = acceptance(solver, p, deltaSD(es.numPrePeriods, es.numPostPeriods, M), grid);
+    return summarise(grid, accept, lpFailures, M, p.method, 'DeltaSD');
+  });
+}
+
+/**
+ * Conditional / C-LF confidence sets under Delta^RM(Mbar): the union over the pre-period
+ * difference s that sets the scale and its sign (HonestDiD's computeConditionalCS_DeltaRM).
+ */
+export async function conditionalCiDeltaRM(es: EventStudyEstimates, Mbarvec: readonly number[], options: ConditionalOptions = {}): Promise<SensitivityCi[]> {
+  const p = prepare(es, options, 'C-LF');
+  const solver = await lpSolver();
+  const lb = options.gridLb ?? -20 * p.sdTheta;
+  const ub = options.gridUb ?? 20 * p.sdTheta;
+  const grid = rSeq(lb, ub, p.gridPoints);
+  return Mbarvec.map((Mbar) => {
+    if (!(Mbar >= 0)) throw new Error(`sensitivity: Delta^RM Mbar must be >= 0, got ${Mbar}`);
+    const union = new Array<boolean>(grid.length).fill(false);
+    let failures = 0;
+    for (let s = -(es.numPrePeriods - 1); s <= 0; s++) {
+      for (const positive of [true, false]) {
+        const poly = deltaRMFixedS(es.numPrePeriods, es.numPostPeriods, Mbar, s, positive);
+        const { accept, lpFailures } = acceptance(solver, p, poly, grid);
+        failures += lpFailures;
+        accept.forEach((a, i) => {
+          if (a) union[i] = true;
+        });
+      }
+    }
+    return summarise(grid, union, failures, Mbar, p.method, 'DeltaRM');
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Linear (and convex quadratic) programs through HiGHS compiled to WebAssembly (npm `highs`).
+ * The runtime loads once (async); every solve afterwards is synchronous, which keeps the
+ * thousands of small LPs of a test inversion cheap.
+ */
+import loadHighs, { type Highs } from 'highs';
+
+export interface LpProblem {
+  /** Objective coefficients (minimised unless `maximize`). */
+  readonly cost: readonly number[];
+  /** Dense constraint rows; row i reads rowLower[i] <= rows[i] . x <= rowUpper[i]. */
+  readonly rows: readonly (readonly number[])[];
+  readonly rowLower: readonly number[];
+  readonly rowUpper: readonly number[];
+  /** Default: free variables. */
+  readonly colLower?: readonly number[];
+  readonly colUpper?: readonly number[];
+  readonly maximize?: boolean;
+  /** Dense symmetric Hessian Q for a convex QP: objective 1/2 x'Qx + c'x. */
+  readonly hessian?: readonly (readonly number[])[];
+}
+
+export interface LpSolution {
+  readonly status: 'optimal' | 'infeasible' | 'unbounded' | 'other';
+  readonly statusCode: number;
+  readonly objective: number;
+  readonly x: Float64Array;
+  /** HiGHS row duals (for a minimisation, <= 0 on a binding upper row bound). */
+  readonly rowDual: Float64Array;
+}
+
+export interface LpSolver {
+  solve(problem: LpProblem): LpSolution;
+  readonly infinity: number;
+  readonly version: string;
+}
+
+let runtime: Promise<Highs> | null = null;
+
+/** Loads HiGHS once per process. */
+export async function lpSolver(): Promise<LpSolver> {
+  runtime ??= loadHighs();
+  const highs = await runtime;
+  return {
+    infinity: highs.infinity,
+    version: `HiGHS ${highs.version.string}`,
+    solve: (problem) => solveWith(highs, problem),
+  };
+}
+
+function solveWith(highs: Highs, p: LpProblem): LpSolution {
+  const n = p.cost.length;
+  const m = p.rows.length;
+  const starts = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (const row of p.rows) {
+    if (row.length !== n) throw new Error(`sensitivity LP: row has ${row.length} entries, expected ${n}`);
+    row.forEach((v, j) => {
+      if (v !== 0) {
+        indices.push(j);
+        values.push(v);
+      }
+    });
+    starts.push(indices.length);
+  }
+  const inf = highs.infinity;
+  const clamp = (v: number): number => (v === Infinity ? inf : v === -Infinity ? -inf : v);
+  const hessian = p.hessian ? denseToTriangular(p.hessian) : undefined;
+  const model = highs.createModel({
+    numCols: n,
+    numRows: m,
+    sense: p.maximize ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+    colCost: [...p.cost],
+    colLower: (p.colLower ?? new Array<number>(n).fill(-Infinity)).map(clamp),
+    colUpper: (p.colUpper ?? new Array<number>(n).fill(Infinity)).map(clamp),
+    rowLower: p.rowLower.map(clamp),
+    rowUpper: p.rowUpper.map(clamp),
+    matrix: { format: 'csr', numRows: m, numCols: n, starts, indices, values },
+    ...(hessian ? { hessian } : {}),
+  });
+  try {
+    model.options.set('output_flag', false);
+    model.run();
+    const code = model.getModelStatus() as number;
+    const s = highs.constants.modelStatus;
+    const status = code === s.optimal ? 'optimal' : code === s.infeasible ? 'infeasible' : code === (s as unknown as { unbounded: number }).unbounded ? 'unbounded' : 'other';
+    const sol = model.getSolution();
+    return { status, statusCode: code, objective: model.getObjectiveValue(), x: Float64Array.from(sol.colValue), rowDual: Float64Array.from(sol.rowDual) };
+  } finally {
+    model.dispose();
+  }
+}
+
+function denseToTriangular(q: readonly (readonly number[])[]) {
+  const starts = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let j = 0; j < q.length; j++) {
+    for (let i = j; i < q.length; i++) {
+      const v = q[i]![j]!;
+      if (v !== 0) {
+        indices.push(i);
+        values.push(v);
+      }
+    }
+    starts.push(indices.length);
+  }
+  return { format: 'triangular' as const, dimension: q.length, starts, indices, values };
+}

@@ -1,0 +1,42 @@
+/** Inputs and outputs of the Rambachan-Roth sensitivity analysis. */
+
+/** An event study as HonestDiD reads it: pre-period coefficients, then post-period ones (reference omitted). */
+export interface EventStudyEstimates {
+  readonly betahat: readonly number[];
+  /** Covariance of betahat, (numPre + numPost) square. */
+  readonly sigma: readonly (readonly number[])[];
+  readonly numPrePeriods: number;
+  readonly numPostPeriods: number;
+}
+
+export type ConditionalMethod = 'Conditional' | 'C-LF';
+
+export interface ConditionalOptions {
+  /** Weights on the post-period coefficients defining theta = l'tau_post (default: first post period). */
+  readonly lVec?: readonly number[];
+  readonly alpha?: number;
+  /** 'Conditional' (ARP test) or 'C-LF' (conditional-least-favourable hybrid, default as in HonestDiD for Delta^RM). */
+  readonly method?: ConditionalMethod;
+  /** First-stage size of the LF hybrid (default alpha / 10). */
+  readonly hybridKappa?: number;
+  /** Number of theta grid points of the test inversion (default 1000 as in HonestDiD). */
+  readonly gridPoints?: number;
+  readonly gridLb?: number;
+  readonly gridUb?: number;
+  /** Seed of the least-favourable critical value's 1000 draws (R's generator; default 0 as the package). */
+  readonly seed?: number;
+}
+
+export interface SensitivityCi {
+  /** The restriction's parameter: M for Delta^SD, Mbar for Delta^RM / Delta^SDRM. */
+  readonly parameter: number;
+  /** Smallest / largest accepted grid point; null when no grid point is accepted. */
+  readonly lb: number | null;
+  readonly ub: number | null;
+  readonly method: ConditionalMethod | 'FLCI';
+  readonly delta: 'DeltaSD' | 'DeltaRM' | 'DeltaSDRM';
+  /** An end of the grid was accepted: the true CI is wider than reported (HonestDiD warns the same). */
+  readonly openAtGridEnd: boolean;
+  /** Number of grid points whose eta LP failed (counted as not rejected, as in the R package). */
+  readonly lpFailures: number;
+}

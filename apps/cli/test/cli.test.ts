@@ -79,7 +79,7 @@ describe('panel-lab CLI', () => {
     const html = await readFile(join(dir, 'out', 'report.html'), 'utf8');
     expect(html).toMatch(/Descriptive statistics/);
     expect(html).toContain('<span class="label">Failed:</span> analyses[1] &#39;es-main&#39; (event_study)');
-    expect(JSON.parse(await readFile(join(dir, 'out', 'results', 'trends.json'), 'utf8'))).toHaveProperty('lemp');
+    expect(JSON.parse(await readFile(join(dir, 'out', 'results', 'trends.json'), 'utf8')).results).toHaveProperty('lemp');
     expect(JSON.parse(await readFile(join(dir, 'out', 'results', 'es-main.json'), 'utf8'))).toMatchObject({ status: 'failed' });
   });
 

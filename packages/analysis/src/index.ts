@@ -9,3 +9,10 @@ export type { AnalysisContext, AnalysisHandler, AnalysisOutput, ProgressUpdate }
 export { renderRunReport, writeRunReport } from './render.js';
 export { replicationSpec } from './replication.js';
 export type { ReplicationOptions, SeedId } from './replication.js';
+export { RESULTS_SCHEMA_VERSION, AnalysisResultFileSchema, RunResultFileSchema, ModelSummarySchema, DataTableSchema, resultsJsonSchema } from './results/schema.js';
+export type { AnalysisResultFile, RunResultFile } from './results/schema.js';
+export type { ModelSummary, ModelCoefficient } from './results/models.js';
+export type { DataTable, DataValue } from './results/tables.js';
+export { OUTPUT_FORMATS } from './results/formats.js';
+export type { OutputFormat } from './results/formats.js';
+export { coefficientsTable, writeDataTables } from './results/outputs.js';

@@ -1,5 +1,8 @@
 import { buildReport, writeReport, type Block, type Report, type Section, type WrittenReport } from '@panel-lab/report';
 import type { AnalysisRecord, RunResult } from './run.js';
+import { analysisResultFile, runResultFile } from './results/files.js';
+import type { OutputFormat } from './results/formats.js';
+import { writeDataTables } from './results/outputs.js';
 
 /** Turns a run into the report: one section per analysis, plus the run's provenance in the header. */
 export function renderRunReport(run: RunResult): Report {
@@ -11,7 +14,7 @@ export function renderRunReport(run: RunResult): Report {
         {
           kind: 'text',
           paragraphs: [
-            `${run.dataset.description}: ${run.dataset.units} units, ${run.dataset.periods} periods, ${run.dataset.nobs} observations.`,
+            run.dataset.crossSection ? `${run.dataset.description}: a cross-section of ${run.dataset.nobs} observations (no time column).` : `${run.dataset.description}: ${run.dataset.units} units, ${run.dataset.periods} periods, ${run.dataset.nobs} observations.`,
             ...run.dataset.transforms.map(describeTransform),
           ],
         },
@@ -24,8 +27,9 @@ export function renderRunReport(run: RunResult): Report {
       blocks: analysisBlocks(a),
     })),
   ];
-  const results: Record<string, unknown> = { run: { spec: run.spec, dataset: run.dataset, failures: run.failures, timings: run.timings, meta: run.meta } };
-  for (const a of run.analyses) results[a.id] = a.results;
+  // versioned results files (schema: src/results/schema.ts, schema/results.schema.json)
+  const results: Record<string, unknown> = { run: runResultFile(run) };
+  for (const a of run.analyses) results[a.id] = analysisResultFile(run, a);
   return buildReport({
     title: run.spec.title ?? run.spec.name,
     subtitle: run.dataset.description,
@@ -49,9 +53,15 @@ function analysisBlocks(a: AnalysisRecord): Block[] {
   return [{ kind: 'failure', id: `${a.id}.failed`, where: `${a.failure.where} (${a.estimator})`, message: a.failure.message }];
 }
 
-/** Writes report.html, report.md, figures, tables and results JSON into outDir. */
-export async function writeRunReport(run: RunResult, outDir: string): Promise<WrittenReport> {
-  return writeReport(renderRunReport(run), outDir);
+/**
+ * Writes report.html, report.md, figures, tables and the results JSON into outDir, and each
+ * analysis's data tables under data/ (CSV, plus Parquet / Arrow when `outputs` names them; default
+ * the spec's outputs).
+ */
+export async function writeRunReport(run: RunResult, outDir: string, options: { outputs?: readonly OutputFormat[] } = {}): Promise<WrittenReport> {
+  const written = await writeReport(renderRunReport(run), outDir);
+  const data = await writeDataTables(run, outDir, options.outputs ?? run.spec.outputs);
+  return Object.freeze({ ...written, files: Object.freeze([...written.files, ...data]) });
 }
 
 /** One sentence per transform: what it changed or dropped (the full report is in results/run.json). */

@@ -4,7 +4,7 @@ import { loadDataset, type DatasetResolver } from './dataset.js';
 import { applyTransforms, type TransformReport } from './transforms.js';
 import { parseRunSpec, type RunSpec } from './spec.js';
 import { AnalysisFailedError, type AnalysisFailure } from './failure.js';
-import { executeAnalysis, RunCancelledError, type AnalysisRecord } from './execute.js';
+import { executeAnalysis, isCrossSection, RunCancelledError, type AnalysisRecord } from './execute.js';
 import { costWeight, runInWorkers } from './worker-pool.js';
 
 export { analysisSeed, RunCancelledError } from './execute.js';
@@ -41,7 +41,7 @@ export interface RunOptions {
 
 export interface RunResult {
   spec: RunSpec;
-  dataset: { description: string; nobs: number; units: number; periods: number; transforms: TransformReport[] };
+  dataset: { description: string; nobs: number; units: number; periods: number; crossSection: boolean; transforms: TransformReport[] };
   truth: unknown;
   analyses: AnalysisRecord[];
   /** The analyses that failed (empty when all ran), in spec order. */
@@ -80,7 +80,7 @@ export async function runSpec(input: unknown, options: RunOptions = {}): Promise
   for (const r of analyses) timings.push({ step: r.id, seconds: r.seconds });
   return {
     spec,
-    dataset: describeLoaded(loaded.description, frame, reports),
+    dataset: describeLoaded(loaded.description, frame, reports, isCrossSection(spec)),
     truth: loaded.truth,
     analyses,
     failures: analyses.flatMap((a) => (a.failure ? [a.failure] : [])),
@@ -138,12 +138,13 @@ async function runParallel(spec: RunSpec, input: unknown, options: RunOptions, w
   });
 }
 
-function describeLoaded(description: string, frame: PanelFrame, transforms: TransformReport[]): RunResult['dataset'] {
+function describeLoaded(description: string, frame: PanelFrame, transforms: TransformReport[], crossSection: boolean): RunResult['dataset'] {
   return {
     description,
     nobs: frame.nrows,
     units: frame.codes(frame.schema.unit).levels.length,
     periods: frame.codes(frame.schema.time).levels.length,
+    crossSection,
     transforms,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ANALYSIS_OPTIONS } from './handlers/index.js';
+import { OUTPUT_FORMATS } from './results/formats.js';
 import { formatPath, issueLine, specIssues, type SpecIssue } from './spec-issues.js';
 
 /** Where the panel comes from. */
@@ -28,6 +29,10 @@ export const DatasetSpec = z.discriminatedUnion('source', [
         .optional()
         .describe('time column; leave out for a cross-section, which the analyses with no time dimension accept (feols, de_index_construction, describe)'),
       categorical: z.array(z.string()).optional(),
+      nonFinite: z
+        .enum(['error', 'missing'])
+        .optional()
+        .describe("an infinite number in a numeric column ('Inf', '1e400'): 'error' (default) rejects the file naming column, count and rows; 'missing' reads it as a missing value"),
     })
     .strict()
     .superRefine((d, ctx) => {
@@ -76,6 +81,11 @@ export const RunSpec = z
     transforms: z.array(TransformSpec).default([]),
     backend: BackendSpec.default({ name: 'cpu', allowFallback: true }),
     analyses: z.array(AnalysisSpec).min(1),
+    outputs: z
+      .array(z.enum(OUTPUT_FORMATS))
+      .min(1)
+      .default(['json', 'csv'])
+      .describe("result formats: JSON (results/*.json) and CSV (tables/, data/) are always written; add 'parquet' and/or 'arrow' for each analysis's data tables (coefficients, per-draw tables, pairs, scores, index values) as data/<id>.<table>.parquet / .arrow"),
   })
   .strict()
   .superRefine((spec, ctx) => {

@@ -35,7 +35,7 @@ describe('a run with a failing analysis', () => {
     await writeRunReport(run, dir);
     const failed = JSON.parse(await readFile(join(dir, 'results', 'es-main.json'), 'utf8'));
     expect(failed).toMatchObject({ status: 'failed', failure: { where: "analyses[1] 'es-main'" } });
-    expect(JSON.parse(await readFile(join(dir, 'results', 'trends.json'), 'utf8'))).toHaveProperty('cohortSizes');
+    expect(JSON.parse(await readFile(join(dir, 'results', 'trends.json'), 'utf8')).results).toHaveProperty('cohortSizes');
     expect(JSON.parse(await readFile(join(dir, 'results', 'run.json'), 'utf8')).failures).toHaveLength(1);
   });
 

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderSpec } from '@panel-lab/report';
 import type { SuiteReport, RatioCheck } from './report.js';
+import { measuredPeaks, rooflineCell } from './roofline/report.js';
 import { GROWTH_REASONS, growthRows, NLOGN_EXPONENT, type GrowthRow } from './scale/growth.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,25 +31,87 @@ export function loadReports(dir = resultsDir): SuiteReport[] {
 
 const seconds = (s: number) => (s < 0.01 ? `${(s * 1000).toFixed(2)} ms` : s < 10 ? `${s.toFixed(3)} s` : `${s.toFixed(1)} s`);
 
+/** "vs_r_did 12.3x (R 13.8 s)" and any other same-run ratio of a case. */
+function ratioCell(extra: Record<string, unknown>): string {
+  const rKey = Object.keys(extra).find((k) => /^r_.+_median_s$/.test(k));
+  return Object.entries((extra.ratios ?? {}) as Record<string, RatioCheck>)
+    .map(([k, v]) => `${k} ${v.value.toFixed(1)}x${k.startsWith('vs_r_') && rKey ? ` (R ${seconds(extra[rKey] as number)})` : ''}`)
+    .join(', ');
+}
+
 export function performanceMarkdown(reports: readonly SuiteReport[]): string {
   if (reports.length === 0) return 'No benchmark results recorded yet.\n';
   const lines: string[] = [];
   for (const kind of [...new Set(reports.map((r) => r.machine_kind))]) {
     const first = reports.find((r) => r.machine_kind === kind)!;
     const m = first.machine;
+    const ofKind = reports.filter((x) => x.machine_kind === kind);
     lines.push(`### Machine \`${kind}\``, '', `${m.cpu_model}, ${m.cores} cores, ${(m.memory_bytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}, GPU adapter: ${m.gpu_adapter ?? 'none'}.`, '');
-    lines.push('| suite | scale | case | backend | median | peak RSS | same-run ratios |', '|---|---|---|---|---|---|---|');
-    for (const r of reports.filter((x) => x.machine_kind === kind)) {
+    lines.push(...rPeerTable(ofKind), ...rooflineTable(ofKind));
+    lines.push('| suite | scale | case | backend | median | peak RSS | 1-min load | same-run ratios |', '|---|---|---|---|---|---|---|---|');
+    for (const r of ofKind) {
       for (const c of r.results) {
-        const ratios = Object.entries((c.extra.ratios ?? {}) as Record<string, RatioCheck>)
-          .map(([k, v]) => `${k} ${v.value.toFixed(1)}x`)
-          .join(', ');
-        lines.push(`| ${r.suite} | ${r.scale} | ${c.name} | ${c.backend} | ${seconds(c.median_s)} | ${(c.peak_rss_bytes / 2 ** 20).toFixed(0)} MiB | ${ratios} |`);
+        const load = c.load_avg_1m === undefined ? '' : c.load_avg_1m.toFixed(1);
+        lines.push(`| ${r.suite} | ${r.scale} | ${c.name} | ${c.backend} | ${seconds(c.median_s)} | ${(c.peak_rss_bytes / 2 ** 20).toFixed(0)} MiB | ${load} | ${ratioCell(c.extra)} |`);
       }
     }
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** Cases timed against their R peer in the same run (RPEERS_LIB set when recorded): ours, R's, the ratio, whether the estimates matched. */
+export function rPeerTable(reports: readonly SuiteReport[]): string[] {
+  const rows: string[] = [];
+  for (const r of reports) {
+    for (const c of r.results) {
+      const rKey = Object.keys(c.extra).find((k) => /^r_.+_median_s$/.test(k));
+      if (!rKey) continue;
+      const pkg = rKey.slice(2, -'_median_s'.length);
+      const ratio = Object.entries((c.extra.ratios ?? {}) as Record<string, RatioCheck>).find(([k]) => k.startsWith('vs_r_'))?.[1];
+      const version = ((c.extra.r_version ?? {}) as Record<string, string>)[pkg] ?? '';
+      const match = c.extra.r_estimate_match as { max_abs: number; keys: number } | undefined;
+      const matched = match && match.keys ? `${match.keys} values, max abs diff ${match.max_abs.toExponential(1)}` : '';
+      const target = ratio && ratio.floor > 0 ? `>= ${ratio.floor}x` : '';
+      const load = c.load_avg_1m === undefined ? '' : c.load_avg_1m.toFixed(1);
+      rows.push(`| ${r.suite} (${r.scale}) | ${c.name} | ${seconds(c.median_s)} | ${pkg} ${version}: ${seconds(c.extra[rKey] as number)} | ${ratio ? `**${ratio.value.toFixed(1)}x**` : ''} | ${target} | ${matched} | ${c.extra.r_threads ?? ''} | ${load} |`);
+    }
+  }
+  if (rows.length === 0) return [];
+  return [
+    '#### Same-run ratios against R',
+    '',
+    'R peer and Panel Lab timed in the same benchmark run on the same data (the R script reads the file our suite wrote; benchmarks/r/*.R), warm medians; ratio = R / ours (higher: we are faster). The machine is shared: the 1-minute load is recorded with each case.',
+    '',
+    '| suite | case | ours | R peer | R / ours | target | estimates compared | R threads | 1-min load |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
+}
+
+/** The kernels suite's cpu cases against the machine peaks it measured (roofline). */
+export function rooflineTable(reports: readonly SuiteReport[]): string[] {
+  const rows: string[] = [];
+  for (const r of reports.filter((x) => x.suite === 'kernels')) {
+    const peaks = measuredPeaks(r.results);
+    if (peaks.length === 0) continue;
+    for (const c of r.results) {
+      if (!c.extra.work || (c.backend !== 'cpu' && !c.extra.peak)) continue;
+      rows.push(`| ${r.scale} | ${c.name} | ${seconds(c.median_s)} | ${rooflineCell(c, peaks)} |`);
+    }
+  }
+  if (rows.length === 0) return [];
+  return [
+    '#### Kernels against the machine peak (cpu backend)',
+    '',
+    'Peaks measured by the kernels suite on one thread as our kernels run: STREAM copy/triad in JavaScript over 128 MiB Float64Arrays, a multiply-add loop in JavaScript scalar and in WebAssembly SIMD f64x2. Memory-bound kernels: a model of the bytes they must move; MultiplierBootstrap: the flops of the dense product it replaces.',
+    '',
+    '| scale | case | median | achieved vs peak |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ];
 }
 
 /** Time vs problem size (rows) for every case that records a `rows` parameter, log-log. */

@@ -1,4 +1,5 @@
 import type { CaseResult, MachineFacts, Scale } from './harness.js';
+import { measuredPeaks, rooflineCell } from './roofline/report.js';
 
 export interface SuiteReport {
   suite: string;
@@ -35,9 +36,14 @@ export function suiteMarkdown(report: SuiteReport): string {
     '',
     `Machine kind \`${report.machine_kind}\`: ${m.cpu_model}, ${m.cores} cores, ${fmtMiB(m.memory_bytes)} RAM, Node ${m.node}, ${m.platform}, GPU adapter: ${m.gpu_adapter ?? 'none'}. Recorded ${report.recorded_at}.`,
     '',
-    '| case | params | backend | median | min | max | peak RSS | 1-min load | notes |',
-    '|---|---|---|---|---|---|---|---|---|',
   ];
+  // a roofline column where the suite measured the machine's peaks (kernels)
+  const peaks = measuredPeaks(report.results);
+  const roof = peaks.length > 0;
+  lines.push(
+    `| case | params | backend | median | min | max | peak RSS | 1-min load |${roof ? ' achieved vs peak |' : ''} notes |`,
+    `|---|---|---|---|---|---|---|---|${roof ? '---|' : ''}---|`,
+  );
   for (const r of report.results) {
     const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(', ');
     const ratios = (r.extra.ratios ?? {}) as Record<string, RatioCheck>;
@@ -48,7 +54,8 @@ export function suiteMarkdown(report: SuiteReport): string {
       ...rPeerNote(r.extra),
     ].join('; ');
     const load = r.load_avg_1m === undefined ? '' : r.load_avg_1m.toFixed(1);
-    lines.push(`| ${r.name} | ${params} | ${r.backend} | ${fmtS(r.median_s)} | ${fmtS(r.min_s)} | ${fmtS(r.max_s)} | ${fmtMiB(r.peak_rss_bytes)} | ${load} | ${notes} |`);
+    const roofCell = roof ? ` ${rooflineCell(r, peaks)} |` : '';
+    lines.push(`| ${r.name} | ${params} | ${r.backend} | ${fmtS(r.median_s)} | ${fmtS(r.min_s)} | ${fmtS(r.max_s)} | ${fmtMiB(r.peak_rss_bytes)} | ${load} |${roofCell} ${notes} |`);
   }
   return `${lines.join('\n')}\n`;
 }

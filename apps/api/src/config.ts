@@ -18,6 +18,12 @@ export interface ApiConfig {
   readonly chunkConcurrency: number;
   /** With a Redis URL, jobs go through BullMQ to apps/worker processes. */
   readonly redisUrl: string | null;
+  /** postgres://... : the job store is PostgreSQL; with a Redis URL too, the distributed engine (replicas). */
+  readonly databaseUrl?: string | null;
+  /** Distributed engine: tasks of one tenant running at once over all workers. */
+  readonly tenantTasks?: number;
+  /** Distributed engine: how often a watched job (SSE) is read from the store, ms. */
+  readonly pollMs?: number;
   readonly queueName: string;
   /** How the BullMQ executor watches its tasks and what it keeps in Redis (README: Redis memory). */
   readonly queue: QueueWatchConfig;
@@ -119,6 +125,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxRunning: positiveEnv(env, 'PANEL_LAB_MAX_RUNNING', 4),
     chunkConcurrency: positiveEnv(env, 'PANEL_LAB_CHUNK_CONCURRENCY', 2),
     redisUrl: env.PANEL_LAB_REDIS_URL || null,
+    databaseUrl: env.PANEL_LAB_DATABASE_URL || null,
+    tenantTasks: positiveEnv(env, 'PANEL_LAB_TENANT_TASKS', 4),
+    pollMs: positiveEnv(env, 'PANEL_LAB_POLL_MS', 500),
     queueName: env.PANEL_LAB_QUEUE ?? 'panel-lab',
     queue: queueFromEnv(env),
     authFailures: positiveEnv(env, 'PANEL_LAB_AUTH_FAILURES', 20),

@@ -100,7 +100,7 @@ export class JobsController {
       if (TERMINAL_STATES.includes(job.state)) finish();
     };
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    const off = this.system.jobs.subscribe(id, send);
+    const off = this.system.jobs.watch(tenant, id, send);
     const finish = () => {
       if (ended) return;
       ended = true;

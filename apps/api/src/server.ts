@@ -27,7 +27,9 @@ const JSON_LIMIT = '1mb';
 /** Opens the job system on the data directory, builds the Nest app with OpenAPI docs, and listens. */
 export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
   const logger = new JsonLogger(config.log === 'info');
-  const executor = config.redisUrl ? new BullMqExecutor({ redisUrl: config.redisUrl, queueName: config.queueName, logger, ...config.queue }) : undefined;
+  // Redis and PostgreSQL: the distributed engine (any number of replicas); Redis alone: this process schedules, workers run the tasks
+  const distributed = config.redisUrl && config.databaseUrl;
+  const executor = config.redisUrl && !distributed ? new BullMqExecutor({ redisUrl: config.redisUrl, queueName: config.queueName, logger, ...config.queue }) : undefined;
   const system = await openJobSystem({
     dataDir: config.dataDir,
     apiKeys: config.apiKeys,
@@ -38,6 +40,21 @@ export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
     chunkConcurrency: config.chunkConcurrency,
     logger,
     ...(executor ? { executor } : {}),
+    ...(config.databaseUrl ? { storeUrl: config.databaseUrl } : {}),
+    ...(distributed
+      ? {
+          distributed: {
+            redisUrl: config.redisUrl!,
+            queueName: config.queueName,
+            ...(config.tenantTasks !== undefined ? { tenantTasks: config.tenantTasks } : {}),
+            ...(config.pollMs !== undefined ? { pollMs: config.pollMs } : {}),
+            checkIntervalMs: config.queue.checkIntervalMs,
+            lostAfterMs: config.queue.lostAfterMs,
+            requeueLost: config.queue.requeueLost,
+            retention: config.queue.retention,
+          },
+        }
+      : {}),
   });
   const hub = new SseHub();
   const state: DrainState = { draining: false };
@@ -63,7 +80,7 @@ export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
     await app.listen(config.port, config.host);
     const address = (app.getHttpServer() as Server).address() as AddressInfo;
     const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
-    logger.write('info', 'api listening', { url, dataDir: config.dataDir, executor: system.executor.name });
+    logger.write('info', 'api listening', { url, dataDir: config.dataDir, executor: system.executor.name, store: system.store.kind });
     let closed = false;
     return {
       app,

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 export interface WorkerConfig {
   readonly redisUrl: string;
   readonly queueName: string;
+  /** postgres://... : run the distributed engine's tasks (tenant queues; job states written to this store). */
+  readonly databaseUrl: string | null;
   /** The API's data directory, shared (volume / network disk): uploaded datasets are read from it. */
   readonly dataDir: string;
   /** Tasks at once = worker threads. */
@@ -29,6 +31,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   return {
     redisUrl,
     queueName: env.PANEL_LAB_QUEUE ?? 'panel-lab',
+    databaseUrl: env.PANEL_LAB_DATABASE_URL || null,
     dataDir: resolve(env.PANEL_LAB_DATA_DIR ?? 'data'),
     concurrency: intEnv(env, 'PANEL_LAB_WORKER_CONCURRENCY', 2),
     lockDurationMs: intEnv(env, 'PANEL_LAB_LOCK_MS', 30_000),

@@ -3,17 +3,17 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join, relative, sep } from 'node:path';
 import { parseRunSpec } from '@panel-lab/analysis';
 import type { PlaceboChunk } from '@panel-lab/resample';
-import { newId, type DataDir } from './data-dir.js';
-import { ConflictError, InputError, LimitError, NotFoundError, QueueUnavailableError, TaskCancelledError } from './errors.js';
+import type { DataDir } from './data-dir.js';
+import { ConflictError, NotFoundError, QueueUnavailableError, TaskCancelledError } from './errors.js';
 import type { TaskExecutor } from './executor.js';
+import type { Jobs } from './jobs.js';
 import { FairQueue } from './fair-queue.js';
-import { assertNoIssues, jobBoundIssues, jobDraws } from './input-bounds.js';
+import { checkQuotas, clampProgress, datasetRef, isInputFault, newJobRecord, toJobError, validateAnalysis, validatePlacebo } from './intake.js';
 import { forEachLimited } from './limited.js';
-import { redactPaths } from './redact.js';
 import type { MetaStore } from './store.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
 import type { DatasetRef, ResolvedDataset, Task } from './tasks.js';
-import { TERMINAL_STATES, type JobError, type JobKind, type JobProgress, type JobRecord, type TenantLimits } from './types.js';
+import { TERMINAL_STATES, type JobKind, type JobProgress, type JobRecord, type TenantLimits } from './types.js';
 
 export interface JobLogger {
   log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void;
@@ -52,7 +52,7 @@ const isTerminal = (j: JobRecord) => TERMINAL_STATES.includes(j.state);
  * queue), progress events, cancellation, results on disk, and recovery of the jobs a previous
  * process left queued or running.
  */
-export class JobService {
+export class JobService implements Jobs {
   private readonly events = new EventEmitter();
   private readonly waiting = new FairQueue();
   private readonly running = new Map<string, Running>();
@@ -99,28 +99,12 @@ export class JobService {
 
   /** Validates an analysis spec (SpecError / InputError naming the field) and queues it. */
   async submitAnalysis(tenant: string, input: unknown): Promise<JobRecord> {
-    this.checkBounds(tenant, 'analysis', input);
-    const spec = parseRunSpec(input);
-    this.checkBounds(tenant, 'analysis', spec);
-    if (spec.dataset.source === 'file') {
-      throw new InputError("dataset.source 'file' is not available through the API; upload the file and use { source: 'dataset', id }", [
-        { path: 'dataset.source', message: "'file' is not allowed here; use 'dataset', 'synthetic' or 'example'" },
-      ]);
-    }
-    if (spec.dataset.source === 'dataset') await this.datasetRef(tenant, spec.dataset.id, 'dataset.id');
-    return this.create(tenant, 'analysis', spec);
+    return this.create(tenant, 'analysis', await validateAnalysis(this.o.store, this.o.limitsOf(tenant), tenant, input));
   }
 
   /** Validates a placebo job (draws split into chunk child jobs) and queues it. */
   async submitPlacebo(tenant: string, input: unknown): Promise<JobRecord> {
-    this.checkBounds(tenant, 'placebo', input);
-    const parsed = PlaceboJobSpec.safeParse(input);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-      throw new InputError(`invalid placebo job:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`, issues);
-    }
-    if (parsed.data.dataset.source === 'dataset') await this.datasetRef(tenant, parsed.data.dataset.id, 'dataset.id');
-    return this.create(tenant, 'placebo', parsed.data);
+    return this.create(tenant, 'placebo', await validatePlacebo(this.o.store, this.o.limitsOf(tenant), tenant, input));
   }
 
   async get(tenant: string, id: string): Promise<JobRecord> {
@@ -164,6 +148,10 @@ export class JobService {
   subscribe(id: string, listener: (job: JobRecord) => void): () => void {
     this.events.on(id, listener);
     return () => this.events.off(id, listener);
+  }
+
+  watch(_tenant: string, id: string, listener: (job: JobRecord) => void): () => void {
+    return this.subscribe(id, listener);
   }
 
   /** Resolves with the job once it reaches a terminal state (or the timeout, with its state then). */
@@ -239,54 +227,19 @@ export class JobService {
 
   // --- internals ----------------------------------------------------------------------------
 
-  /** 422 naming each field over the tenant's input bounds (draws, chunks, cities, years, rows). */
-  private checkBounds(tenant: string, kind: 'analysis' | 'placebo', input: unknown): void {
-    assertNoIssues(jobBoundIssues(kind, input, this.o.limitsOf(tenant)), `the ${kind} job`);
-  }
-
-  private async datasetRef(tenant: string, id: string, path: string): Promise<DatasetRef> {
-    const d = await this.o.store.getDataset(tenant, id);
-    if (!d) throw new InputError(`${path} '${id}': no such dataset`, [{ path, message: `no dataset '${id}'` }]);
-    return { id: d.id, file: d.file, format: d.format, unit: d.unit, time: d.time, categorical: d.categorical };
+  private datasetRef(tenant: string, id: string, path: string): Promise<DatasetRef> {
+    return datasetRef(this.o.store, tenant, id, path);
   }
 
   private async create(tenant: string, kind: JobKind, input: unknown): Promise<JobRecord> {
     if (this.closed || this.draining) throw new QueueUnavailableError('the server is shutting down; submit again in a moment');
-    await this.checkQuotas(tenant, kind, input);
+    await checkQuotas(this.o.store, this.o.limitsOf(tenant), tenant, kind, input);
     await this.o.executor.checkAvailable();
-    const job: JobRecord = {
-      id: newId('job'),
-      tenant,
-      kind,
-      state: 'queued',
-      parentId: null,
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      progress: { fraction: 0, step: 'queued' },
-      error: null,
-      attempts: 0,
-      input,
-      notes: [],
-    };
+    const job = newJobRecord(tenant, kind, input);
     await this.save(job, true);
     this.log('info', 'job submitted', { jobId: job.id, tenant, kind });
     this.enqueue(job);
     return job;
-  }
-
-  /** 429 when the tenant is at a quota: jobs queued or running, jobs queued, draws in flight. */
-  private async checkQuotas(tenant: string, kind: JobKind, input: unknown): Promise<void> {
-    const limits = this.o.limitsOf(tenant);
-    const active = await this.o.store.activeJobsOf(tenant);
-    if (active.length >= limits.activeJobs) throw new LimitError(`tenant '${tenant}' has ${active.length} jobs queued or running (limit ${limits.activeJobs}); wait or cancel one`);
-    const queued = active.filter((j) => j.state === 'queued').length;
-    if (queued >= limits.queuedJobs) throw new LimitError(`tenant '${tenant}' has ${queued} jobs queued (limit ${limits.queuedJobs}); wait or cancel one`);
-    const inFlight = active.reduce((sum, j) => sum + jobDraws(j.kind, j.input), 0);
-    const draws = jobDraws(kind, input);
-    if (inFlight + draws > limits.drawsInFlight) {
-      throw new LimitError(`tenant '${tenant}' has ${inFlight} draws queued or running; ${draws} more would pass the limit of ${limits.drawsInFlight}; wait or cancel a job`);
-    }
   }
 
   private enqueue(job: JobRecord): void {
@@ -485,25 +438,4 @@ export class JobService {
   private log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void {
     this.o.logger?.log(level, message, fields);
   }
-}
-
-function clampProgress(p: JobProgress): JobProgress {
-  const fraction = Number.isFinite(p.fraction) ? Math.max(0, Math.min(1, p.fraction)) : 0;
-  return { ...p, fraction };
-}
-
-function isInputFault(error: unknown): boolean {
-  return error instanceof Error && /^option |column |dataset/.test(error.message);
-}
-
-/** A job's error as tenants see it: server paths (a task's file errors) reduced to file names. */
-function toJobError(error: unknown, dataDir: string): JobError {
-  if (error instanceof Error) {
-    const issues = (error as { issues?: unknown }).issues;
-    return {
-      message: redactPaths(error.message, [dataDir]),
-      ...(Array.isArray(issues) ? { issues: (issues as { path: string; message: string }[]).map((i) => ({ path: i.path, message: redactPaths(String(i.message), [dataDir]) })) } : {}),
-    };
-  }
-  return { message: redactPaths(String(error), [dataDir]) };
 }

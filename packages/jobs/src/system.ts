@@ -2,8 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { DataDir } from './data-dir.js';
 import { DatasetService } from './dataset-service.js';
 import type { TaskExecutor } from './executor.js';
+import { FlowJobs, type FlowJobsOptions } from './flow-jobs.js';
 import { JobService, type JobLogger } from './job-service.js';
+import type { ExecutorStatus, Jobs } from './jobs.js';
 import { DuckDbMetaStore } from './meta-store.js';
+import { PostgresMetaStore } from './postgres-store.js';
 import type { MetaStore } from './store.js';
 import { ThreadPoolExecutor } from './thread-pool.js';
 import { DEFAULT_LIMITS, type TenantLimits } from './types.js';
@@ -23,6 +26,10 @@ export interface JobSystemOptions {
   readonly chunkConcurrency?: number;
   readonly maxAttempts?: number;
   readonly logger?: JobLogger;
+  /** postgres://... : the job store is PostgreSQL (many writers) instead of the embedded DuckDB file. */
+  readonly storeUrl?: string;
+  /** With a PostgreSQL store: the distributed engine (BullMQ schedules, workers write the store; FlowJobs). */
+  readonly distributed?: Omit<FlowJobsOptions, 'store' | 'dir' | 'limitsOf' | 'logger'>;
 }
 
 /** Everything the API needs, opened on one data directory. */
@@ -30,8 +37,8 @@ export interface JobSystem {
   readonly store: MetaStore;
   readonly dir: DataDir;
   readonly datasets: DatasetService;
-  readonly jobs: JobService;
-  readonly executor: TaskExecutor;
+  readonly jobs: Jobs;
+  readonly executor: ExecutorStatus;
   limitsOf(tenant: string): TenantLimits;
   close(): Promise<void>;
 }
@@ -40,12 +47,19 @@ export interface JobSystem {
 export async function openJobSystem(o: JobSystemOptions): Promise<JobSystem> {
   const dir = new DataDir(o.dataDir);
   await mkdir(dir.root, { recursive: true });
-  const store = await DuckDbMetaStore.open(dir.metaFile);
+  if (o.distributed && !o.storeUrl) throw new Error('the distributed engine needs a shared job store: set a PostgreSQL URL (PANEL_LAB_DATABASE_URL)');
+  const store: MetaStore = o.storeUrl
+    ? await PostgresMetaStore.open({ url: o.storeUrl, onError: (error) => o.logger?.log('warn', 'job store connection error', { error: error.message }) })
+    : await DuckDbMetaStore.open(dir.metaFile);
   for (const k of o.apiKeys ?? []) await store.putApiKey(k.key, k.tenant, k.label ?? '');
   const limitsOf = (tenant: string): TenantLimits => Object.freeze({ ...DEFAULT_LIMITS, ...o.limits, ...o.tenantLimits?.[tenant] });
-  const executor = o.executor ?? new ThreadPoolExecutor({ dataDir: dir.root, size: o.threads ?? 2 });
   const datasets = new DatasetService(store, dir, limitsOf);
   await datasets.init();
+  if (o.distributed) {
+    const flows = new FlowJobs({ ...o.distributed, store, dir, limitsOf, ...(o.logger ? { logger: o.logger } : {}) });
+    return system(store, dir, datasets, flows, flows, limitsOf);
+  }
+  const executor = o.executor ?? new ThreadPoolExecutor({ dataDir: dir.root, size: o.threads ?? 2 });
   const jobs = new JobService({
     store,
     dir,
@@ -57,6 +71,10 @@ export async function openJobSystem(o: JobSystemOptions): Promise<JobSystem> {
     ...(o.logger ? { logger: o.logger } : {}),
   });
   await jobs.recover();
+  return system(store, dir, datasets, jobs, executor, limitsOf);
+}
+
+function system(store: MetaStore, dir: DataDir, datasets: DatasetService, jobs: Jobs, executor: ExecutorStatus, limitsOf: (tenant: string) => TenantLimits): JobSystem {
   let closed = false;
   return {
     store,
@@ -69,7 +87,8 @@ export async function openJobSystem(o: JobSystemOptions): Promise<JobSystem> {
       if (closed) return;
       closed = true;
       await jobs.close();
-      await executor.close();
+      // FlowJobs is both: closed once
+      if ((executor as unknown) !== jobs) await executor.close();
       await store.close();
     },
   };

@@ -35,6 +35,9 @@ export interface JobRecord {
   readonly input: unknown;
   /** Notes on the job's life: resumed after a restart, cancelled by the tenant, ... */
   readonly notes: readonly string[];
+  /** Distributed engine: times its tasks were added again after vanishing from Redis, and when last. */
+  readonly requeues?: number;
+  readonly requeuedAt?: string;
 }
 
 export type DatasetFormat = 'csv' | 'parquet' | 'arrow';

@@ -1,0 +1,410 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FlowProducer, Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DEFAULT_RETENTION, type QueueRetention } from './bullmq-executor.js';
+import { redisConnection, withTimeout } from './bullmq.js';
+import type { DataDir } from './data-dir.js';
+import { ConflictError, NotFoundError, QueueUnavailableError } from './errors.js';
+import { cancelChannel, chunkTaskId, retentionOptions, tenantQueue, tenantsKey, type FlowTask } from './flow-names.js';
+import { checkQuotas, newJobRecord, validateAnalysis, validatePlacebo } from './intake.js';
+import type { JobLogger } from './job-service.js';
+import type { ExecutorStatus, Jobs } from './jobs.js';
+import { PlaceboJobSpec } from './placebo-spec.js';
+import { redactPaths } from './redact.js';
+import type { MetaStore } from './store.js';
+import { TERMINAL_STATES, type JobKind, type JobRecord, type TenantLimits } from './types.js';
+
+export interface FlowJobsOptions {
+  readonly store: MetaStore;
+  readonly dir: DataDir;
+  readonly limitsOf: (tenant: string) => TenantLimits;
+  readonly redisUrl: string;
+  readonly queueName?: string;
+  readonly logger?: JobLogger;
+  /** Tasks of one tenant running at once over all workers: the global concurrency of its queue (default 4). */
+  readonly tenantTasks?: number;
+  /** Tries of one chunk task before the job fails (default 3). */
+  readonly chunkAttempts?: number;
+  /** How often the store is read for a watched job (SSE, waitFor; ms, default 500). */
+  readonly pollMs?: number;
+  /** How often the lost-task sweep runs (ms, default 5000; 0 turns it off). */
+  readonly checkIntervalMs?: number;
+  /** An active job whose root task is missing from Redis this long is added again (ms, default 15000). */
+  readonly lostAfterMs?: number;
+  /** Times a job whose tasks vanished is added again before it is failed (default 1). */
+  readonly requeueLost?: number;
+  readonly retention?: Partial<QueueRetention>;
+}
+
+const isTerminal = (j: JobRecord) => TERMINAL_STATES.includes(j.state);
+
+interface Poller {
+  readonly listeners: Set<(job: JobRecord) => void>;
+  readonly timer: NodeJS.Timeout;
+  last: string;
+  busy: boolean;
+}
+
+/**
+ * The distributed engine's API side. A replica validates and counts quotas against the store,
+ * writes the job record and hands the work to BullMQ: an analysis is one task, a placebo job a
+ * FlowProducer flow (the merge is the parent, the chunks its children) in the tenant's own queue.
+ * Workers (FlowWorker) run the tasks and write every state change to the store; replicas read the
+ * store (status, lists, SSE by polling), cancel through the store plus a pub/sub message to the
+ * workers, and sweep for jobs whose tasks vanished from Redis. Nothing about a job lives only in
+ * one process's memory: any replica serves any request, and killing one loses nothing.
+ */
+export class FlowJobs implements Jobs, ExecutorStatus {
+  readonly name = 'bullmq-flows';
+  private readonly queueName: string;
+  private readonly queues = new Map<string, Queue>();
+  private readonly flows: FlowProducer;
+  /** Plain commands: pings, the tenants set, cancel messages. */
+  private readonly redis: Redis;
+  private readonly where: string;
+  private readonly retention: QueueRetention;
+  private readonly pollers = new Map<string, Poller>();
+  /** Job id -> when the sweep first saw its root task missing (or finished while the job is active). */
+  private readonly suspect = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout | null;
+  private sweeping = false;
+  private draining = false;
+  private closed = false;
+
+  constructor(private readonly o: FlowJobsOptions) {
+    this.queueName = o.queueName ?? 'panel-lab';
+    const u = new URL(o.redisUrl);
+    this.where = `${u.hostname}:${u.port || 6379}`;
+    this.retention = { ...DEFAULT_RETENTION, ...o.retention };
+    this.flows = new FlowProducer({ connection: redisConnection(o.redisUrl, false) });
+    this.flows.on('error', (error) => this.log('warn', 'flow producer error', { error: error.message }));
+    this.redis = new Redis({ ...redisConnection(o.redisUrl, false), lazyConnect: true });
+    this.redis.on('error', () => undefined); // surfaced by checkAvailable and the calls that fail
+    const every = o.checkIntervalMs ?? 5000;
+    this.sweeper = every > 0 ? setInterval(() => void this.sweep(), every) : null;
+    this.sweeper?.unref();
+  }
+
+  // --- ExecutorStatus -------------------------------------------------------------------------
+
+  async checkAvailable(): Promise<void> {
+    try {
+      if (this.redis.status === 'wait' || this.redis.status === 'end') await withTimeout(this.redis.connect(), 1500, 'connecting to Redis');
+      await withTimeout(this.redis.ping(), 1500, 'Redis ping');
+    } catch (error) {
+      throw new QueueUnavailableError(`the job queue (Redis at ${this.where}) is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  // --- Jobs -----------------------------------------------------------------------------------
+
+  async submitAnalysis(tenant: string, input: unknown): Promise<JobRecord> {
+    return this.create(tenant, 'analysis', await validateAnalysis(this.o.store, this.o.limitsOf(tenant), tenant, input));
+  }
+
+  async submitPlacebo(tenant: string, input: unknown): Promise<JobRecord> {
+    return this.create(tenant, 'placebo', await validatePlacebo(this.o.store, this.o.limitsOf(tenant), tenant, input));
+  }
+
+  async get(tenant: string, id: string): Promise<JobRecord> {
+    const job = await this.o.store.getJob(tenant, id);
+    if (!job) throw new NotFoundError(`job '${id}' not found`);
+    return job;
+  }
+
+  list(tenant: string): Promise<JobRecord[]> {
+    return this.o.store.listJobs(tenant);
+  }
+
+  async children(tenant: string, id: string): Promise<JobRecord[]> {
+    await this.get(tenant, id);
+    return this.o.store.childJobs(id);
+  }
+
+  async cancel(tenant: string, id: string): Promise<JobRecord> {
+    const at = new Date().toISOString();
+    const r = await this.o.store.updateJob(tenant, id, (j) =>
+      isTerminal(j) ? null : { ...j, state: 'cancelled', finishedAt: at, notes: [...j.notes, `${at}: cancelled by the tenant while ${j.state}`] },
+    );
+    if (!r) throw new NotFoundError(`job '${id}' not found`);
+    if (!r.changed) throw new ConflictError(`job '${id}' has already ${r.job.state}`);
+    this.log('info', 'job cancelled', { jobId: id, tenant });
+    this.notify(r.job);
+    // the store is the truth (workers skip tasks of a finished job); these only stop work sooner
+    await this.redis.publish(cancelChannel(this.queueName), JSON.stringify({ jobId: id })).catch((error: unknown) =>
+      this.log('warn', 'cancel message not sent; running tasks finish and are dropped', { jobId: id, error: String(error) }),
+    );
+    await this.removeTasks(tenant, id);
+    return r.job;
+  }
+
+  watch(tenant: string, id: string, listener: (job: JobRecord) => void): () => void {
+    const key = `${tenant}/${id}`;
+    let p = this.pollers.get(key);
+    if (!p) {
+      const timer = setInterval(() => void this.poll(key, tenant, id), this.o.pollMs ?? 500);
+      timer.unref();
+      p = { listeners: new Set(), timer, last: '', busy: false };
+      this.pollers.set(key, p);
+    }
+    const poller = p;
+    poller.listeners.add(listener);
+    return () => {
+      poller.listeners.delete(listener);
+      if (poller.listeners.size === 0 && this.pollers.get(key) === poller) {
+        clearInterval(poller.timer);
+        this.pollers.delete(key);
+      }
+    };
+  }
+
+  async waitFor(tenant: string, id: string, timeoutMs: number): Promise<JobRecord> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const job = await this.get(tenant, id);
+      if (isTerminal(job) || Date.now() >= until) return job;
+      await new Promise((r) => setTimeout(r, Math.min(200, this.o.pollMs ?? 500)));
+    }
+  }
+
+  async resultDir(tenant: string, id: string): Promise<{ job: JobRecord; dir: string }> {
+    const job = await this.get(tenant, id);
+    if (job.state !== 'succeeded') throw new ConflictError(`job '${id}' is ${job.state}; results exist only for succeeded jobs`);
+    return { job, dir: this.o.dir.jobDir(tenant, id) };
+  }
+
+  async delete(tenant: string, id: string): Promise<void> {
+    const job = await this.get(tenant, id);
+    if (!isTerminal(job)) throw new ConflictError(`job '${id}' is ${job.state}; cancel it first`);
+    await this.o.store.deleteJob(tenant, id);
+    await rm(this.o.dir.jobDir(tenant, id), { recursive: true, force: true });
+  }
+
+  /** A replica runs no job: draining only refuses new submits (503); workers drain their own tasks. */
+  async drain(): Promise<{ finished: number; requeued: string[] }> {
+    this.draining = true;
+    return { finished: 0, requeued: [] };
+  }
+
+  /** Nothing to pick up in this process: the sweep re-adds what a dead replica submitted but never queued. */
+  async recover(): Promise<{ requeued: string[]; resumed: string[]; failed: string[] }> {
+    return { requeued: [], resumed: [], failed: [] };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.draining = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    for (const p of this.pollers.values()) clearInterval(p.timer);
+    this.pollers.clear();
+    this.redis.disconnect();
+    const all = Promise.allSettled([this.flows.close(), ...[...this.queues.values()].map((q) => q.close())]);
+    await withTimeout(all, 2000, 'closing the queues').catch(async () => {
+      await Promise.allSettled([this.flows.disconnect(), ...[...this.queues.values()].map((q) => q.disconnect())]);
+      this.log('warn', 'queue connections did not close in time; disconnected', {});
+    });
+  }
+
+  /** Sizes of the in-memory maps (every one bounded: pollers by open streams, suspects by active jobs). */
+  memoryStats(): { pollers: number; suspect: number; queues: number } {
+    return { pollers: this.pollers.size, suspect: this.suspect.size, queues: this.queues.size };
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  private async create(tenant: string, kind: JobKind, input: unknown): Promise<JobRecord> {
+    if (this.draining) throw new QueueUnavailableError('the server is shutting down; submit again in a moment');
+    await checkQuotas(this.o.store, this.o.limitsOf(tenant), tenant, kind, input);
+    await this.checkAvailable();
+    const job = newJobRecord(tenant, kind, input);
+    await this.o.store.putJob(job);
+    try {
+      await this.enqueue(job);
+    } catch (error) {
+      // nothing half-made stays behind: the tenant gets 503 and may submit again
+      await this.o.store.deleteJob(tenant, job.id);
+      throw new QueueUnavailableError(`the job queue (Redis at ${this.where}) is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.log('info', 'job submitted', { jobId: job.id, tenant, kind });
+    return job;
+  }
+
+  private queueOf(tenant: string): Queue {
+    let q = this.queues.get(tenant);
+    if (!q) {
+      q = new Queue(tenantQueue(this.queueName, tenant), { connection: redisConnection(this.o.redisUrl, false), streams: { events: { maxLen: this.retention.eventsMaxLen } } });
+      q.on('error', (error) => this.log('warn', 'queue error', { tenant, error: error.message }));
+      this.queues.set(tenant, q);
+    }
+    return q;
+  }
+
+  /** Adds the job's tasks (again: every BullMQ id is derived from the job id, so a second add of a present task is a no-op). */
+  private async enqueue(job: JobRecord): Promise<void> {
+    const q = this.queueOf(job.tenant);
+    // registered at every add: a Redis that lost its data learns the tenant and its limit again
+    await this.redis.sadd(tenantsKey(this.queueName), job.tenant);
+    await q.setGlobalConcurrency(this.o.tenantTasks ?? 4);
+    const keep = retentionOptions(this.retention);
+    if (job.kind === 'analysis') {
+      const task: FlowTask = { kind: 'analysis', tenant: job.tenant, jobId: job.id };
+      await q.add('analysis', task, { jobId: job.id, ...keep });
+      return;
+    }
+    const o = PlaceboJobSpec.parse(job.input);
+    const chunks = Math.ceil(o.draws / o.chunkSize);
+    const merge: FlowTask = { kind: 'placebo-merge', tenant: job.tenant, jobId: job.id, chunks };
+    await this.flows.add({
+      name: 'placebo-merge',
+      queueName: q.name,
+      data: merge,
+      opts: { jobId: job.id, ...keep },
+      children: Array.from({ length: chunks }, (_, k) => ({
+        name: 'placebo-chunk',
+        queueName: q.name,
+        data: { kind: 'placebo-chunk', tenant: job.tenant, jobId: job.id, chunkIndex: k } satisfies FlowTask,
+        opts: {
+          jobId: chunkTaskId(job.id, k),
+          attempts: this.o.chunkAttempts ?? 3,
+          backoff: { type: 'fixed', delay: 500 },
+          failParentOnFailure: true,
+          // a chunk's result is a file; its task leaves Redis as soon as it completes
+          removeOnComplete: true,
+          removeOnFail: keep.removeOnFail,
+        },
+      })),
+    });
+  }
+
+  private async removeTasks(tenant: string, id: string): Promise<void> {
+    try {
+      const root = await Job.fromId(this.queueOf(tenant), id);
+      await root?.remove({ removeChildren: true });
+    } catch (error) {
+      // a task running on a worker is locked; it stops on the cancel message, the rest are skipped by the workers
+      this.log('info', 'tasks of a cancelled job not removed now; workers skip them', { jobId: id, error: String(error) });
+    }
+  }
+
+  private notify(job: JobRecord): void {
+    const p = this.pollers.get(`${job.tenant}/${job.id}`);
+    if (!p) return;
+    p.last = JSON.stringify(job);
+    for (const l of [...p.listeners]) l(job);
+  }
+
+  private async poll(key: string, tenant: string, id: string): Promise<void> {
+    const p = this.pollers.get(key);
+    if (!p || p.busy) return;
+    p.busy = true;
+    try {
+      const job = await this.o.store.getJob(tenant, id);
+      const text = job ? JSON.stringify(job) : '';
+      if (job && text !== p.last) {
+        p.last = text;
+        for (const l of [...p.listeners]) l(job);
+      }
+    } catch (error) {
+      this.log('warn', 'watching a job: store read failed; retrying', { jobId: id, error: String(error) });
+    } finally {
+      p.busy = false;
+    }
+  }
+
+  /**
+   * The lost-task sweep (every replica runs it; each step is idempotent): an active job whose
+   * root task has been missing from Redis for lostAfterMs (Redis restarted without persistence,
+   * a replica died between the store write and the add) is added again, requeueLost times, then
+   * failed naming the cause; one whose root task failed or completed while the store still says
+   * active (a worker died between the two writes) is settled from what Redis and the files say.
+   */
+  async sweep(): Promise<void> {
+    if (this.sweeping || this.closed) return;
+    this.sweeping = true;
+    try {
+      const active = await this.o.store.jobsInStates(['queued', 'running']);
+      const now = Date.now();
+      const lostAfter = this.o.lostAfterMs ?? 15_000;
+      const seen = new Set<string>();
+      for (const job of active) {
+        seen.add(job.id);
+        const look = await this.look(job);
+        if (look.kind === 'present') {
+          this.suspect.delete(job.id);
+          continue;
+        }
+        const since = this.suspect.get(job.id) ?? now;
+        this.suspect.set(job.id, since);
+        if (now - since < lostAfter || now - Date.parse(job.createdAt) < lostAfter) continue;
+        if (look.kind === 'missing') await this.requeueLost(job, now - since);
+        else await this.settleFinished(job, look);
+        this.suspect.delete(job.id);
+      }
+      for (const id of this.suspect.keys()) if (!seen.has(id)) this.suspect.delete(id);
+    } catch (error) {
+      // Redis or the store unreachable: nothing is decided this round; the next one tries again
+      this.log('warn', 'lost-task sweep skipped', { error: String(error) });
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async look(job: JobRecord): Promise<{ kind: 'present' } | { kind: 'missing' } | { kind: 'failed'; reason: string } | { kind: 'completed' }> {
+    const task = await withTimeout(Job.fromId(this.queueOf(job.tenant), job.id), 2000, 'reading a task');
+    if (!task) return { kind: 'missing' };
+    const state = await withTimeout(task.getState(), 2000, 'reading a task state');
+    if (state === 'unknown') return { kind: 'missing' };
+    if (state === 'failed') return { kind: 'failed', reason: task.failedReason };
+    if (state === 'completed') return { kind: 'completed' };
+    return { kind: 'present' };
+  }
+
+  private async requeueLost(job: JobRecord, missingMs: number): Promise<void> {
+    const at = new Date().toISOString();
+    const lostAfter = this.o.lostAfterMs ?? 15_000;
+    const cause = `its tasks vanished from the job queue (Redis at ${this.where} lost its data?)`;
+    const r = await this.o.store.updateJob(job.tenant, job.id, (j) => {
+      if (isTerminal(j)) return null;
+      // another replica has just added it again
+      if (j.requeuedAt && Date.now() - Date.parse(j.requeuedAt) < lostAfter) return null;
+      const n = j.requeues ?? 0;
+      if (n >= (this.o.requeueLost ?? 1)) return { ...j, state: 'failed', finishedAt: at, error: { message: `${cause}; missing for ${missingMs} ms after ${n} re-adds` } };
+      return { ...j, requeues: n + 1, requeuedAt: at, notes: [...j.notes, `${at}: ${cause}; added again`] };
+    });
+    if (!r?.changed) return;
+    if (r.job.state === 'failed') {
+      this.log('warn', 'job failed: its tasks vanished from Redis', { jobId: job.id, tenant: job.tenant });
+      return;
+    }
+    this.log('warn', 'job tasks vanished from Redis; added again', { jobId: job.id, tenant: job.tenant });
+    await this.enqueue(r.job);
+  }
+
+  private async settleFinished(job: JobRecord, look: { kind: 'failed'; reason: string } | { kind: 'completed' }): Promise<void> {
+    const at = new Date().toISOString();
+    const written = existsSync(join(this.o.dir.jobDir(job.tenant, job.id), 'result.json'));
+    const r = await this.o.store.updateJob(job.tenant, job.id, (j) => {
+      if (isTerminal(j)) return null;
+      if (look.kind === 'completed' && written) return { ...j, state: 'succeeded', finishedAt: at, progress: { ...j.progress, fraction: 1, step: 'done' }, notes: [...j.notes, `${at}: settled from the finished task`] };
+      const message = look.kind === 'failed' ? redactPaths(taskFailure(look.reason), [this.o.dir.root]) : 'its task completed but wrote no result';
+      return { ...j, state: 'failed', finishedAt: at, error: { message } };
+    });
+    if (r?.changed) this.log('warn', 'job settled by the sweep', { jobId: job.id, tenant: job.tenant, state: r.job.state });
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void {
+    this.o.logger?.log(level, message, fields);
+  }
+}
+
+/** A worker's failure arrives as the JSON of serializeError; BullMQ's own reasons as text. */
+function taskFailure(reason: string): string {
+  try {
+    return String((JSON.parse(reason) as { message?: unknown }).message ?? reason);
+  } catch {
+    return reason;
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadMpdta } from '@panel-lab/datasets';
+import { runPlacebo, twfeArrays, type PlaceboResult } from '@panel-lab/resample';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openJobSystem, PostgresMetaStore, startFlowWorker, type FlowJobs, type FlowWorker, type JobSystem, type MetaStore } from '../src/index.js';
+import { hasPostgres, startPostgres, type PostgresHandle } from './postgres.js';
+import { hasRedis, startRedis } from './redis.js';
+
+// The distributed engine in one process (two API-side systems, two flow workers) on a real Redis
+// and PostgreSQL; apps/api's replicas test runs the same with real processes.
+const missing = !hasPostgres() || !hasRedis();
+if (missing) console.warn('distributed engine tests skipped: redis-server or PostgreSQL is not installed');
+
+const placebo = (draws: number, chunkSize: number) => ({ dataset: { source: 'example', name: 'mpdta' }, outcome: 'lemp', cohort: 'first.treat', draws, chunkSize, seed: 7, se: false });
+
+describe.skipIf(missing)('distributed engine: FlowJobs + FlowWorker on real Redis and PostgreSQL', () => {
+  let pg: PostgresHandle;
+  let redis: { url: string; stop(): Promise<void> };
+  let dataDir: string;
+  const systems: JobSystem[] = [];
+  const workers: { flow: FlowWorker; store: MetaStore }[] = [];
+  const queueName = `flows-${process.pid}`;
+
+  beforeAll(async () => {
+    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+    dataDir = await mkdtemp(join(tmpdir(), 'panel-lab-flows-'));
+    const storeUrl = await pg.database('flows');
+    for (let i = 0; i < 2; i++) {
+      systems.push(await openJobSystem({ dataDir, storeUrl, distributed: { redisUrl: redis.url, queueName, pollMs: 100, checkIntervalMs: 500, lostAfterMs: 1500, tenantTasks: 2 } }));
+    }
+    for (let i = 0; i < 2; i++) {
+      const store = await PostgresMetaStore.open({ url: storeUrl, poolSize: 4 });
+      const flow = startFlowWorker({ redisUrl: redis.url, queueName, dataDir, store, concurrency: 1, discoverMs: 200, lockDurationMs: 3000, stalledIntervalMs: 1000 });
+      await flow.ready();
+      workers.push({ flow, store });
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const s of systems) await s.close();
+    for (const w of workers) {
+      await w.flow.close(true);
+      await w.store.close();
+    }
+    await redis?.stop();
+    await pg?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('a placebo flow submitted to one replica completes, seen from the other, equal to one process', async () => {
+    const [a, b] = systems as [JobSystem, JobSystem];
+    const job = await a.jobs.submitPlacebo('acme', placebo(3000, 500));
+    const seen: string[] = [];
+    const off = b.jobs.watch('acme', job.id, (j) => seen.push(j.state));
+    const done = await b.jobs.waitFor('acme', job.id, 90_000);
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    // the watcher (SSE's source) saw it run and finish, from the replica that did not take the submit
+    await expect.poll(() => seen.at(-1), { timeout: 2000, interval: 50 }).toBe('succeeded');
+    off();
+    expect(seen).toContain('running');
+    const children = await b.jobs.children('acme', job.id);
+    expect(children.map((c) => c.state)).toEqual(Array(6).fill('succeeded'));
+    const merged = JSON.parse(await readFile(join(a.dir.jobDir('acme', job.id), 'result.json'), 'utf8')) as PlaceboResult;
+    const single = await runPlacebo(twfeArrays(await loadMpdta(), { outcome: 'lemp', cohort: 'first.treat' }), { seed: 7, draws: 3000, chunkSize: 500, se: false });
+    expect(merged.draws.beta).toEqual(single.draws.beta);
+    expect(done.progress.done).toBe(3000);
+  }, 120_000);
+
+  it('a cancel through the other replica stops the job; workers skip its remaining tasks', async () => {
+    const [a, b] = systems as [JobSystem, JobSystem];
+    const job = await a.jobs.submitPlacebo('acme', placebo(60_000, 2000));
+    await expect.poll(async () => (await b.jobs.get('acme', job.id)).state, { timeout: 60_000, interval: 100 }).toBe('running');
+    const cancelled = await b.jobs.cancel('acme', job.id);
+    expect(cancelled.state).toBe('cancelled');
+    await expect(a.jobs.cancel('acme', job.id)).rejects.toThrow(/already cancelled/);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await a.jobs.get('acme', job.id)).state).toBe('cancelled');
+  }, 120_000);
+
+  it("fairness: tenant B's small job finishes while tenant A's three 40-chunk jobs are still running", async () => {
+    const [a, b] = systems as [JobSystem, JobSystem];
+    const flood = await Promise.all([0, 1, 2].map(() => a.jobs.submitPlacebo('flood', placebo(40 * 400, 400))));
+    await expect.poll(async () => (await a.jobs.get('flood', flood[0]!.id)).state, { timeout: 60_000, interval: 100 }).toBe('running');
+    const small = await b.jobs.submitPlacebo('small', placebo(400, 400));
+    const done = await b.jobs.waitFor('small', small.id, 60_000);
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    const states = await Promise.all(flood.map((j) => a.jobs.get('flood', j.id)));
+    expect(states.filter((j) => j.state !== 'succeeded').length, 'the flood is not over when B is done').toBeGreaterThan(0);
+    for (const j of flood) await a.jobs.cancel('flood', j.id).catch(() => undefined);
+  }, 120_000);
+
+  it('tasks lost with Redis data are added again by the sweep and the job completes', async () => {
+    const [a] = systems as [JobSystem, JobSystem];
+    const client = new Redis(redis.url);
+    const job = await a.jobs.submitPlacebo('zeta', placebo(2000, 1000));
+    await client.flushall();
+    const done = await a.jobs.waitFor('zeta', job.id, 90_000);
+    client.disconnect();
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    expect(done.notes.join(' ')).toMatch(/vanished from the job queue.*added again/);
+    expect((a.jobs as FlowJobs).memoryStats().suspect).toBe(0);
+  }, 120_000);
+});

@@ -139,6 +139,8 @@ export function rPeerFacts(
     r_seconds: r.seconds,
     r_version: r.version,
     r_threads: r.threads ?? null,
+    // all the R script reported (e.g. its p-value and CI, which depend on its own draws)
+    ...(r.estimate ? { r_estimate: r.estimate } : {}),
     ...(r.peakRssMiB !== undefined ? { r_peak_rss_mib: r.peakRssMiB } : {}),
     ...(match ? { r_estimate_match: match } : {}),
     ratios: { [key]: { value: rMedian / ours.medianS, floor: opts.ratioFloor ?? 0, description: `R ${pkg} ${r.version[pkg] ?? ''} median s / Panel Lab median s, same run` } },

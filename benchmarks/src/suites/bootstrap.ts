@@ -9,6 +9,7 @@ import { registerTfjsBackend } from '@panel-lab/compute-tfjs';
 import { PanelFrame } from '@panel-lab/panel';
 import { multiplierBootstrap, prepareWild, wildClusterBootstrap, type WildPrepared } from '@panel-lab/resample';
 import type { BenchCase, BenchSuite, Scale } from '../harness.js';
+import { rPeerUnavailable, writePeerCsv } from '../r-peer.js';
 
 /**
  * Seed-shaped panel: units x periods, 10 controls. Treatment follows 8 pilot zones (u % 8; 4 adopt,
@@ -47,6 +48,16 @@ function panel(units: number, periods: number, zones: number, seed: number): Pan
   return PanelFrame.fromColumns(cols, { unit: 'city', time: 'year' });
 }
 
+/** The panel as a CSV for the R peer (wildboot.R), written only when R runs. */
+function panelCsv(frame: PanelFrame, name: string): string | null {
+  if (rPeerUnavailable()) return null;
+  const cols: Record<string, ArrayLike<number> | readonly string[]> = {};
+  // numeric ids (u12 -> 12): boottest evaluates the fixest formula's FE part on the data and fails on strings
+  for (const c of ['city', 'zone']) cols[c] = Float64Array.from(frame.values(c), (v) => Number(String(v).slice(1)));
+  for (const c of ['year', 'treat', 'y', ...controls]) cols[c] = frame.numeric(c);
+  return writePeerCsv(name, cols);
+}
+
 const controls = Array.from({ length: 10 }, (_, k) => `x${k + 1}`);
 const registry = registerTfjsBackend(registerCpuBackend(new KernelRegistry()));
 
@@ -68,14 +79,35 @@ export const suite: BenchSuite = {
     wildCases.push({ zones: 1000, weights: 'rademacher', draws: scale === 'quick' ? 999 : 9999, units: 1000 });
     for (const w of wildCases) {
       const name = `WCR ${w.units}x9, ${w.zones} clusters, ${w.weights}, ${w.draws} draws, p + CI`;
+      const cluster = w.zones === w.units ? 'city' : 'zone';
+      // the many-cluster cases are issue 16's comparison with fwildclusterboot (target >= 2x)
+      const peer = w.zones >= 286 && w.weights === 'rademacher';
       cases.push({
         name,
         params: { units: w.units, periods: 9, controls: 10, clusters: w.zones, weights: w.weights, draws: w.draws },
-        setup: () => prepareWild(panel(w.units, 9, w.zones, 7), { outcome: 'y', coefficient: 'treat', controls, cluster: w.zones === w.units ? 'city' : 'zone' }),
+        setup: () => {
+          const frame = panel(w.units, 9, w.zones, 7);
+          return { wild: prepareWild(frame, { outcome: 'y', coefficient: 'treat', controls, cluster }), csv: peer ? panelCsv(frame, `wild-${w.units}x9-${w.zones}`) : null };
+        },
+        ...(peer
+          ? {
+              rPeer: {
+                pkg: 'fwildclusterboot',
+                script: 'wildboot.R',
+                args: (p: unknown) => ({ file: (p as { csv: string }).csv, cluster, B: w.draws, reps: 5 }),
+                // the coefficient is deterministic (p and CI depend on the draws; boottest's t statistic
+                // uses its own small-sample factor, fixef.K = 'none', so it differs by a constant factor)
+                estimate: (extra: Record<string, unknown>) => ({ estimate: extra.estimate as number }),
+                ratioFloor: 2,
+              },
+            }
+          : {}),
         run: async (prepared) => {
           const t0 = performance.now();
-          const r = await wildClusterBootstrap(prepared as WildPrepared, { seed: 1, draws: w.draws, weights: w.weights });
+          const r = await wildClusterBootstrap((prepared as { wild: WildPrepared }).wild, { seed: 1, draws: w.draws, weights: w.weights });
           return {
+            estimate: r.estimate,
+            statistic: r.statistic,
             p_value: r.pValue,
             conf_int: r.confInt,
             enumerated: r.enumerated,

@@ -6,11 +6,14 @@
 # Run with the NVIDIA Container Toolkit and the graphics capability (it mounts the driver's Vulkan
 # ICD and libGLX_nvidia into the container):
 #   docker run --gpus all -e NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics ...
-FROM node:20-bookworm-slim AS deps
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY . .
-RUN npm ci --omit=dev --no-audit --no-fund \
- && rm -rf apps/cli benchmarks/results
+# Compile (tsc -b: dist/ per package), then keep only production dependencies and the compiled output.
+RUN npm ci --no-audit --no-fund \
+ && npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && sh docker/compiled-only.sh
 
 FROM node:20-bookworm-slim AS node
 
@@ -18,6 +21,7 @@ FROM nvidia/cuda:12.6.3-base-ubuntu24.04
 ENV NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics \
     NODE_ENV=production \
+    PANEL_LAB_COMPILED=1 \
     PANEL_LAB_DATA_DIR=/data \
     PANEL_LAB_WORKER_CONCURRENCY=1 \
     PANEL_LAB_BACKEND=gpujs
@@ -31,6 +35,6 @@ RUN apt-get update \
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 RUN useradd --create-home --uid 10001 panel
 WORKDIR /app
-COPY --from=deps --chown=panel:panel /app /app
+COPY --from=build --chown=panel:panel /app /app
 USER panel
 CMD ["node", "apps/worker/bin/main.js"]

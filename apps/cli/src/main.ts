@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDescribe } from './commands/describe.js';
+import { registerEtable } from './commands/etable.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerReplicate } from './commands/replicate.js';
 import { registerRun } from './commands/run.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerDescribe(program);
   registerSchema(program);
+  registerEtable(program);
   return program;
 }
 

@@ -5,13 +5,14 @@ import type { Command } from 'commander';
 import type { RunResult } from '@panel-lab/analysis';
 import { progressReporter } from '../progress.js';
 import { EXIT_STATUS_HELP, assertNoFailures } from '../failures.js';
-import { parseIntOption } from '../options.js';
+import { OUTPUT_CHOICES, OUTPUTS_HELP, parseIntOption, parseListOption } from '../options.js';
 
 export interface RunCommandOptions {
   out: string;
   backend?: string;
   failFast?: boolean;
   workers?: number;
+  outputs?: string[];
 }
 
 /** Default worker threads: one per core, at most 4 (each holds its own copy of the data). */
@@ -27,6 +28,8 @@ export interface RunAndReportOptions {
   baseDir?: string | undefined;
   /** Worker threads (default DEFAULT_WORKERS). */
   workers?: number | undefined;
+  /** Result formats (json, csv, parquet, arrow); default the spec's `outputs`. */
+  outputs?: readonly string[] | undefined;
 }
 
 /** Runs a validated spec with progress, writes the report (failed analyses included), prints the timing summary. */
@@ -47,7 +50,7 @@ export async function runAndReport(spec: unknown, options: RunAndReportOptions):
     progress.stop();
   }
   const outDir = resolve(options.out);
-  const written = await writeRunReport(run, outDir);
+  const written = await writeRunReport(run, outDir, options.outputs ? { outputs: options.outputs as ('json' | 'csv' | 'parquet' | 'arrow')[] } : {});
   process.stdout.write(`\n${timingSummary(run)}\nreport: ${written.html}\n`);
   return { run, report: written.html };
 }
@@ -68,6 +71,7 @@ export function registerRun(program: Command): void {
     .option('--backend <name>', 'compute backend for batched kernels: cpu, tfjs or gpujs')
     .option('--fail-fast', 'stop at the first failing analysis and write nothing (default: record it, run the others, exit 2)')
     .option('--workers <n>', WORKERS_HELP, parseIntOption('--workers', 1))
+    .option('--outputs <formats>', OUTPUTS_HELP, parseListOption('--outputs', OUTPUT_CHOICES))
     .addHelpText('after', `\nA relative dataset path in the spec resolves against the spec file's folder.\n${EXIT_STATUS_HELP}`)
     .action(async (specPath: string, options: RunCommandOptions) => {
       let spec: unknown;

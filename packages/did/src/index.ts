@@ -27,3 +27,4 @@ export { csPlacebo } from './placebo/cs-placebo.js';
 export type { CsPlaceboOptions, CsPlaceboResult } from './placebo/cs-placebo.js';
 export { csTimingShift } from './placebo/cs-timing.js';
 export type { CsTimingShiftOptions, CsTimingShiftResult, CsTimingShiftRow } from './placebo/cs-timing.js';
+export * from './sensitivity/index.js';

@@ -5,7 +5,7 @@
  * the LP statistic exceeds the least-favourable critical value, otherwise test at the adjusted size.
  */
 import { dot, inverse, matMul, matVec, quadForm, rank, subMatrix, transpose, type Mat } from './matrix.js';
-import type { LpSolver } from './lp.js';
+import type { LpSolver, ReusableLp } from './lp.js';
 import { truncatedNormalQuantile } from './truncated-normal.js';
 
 export type Hybrid = { readonly kind: 'ARP' } | { readonly kind: 'LF'; readonly kappa: number; readonly lfCv: number };
@@ -18,25 +18,53 @@ export interface TestOutcome {
 
 const TOL_LAMBDA = 1e-6;
 
-/** min eta s.t. y - X delta <= eta * sd; returns eta, and the duals lambda >= 0 (sum lambda_i sd_i = 1). */
-export function etaLp(solver: LpSolver, y: readonly number[], X: Mat, sd: readonly number[]) {
-  const k = X[0]?.length ?? 0;
-  const sol = solver.solve({
-    cost: [1, ...new Array<number>(k).fill(0)],
-    rows: y.map((_, i) => [-sd[i]!, ...X[i]!.map((v) => -v)]),
-    rowLower: y.map(() => -Infinity),
-    rowUpper: y.map((v) => -v),
-  });
-  return { ok: sol.status === 'optimal', eta: sol.x[0]!, lambda: Array.from(sol.rowDual, (v) => -v) };
+/**
+ * The LPs of one moment system (X, Sigma) kept alive across the theta grid: only the right-hand
+ * side (eta LP) or the costs (dual LP) change between solves.
+ */
+export class ArpSystem {
+  readonly sd: number[];
+  private readonly etaModel: ReusableLp;
+  private dualModel: ReusableLp | null = null;
+
+  constructor(private readonly solver: LpSolver, readonly X: Mat, readonly sigma: Mat) {
+    this.sd = sigma.map((row, i) => Math.sqrt(row[i]!));
+    const k = X[0]?.length ?? 0;
+    this.etaModel = solver.reusable({
+      cost: [1, ...new Array<number>(k).fill(0)],
+      rows: X.map((row, i) => [-this.sd[i]!, ...row.map((v) => -v)]),
+      rowLower: X.map(() => -Infinity),
+      rowUpper: X.map(() => 0),
+    });
+  }
+
+  /** min eta s.t. y - X delta <= eta * sd; returns eta, and the duals lambda >= 0 (sum lambda_i sd_i = 1). */
+  eta(y: readonly number[]) {
+    const sol = this.etaModel.solve({ rowUpper: y.map((v) => -v) });
+    return { ok: sol.status === 'optimal', eta: sol.x[0]!, lambda: Array.from(sol.rowDual, (v) => -v) };
+  }
+
+  /** max f'lambda s.t. [sd, X]'lambda = e1, lambda >= 0. */
+  dual(f: readonly number[]) {
+    if (!this.dualModel) {
+      const Wt = transpose(this.X.map((row, i) => [this.sd[i]!, ...row]));
+      const e1 = Wt.map((_, r) => (r === 0 ? 1 : 0));
+      this.dualModel = this.solver.reusable({ cost: f, maximize: true, rows: Wt, rowLower: e1, rowUpper: e1, colLower: new Array<number>(this.X.length).fill(0) });
+    }
+    return this.dualModel.solve({ cost: f });
+  }
+
+  dispose(): void {
+    this.etaModel.dispose();
+    this.dualModel?.dispose();
+  }
 }
 
-export function conditionalTest(
-  solver: LpSolver, y: readonly number[], X: Mat, sigma: Mat, alpha: number, hybrid: Hybrid,
-): TestOutcome {
+export function conditionalTest(sys: ArpSystem, y: readonly number[], alpha: number, hybrid: Hybrid): TestOutcome {
+  const { X, sigma, sd } = sys;
   const M = y.length;
   const k = X[0]?.length ?? 0;
-  const sd = sigma.map((row, i) => Math.sqrt(row[i]!));
-  const lin = etaLp(solver, y, X, sd);
+  const lin = sys.eta(y);
   if (!lin.ok) return { reject: false, lpFailed: true };
   let modSize = alpha;
   if (hybrid.kind === 'LF') {
@@ -60,7 +88,7 @@ export function conditionalTest(
     const s2 = quadForm(sigma, gamma);
     if (Math.abs(s2) < Number.EPSILON) return { reject: lin.eta > 0, lpFailed: false };
     if (s2 < 0) throw new Error('sensitivity: negative variance in the ARP dual step');
-    const bounds = dualBounds(solver, lin.eta, y, X, sd, sigma, gamma);
+    const bounds = dualBounds(sys, lin.eta, y, gamma);
     vlo = bounds.vlo;
     vup = bounds.vup;
     sigmaB = Math.sqrt(s2);
@@ -107,26 +135,17 @@ export function conditionalTest(
  * which the dual LP max f(c)'lambda s.t. W'lambda = e1, lambda >= 0 still attains c
  * (found by HonestDiD's secant-then-bisection search, tolerances 1e-6).
  */
-function dualBounds(solver: LpSolver, eta: number, y: readonly number[], X: Mat, sd: readonly number[], sigma: Mat, gamma: readonly number[]) {
-  const M = y.length;
+function dualBounds(sys: ArpSystem, eta: number, y: readonly number[], gamma: readonly number[]) {
+  const { sigma } = sys;
   const tol = 1e-6;
   const c0 = quadForm(sigma, gamma);
   const b = matVec(sigma, gamma).map((v) => v / c0);
   const gy = dot(gamma, y);
   const sT = y.map((v, i) => v - b[i]! * gy);
-  const W = y.map((_, i) => [sd[i]!, ...X[i]!]);
-  const Wt = transpose(W);
   const sigmaB = Math.sqrt(c0);
   const maxProgram = (c: number) => {
     const f = sT.map((v, i) => v + b[i]! * c);
-    const sol = solver.solve({
-      cost: f,
-      maximize: true,
-      rows: Wt,
-      rowLower: Wt.map((_, r) => (r === 0 ? 1 : 0)),
-      rowUpper: Wt.map((_, r) => (r === 0 ? 1 : 0)),
-      colLower: new Array<number>(M).fill(0),
-    });
+    const sol = sys.dual(f);
     const ok = sol.status === 'optimal' && Math.abs(c - sol.objective) <= tol;
     return { ok, lambda: sol.x };
   };

@@ -2,7 +2,7 @@
  * Conditional and hybrid (C-LF) confidence sets for theta = l'tau_post under Delta^SD(M) and
  * Delta^RM(Mbar), by inverting the ARP test on a grid of theta values (HonestDiD 0.2.6's grids).
  */
-import { conditionalTest, etaLp, type Hybrid } from './arp.js';
+import { ArpSystem, conditionalTest, type Hybrid } from './arp.js';
 import { lpSolver, type LpSolver } from './lp.js';
 import { inverse, matMul, matVec, quadForm, range, subMatrix, symmetricSqrt, transpose, type Mat } from './matrix.js';
 import { RRandom, quantileType7, rmvnormR } from './r-rng.js';
@@ -47,17 +47,21 @@ function prepare(es: EventStudyEstimates, o: ConditionalOptions, defaultMethod: 
 /** Least-favourable critical value: the (1 - kappa) quantile of the eta statistic under mu = 0. */
 export function leastFavorableCv(solver: LpSolver, X: Mat, sigma: Mat, kappa: number, seed: number): number {
   const draws = rmvnormR(new RRandom(seed), LF_SIMS, symmetricSqrt(sigma));
-  const sd = sigma.map((row, i) => Math.sqrt(row[i]!));
-  const etas: number[] = [];
-  for (const xi of draws) {
-    const r = etaLp(solver, xi, X, sd);
-    if (r.ok) etas.push(r.eta);
+  const sys = new ArpSystem(solver, X, sigma);
+  try {
+    const etas: number[] = [];
+    for (const xi of draws) {
+      const r = sys.eta(xi);
+      if (r.ok) etas.push(r.eta);
+    }
+    return quantileType7(etas, 1 - kappa);
+  } finally {
+    sys.dispose();
   }
-  return quantileType7(etas, 1 - kappa);
 }
 
 /** Accept/reject of every grid theta for one polyhedron, moments restricted to the post-period rows. */
-function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: readonly number[]) {
+function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: readonly number[], known?: readonly boolean[]) {
   const { es, l } = p;
   const nPre = es.numPrePeriods;
   const A = poly.A;
@@ -75,13 +79,20 @@ function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: reado
     ? { kind: 'LF', kappa: p.kappa, lfCv: leastFavorableCv(solver, X, sigmaR, p.kappa, p.seed) }
     : { kind: 'ARP' };
   let lpFailures = 0;
-  const accept = grid.map((theta) => {
-    const y = yR.map((v, i) => v - a1[i]! * theta);
-    const t = conditionalTest(solver, y, X, sigmaR, p.alpha, hybrid);
-    if (t.lpFailed) lpFailures++;
-    return !t.reject;
-  });
-  return { accept, lpFailures };
+  const sys = new ArpSystem(solver, X, sigmaR);
+  try {
+    const accept = grid.map((theta, g) => {
+      // In a union of acceptance regions a point already accepted needs no further test.
+      if (known?.[g]) return true;
+      const y = yR.map((v, i) => v - a1[i]! * theta);
+      const t = conditionalTest(sys, y, p.alpha, hybrid);
+      if (t.lpFailed) lpFailures++;
+      return !t.reject;
+    });
+    return { accept, lpFailures };
+  } finally {
+    sys.dispose();
+  }
 }
 
 function summarise(grid: readonly number[], accept: readonly boolean[], lpFailures: number, parameter: number, method: Prepared['method'], delta: SensitivityCi['delta']): SensitivityCi {
@@ -150,7 +161,7 @@ export async function conditionalCiDeltaRM(es: EventStudyEstimates, Mbarvec: rea
     for (let s = -(es.numPrePeriods - 1); s <= 0; s++) {
       for (const positive of [true, false]) {
         const poly = deltaRMFixedS(es.numPrePeriods, es.numPostPeriods, Mbar, s, positive);
-        const { accept, lpFailures } = acceptance(solver, p, poly, grid);
+        const { accept, lpFailures } = acceptance(solver, p, poly, grid, union);
         failures += lpFailures;
         accept.forEach((a, i) => {
           if (a) union[i] = true;

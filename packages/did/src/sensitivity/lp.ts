@@ -3,7 +3,12 @@
  * The runtime loads once (async); every solve afterwards is synchronous, which keeps the
  * thousands of small LPs of a test inversion cheap.
  */
-import loadHighs, { type Highs } from 'highs';
+import highsModule, { type Highs } from 'highs';
+
+// highs ships CommonJS typings: under NodeNext the default import types as the module object,
+// while at run time the ESM build's default export is the loader itself.
+type Loader = typeof highsModule.default;
+const loadHighs: Loader = ((highsModule as unknown as { default?: Loader }).default ?? highsModule) as Loader;
 
 export interface LpProblem {
   /** Objective coefficients (minimised unless `maximize`). */
@@ -29,8 +34,15 @@ export interface LpSolution {
   readonly rowDual: Float64Array;
 }
 
+/** A model kept alive across solves that differ only in row bounds or costs (warm-started simplex). */
+export interface ReusableLp {
+  solve(change?: { readonly rowLower?: readonly number[]; readonly rowUpper?: readonly number[]; readonly cost?: readonly number[] }): LpSolution;
+  dispose(): void;
+}
+
 export interface LpSolver {
   solve(problem: LpProblem): LpSolution;
+  reusable(problem: LpProblem): ReusableLp;
   readonly infinity: number;
   readonly version: string;
 }
@@ -40,15 +52,23 @@ let runtime: Promise<Highs> | null = null;
 /** Loads HiGHS once per process. */
 export async function lpSolver(): Promise<LpSolver> {
   runtime ??= loadHighs();
-  const highs = await runtime;
+  const highs: Highs = await runtime;
   return {
     infinity: highs.infinity,
     version: `HiGHS ${highs.version.string}`,
-    solve: (problem) => solveWith(highs, problem),
+    solve: (problem) => {
+      const lp = reusableWith(highs, problem);
+      try {
+        return lp.solve();
+      } finally {
+        lp.dispose();
+      }
+    },
+    reusable: (problem) => reusableWith(highs, problem),
   };
 }
 
-function solveWith(highs: Highs, p: LpProblem): LpSolution {
+function reusableWith(highs: Highs, p: LpProblem): ReusableLp {
   const n = p.cost.length;
   const m = p.rows.length;
   const starts = [0];
@@ -79,17 +99,23 @@ function solveWith(highs: Highs, p: LpProblem): LpSolution {
     matrix: { format: 'csr', numRows: m, numCols: n, starts, indices, values },
     ...(hessian ? { hessian } : {}),
   });
-  try {
-    model.options.set('output_flag', false);
-    model.run();
-    const code = model.getModelStatus() as number;
-    const s = highs.constants.modelStatus;
-    const status = code === s.optimal ? 'optimal' : code === s.infeasible ? 'infeasible' : code === (s as unknown as { unbounded: number }).unbounded ? 'unbounded' : 'other';
-    const sol = model.getSolution();
-    return { status, statusCode: code, objective: model.getObjectiveValue(), x: Float64Array.from(sol.colValue), rowDual: Float64Array.from(sol.rowDual) };
-  } finally {
-    model.dispose();
-  }
+  model.options.set('output_flag', false);
+  const all = (k: number) => ({ kind: 'range' as const, from: 0, to: k - 1 });
+  return {
+    solve(change) {
+      if (change?.rowLower || change?.rowUpper) {
+        model.changeRowsBounds(all(m), (change.rowLower ?? p.rowLower).map(clamp), (change.rowUpper ?? p.rowUpper).map(clamp));
+      }
+      if (change?.cost) model.changeColsCost(all(n), [...change.cost]);
+      model.run();
+      const code = model.getModelStatus() as number;
+      const s = highs.constants.modelStatus;
+      const status = code === s.optimal ? 'optimal' : code === s.infeasible ? 'infeasible' : code === (s as unknown as { unbounded: number }).unbounded ? 'unbounded' : 'other';
+      const sol = model.getSolution();
+      return { status, statusCode: code, objective: model.getObjectiveValue(), x: Float64Array.from(sol.colValue), rowDual: Float64Array.from(sol.rowDual) };
+    },
+    dispose: () => model.dispose(),
+  };
 }
 
 function denseToTriangular(q: readonly (readonly number[])[]) {

@@ -75,7 +75,7 @@ export function rmvnormR(rng: RRandom, n: number, sqrtSigma: readonly (readonly 
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < k; j++) z[j] = rng.norm();
     const row = new Array<number>(k).fill(0);
-    for (let j = 0; j < k; j++) for (let c = 0; c < k; c++) row[c] += z[j]! * sqrtSigma[j]![c]!;
+    for (let j = 0; j < k; j++) for (let c = 0; c < k; c++) row[c] = row[c]! + z[j]! * sqrtSigma[j]![c]!;
     out.push(row);
   }
   return out;

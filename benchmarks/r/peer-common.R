@@ -31,7 +31,7 @@ peer_peak_rss_mib <- function() {
 }
 
 peer_emit <- function(seconds, version, estimate = NULL, threads = NULL) {
-  out <- list(seconds = seconds, version = as.list(version))
+  out <- list(seconds = I(seconds), version = as.list(version))  # I(): an array even with one repetition
   if (!is.null(estimate)) out$estimate <- as.list(estimate)
   if (!is.null(threads)) out$threads <- threads
   rss <- peer_peak_rss_mib()

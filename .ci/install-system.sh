@@ -33,3 +33,12 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 fi
 echo "redis-server: $(redis-server --version | head -1)"
+
+# - Debian's postgresql: the job-store and replica tests (packages/jobs, apps/api) initdb a throw-away
+#   cluster in a temporary directory and start it on a free loopback port; nothing is started here
+#   (the package's own cluster service is not used: no init system runs in CI).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+echo "postgresql: $(ls -d /usr/lib/postgresql/*/bin | head -1) $(dpkg-query -W -f='${Version}' postgresql 2>/dev/null || true)"

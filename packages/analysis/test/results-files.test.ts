@@ -13,6 +13,7 @@ const spec = {
     { id: 'ols', estimator: 'feols', formulas: ['lemp ~ lpop | year', 'lemp ~ treat | year'], vcov: { type: 'cluster', cluster: 'countyreal' } },
     { id: 'es', estimator: 'event_study', outcomes: ['lemp'], cohort: 'first.treat', window: [-3, 3] },
     { id: 'plac', estimator: 'placebo', outcomes: ['lemp'], cohort: 'first.treat', draws: 20 },
+    { id: 'cs', estimator: 'callaway_santanna', outcomes: ['lemp'], cohort: 'first.treat', bootstrapDraws: 0 },
     { id: 'broken', estimator: 'event_study', outcomes: ['nope'], cohort: 'first.treat' },
   ],
 };
@@ -30,7 +31,7 @@ const readJson = async (rel: string) => JSON.parse(await readFile(join(dir, rel)
 describe('results files', () => {
   it('every written results file validates against the versioned schema', async () => {
     const files = (await readdir(join(dir, 'results'))).sort();
-    expect(files).toEqual(['broken.json', 'es.json', 'ols.json', 'plac.json', 'run.json']);
+    expect(files).toEqual(['broken.json', 'cs.json', 'es.json', 'ols.json', 'plac.json', 'run.json']);
     for (const f of files) {
       const json = await readJson(join('results', f));
       expect(json.schemaVersion).toBe(RESULTS_SCHEMA_VERSION);
@@ -57,11 +58,14 @@ describe('results files', () => {
     expect(model!.vcov[0]).toHaveLength(terms.length);
     const ols = await readJson('results/ols.json');
     expect((ols.models as unknown[]).length).toBe(2);
+    const cs = (await readJson('results/cs.json')).models as { coefficients: { term: string; estimate: number }[] }[];
+    expect(cs[0]!.coefficients.map((c) => c.term)).toEqual(['ATT (simple)', 'ATT (group)', 'ATT (dynamic)', 'ATT (calendar)']);
+    expect(cs[0]!.coefficients[0]!.estimate).toBeCloseTo(-0.0400, 3); // did's simple ATT on mpdta (dr, never treated)
   });
 
   it('keeps a failed analysis as a valid file saying where and why', async () => {
     const broken = await readJson('results/broken.json');
-    expect(broken).toMatchObject({ status: 'failed', models: [], failure: { where: "analyses[3] 'broken'", stage: 'input' } });
+    expect(broken).toMatchObject({ status: 'failed', models: [], failure: { where: "analyses[4] 'broken'", stage: 'input' } });
     expect((await readJson('results/run.json')).analyses).toContainEqual({ id: 'broken', estimator: 'event_study', status: 'failed', file: 'results/broken.json' });
   });
 

@@ -5,6 +5,8 @@ import { computeContextFor } from '../compute.js';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
 import { groundTruth } from './truth.js';
+import { criticalValue, twoSidedP } from '@panel-lab/regression';
+import { num, type ModelSummary } from '../results/models.js';
 import { alphaField, clusterField, csFields } from './inference.js';
 
 export const csOptions = analysisObject('callaway_santanna', {
@@ -43,6 +45,7 @@ export const csHandler = defineHandler({
     const summaryRows: Cell[][] = [];
     const comparisons: ComparisonRow[] = [];
     const truth = groundTruth(ctx.truth);
+    const models: ModelSummary[] = [];
     try {
       for (const [i, outcome] of opts.outcomes.entries()) {
         ctx.progress({ step: `CS ${outcome}`, fraction: i / opts.outcomes.length });
@@ -74,6 +77,7 @@ export const csHandler = defineHandler({
           aggs[type] = agg;
         }
         const simple = aggs.simple!;
+        models.push(csModel(outcome, aggs, opts.alpha, opts.bootstrapDraws > 0 ? `multiplier bootstrap (${opts.bootstrapDraws})` : 'influence function', gt.n));
         const z = simple.overallAtt / simple.overallSe;
         summaryRows.push([outcome, simple.overallAtt, simple.overallSe, aggs.group!.overallAtt, aggs.dynamic!.overallAtt, aggs.calendar!.overallAtt, gt.pretest ? gt.pretest.pValue : null, Math.abs(z)]);
         results[outcome] = {
@@ -119,6 +123,28 @@ export const csHandler = defineHandler({
       },
     });
     if (comparisons.length) blocks.push({ kind: 'comparison', id: `${opts.id}-truth`, title: "Callaway-Sant'Anna vs the true ATT", rows: comparisons });
-    return { title: opts.title ?? "Callaway-Sant'Anna staggered DID", blocks, results };
+    return { title: opts.title ?? "Callaway-Sant'Anna staggered DID", blocks, results, models };
   },
 });
+
+/** The four overall ATTs of one outcome as a regression-table column (normal reference, as did). */
+function csModel(outcome: string, aggs: Record<string, AggteResult>, alpha: number, seType: string, nobs: number | null): ModelSummary {
+  const q = criticalValue(alpha, Number.POSITIVE_INFINITY);
+  return {
+    name: outcome,
+    dependent: outcome,
+    method: 'attGt + aggte',
+    coefficients: AGGREGATIONS.map((type) => {
+      const a = aggs[type]!;
+      const z = a.overallAtt / a.overallSe;
+      return { term: `ATT (${type})`, estimate: num(a.overallAtt), std_error: num(a.overallSe), statistic: num(z), p_value: num(twoSidedP(z, Number.POSITIVE_INFINITY)), conf_low: num(a.overallAtt - q * a.overallSe), conf_high: num(a.overallAtt + q * a.overallSe) };
+    }),
+    vcov: null,
+    seType,
+    fixedEffects: [],
+    nobs,
+    r2: null,
+    adjR2: null,
+    withinR2: null,
+  };
+}

@@ -5,6 +5,7 @@ import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
 import { alphaField, clusterList, clustersField } from '../inference.js';
 import { jsonSafe } from './shared.js';
+import { modelFromRobust, type ModelSummary } from '../../results/models.js';
 
 export const policiesOptions = analysisObject('policy_robustness', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -25,6 +26,7 @@ export const policiesHandler = defineHandler({
   async run(ctx, opts) {
     const rows: Cell[][] = [];
     const results: Record<string, unknown> = {};
+    const models: ModelSummary[] = [];
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `policies ${outcome}`, fraction: i / opts.outcomes.length });
       const r = policyRobustness(ctx.frame, {
@@ -37,9 +39,15 @@ export const policiesHandler = defineHandler({
         ...(opts.uniformYear !== undefined ? { uniformYear: opts.uniformYear } : {}),
       });
       results[outcome] = jsonSafe(r.coefs);
+      // one regression-table column per specification
+      for (const spec of ['baseline', 'other_policies', 'alternative_timing'] as const) {
+        const coefs = r.coefs.filter((c) => c.specification === spec);
+        if (coefs.length) models.push(modelFromRobust(`${outcome}: ${spec.replace('_', ' ')}`, outcome, 'policyRobustness', coefs, { seType: `clustered by ${opts.cluster ? clusterList(opts.cluster)!.join(', ') : 'unit'}`, fixedEffects: [ctx.frame.schema.unit, ctx.frame.schema.time], nobs: coefs[0]!.n }));
+      }
       for (const c of r.coefs) rows.push([outcome, c.specification, c.term, c.estimate, c.se, c.pValue, c.n]);
     }
     return {
+      models,
       title: opts.title ?? opts.caption,
       blocks: [
         {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { spatialDid, tidyRobust, type RobustEstimate } from '@panel-lab/did';
+import { spatialDid, tidyRobust, type RobustEstimate, type SpatialDidResult } from '@panel-lab/did';
+import { modelFromRobust } from '../../results/models.js';
 import type { Block, ComparisonRow } from '@panel-lab/report';
 import { defineHandler } from '../../handler.js';
 import { analysisObject } from '../common.js';
@@ -65,6 +66,6 @@ export const spatialHandler = defineHandler({
       ]),
     ];
     if (comparisons.length) blocks.push({ kind: 'comparison', id: `${opts.id}-truth`, title: 'Ring spillovers vs the generator\'s true spillovers', rows: comparisons });
-    return { title: opts.title ?? opts.caption, blocks, results };
+    return { title: opts.title ?? opts.caption, blocks, results, models: fits.map((f) => modelFromRobust(f.outcome, f.outcome, 'spatialDid', (f.result as SpatialDidResult).coefs, { seType: `GMM, clustered by ${(f.result as SpatialDidResult).spec.cluster}`, fixedEffects: (f.result as SpatialDidResult).spec.fixedEffects })) };
   },
 });

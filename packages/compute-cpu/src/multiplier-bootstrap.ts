@@ -50,7 +50,7 @@ export function multiplierBootstrapImpl(
   if (kernel !== 'js' && attrs.weights === 'rademacher') {
     const chunkDraws = Math.min(attrs.draws, attrs.chunkSize ?? DEFAULT_CHUNK_SIZE);
     const table = kernel === 'wasm-table' || (kernel === 'auto' && chunkDraws >= MULTIPLIER_TABLE_MIN_DRAWS);
-    const out = table && allFinite(s.data) ? rademacherTable(s, inputs.inf.rows, attrs) : null;
+    const out = table ? rademacherTable(s, inputs.inf.rows, attrs) : null;
     if (out) return out;
     if (kernel === 'wasm-table') throw new Error(`kernel 'wasm-table': needs Rademacher weights, WebAssembly SIMD, finite cluster sums and a problem that fits a 2 GiB WebAssembly memory`);
     const sign = rademacherWasm(s, inputs.inf.rows, attrs);
@@ -58,11 +58,6 @@ export function multiplierBootstrapImpl(
   }
   if (kernel === 'wasm-simd' || kernel === 'wasm-table') throw new Error(`kernel 'wasm-simd': needs Rademacher weights, WebAssembly SIMD and a problem that fits a 2 GiB WebAssembly memory`);
   return multiplierBootstrapJs(s, inputs.inf.rows, attrs);
-}
-
-function allFinite(x: ArrayLike<number>): boolean {
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) return false;
-  return true;
 }
 
 /** The plain loop: one weight at a time from drawWeight, accumulated draw after draw (the reference). */
@@ -269,10 +264,17 @@ function rademacherTable(s: Mat, n: number, attrs: KernelAttrs<'MultiplierBootst
   const state = new Int32Array(buf, 0, 4);
   // S packed by panels of eight columns, cluster c's eight values contiguous, zero past G and k
   const packed = new Float64Array(buf, sOff, panels * blocks * 64);
-  for (let j = 0; j < k; j++) {
+  // (a non-finite sum: null, the sign-flip kernel keeps inf and NaN where the plain loop has them)
+  let finite = true;
+  for (let j = 0; j < k && finite; j++) {
     const base = (j >> 3) * blocks * 64 + (j & 7);
-    for (let c = 0; c < g; c++) packed[base + c * 8] = s.data[j * g + c]!;
+    for (let c = 0; c < g; c++) {
+      const v = s.data[j * g + c]!;
+      finite &&= Number.isFinite(v);
+      packed[base + c * 8] = v;
+    }
   }
+  if (!finite) return null;
   const acc = new Float64Array(buf, accOff, panels * nbMax * 8);
   const out = new Float64Array(draws * k);
   const inv = 1 / n;

@@ -36,18 +36,22 @@ export async function withMultiplierBootstrap<R extends GroupTimeResult | AggteR
   const payload = payloadOf(result, 'withMultiplierBootstrap');
   const n = result.n;
   const K = payload.infCols;
-  // non-finite influence values: zeroed for the kernel, their columns reported as degenerate (NaN SE).
-  // Plain loops: Float64Array.from with a map function boxes every value (seconds of GC at 100k x 81).
-  const clean = new Float64Array(payload.inf.length);
+  // non-finite influence values: zeroed for the kernel (on a copy; none: the matrix as it is), their
+  // columns reported as degenerate (NaN SE). Plain loops: Float64Array.from with a map function boxes
+  // every value (seconds of GC at 100k x 81).
   const degenerate: boolean[] = [];
   for (let k = 0; k < K; k++) {
     let bad = false;
-    for (let i = k * n, end = (k + 1) * n; i < end; i++) {
-      const v = payload.inf[i]!;
-      if (Number.isFinite(v)) clean[i] = v;
-      else bad = true;
-    }
+    for (let i = k * n, end = (k + 1) * n; i < end && !bad; i++) bad = !Number.isFinite(payload.inf[i]!);
     degenerate.push(bad);
+  }
+  let clean = payload.inf;
+  if (degenerate.some(Boolean)) {
+    clean = new Float64Array(payload.inf.length);
+    for (let i = 0; i < clean.length; i++) {
+      const v = payload.inf[i]!;
+      clean[i] = Number.isFinite(v) ? v : 0;
+    }
   }
   let nClusters = n;
   if (payload.clusterCodes) {

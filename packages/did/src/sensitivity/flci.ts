@@ -115,7 +115,8 @@ function buildFrontier(solver: LpSolver, es: EventStudyEstimates, l: readonly nu
       }
       let hi = scale;
       let top = solveAt(hi);
-      for (let i = 0; i < 200 && top.variance < target; i++) {
+      // Beyond t ~ 1e12 * scale the bias term dominates: the variance constraint no longer binds.
+      for (let i = 0; i < 200 && top.variance < target && hi < 1e12 * scale; i++) {
         lo = hi;
         loV = top.variance - target;
         hi *= 4;

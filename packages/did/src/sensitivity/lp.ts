@@ -107,7 +107,17 @@ function reusableWith(highs: Highs, p: LpProblem): ReusableLp {
         model.changeRowsBounds(all(m), (change.rowLower ?? p.rowLower).map(clamp), (change.rowUpper ?? p.rowUpper).map(clamp));
       }
       if (change?.cost) model.changeColsCost(all(n), [...change.cost]);
-      model.run();
+      try {
+        model.run();
+      } catch (first) {
+        // A warm start can leave HiGHS's QP solver in a failed state: retry once from scratch.
+        model.clearSolver();
+        try {
+          model.run();
+        } catch (second) {
+          throw new Error(`sensitivity: HiGHS failed twice (${String(first)}; ${String(second)})`);
+        }
+      }
       const code = model.getModelStatus() as number;
       const s = highs.constants.modelStatus;
       const status = code === s.optimal ? 'optimal' : code === s.infeasible ? 'infeasible' : code === (s as unknown as { unbounded: number }).unbounded ? 'unbounded' : 'other';

@@ -1,11 +1,15 @@
 /**
- * The reduced FE system M = B'W(I - P_A)B formed and factored once per FE structure when it is
- * small (see demean-reduced.ts). M = B'WB - Σ_g v_g v_g' / W_g, with v_g the weight of each
- * B level among the rows of A level g: forming it costs Σ_g |v_g|² (pairs of B levels met inside
- * one A level), so it is only done when that and the m³/6 factorization stay below a few dozen
- * passes over the data — what CG would spend. Null pivots (connected components, nested FE)
- * are dropped: those coefficients are set to 0, which leaves the residual unchanged.
+ * The reduced FE system M = B'W(I - P_A)B formed and factored once per FE structure when that is
+ * cheap (see demean-reduced.ts). M = B'WB - Σ_g v_g v_g' / W_g, with v_g the weight of each B
+ * level among the rows of A level g. M is stored by its envelope (row l holds columns first[l]..l):
+ * B levels that never meet inside one A level leave zeros there, so a firm graph that is a long
+ * thin chain (the "difficult" worker-firm design) or regions of region^year levels give a narrow
+ * band and a cheap exact factor, where iterating would need thousands of sweeps. Equal v_g
+ * (balanced panels) are merged first. Used when forming + factoring costs less than a few dozen
+ * passes over the data; null pivots (connected components, collinear levels) are dropped: those
+ * coefficients are 0, which leaves the residual unchanged.
  */
+
 /** What the factorization reads of the reduced system (structural, so the two files import one way). */
 export interface ReducedView {
   readonly n: number;
@@ -18,19 +22,22 @@ export interface ReducedView {
   byA(): { readonly start: Int32Array; readonly order: Int32Array | null };
 }
 
-export const MULTI_DIRECT_MAX = 1500;
-/** Forming + factoring M may cost this many row-visits per data row and reduced FE. */
+/** Forming + factoring M may cost this many operations per data row and reduced FE. */
 const BUDGET_PER_ROW = 40;
 const PIVOT_TOL = 1e-11;
 
 export class MultiWayFactor {
   readonly m: number;
-  /** Lower factor, row-major m × m; dropped rows and columns are 0. */
+  readonly #first: Int32Array;
+  readonly #rowStart: Float64Array;
+  /** Envelope of the lower factor: row l, column c at rowStart[l] + c - first[l]. */
   readonly #L: Float64Array;
   readonly #keep: Uint8Array;
 
-  private constructor(m: number, L: Float64Array, keep: Uint8Array) {
+  private constructor(m: number, first: Int32Array, rowStart: Float64Array, L: Float64Array, keep: Uint8Array) {
     this.m = m;
+    this.#first = first;
+    this.#rowStart = rowStart;
     this.#L = L;
     this.#keep = keep;
   }
@@ -38,9 +45,7 @@ export class MultiWayFactor {
   /** Builds the factor when affordable, else null. */
   static tryBuild(sys: ReducedView): MultiWayFactor | null {
     const m = sys.m;
-    if (m > MULTI_DIRECT_MAX) return null;
     const budget = BUDGET_PER_ROW * sys.n * (sys.rest.length + 1);
-    if ((m * m * m) / 6 > budget) return null;
     const { start, order } = sys.byA();
     const { rest, offsets, w, wa } = sys;
     const R = rest.length;
@@ -50,6 +55,7 @@ export class MultiWayFactor {
     const cell = new Float64Array(m);
     const touched = new Int32Array(m);
     const vals = new Float64Array(m);
+    const first = Int32Array.from({ length: m }, (_, l) => l);
     let pairs = 0;
     for (let g = 0; g < sys.ga; g++) {
       let nt = 0;
@@ -69,61 +75,86 @@ export class MultiWayFactor {
       }
       if (patterns.add(touched, vals, nt, 1 / wa[g]!)) {
         pairs += nt * nt;
-        if (pairs + (m * m * m) / 6 > budget) return null;
+        if (pairs > budget) return null;
+        const lo = touched[0]!;
+        for (let t = 1; t < nt; t++) if (first[touched[t]!]! > lo) first[touched[t]!] = lo;
       }
     }
-    const M = new Float64Array(m * m);
-    // B'WB: the diagonal blocks are the level weights, the off-diagonal ones cross counts
+    // B'WB couples the levels of different dimensions met on one row
+    for (let i = 0; i < sys.n && R > 1; i++) {
+      for (let r = 0; r < R; r++) {
+        const lr = offsets[r]! + rest[r]![i]!;
+        for (let s = r + 1; s < R; s++) {
+          const ls = offsets[s]! + rest[s]![i]!;
+          const hi = Math.max(lr, ls);
+          const lo = Math.min(lr, ls);
+          if (first[hi]! > lo) first[hi] = lo;
+        }
+      }
+    }
+    const rowStart = new Float64Array(m + 1);
+    for (let l = 0; l < m; l++) rowStart[l + 1] = rowStart[l]! + l - first[l]! + 1;
+    if (rowStart[m]! > 2 ** 27) return null;
+    // factor cost: each envelope entry (i, j) costs its overlap with row j (a dense row at the end
+    // of a narrow band costs the band, not m²)
+    let cost = pairs;
+    for (let i = 0; i < m && cost <= budget; i++) {
+      const fi = first[i]!;
+      for (let j = fi; j < i; j++) cost += j - Math.max(fi, first[j]!);
+    }
+    if (cost > budget) return null;
+    const L = new Float64Array(rowStart[m]!);
+    const at = (r: number, c: number) => rowStart[r]! + c - first[r]!;
     for (let i = 0; i < sys.n; i++) {
       const wi = w ? w[i]! : 1;
       for (let r = 0; r < R; r++) {
         const lr = offsets[r]! + rest[r]![i]!;
-        M[lr * m + lr]! += wi;
+        L[at(lr, lr)]! += wi;
         for (let s = r + 1; s < R; s++) {
           const ls = offsets[s]! + rest[s]![i]!;
-          M[lr * m + ls]! += wi;
-          M[ls * m + lr]! += wi;
+          L[lr > ls ? at(lr, ls) : at(ls, lr)]! += wi;
         }
       }
     }
-    // minus Σ_patterns (Σ 1/W_g) v v' (full square: no branch in the inner loop)
+    // minus Σ_patterns (Σ 1/W_g) v v' (lower triangle; levels sorted, so row t meets columns s ≤ t)
     patterns.forEach((lv, vv, from, to, inv) => {
       for (let t = from; t < to; t++) {
-        const row = lv[t]! * m;
+        const lt = lv[t]!;
+        const base = rowStart[lt]! - first[lt]!;
         const ct = vv[t]! * inv;
-        for (let s2 = from; s2 < to; s2++) M[row + lv[s2]!]! -= ct * vv[s2]!;
+        for (let s2 = from; s2 <= t; s2++) L[base + lv[s2]!]! -= ct * vv[s2]!;
       }
     });
-    return MultiWayFactor.#factor(M, m);
+    return MultiWayFactor.#factor(m, first, rowStart, L);
   }
 
-  /** In-place lower Cholesky dropping pivots ≤ PIVOT_TOL × the original diagonal. */
-  static #factor(M: Float64Array, m: number): MultiWayFactor {
+  /** Envelope Cholesky in place (row by row), dropping pivots ≤ PIVOT_TOL × the original diagonal. */
+  static #factor(m: number, first: Int32Array, rowStart: Float64Array, L: Float64Array): MultiWayFactor {
     const keep = new Uint8Array(m);
-    const diag = new Float64Array(m);
-    for (let j = 0; j < m; j++) diag[j] = M[j * m + j]!;
-    for (let j = 0; j < m; j++) {
-      const rj = j * m;
-      let d = M[rj + j]!;
-      for (let c = 0; c < j; c++) d -= M[rj + c]! * M[rj + c]!;
-      if (!(diag[j]! > 0) || !(d > PIVOT_TOL * diag[j]!)) {
-        for (let c = 0; c <= j; c++) M[rj + c] = 0;
-        for (let i = j + 1; i < m; i++) M[i * m + j] = 0;
+    for (let i = 0; i < m; i++) {
+      const fi = first[i]!;
+      const bi = rowStart[i]! - fi;
+      for (let j = fi; j < i; j++) {
+        if (!keep[j]) {
+          L[bi + j] = 0;
+          continue;
+        }
+        const bj = rowStart[j]! - first[j]!;
+        let s = L[bi + j]!;
+        for (let c = Math.max(fi, first[j]!); c < j; c++) s -= L[bi + c]! * L[bj + c]!;
+        L[bi + j] = s / L[bj + j]!;
+      }
+      const mii = L[bi + i]!;
+      let d = mii;
+      for (let c = fi; c < i; c++) d -= L[bi + c]! * L[bi + c]!;
+      if (!(mii > 0) || !(d > PIVOT_TOL * mii)) {
+        for (let c = fi; c <= i; c++) L[bi + c] = 0;
         continue;
       }
-      keep[j] = 1;
-      const ljj = Math.sqrt(d);
-      M[rj + j] = ljj;
-      for (let i = j + 1; i < m; i++) {
-        const ri = i * m;
-        let s = M[ri + j]!;
-        for (let c = 0; c < j; c++) s -= M[ri + c]! * M[rj + c]!;
-        M[ri + j] = s / ljj;
-      }
+      keep[i] = 1;
+      L[bi + i] = Math.sqrt(d);
     }
-    // clear the upper triangle so rows hold L only
-    for (let r = 0; r < m; r++) for (let c = r + 1; c < m; c++) M[r * m + c] = 0;
-    return new MultiWayFactor(m, M, keep);
+    return new MultiWayFactor(m, first, rowStart, L, keep);
   }
 
   /** x = M⁺ b for k interleaved right-hand sides (dropped coefficients 0). */
@@ -131,21 +162,25 @@ export class MultiWayFactor {
     const m = this.m;
     const L = this.#L;
     const keep = this.#keep;
+    const first = this.#first;
+    const rowStart = this.#rowStart;
     const v = new Float64Array(m);
     for (let j = 0; j < k; j++) {
-      for (let l = 0; l < m; l++) v[l] = keep[l] ? b[l * k + j]! : 0;
       for (let i = 0; i < m; i++) {
-        if (!keep[i]) continue;
-        const ri = i * m;
-        let s = v[i]!;
-        for (let c = 0; c < i; c++) s -= L[ri + c]! * v[c]!;
-        v[i] = s / L[ri + i]!;
+        if (!keep[i]) {
+          v[i] = 0;
+          continue;
+        }
+        const bi = rowStart[i]! - first[i]!;
+        let s = b[i * k + j]!;
+        for (let c = first[i]!; c < i; c++) s -= L[bi + c]! * v[c]!;
+        v[i] = s / L[bi + i]!;
       }
       for (let i = m - 1; i >= 0; i--) {
         if (!keep[i]) continue;
-        let s = v[i]!;
-        for (let r = i + 1; r < m; r++) s -= L[r * m + i]! * v[r]!;
-        v[i] = s / L[i * m + i]!;
+        const bi = rowStart[i]! - first[i]!;
+        const vi = (v[i] = v[i]! / L[bi + i]!);
+        for (let c = first[i]!; c < i; c++) v[c]! -= L[bi + c]! * vi;
       }
       for (let l = 0; l < m; l++) x[l * k + j] = v[l]!;
     }

@@ -65,7 +65,8 @@ export class ReducedSystem {
     this.a = fe[ia]!;
     this.ga = st.sizes[ia]!;
     this.wa = st.levelWeights[ia]!;
-    const dims = fe.map((_, q) => q).filter((q) => q !== ia);
+    // larger dimensions first: the small ones (years) couple to everything and belong at the envelope's end
+    const dims = fe.map((_, q) => q).filter((q) => q !== ia).sort((p, q) => st.sizes[q]! - st.sizes[p]!);
     this.#dims = dims;
     this.rest = dims.map((q) => fe[q]!);
     const offsets: number[] = [];
@@ -150,9 +151,10 @@ export class ReducedSystem {
 
   #runBlock(ys: readonly Float64Array[], tol: number, maxIter: number): ReducedRun {
     const k = ys.length;
+    const Y = this.#gather(ys);
     const ybarA = new Float64Array(this.ga * k);
     const b = new Float64Array(this.m * k);
-    const scale = this.rhs(ys, ybarA, b);
+    const scale = this.rhs(Y, k, ybarA, b);
     const x = new Float64Array(this.m * k);
     const columns = ys.map((y) => new Float64Array(y.length));
     const factor = this.factor();
@@ -160,23 +162,50 @@ export class ReducedSystem {
     if (factor) {
       factor.solve(b, x, k);
       // the check is free: the residual of the reduced system is B'W ỹ, summed while writing ỹ
-      this.finish(ys, ybarA, x, columns, r);
+      this.finish(Y, k, ybarA, x, columns, r);
       const res = relResidual(r, this.diag(), k, scale);
       if (res.worst <= tol) return { columns, iterations: 0, converged: true, residual: res.worst, direct: true };
     } else r.set(b);
     const cg = conjugateGradient(this, r, x, k, scale, tol, maxIter);
-    this.finish(ys, ybarA, x, columns, null);
+    this.finish(Y, k, ybarA, x, columns, null);
     return { columns, iterations: cg.iterations, converged: cg.converged, residual: cg.residual, direct: false };
   }
 
-  /**
-   * ȳ_A (ga × k) and b = B'W(y - ȳ_A), one visit of each A level's rows (two passes over rows
-   * still in cache); returns ‖y - ȳ_A‖_W per column (the scale of the convergence test).
-   */
-  rhs(ys: readonly Float64Array[], ybarA: Float64Array, b: Float64Array): Float64Array {
+  #grouped: { rest: Int32Array[]; w: Float64Array | undefined } | null = null;
+  /** The reduced FE codes and weights in A-grouped row order (the data's own arrays when already grouped). */
+  #groupedRows(): { rest: Int32Array[]; w: Float64Array | undefined } {
+    if (!this.#grouped) {
+      const { order } = this.byA();
+      const w = this.w;
+      this.#grouped = order
+        ? { rest: this.rest.map((c) => Int32Array.from(order, (i) => c[i]!)), w: w ? Float64Array.from(order, (i) => w[i]!) : undefined }
+        : { rest: [...this.rest], w };
+    }
+    return this.#grouped;
+  }
+
+  /** The block's columns row-interleaved (n × k) in A-grouped order: every later pass reads rows in sequence. */
+  #gather(ys: readonly Float64Array[]): Float64Array {
     const k = ys.length;
-    const { rest, offsets, wa, w } = this;
-    const { start, order } = this.byA();
+    const n = this.n;
+    const { order } = this.byA();
+    const Y = new Float64Array(n * k);
+    for (let j = 0; j < k; j++) {
+      const y = ys[j]!;
+      if (order) for (let p = 0; p < n; p++) Y[p * k + j] = y[order[p]!]!;
+      else for (let p = 0; p < n; p++) Y[p * k + j] = y[p]!;
+    }
+    return Y;
+  }
+
+  /**
+   * ȳ_A (ga × k) and b = B'W(y - ȳ_A), one visit of each A level's rows (twice, while in cache);
+   * returns ‖y - ȳ_A‖_W per column (the scale of the convergence test).
+   */
+  rhs(Y: Float64Array, k: number, ybarA: Float64Array, b: Float64Array): Float64Array {
+    const { offsets, wa } = this;
+    const { rest, w } = this.#groupedRows();
+    const { start } = this.byA();
     const R = rest.length;
     const norm = new Float64Array(k);
     const s = new Float64Array(k);
@@ -185,21 +214,21 @@ export class ReducedSystem {
       const p1 = start[g + 1]!;
       s.fill(0);
       for (let p = p0; p < p1; p++) {
-        const i = order ? order[p]! : p;
-        const wi = w ? w[i]! : 1;
-        for (let j = 0; j < k; j++) s[j]! += wi * ys[j]![i]!;
+        const wi = w ? w[p]! : 1;
+        const row = p * k;
+        for (let j = 0; j < k; j++) s[j]! += wi * Y[row + j]!;
       }
       const inv = 1 / wa[g]!;
       for (let j = 0; j < k; j++) ybarA[g * k + j] = s[j] = s[j]! * inv;
       for (let p = p0; p < p1; p++) {
-        const i = order ? order[p]! : p;
-        const wi = w ? w[i]! : 1;
+        const wi = w ? w[p]! : 1;
+        const row = p * k;
         for (let r = 0; r < R; r++) {
-          const o = (offsets[r]! + rest[r]![i]!) * k;
-          for (let j = 0; j < k; j++) b[o + j]! += wi * (ys[j]![i]! - s[j]!);
+          const o = (offsets[r]! + rest[r]![p]!) * k;
+          for (let j = 0; j < k; j++) b[o + j]! += wi * (Y[row + j]! - s[j]!);
         }
         for (let j = 0; j < k; j++) {
-          const v = ys[j]![i]! - s[j]!;
+          const v = Y[row + j]! - s[j]!;
           norm[j]! += wi * v * v;
         }
       }
@@ -227,82 +256,91 @@ export class ReducedSystem {
   }
 
   /**
-   * For A level g (rows p0..p1 of the grouping): f_i = (Bx)_i of its rows into `fs` (rows × k) and
-   * their weighted mean into u. Then (I - P_A)Bx on those rows is f_i - u.
+   * For A level g (grouped rows p0..p1): f_p = (Bx)_p into `fs` (rows × k) and their weighted
+   * mean into u. Then (I - P_A)Bx on those rows is f_p - u.
    */
-  #levelFits(x: Float64Array, k: number, g: number, fs: Float64Array, u: Float64Array): void {
-    const { rest, offsets, wa, w } = this;
-    const { start, order } = this.byA();
+  #levelFits(x: Float64Array, k: number, p0: number, p1: number, invW: number, fs: Float64Array, u: Float64Array, rest: Int32Array[], w: Float64Array | undefined): void {
+    const offsets = this.offsets;
     const R = rest.length;
-    const p1 = start[g + 1]!;
     u.fill(0);
-    for (let p = start[g]!, at = 0; p < p1; p++, at += k) {
-      const i = order ? order[p]! : p;
-      const wi = w ? w[i]! : 1;
-      for (let j = 0; j < k; j++) fs[at + j] = 0;
-      for (let r = 0; r < R; r++) {
-        const o = (offsets[r]! + rest[r]![i]!) * k;
+    for (let p = p0, at = 0; p < p1; p++, at += k) {
+      const wi = w ? w[p]! : 1;
+      const o0 = (offsets[0]! + rest[0]![p]!) * k;
+      for (let j = 0; j < k; j++) fs[at + j] = x[o0 + j]!;
+      for (let r = 1; r < R; r++) {
+        const o = (offsets[r]! + rest[r]![p]!) * k;
         for (let j = 0; j < k; j++) fs[at + j]! += x[o + j]!;
       }
       for (let j = 0; j < k; j++) u[j]! += wi * fs[at + j]!;
     }
-    const inv = 1 / wa[g]!;
-    for (let j = 0; j < k; j++) u[j]! *= inv;
+    for (let j = 0; j < k; j++) u[j]! *= invW;
   }
 
   /** out = M x = B'W(I - P_A)Bx: one visit of each A level's rows. */
   apply(x: Float64Array, k: number, out: Float64Array): void {
-    const { rest, offsets, w } = this;
-    const { start, order } = this.byA();
+    const { offsets, wa } = this;
+    const { rest, w } = this.#groupedRows();
+    const { start } = this.byA();
     const R = rest.length;
     const fs = this.#rowFits(k);
     const u = new Float64Array(k);
     out.fill(0);
     for (let g = 0; g < this.ga; g++) {
-      this.#levelFits(x, k, g, fs, u);
+      const p0 = start[g]!;
       const p1 = start[g + 1]!;
-      for (let p = start[g]!, at = 0; p < p1; p++, at += k) {
-        const i = order ? order[p]! : p;
-        const wi = w ? w[i]! : 1;
+      this.#levelFits(x, k, p0, p1, 1 / wa[g]!, fs, u, rest, w);
+      for (let p = p0, at = 0; p < p1; p++, at += k) {
+        const wi = w ? w[p]! : 1;
         for (let j = 0; j < k; j++) fs[at + j] = wi * (fs[at + j]! - u[j]!);
         for (let r = 0; r < R; r++) {
-          const o = (offsets[r]! + rest[r]![i]!) * k;
+          const o = (offsets[r]! + rest[r]![p]!) * k;
           for (let j = 0; j < k; j++) out[o + j]! += fs[at + j]!;
         }
       }
     }
   }
 
-  /** ỹ = y - ȳ_A - (I - P_A)Bx into `out`; with `resid`, also B'W ỹ (= b - Mx). */
-  finish(ys: readonly Float64Array[], ybarA: Float64Array, x: Float64Array, out: Float64Array[], resid: Float64Array | null): void {
-    const k = ys.length;
-    const { rest, offsets, w } = this;
+  /** ỹ = y - ȳ_A - (I - P_A)Bx into `out` (data order); with `resid`, also B'W ỹ (= b - Mx). */
+  finish(Y: Float64Array, k: number, ybarA: Float64Array, x: Float64Array, out: Float64Array[], resid: Float64Array | null): void {
+    const { offsets, wa, n } = this;
+    const { rest, w } = this.#groupedRows();
     const { start, order } = this.byA();
     const R = rest.length;
     const fs = this.#rowFits(k);
     const u = new Float64Array(k);
+    const E = new Float64Array(Math.max(Math.min(n, 1 << 14), this.#maxRows()) * k);
     resid?.fill(0);
+    // residuals go through E in chunks of whole A levels, then out to the columns (un-grouping)
+    let chunk0 = 0;
+    const flush = (upTo: number) => {
+      for (let j = 0; j < k; j++) {
+        const col = out[j]!;
+        if (order) for (let p = chunk0, e = j; p < upTo; p++, e += k) col[order[p]!] = E[e]!;
+        else for (let p = chunk0, e = j; p < upTo; p++, e += k) col[p] = E[e]!;
+      }
+      chunk0 = upTo;
+    };
     for (let g = 0; g < this.ga; g++) {
-      this.#levelFits(x, k, g, fs, u);
-      const base = g * k;
-      for (let j = 0; j < k; j++) u[j] = ybarA[base + j]! - u[j]!;
+      const p0 = start[g]!;
       const p1 = start[g + 1]!;
-      for (let p = start[g]!, at = 0; p < p1; p++, at += k) {
-        const i = order ? order[p]! : p;
-        for (let j = 0; j < k; j++) {
-          const e = ys[j]![i]! - u[j]! - fs[at + j]!;
-          out[j]![i] = e;
-          fs[at + j] = e;
-        }
+      if ((p1 - chunk0) * k > E.length) flush(p0);
+      this.#levelFits(x, k, p0, p1, 1 / wa[g]!, fs, u, rest, w);
+      const base = g * k;
+      for (let j = 0; j < k; j++) u[j] = ybarA[base + j]! + u[j]! * -1;
+      for (let p = p0, at = 0; p < p1; p++, at += k) {
+        const row = p * k;
+        const eRow = (p - chunk0) * k;
+        for (let j = 0; j < k; j++) E[eRow + j] = Y[row + j]! - u[j]! - fs[at + j]!;
         if (resid) {
-          const wi = w ? w[i]! : 1;
+          const wi = w ? w[p]! : 1;
           for (let r = 0; r < R; r++) {
-            const o = (offsets[r]! + rest[r]![i]!) * k;
-            for (let j = 0; j < k; j++) resid[o + j]! += wi * fs[at + j]!;
+            const o = (offsets[r]! + rest[r]![p]!) * k;
+            for (let j = 0; j < k; j++) resid[o + j]! += wi * E[eRow + j]!;
           }
         }
       }
     }
+    flush(n);
   }
 }
 

@@ -93,8 +93,19 @@ export async function measure(benchCase: BenchCase, opts: { warmup: number; runs
   const load = loadavg()[0]!;
   const peer = benchCase.rPeer;
   if (peer) {
-    const r = await runRPeer(peer.script, peer.args(prepared), peer.timeoutMs === undefined ? {} : { timeoutMs: peer.timeoutMs });
-    const facts = rPeerFacts(peer.pkg, r, { medianS: median, ...(peer.estimate ? { estimate: peer.estimate(extra) } : {}) }, peer.ratioFloor === undefined ? {} : { ratioFloor: peer.ratioFloor });
+    let r: Awaited<ReturnType<typeof runRPeer>> = null;
+    let failure: string | undefined;
+    try {
+      r = await runRPeer(peer.script, peer.args(prepared), peer.timeoutMs === undefined ? {} : { timeoutMs: peer.timeoutMs });
+    } catch (e) {
+      // an R failure is recorded with the case and printed; our own timings are kept
+      failure = `R side failed: ${(e as Error).message.slice(0, 600)}`;
+      process.stderr.write(`  ${benchCase.name}: ${failure}\n`);
+    }
+    const facts = rPeerFacts(peer.pkg, r, { medianS: median, ...(peer.estimate ? { estimate: peer.estimate(extra) } : {}) }, {
+      ...(peer.ratioFloor === undefined ? {} : { ratioFloor: peer.ratioFloor }),
+      ...(failure ? { skipReason: failure } : {}),
+    });
     const { ratios, ...rest } = facts as { ratios?: Record<string, unknown> };
     extra = { ...extra, ...rest, ...(ratios ? { ratios: { ...((extra.ratios ?? {}) as Record<string, unknown>), ...ratios } } : {}) };
   }

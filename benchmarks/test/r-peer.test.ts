@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateMatch, parseRPeerOutput, rPeerFacts, runRPeer, R_SKIPPED_NOTE } from '../src/index.js';
+import { estimateMatch, measure, parseRPeerOutput, rPeerFacts, runRPeer, R_SKIPPED_NOTE } from '../src/index.js';
 
 describe('R peer (same-run timing)', () => {
   it('is skipped, not failed, when RPEERS_LIB is unset', async () => {
@@ -10,6 +10,22 @@ describe('R peer (same-run timing)', () => {
       expect(rPeerFacts('did', null, { medianS: 1 })).toEqual({ r_side: R_SKIPPED_NOTE });
     } finally {
       if (saved !== undefined) process.env.RPEERS_LIB = saved;
+    }
+  });
+
+  it('a case with an R peer records the skip (no R) or the failure (R present, script broken) and keeps its own timing', async () => {
+    const benchCase = { name: 'c', params: {}, run: () => ({ x: 1 }), rPeer: { pkg: 'none', script: 'no-such-script.R', args: () => ({}) } };
+    const saved = process.env.RPEERS_LIB;
+    delete process.env.RPEERS_LIB;
+    try {
+      expect((await measure(benchCase, { warmup: 0, runs: 1 })).extra).toMatchObject({ x: 1, r_side: R_SKIPPED_NOTE });
+    } finally {
+      if (saved !== undefined) process.env.RPEERS_LIB = saved;
+    }
+    if (saved !== undefined) {
+      const r = await measure(benchCase, { warmup: 0, runs: 1 });
+      expect(r.extra.r_side).toMatch(/^R side failed: R peer no-such-script\.R failed/);
+      expect(r.median_s).toBeGreaterThanOrEqual(0);
     }
   });
 

@@ -83,7 +83,8 @@ describe('reduced solvers = plain alternating projections = exact least squares'
     [[60, 12], 300, 'two-way-direct'],
     [[80, 15, 9], 400, 'reduced-direct'],
     [[90, 70, 60], 400, 'reduced-cg'],
-    [[50, 40, 30, 8], 400, 'reduced-cg'],
+    [[50, 40, 30, 8], 400, 'reduced-direct'],
+    [[120, 100, 90, 8], 500, 'reduced-cg'],
     [[700, 450], 1600, 'reduced-cg'],
   ];
   let seed = 100;

@@ -36,7 +36,9 @@ describe('panel-lab run --outputs and panel-lab etable', () => {
     expect(await main(['node', 'panel-lab', 'etable', out, '--format', 'html', '--out', join(dir, 't.html')])).toBe(0);
     const html = await readFile(join(dir, 't.html'), 'utf8');
     expect(html).toContain('<th>fe: lemp</th><th>es: lemp</th>');
-    expect(html).toContain('Signif. codes: *** p &lt; 0.01');
+    expect(html).toContain('Signif. codes: *** p &lt; 0.001, ** p &lt; 0.01, * p &lt; 0.05');
+    expect(await main(['node', 'panel-lab', 'etable', out, '--star-levels', 'economics'])).toBe(0);
+    expect(io.out()).toContain('*** p < 0.01, ** p < 0.05, * p < 0.1');
 
     expect(await main(['node', 'panel-lab', 'etable', out, '--format', 'rtf'])).toBe(1);
     expect(io.err()).toMatch(/--format: 'rtf' is not one of latex, md, html/);

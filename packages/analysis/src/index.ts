@@ -16,5 +16,5 @@ export type { DataTable, DataValue } from './results/tables.js';
 export { OUTPUT_FORMATS } from './results/formats.js';
 export type { OutputFormat } from './results/formats.js';
 export { coefficientsTable, writeDataTables } from './results/outputs.js';
-export { exportEtable, runModels } from './etable/export.js';
+export { ECONOMICS_STAR_LEVELS, STAR_LEVELS, exportEtable, runModels } from './etable/export.js';
 export type { EtableExportOptions, EtableFormat } from './etable/export.js';

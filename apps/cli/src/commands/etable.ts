@@ -10,6 +10,7 @@ interface EtableCommandOptions {
   keep?: string;
   title?: string;
   stars: boolean;
+  starLevels: string;
   out?: string;
 }
 
@@ -44,17 +45,20 @@ export function registerEtable(program: Command): void {
     .option('--keep <terms>', 'only these terms, in this order, comma-separated')
     .option('--title <text>', 'table title (caption)')
     .option('--no-stars', 'leave out significance stars')
+    .option('--star-levels <set>', "fixest (*** 0.001, ** 0.01, * 0.05) or economics (*** 0.01, ** 0.05, * 0.1)", 'fixest')
     .option('--out <file>', 'write to this file (default: standard output)')
     .addHelpText('after', '\nColumns: one per model; rows: coefficients with SEs in parentheses, fixed effects, S.E. type, observations, R², within R².')
     .action(async (runDir: string, options: EtableCommandOptions) => {
       const format = FORMATS[options.format];
       if (!format) throw new Error(`--format: '${options.format}' is not one of latex, md, html`);
-      const { exportEtable, runModels } = await import('@panel-lab/analysis');
+      if (options.starLevels !== 'fixest' && options.starLevels !== 'economics') throw new Error(`--star-levels: '${options.starLevels}' is not fixest or economics`);
+      const { ECONOMICS_STAR_LEVELS, STAR_LEVELS, exportEtable, runModels } = await import('@panel-lab/analysis');
       const models = await runModels(runDir, list(options.analyses));
       const keep = list(options.keep);
       const text = exportEtable(models, format, {
         digits: options.digits,
         stars: options.stars,
+        starLevels: options.starLevels === 'economics' ? ECONOMICS_STAR_LEVELS : STAR_LEVELS,
         ...(options.labels ? { labels: parseLabels(options.labels) } : {}),
         ...(keep ? { keep } : {}),
         ...(options.title ? { title: options.title } : {}),

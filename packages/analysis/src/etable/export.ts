@@ -50,3 +50,4 @@ async function readJson(path: string, runDir: string): Promise<unknown> {
 
 export type { EtableFormat } from './render.js';
 export type { EtableExportOptions } from './grid.js';
+export { ECONOMICS_STAR_LEVELS, STAR_LEVELS } from './grid.js';

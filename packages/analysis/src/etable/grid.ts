@@ -10,19 +10,34 @@ export interface EtableExportOptions {
   readonly keep?: readonly string[];
   /** Column titles (default the model names). */
   readonly titles?: readonly string[];
-  /** Significance stars (default true: *** p < 0.01, ** p < 0.05, * p < 0.1, as fixest etable). */
+  /** Significance stars (default true). */
   readonly stars?: boolean;
+  /** Star marks and their p thresholds, strictest first (default fixest etable's: *** 0.001, ** 0.01, * 0.05). */
+  readonly starLevels?: readonly (readonly [string, number])[];
   /** Table title (caption). */
   readonly title?: string;
 }
 
-export const STAR_LEVELS = [
+/** fixest etable's default significance codes. */
+export const STAR_LEVELS: readonly (readonly [string, number])[] = [
+  ['***', 0.001],
+  ['**', 0.01],
+  ['*', 0.05],
+];
+
+/** The convention common in economics journals (Stata esttab, modelsummary's stars = c('*' = .1, ...)). */
+export const ECONOMICS_STAR_LEVELS: readonly (readonly [string, number])[] = [
   ['***', 0.01],
   ['**', 0.05],
   ['*', 0.1],
-] as const;
+];
 
-export const STAR_LEGEND = 'Signif. codes: *** p < 0.01, ** p < 0.05, * p < 0.1';
+/** fixest names the intercept 'Constant' in etable. */
+const DEFAULT_LABELS: Readonly<Record<string, string>> = { '(Intercept)': 'Constant' };
+
+function starLegend(levels: readonly (readonly [string, number])[]): string {
+  return `Signif. codes: ${levels.map(([mark, p]) => `${mark} p < ${p}`).join(', ')}`;
+}
 
 /** The table as rows of plain strings: the renderers only lay it out. */
 export interface EtableGrid {
@@ -40,9 +55,9 @@ export interface EtableGrid {
   readonly notes: readonly string[];
 }
 
-function stars(p: number | null): string {
+function stars(p: number | null, levels: readonly (readonly [string, number])[]): string {
   if (p === null) return '';
-  for (const [mark, level] of STAR_LEVELS) if (p < level) return mark;
+  for (const [mark, level] of levels) if (p < level) return mark;
   return '';
 }
 
@@ -57,6 +72,8 @@ export function etableGrid(models: readonly ModelSummary[], opts: EtableExportOp
   if (!Number.isInteger(digits) || digits < 0 || digits > 12) throw new Error(`etable: digits must be an integer 0..12, got ${digits}`);
   if (opts.titles && opts.titles.length !== models.length) throw new Error(`etable: ${opts.titles.length} titles for ${models.length} models`);
   const withStars = opts.stars ?? true;
+  const levels = opts.starLevels ?? STAR_LEVELS;
+  const label = (term: string) => opts.labels?.[term] ?? DEFAULT_LABELS[term] ?? term;
   const seen: string[] = [];
   for (const m of models) for (const c of m.coefficients) if (!seen.includes(c.term)) seen.push(c.term);
   const terms = opts.keep ?? seen;
@@ -65,8 +82,8 @@ export function etableGrid(models: readonly ModelSummary[], opts: EtableExportOp
   const coefficients = terms.map((term) => {
     const cells = models.map((m) => m.coefficients.find((c) => c.term === term));
     return {
-      label: opts.labels?.[term] ?? term,
-      estimates: cells.map((c) => (c && c.estimate !== null ? `${fixed(c.estimate, digits)}${withStars ? stars(c.p_value) : ''}` : '')),
+      label: label(term),
+      estimates: cells.map((c) => (c && c.estimate !== null ? `${fixed(c.estimate, digits)}${withStars ? stars(c.p_value, levels) : ''}` : '')),
       ses: cells.map((c) => (c && c.std_error !== null ? `(${fixed(c.std_error, digits)})` : '')),
     };
   });
@@ -87,6 +104,6 @@ export function etableGrid(models: readonly ModelSummary[], opts: EtableExportOp
     coefficients,
     fixedEffects,
     stats,
-    notes: [withStars ? `${STAR_LEGEND}; standard errors in parentheses.` : 'Standard errors in parentheses.'],
+    notes: [withStars ? `${starLegend(levels)}; standard errors in parentheses.` : 'Standard errors in parentheses.'],
   };
 }

@@ -3,6 +3,8 @@ export { renderSpec, withHouseStyle, CHART_CONFIG } from './render.js';
 export { OKABE_ITO, SEQUENTIAL_SCHEME } from './palette.js';
 export { eventStudyChart, eventStudySpec } from './charts/event-study.js';
 export type { EventStudyOptions } from './charts/event-study.js';
+export { sensitivityChart, sensitivitySpec } from './charts/sensitivity.js';
+export type { SensitivityInterval, SensitivityChartOptions } from './charts/sensitivity.js';
 export { densityChart, densitySpec } from './charts/density.js';
 export type { DensityOptions } from './charts/density.js';
 export { scatterChart, scatterSpec } from './charts/scatter.js';

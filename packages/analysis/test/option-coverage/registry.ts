@@ -68,6 +68,13 @@ export const COVERAGE: Readonly<Record<string, Reached | Internal>> = {
   'did:BaconOptions': { handlers: ['bacon'] },
   'did:TwfeOptions': { handlers: ['twfe'] },
   'did:EventStudyOptions': { handlers: ['event_study'], renamed: { simultaneous: 'simultaneousDraws' } },
+  'did:HonestDidOptions': {
+    handlers: ['honest_did'],
+    renamed: { restriction: 'restrictions', method: 'smoothnessMethod', grid: 'Mvec', lVec: 'target' },
+    notInSpec: { flciQuantile: "the FLCI uses HonestDiD's simulated folded-normal quantile (R's draws), so spec results match the R package" },
+  },
+  'did:ConditionalOptions': { internal: 'the conditional / C-LF CIs inside honest_did (its options are the honest_did fields)' },
+  'did:FlciOptions': { internal: 'the FLCI inside honest_did (its options are the honest_did fields)' },
   'did:SunAbrahamOptions': { handlers: ['sun_abraham'], renamed: { simultaneous: 'simultaneousDraws' } },
   'did:SimultaneousOptions': { handlers: ['event_study', 'sun_abraham'], renamed: { draws: 'simultaneousDraws' } },
   'did:CsPlaceboOptions': { handlers: ['cs_placebo'] },

@@ -5,3 +5,7 @@ export type { EventStudyEstimates, ConditionalOptions, ConditionalMethod, Sensit
 export { flciDeltaSD, flciRows } from './flci.js';
 export type { FlciOptions, FlciResult } from './flci.js';
 export type { FoldedQuantileMethod } from './folded-normal.js';
+export { honestDid, originalCi, deltaSDUpperBoundMpre, defaultGrid } from './honest-did.js';
+export type { HonestDidOptions, HonestDidResult, OriginalCi, SensitivityRestriction, SensitivityMethod } from './honest-did.js';
+export { estimatesFromEventStudy } from './from-event-study.js';
+export type { EventStudyWithVcov, EventStudySelection } from './from-event-study.js';

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { estimatesFromEventStudy, eventStudy, honestDid, type HonestDidResult, type SensitivityRestriction } from '@panel-lab/did';
+import { sensitivityChart, type Block, type SensitivityInterval } from '@panel-lab/report';
+import { defineHandler } from '../handler.js';
+import { analysisObject } from './common.js';
+import { alphaField, clusterList, clustersField, weightsField } from './inference.js';
+
+const grid = z.array(z.number().nonnegative()).min(1);
+
+export const honestDidOptions = analysisObject('honest_did', {
+  outcomes: z.array(z.string().min(1)).min(1),
+  cohort: z.string().min(1),
+  controls: z.array(z.string().min(1)).default([]),
+  window: z.tuple([z.number().int(), z.number().int()]).optional().describe('event-time window of the underlying TWFE event study (as event_study); reference period fixed at -1'),
+  endpoints: z.enum(['bin', 'trim']).default('bin'),
+  cluster: clustersField.optional(),
+  weights: weightsField.optional(),
+  alpha: alphaField,
+  restrictions: z
+    .array(z.enum(['smoothness', 'relative_magnitude']))
+    .min(1)
+    .default(['relative_magnitude', 'smoothness'])
+    .describe('Rambachan-Roth restrictions: smoothness = Delta^SD(M), relative_magnitude = Delta^RM(Mbar)'),
+  smoothnessMethod: z.enum(['FLCI', 'Conditional', 'C-LF']).default('FLCI').describe('CI under Delta^SD (default FLCI, as HonestDiD)'),
+  relativeMagnitudeMethod: z.enum(['C-LF', 'Conditional']).default('C-LF').describe('CI under Delta^RM (default C-LF, as HonestDiD)'),
+  Mvec: grid.optional().describe('M values for smoothness (default HonestDiD\'s: 10 points from 0 to the pre-period bound)'),
+  Mbarvec: grid.optional().describe('Mbar values for relative magnitudes (default 10 points from 0 to 2, as HonestDiD)'),
+  target: z.enum(['first_post', 'average_post']).default('first_post').describe('theta: the first post-period effect (HonestDiD default) or the average of the post-period effects'),
+  gridPoints: z.number().int().min(10).default(1000).describe('theta grid of the conditional / C-LF test inversion (default 1000, as HonestDiD)'),
+  figure: z.string().default('Sensitivity to violations of parallel trends'),
+});
+
+const fmt = (v: number | null) => (v === null ? 'none' : v.toPrecision(3));
+
+/** Rambachan-Roth (HonestDiD) sensitivity of a TWFE event study's post-period effect. */
+export const honestDidHandler = defineHandler({
+  estimator: 'honest_did',
+  description: 'Rambachan-Roth sensitivity (HonestDiD): robust CIs of an event-study effect under smoothness / relative-magnitude violations of parallel trends, with breakdown values',
+  options: honestDidOptions,
+  async run(ctx, opts) {
+    const blocks: Block[] = [];
+    const results: Record<string, unknown> = {};
+    for (const [i, outcome] of opts.outcomes.entries()) {
+      ctx.progress({ step: `honest_did ${outcome}`, fraction: i / opts.outcomes.length });
+      const es = eventStudy(ctx.frame, {
+        outcome,
+        treatment: { cohort: opts.cohort },
+        ...(opts.window ? { window: opts.window } : {}),
+        ref: -1,
+        endpoints: opts.endpoints,
+        controls: opts.controls,
+        alpha: opts.alpha,
+        ...(opts.cluster ? { cluster: clusterList(opts.cluster) } : {}),
+        ...(opts.weights ? { weights: opts.weights } : {}),
+      });
+      const input = estimatesFromEventStudy(es, -1);
+      const lVec = opts.target === 'first_post' ? undefined : new Array<number>(input.numPostPeriods).fill(1 / input.numPostPeriods);
+      const out: Partial<Record<SensitivityRestriction, HonestDidResult>> = {};
+      for (const restriction of opts.restrictions) {
+        const r = await honestDid(input, {
+          restriction,
+          method: restriction === 'smoothness' ? opts.smoothnessMethod : opts.relativeMagnitudeMethod,
+          ...(restriction === 'smoothness' && opts.Mvec ? { grid: opts.Mvec } : {}),
+          ...(restriction === 'relative_magnitude' && opts.Mbarvec ? { grid: opts.Mbarvec } : {}),
+          ...(lVec ? { lVec } : {}),
+          alpha: opts.alpha,
+          gridPoints: opts.gridPoints,
+          seed: ctx.seed,
+        });
+        out[restriction] = r;
+        const intervals: SensitivityInterval[] = [
+          { x: 0, lo: r.original.lb, hi: r.original.ub, method: 'Original' },
+          ...r.rows.flatMap((row) => (row.lb === null || row.ub === null ? [] : [{ x: row.parameter, lo: row.lb, hi: row.ub, method: r.method }])),
+        ];
+        const step = r.rows.length > 1 ? r.rows[1]!.parameter - r.rows[0]!.parameter : 1;
+        // The original CI sits one grid step left of the first M so the two do not overlap.
+        intervals[0] = { ...intervals[0]!, x: (r.rows[0]?.parameter ?? 0) - step };
+        const chart = await sensitivityChart(intervals, {
+          title: `Sensitivity: ${outcome}, ${restriction === 'smoothness' ? 'smoothness (Delta^SD)' : 'relative magnitudes (Delta^RM)'}`,
+          subtitle: `${opts.target === 'first_post' ? 'first post-period effect' : 'average post-period effect'}; ${r.method} ${Math.round(100 * (1 - opts.alpha))}% CIs; original CI at the left`,
+          xTitle: r.parameterName,
+          yTitle: `effect on ${outcome}`,
+        });
+        const b = r.breakdown;
+        blocks.push({
+          kind: 'figure',
+          id: `${opts.id}-${outcome}-${restriction}`,
+          caption: `${opts.figure}: ${outcome}. Robust ${r.method} CIs of the ${opts.target === 'first_post' ? 'first post-period' : 'average post-period'} effect under ${restriction === 'smoothness' ? `Delta^SD(M)` : `Delta^RM(Mbar)`} (Rambachan & Roth 2023; HonestDiD 0.2.6 algorithms, LPs by ${r.solver}). Original CI [${fmt(r.original.lb)}, ${fmt(r.original.ub)}]. Breakdown: the CI first contains 0 at ${r.parameterName} = ${fmt(b.firstContainsZero)} (last excluding 0: ${fmt(b.lastExcludesZero)}).${r.warnings.length ? ` Notes: ${r.warnings.join('; ')}.` : ''}`,
+          svg: chart.svg,
+          spec: chart.spec,
+        });
+        blocks.push({
+          kind: 'table',
+          id: `${opts.id}-${outcome}-${restriction}-table`,
+          table: {
+            title: `Sensitivity table: ${outcome}, ${restriction}`,
+            columns: [r.parameterName, 'method', 'lb', 'ub'],
+            rows: [['original', 'Original', r.original.lb, r.original.ub], ...r.rows.map((row) => [row.parameter, r.method, row.lb, row.ub])],
+            digits: 4,
+          },
+        });
+      }
+      results[outcome] = { input, seed: ctx.seed, ...out };
+    }
+    return { title: opts.title ?? 'Rambachan-Roth sensitivity', blocks, results };
+  },
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { estimatesFromEventStudy, eventStudy, honestDid } from '@panel-lab/did';
+import { loadMpdta } from '@panel-lab/datasets';
+import { parseRunSpec, runSpec } from '../src/index.js';
+
+const mpdta = { source: 'example', name: 'mpdta' } as const;
+
+describe('honest_did analysis', () => {
+  it('defaults: both restrictions, FLCI for smoothness, C-LF for relative magnitudes, first post period', () => {
+    const spec = parseRunSpec({ dataset: mpdta, analyses: [{ id: 'hd', estimator: 'honest_did', outcomes: ['lemp'], cohort: 'first.treat' }] });
+    expect(spec.analyses[0]).toMatchObject({ restrictions: ['relative_magnitude', 'smoothness'], smoothnessMethod: 'FLCI', relativeMagnitudeMethod: 'C-LF', target: 'first_post', gridPoints: 1000 });
+  });
+
+  it('reports the library sensitivity rows, breakdown, a figure and a table per restriction', async () => {
+    const analysis = { id: 'hd', estimator: 'honest_did', outcomes: ['lemp'], cohort: 'first.treat', window: [-3, 3], Mvec: [0, 0.02], Mbarvec: [0, 1], smoothnessMethod: 'Conditional', gridPoints: 100 } as const;
+    const run = await runSpec({ dataset: mpdta, analyses: [analysis] });
+    const record = run.analyses[0]!;
+    expect(record.status).toBe('ok');
+    expect(record.blocks.map((b) => b.kind)).toEqual(['figure', 'table', 'figure', 'table']);
+    const lemp = record.results.lemp as { seed: number; relative_magnitude: { rows: { lb: number; ub: number }[]; breakdown: unknown }; smoothness: { rows: { lb: number; ub: number }[] } };
+    const es = eventStudy(await loadMpdta(), { outcome: 'lemp', treatment: { cohort: 'first.treat' }, window: [-3, 3], ref: -1 });
+    const input = estimatesFromEventStudy(es, -1);
+    expect(input.numPrePeriods).toBe(2);
+    const direct = await honestDid(input, { restriction: 'relative_magnitude', grid: [0, 1], gridPoints: 100, seed: lemp.seed });
+    expect(lemp.relative_magnitude.rows.map((r) => [r.lb, r.ub])).toEqual(direct.rows.map((r) => [r.lb, r.ub]));
+    expect(lemp.relative_magnitude.breakdown).toEqual(direct.breakdown);
+    expect(lemp.smoothness.rows).toHaveLength(2);
+  }, 120_000);
+
+  it('rejects an event study whose coefficients are not consecutive around -1', async () => {
+    const es = eventStudy(await loadMpdta(), { outcome: 'lemp', treatment: { cohort: 'first.treat' }, ref: -2 });
+    expect(() => estimatesFromEventStudy(es, -2)).toThrow(/reference period must be -1/);
+  });
+});

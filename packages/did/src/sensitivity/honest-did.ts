@@ -1,0 +1,109 @@
+/**
+ * One call for the Rambachan-Roth sensitivity table: the original CI of theta = l'tau_post and the
+ * robust CIs over a grid of M (smoothness, Delta^SD) or Mbar (relative magnitudes, Delta^RM),
+ * with the grid breakdown value. Defaults follow HonestDiD 0.2.6's createSensitivityResults*.
+ */
+import { qnorm } from '../internal/stats.js';
+import { breakdownOnGrid, type GridBreakdown } from './breakdown.js';
+import { conditionalCiDeltaRM, conditionalCiDeltaSD, rSeq } from './conditional.js';
+import { flciDeltaSD, flciRows } from './flci.js';
+import type { FoldedQuantileMethod } from './folded-normal.js';
+import { lpSolver } from './lp.js';
+import { matMul, matVec, quadForm, range, subMatrix, transpose, type Mat } from './matrix.js';
+import { deltaSD } from './restrictions.js';
+import type { ConditionalMethod, EventStudyEstimates, SensitivityCi } from './types.js';
+import { checkEstimates, resolveLVec } from './validate.js';
+
+export type SensitivityRestriction = 'smoothness' | 'relative_magnitude';
+export type SensitivityMethod = ConditionalMethod | 'FLCI';
+
+export interface HonestDidOptions {
+  readonly restriction: SensitivityRestriction;
+  /** Default: 'FLCI' for smoothness, 'C-LF' for relative magnitudes (as the R package). */
+  readonly method?: SensitivityMethod;
+  /** M (smoothness) or Mbar (relative magnitudes) values; default: the package's 10-point grids. */
+  readonly grid?: readonly number[];
+  readonly lVec?: readonly number[];
+  readonly alpha?: number;
+  readonly gridPoints?: number;
+  readonly seed?: number;
+  readonly flciQuantile?: FoldedQuantileMethod;
+}
+
+export interface OriginalCi {
+  readonly estimate: number;
+  readonly se: number;
+  readonly lb: number;
+  readonly ub: number;
+}
+
+export interface HonestDidResult {
+  readonly restriction: SensitivityRestriction;
+  readonly method: SensitivityMethod;
+  readonly parameterName: 'M' | 'Mbar';
+  readonly lVec: number[];
+  readonly alpha: number;
+  readonly original: OriginalCi;
+  readonly rows: SensitivityCi[];
+  readonly breakdown: GridBreakdown;
+  /** Rows whose CI is open at a grid end or had failed LPs, for the report's notes. */
+  readonly warnings: string[];
+  readonly solver: string;
+}
+
+/** l'beta_post -/+ z_{1-alpha/2} sqrt(l' Sigma_post l) (HonestDiD's constructOriginalCS). */
+export function originalCi(es: EventStudyEstimates, lVec?: readonly number[], alpha = 0.05): OriginalCi {
+  checkEstimates(es);
+  const l = resolveLVec(es, lVec);
+  const post = range(es.numPrePeriods, es.numPrePeriods + es.numPostPeriods);
+  const estimate = post.reduce((s, j, k) => s + l[k]! * es.betahat[j]!, 0);
+  const se = Math.sqrt(quadForm(subMatrix(es.sigma as Mat, post, post), l));
+  const z = qnorm(1 - alpha / 2);
+  return { estimate, se, lb: estimate - z * se, ub: estimate + z * se };
+}
+
+/** Upper end of the default M grid: the largest pre-period second difference plus z_{1-alpha} times its SE. */
+export function deltaSDUpperBoundMpre(es: EventStudyEstimates, alpha = 0.05): number {
+  checkEstimates(es);
+  const K = es.numPrePeriods;
+  if (K < 2) throw new Error('sensitivity: the M bound from pre-periods needs numPrePeriods >= 2');
+  const { A } = deltaSD(K, 0, 0);
+  const pre = range(0, K);
+  const diffs = matVec(A, es.betahat.slice(0, K));
+  const v = matMul(matMul(A, subMatrix(es.sigma as Mat, pre, pre)), transpose(A));
+  const z = qnorm(1 - alpha);
+  return Math.max(...diffs.map((d, i) => d + z * Math.sqrt(v[i]![i]!)));
+}
+
+export function defaultGrid(es: EventStudyEstimates, restriction: SensitivityRestriction): number[] {
+  if (restriction === 'relative_magnitude') return rSeq(0, 2, 10);
+  const top = es.numPrePeriods === 1 ? Math.sqrt(es.sigma[0]![0]!) : deltaSDUpperBoundMpre(es, 0.05);
+  return rSeq(0, top, 10);
+}
+
+export async function honestDid(es: EventStudyEstimates, options: HonestDidOptions): Promise<HonestDidResult> {
+  checkEstimates(es);
+  const { restriction } = options;
+  if (restriction !== 'smoothness' && restriction !== 'relative_magnitude') throw new Error(`sensitivity: restriction must be 'smoothness' or 'relative_magnitude', got '${String(restriction)}'`);
+  const method: SensitivityMethod = options.method ?? (restriction === 'smoothness' ? 'FLCI' : 'C-LF');
+  if (restriction === 'relative_magnitude' && method === 'FLCI') throw new Error("sensitivity: method 'FLCI' exists only for the smoothness restriction; use 'C-LF' or 'Conditional'");
+  const alpha = options.alpha ?? 0.05;
+  const l = resolveLVec(es, options.lVec);
+  const grid = options.grid ? [...options.grid] : defaultGrid(es, restriction);
+  if (grid.some((v, i) => !(v >= 0) || (i > 0 && v <= grid[i - 1]!))) throw new Error('sensitivity: the M / Mbar grid must be non-negative and increasing');
+  const common = { lVec: l, alpha, gridPoints: options.gridPoints, seed: options.seed };
+  let rows: SensitivityCi[];
+  if (method === 'FLCI') rows = flciRows(await flciDeltaSD(es, grid, { lVec: l, alpha, quantile: options.flciQuantile, seed: options.seed }));
+  else if (restriction === 'smoothness') rows = await conditionalCiDeltaSD(es, grid, { ...common, method });
+  else rows = await conditionalCiDeltaRM(es, grid, { ...common, method });
+  const warnings: string[] = [];
+  for (const r of rows) {
+    if (r.openAtGridEnd) warnings.push(`${r.delta} ${method} at ${r.parameter}: CI open at a grid end (the true CI is wider)`);
+    if (r.lpFailures > 0) warnings.push(`${r.delta} ${method} at ${r.parameter}: ${r.lpFailures} grid points whose LP failed were kept (not rejected)`);
+    if (r.lb === null) warnings.push(`${r.delta} ${method} at ${r.parameter}: no grid point accepted (empty CI on the grid)`);
+  }
+  return {
+    restriction, method, parameterName: restriction === 'smoothness' ? 'M' : 'Mbar', lVec: l, alpha,
+    original: originalCi(es, l, alpha), rows, breakdown: breakdownOnGrid(rows), warnings, solver: (await lpSolver()).version,
+  };
+}

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, KEY_A, readSse, tempDir, waitForJob } from './helpers.js';
-import { killed, startProcess, type ApiProcess } from './process.js';
+import { exited, killed, startProcess, type ApiProcess } from './process.js';
 import { hasPostgres, postgresRequired, startPostgres, type PostgresHandle } from './services-postgres.js';
 import { hasRedis, startRedis } from './services-redis.js';
 
@@ -141,5 +141,27 @@ describe.skipIf(missing)('two API replicas and two workers on one Redis and one 
     console.log(`replicas: ${cut.length} task(s) cut by the worker kill: ${cut.join(", ")}`);
     const survivorDone = taskIds('task done', workers[1]!.logs);
     for (const t of cut) expect(survivorDone, `task ${t} cut by the kill`).toContain(t);
+  }, 200_000);
+
+  it('SIGTERM on a replica ends its SSE streams with a retry hint and exits 0; another replica serves the job to its end', async () => {
+    const b = apis[1]!;
+    const job = (await (await api(b.url, KEY_A).post('/v1/placebo', placebo(40_000, 2000))).json()) as { id: string };
+    const stream = await api(b.url, KEY_A).get(`/v1/jobs/${job.id}/events`);
+    const reader = stream.body!.getReader();
+    const t0 = Date.now();
+    b.child.kill('SIGTERM');
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toMatch(/retry: \d+\nevent: shutdown/);
+    expect((await exited(b.child)).code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    const c = await startProcess(tmp.dir, env);
+    apis.push(c);
+    const done = await waitForJob(c.url, KEY_A, job.id, 120_000);
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
   }, 200_000);
 });

@@ -44,6 +44,9 @@ describe('panel-lab run --outputs and panel-lab etable', () => {
     expect(io.err()).toMatch(/--format: 'rtf' is not one of latex, md, html/);
     expect(await main(['node', 'panel-lab', 'etable', out, '--analyses', 'zz'])).toBe(1);
     expect(io.err()).toMatch(/no analysis 'zz' in this run; analyses are: fe, es/);
+    const before = io.out().length;
+    expect(await main(['node', 'panel-lab', 'schema', '--results'])).toBe(0);
+    expect(JSON.parse(io.out().slice(before)).title).toBe('Panel Lab results files, schema version 1');
     expect(await main(['node', 'panel-lab', 'run', join(dir, 'spec.json'), '--outputs', 'json,xlsx'])).not.toBe(0);
     expect(io.err()).toMatch(/--outputs: unknown 'xlsx'; choose from json, csv, parquet, arrow/);
   }, 120_000);

@@ -69,6 +69,21 @@ describe.skipIf(missing)('distributed engine: FlowJobs + FlowWorker on real Redi
     expect(done.progress.done).toBe(3000);
   }, 120_000);
 
+  it('an analysis job runs on a worker, its report is on the shared disk, and a bad spec fails naming the cause', async () => {
+    const [a, b] = systems as [JobSystem, JobSystem];
+    const job = await a.jobs.submitAnalysis('acme', { dataset: { source: 'example', name: 'mpdta' }, analyses: [{ id: 'stats', estimator: 'describe' }] });
+    const done = await b.jobs.waitFor('acme', job.id, 90_000);
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    expect(done.attempts).toBe(1);
+    const { dir } = await b.jobs.resultDir('acme', job.id);
+    expect(JSON.parse(await readFile(join(dir, 'result.json'), 'utf8'))).toHaveProperty('analyses');
+    // passes the schema, fails when run: the job fails with the task's message, once
+    const bad = await a.jobs.submitPlacebo('acme', { ...placebo(1000, 500), outcome: 'no_such_column' });
+    const failed = await b.jobs.waitFor('acme', bad.id, 90_000);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.message).toMatch(/no_such_column/);
+  }, 120_000);
+
   it('a cancel through the other replica stops the job; workers skip its remaining tasks', async () => {
     const [a, b] = systems as [JobSystem, JobSystem];
     const job = await a.jobs.submitPlacebo('acme', placebo(60_000, 2000));

@@ -147,7 +147,7 @@ export const suite: BenchSuite = {
   description:
     'Compute kernels (Demean, CrossProd, SegmentSum, MultiplierBootstrap, Gather, GatherSum) on cpu f64, tfjs (wasm, webgpu) and gpu.js (webasm, webgpu); webgpu rows only where an adapter exists and every buffer fits its binding limit (lavapipe on CPU machines: correctness, not speed). gpu.js timings include kernel compilation (compiled per call). ' +
     'Roofline: the machine peaks are measured first, one thread, as our cpu kernels run (STREAM copy and triad in JavaScript over 128 MiB Float64Arrays; a multiply-add loop in JavaScript scalar and in WebAssembly SIMD f64x2); ' +
-    'each kernel shows its achieved GB/s (memory-bound: a model of the bytes it must move) or GFLOP/s (MultiplierBootstrap: the dense product it replaces, 2 flops a weight and column) against them.',
+    'each kernel shows its achieved GB/s (memory-bound: a model of the bytes it must move) or GFLOP/s (MultiplierBootstrap: the dense product it replaces, 2 flops a weight and column) against them; inputs that fit in the caches can pass the STREAM peak.',
   cases(scale: Scale): BenchCase[] {
     const work = workloads(scale);
     const registry = registerGpujsBackend(registerTfjsBackend(registerCpuBackend(new KernelRegistry())));

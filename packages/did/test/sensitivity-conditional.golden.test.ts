@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadGolden } from '@panel-lab/testing';
-import { breakdownOnGrid, conditionalCiDeltaRM, conditionalCiDeltaSD, type SensitivityCi } from '../src/sensitivity/index.js';
+import { breakdownOnGrid, conditionalCiDeltaRM, conditionalCiDeltaSD, conditionalCiDeltaSDRM, type SensitivityCi } from '../src/sensitivity/index.js';
 
 // HonestDiD 0.2.6's conditional / C-LF CIs are the min / max accepted points of a 1000-point theta
 // grid. We build the same grid (same seq() arithmetic) and the same R random draws for the
@@ -12,6 +12,7 @@ interface Case {
   input: { betahat: number[]; sigma: number[][]; numPrePeriods: number; numPostPeriods: number };
   DeltaSD: Record<'Conditional' | 'C_LF', Run>;
   DeltaRM: Record<'Conditional' | 'C_LF', Run>;
+  DeltaSDRM?: Run;
 }
 const golden = loadGolden<Record<'BCdata' | 'mpdta_sunab' | 'mpdta_cs_dynamic' | 'LWdata', Case>>('honestdid');
 const es = (c: Case) => ({ betahat: c.input.betahat, sigma: c.input.sigma, numPrePeriods: c.input.numPrePeriods, numPostPeriods: c.input.numPostPeriods });
@@ -57,4 +58,13 @@ describe('Delta^RM conditional and C-LF CIs against HonestDiD 0.2.6', () => {
       expectRows(rows, run, mbars.map((m) => run.call.Mbarvec!.indexOf(m)));
     }, 300_000);
   }
+});
+
+describe('Delta^SDRM C-LF CIs against HonestDiD 0.2.6', () => {
+  it('BCdata at Mbar 0.5 and 1.5 (the grid breakdown bracket is (1, 1.5])', async () => {
+    const run = golden.BCdata.DeltaSDRM!;
+    const mbars = [0.5, 1.5];
+    const rows = await conditionalCiDeltaSDRM(es(golden.BCdata), mbars, { method: 'C-LF', lVec: run.call.l_vec });
+    expectRows(rows, run, mbars.map((m) => run.call.Mbarvec!.indexOf(m)));
+  }, 300_000);
 });

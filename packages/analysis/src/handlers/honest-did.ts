@@ -17,18 +17,24 @@ export const honestDidOptions = analysisObject('honest_did', {
   weights: weightsField.optional(),
   alpha: alphaField,
   restrictions: z
-    .array(z.enum(['smoothness', 'relative_magnitude']))
+    .array(z.enum(['smoothness', 'relative_magnitude', 'smoothness_relative_magnitude']))
     .min(1)
     .default(['relative_magnitude', 'smoothness'])
-    .describe('Rambachan-Roth restrictions: smoothness = Delta^SD(M), relative_magnitude = Delta^RM(Mbar)'),
+    .describe('Rambachan-Roth restrictions: smoothness = Delta^SD(M), relative_magnitude = Delta^RM(Mbar), smoothness_relative_magnitude = Delta^SDRM(Mbar) (second differences relative to the pre-period ones)'),
   smoothnessMethod: z.enum(['FLCI', 'Conditional', 'C-LF']).default('FLCI').describe('CI under Delta^SD (default FLCI, as HonestDiD)'),
-  relativeMagnitudeMethod: z.enum(['C-LF', 'Conditional']).default('C-LF').describe('CI under Delta^RM (default C-LF, as HonestDiD)'),
+  relativeMagnitudeMethod: z.enum(['C-LF', 'Conditional']).default('C-LF').describe('CI under Delta^RM and Delta^SDRM (default C-LF, as HonestDiD)'),
   Mvec: grid.optional().describe('M values for smoothness (default HonestDiD\'s: 10 points from 0 to the pre-period bound)'),
-  Mbarvec: grid.optional().describe('Mbar values for relative magnitudes (default 10 points from 0 to 2, as HonestDiD)'),
+  Mbarvec: grid.optional().describe('Mbar values for the relative-magnitude bounds (default 10 points from 0 to 2, as HonestDiD)'),
   target: z.enum(['first_post', 'average_post']).default('first_post').describe('theta: the first post-period effect (HonestDiD default) or the average of the post-period effects'),
   gridPoints: z.number().int().min(10).default(1000).describe('theta grid of the conditional / C-LF test inversion (default 1000, as HonestDiD)'),
   figure: z.string().default('Sensitivity to violations of parallel trends'),
 });
+
+const LABEL: Record<SensitivityRestriction, string> = {
+  smoothness: 'smoothness, Delta^SD(M)',
+  relative_magnitude: 'relative magnitudes, Delta^RM(Mbar)',
+  smoothness_relative_magnitude: 'second differences relative to the pre-period ones, Delta^SDRM(Mbar)',
+};
 
 const fmt = (v: number | null) => (v === null ? 'none' : v.toPrecision(3));
 
@@ -61,7 +67,7 @@ export const honestDidHandler = defineHandler({
           restriction,
           method: restriction === 'smoothness' ? opts.smoothnessMethod : opts.relativeMagnitudeMethod,
           ...(restriction === 'smoothness' && opts.Mvec ? { grid: opts.Mvec } : {}),
-          ...(restriction === 'relative_magnitude' && opts.Mbarvec ? { grid: opts.Mbarvec } : {}),
+          ...(restriction !== 'smoothness' && opts.Mbarvec ? { grid: opts.Mbarvec } : {}),
           ...(lVec ? { lVec } : {}),
           alpha: opts.alpha,
           gridPoints: opts.gridPoints,
@@ -76,7 +82,7 @@ export const honestDidHandler = defineHandler({
         // The original CI sits one grid step left of the first M so the two do not overlap.
         intervals[0] = { ...intervals[0]!, x: (r.rows[0]?.parameter ?? 0) - step };
         const chart = await sensitivityChart(intervals, {
-          title: `Sensitivity: ${outcome}, ${restriction === 'smoothness' ? 'smoothness (Delta^SD)' : 'relative magnitudes (Delta^RM)'}`,
+          title: `Sensitivity: ${outcome}, ${LABEL[restriction]}`,
           subtitle: `${opts.target === 'first_post' ? 'first post-period effect' : 'average post-period effect'}; ${r.method} ${Math.round(100 * (1 - opts.alpha))}% CIs; original CI at the left`,
           xTitle: r.parameterName,
           yTitle: `effect on ${outcome}`,
@@ -85,7 +91,7 @@ export const honestDidHandler = defineHandler({
         blocks.push({
           kind: 'figure',
           id: `${opts.id}-${outcome}-${restriction}`,
-          caption: `${opts.figure}: ${outcome}. Robust ${r.method} CIs of the ${opts.target === 'first_post' ? 'first post-period' : 'average post-period'} effect under ${restriction === 'smoothness' ? `Delta^SD(M)` : `Delta^RM(Mbar)`} (Rambachan & Roth 2023; HonestDiD 0.2.6 algorithms, LPs by ${r.solver}). Original CI [${fmt(r.original.lb)}, ${fmt(r.original.ub)}]. Breakdown: the CI first contains 0 at ${r.parameterName} = ${fmt(b.firstContainsZero)} (last excluding 0: ${fmt(b.lastExcludesZero)}).${r.warnings.length ? ` Notes: ${r.warnings.join('; ')}.` : ''}`,
+          caption: `${opts.figure}: ${outcome}. Robust ${r.method} CIs of the ${opts.target === 'first_post' ? 'first post-period' : 'average post-period'} effect under ${LABEL[restriction]} (Rambachan & Roth 2023; HonestDiD 0.2.6 algorithms, LPs by ${r.solver}). Original CI [${fmt(r.original.lb)}, ${fmt(r.original.ub)}]. Breakdown: the CI first contains 0 at ${r.parameterName} = ${fmt(b.firstContainsZero)} (last excluding 0: ${fmt(b.lastExcludesZero)}).${r.warnings.length ? ` Notes: ${r.warnings.join('; ')}.` : ''}`,
           svg: chart.svg,
           spec: chart.spec,
         });

@@ -6,7 +6,7 @@ import { ArpSystem, conditionalTest, type Hybrid } from './arp.js';
 import { lpSolver, type LpSolver } from './lp.js';
 import { inverse, matMul, matVec, quadForm, range, subMatrix, symmetricSqrt, transpose, type Mat } from './matrix.js';
 import { RRandom, quantileType7, rmvnormR } from './r-rng.js';
-import { deltaRMFixedS, deltaSD, gammaFor, postPeriodRows, type Polyhedron } from './restrictions.js';
+import { deltaRMFixedS, deltaSD, deltaSDRMFixedS, gammaFor, postPeriodRows, type Polyhedron } from './restrictions.js';
 import type { ConditionalOptions, EventStudyEstimates, SensitivityCi } from './types.js';
 import { checkEstimates, resolveLVec } from './validate.js';
 
@@ -148,19 +148,34 @@ export async function conditionalCiDeltaSD(es: EventStudyEstimates, Mvec: readon
  * Conditional / C-LF confidence sets under Delta^RM(Mbar): the union over the pre-period
  * difference s that sets the scale and its sign (HonestDiD's computeConditionalCS_DeltaRM).
  */
-export async function conditionalCiDeltaRM(es: EventStudyEstimates, Mbarvec: readonly number[], options: ConditionalOptions = {}): Promise<SensitivityCi[]> {
+export function conditionalCiDeltaRM(es: EventStudyEstimates, Mbarvec: readonly number[], options: ConditionalOptions = {}): Promise<SensitivityCi[]> {
+  return unionOverS(es, Mbarvec, options, 'DeltaRM');
+}
+
+/**
+ * Conditional / C-LF confidence sets under Delta^SDRM(Mbar), second differences bounded relative to
+ * the largest pre-period one (HonestDiD's computeConditionalCS_DeltaSDRM; needs numPre >= 2).
+ */
+export function conditionalCiDeltaSDRM(es: EventStudyEstimates, Mbarvec: readonly number[], options: ConditionalOptions = {}): Promise<SensitivityCi[]> {
+  if (es.numPrePeriods < 2) return Promise.reject(new Error('sensitivity: Delta^SDRM needs numPrePeriods >= 2'));
+  return unionOverS(es, Mbarvec, options, 'DeltaSDRM');
+}
+
+async function unionOverS(es: EventStudyEstimates, Mbarvec: readonly number[], options: ConditionalOptions, delta: 'DeltaRM' | 'DeltaSDRM'): Promise<SensitivityCi[]> {
   const p = prepare(es, options, 'C-LF');
   const solver = await lpSolver();
   const lb = options.gridLb ?? -20 * p.sdTheta;
   const ub = options.gridUb ?? 20 * p.sdTheta;
   const grid = rSeq(lb, ub, p.gridPoints);
+  const build = delta === 'DeltaRM' ? deltaRMFixedS : deltaSDRMFixedS;
+  const minS = delta === 'DeltaRM' ? -(es.numPrePeriods - 1) : -(es.numPrePeriods - 2);
   return Mbarvec.map((Mbar) => {
-    if (!(Mbar >= 0)) throw new Error(`sensitivity: Delta^RM Mbar must be >= 0, got ${Mbar}`);
+    if (!(Mbar >= 0)) throw new Error(`sensitivity: ${delta} Mbar must be >= 0, got ${Mbar}`);
     const union = new Array<boolean>(grid.length).fill(false);
     let failures = 0;
-    for (let s = -(es.numPrePeriods - 1); s <= 0; s++) {
+    for (let s = minS; s <= 0; s++) {
       for (const positive of [true, false]) {
-        const poly = deltaRMFixedS(es.numPrePeriods, es.numPostPeriods, Mbar, s, positive);
+        const poly = build(es.numPrePeriods, es.numPostPeriods, Mbar, s, positive);
         const { accept, lpFailures } = acceptance(solver, p, poly, grid, union);
         failures += lpFailures;
         accept.forEach((a, i) => {
@@ -168,6 +183,6 @@ export async function conditionalCiDeltaRM(es: EventStudyEstimates, Mbarvec: rea
         });
       }
     }
-    return summarise(grid, union, failures, Mbar, p.method, 'DeltaRM');
+    return summarise(grid, union, failures, Mbar, p.method, delta);
   });
 }

@@ -5,7 +5,7 @@
  */
 import { qnorm } from '../internal/stats.js';
 import { breakdownOnGrid, type GridBreakdown } from './breakdown.js';
-import { conditionalCiDeltaRM, conditionalCiDeltaSD, rSeq } from './conditional.js';
+import { conditionalCiDeltaRM, conditionalCiDeltaSD, conditionalCiDeltaSDRM, rSeq } from './conditional.js';
 import { flciDeltaSD, flciRows } from './flci.js';
 import type { FoldedQuantileMethod } from './folded-normal.js';
 import { lpSolver } from './lp.js';
@@ -14,12 +14,14 @@ import { deltaSD } from './restrictions.js';
 import type { ConditionalMethod, EventStudyEstimates, SensitivityCi } from './types.js';
 import { checkEstimates, resolveLVec } from './validate.js';
 
-export type SensitivityRestriction = 'smoothness' | 'relative_magnitude';
+/** smoothness = Delta^SD(M); relative_magnitude = Delta^RM(Mbar); smoothness_relative_magnitude = Delta^SDRM(Mbar). */
+export type SensitivityRestriction = 'smoothness' | 'relative_magnitude' | 'smoothness_relative_magnitude';
+const RESTRICTIONS: readonly SensitivityRestriction[] = ['smoothness', 'relative_magnitude', 'smoothness_relative_magnitude'];
 export type SensitivityMethod = ConditionalMethod | 'FLCI';
 
 export interface HonestDidOptions {
   readonly restriction: SensitivityRestriction;
-  /** Default: 'FLCI' for smoothness, 'C-LF' for relative magnitudes (as the R package). */
+  /** Default: 'FLCI' for smoothness, 'C-LF' for the relative-magnitude bounds (as the R package). */
   readonly method?: SensitivityMethod;
   /** M (smoothness) or Mbar (relative magnitudes) values; default: the package's 10-point grids. */
   readonly grid?: readonly number[];
@@ -76,7 +78,7 @@ export function deltaSDUpperBoundMpre(es: EventStudyEstimates, alpha = 0.05): nu
 }
 
 export function defaultGrid(es: EventStudyEstimates, restriction: SensitivityRestriction): number[] {
-  if (restriction === 'relative_magnitude') return rSeq(0, 2, 10);
+  if (restriction !== 'smoothness') return rSeq(0, 2, 10);
   const top = es.numPrePeriods === 1 ? Math.sqrt(es.sigma[0]![0]!) : deltaSDUpperBoundMpre(es, 0.05);
   return rSeq(0, top, 10);
 }
@@ -84,9 +86,9 @@ export function defaultGrid(es: EventStudyEstimates, restriction: SensitivityRes
 export async function honestDid(es: EventStudyEstimates, options: HonestDidOptions): Promise<HonestDidResult> {
   checkEstimates(es);
   const { restriction } = options;
-  if (restriction !== 'smoothness' && restriction !== 'relative_magnitude') throw new Error(`sensitivity: restriction must be 'smoothness' or 'relative_magnitude', got '${String(restriction)}'`);
+  if (!RESTRICTIONS.includes(restriction)) throw new Error(`sensitivity: restriction must be one of ${RESTRICTIONS.join(', ')}; got '${String(restriction)}'`);
   const method: SensitivityMethod = options.method ?? (restriction === 'smoothness' ? 'FLCI' : 'C-LF');
-  if (restriction === 'relative_magnitude' && method === 'FLCI') throw new Error("sensitivity: method 'FLCI' exists only for the smoothness restriction; use 'C-LF' or 'Conditional'");
+  if (restriction !== 'smoothness' && method === 'FLCI') throw new Error("sensitivity: method 'FLCI' exists only for the smoothness restriction; use 'C-LF' or 'Conditional'");
   const alpha = options.alpha ?? 0.05;
   const l = resolveLVec(es, options.lVec);
   const grid = options.grid ? [...options.grid] : defaultGrid(es, restriction);
@@ -95,7 +97,8 @@ export async function honestDid(es: EventStudyEstimates, options: HonestDidOptio
   let rows: SensitivityCi[];
   if (method === 'FLCI') rows = flciRows(await flciDeltaSD(es, grid, { lVec: l, alpha, quantile: options.flciQuantile, seed: options.seed }));
   else if (restriction === 'smoothness') rows = await conditionalCiDeltaSD(es, grid, { ...common, method });
-  else rows = await conditionalCiDeltaRM(es, grid, { ...common, method });
+  else if (restriction === 'relative_magnitude') rows = await conditionalCiDeltaRM(es, grid, { ...common, method });
+  else rows = await conditionalCiDeltaSDRM(es, grid, { ...common, method });
   const warnings: string[] = [];
   for (const r of rows) {
     if (r.openAtGridEnd) warnings.push(`${r.delta} ${method} at ${r.parameter}: CI open at a grid end (the true CI is wider)`);

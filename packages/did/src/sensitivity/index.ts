@@ -1,4 +1,4 @@
-export { conditionalCiDeltaSD, conditionalCiDeltaRM } from './conditional.js';
+export { conditionalCiDeltaSD, conditionalCiDeltaRM, conditionalCiDeltaSDRM } from './conditional.js';
 export { breakdownOnGrid, containsZero } from './breakdown.js';
 export type { GridBreakdown } from './breakdown.js';
 export type { EventStudyEstimates, ConditionalOptions, ConditionalMethod, SensitivityCi } from './types.js';

@@ -71,3 +71,30 @@ export function gammaFor(l: readonly number[]): Mat {
   for (let j = 0; j < T; j++) if (j !== last) rows.push(range(0, T).map((i) => (i === j ? 1 : 0)));
   return rows;
 }
+
+/**
+ * Delta^SDRM(Mbar) for one s (s = -(numPre-2)..0) and sign: every second difference (pre and post)
+ * bounded by (+/-) the pre-period second difference ending at s, times Mbar for post periods
+ * (HonestDiD's 'deviation from linear trend' bound).
+ */
+export function deltaSDRMFixedS(numPre: number, numPost: number, Mbar: number, s: number, maxPositive: boolean): Polyhedron {
+  const T = numPre + numPost;
+  const tilde = zeros(T - 1, T + 1);
+  for (let r = 0; r < T - 1; r++) {
+    tilde[r]![r] = 1;
+    tilde[r]![r + 1] = -2;
+    tilde[r]![r + 2] = 1;
+  }
+  const sign = maxPositive ? 1 : -1;
+  const v = new Array<number>(T + 1).fill(0);
+  v[numPre + s - 2] = sign;
+  v[numPre + s - 1] = -2 * sign;
+  v[numPre + s] = sign;
+  const ub = range(0, T - 1).map((r) => v.map((x) => (r < numPre - 1 ? x : Mbar * x)));
+  const rows = [
+    ...tilde.map((row, r) => row.map((x, j) => x - ub[r]![j]!)),
+    ...tilde.map((row, r) => row.map((x, j) => -x - ub[r]![j]!)),
+  ].filter((row) => row.reduce((t, x) => t + x * x, 0) > 1e-10);
+  const A = dropReference(rows, numPre);
+  return { A, d: new Array<number>(A.length).fill(0) };
+}

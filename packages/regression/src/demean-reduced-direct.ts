@@ -19,7 +19,8 @@ export interface ReducedView {
   readonly rest: readonly Int32Array[];
   readonly offsets: readonly number[];
   readonly w: Float64Array | undefined;
-  byA(): { readonly start: Int32Array; readonly order: Int32Array | null };
+  /** Rows grouped by A level: rest codes and weights are in this order, level g at rows start[g]..start[g+1]. */
+  readonly start: Int32Array;
 }
 
 /** Forming + factoring M may cost this many operations per data row and reduced FE. */
@@ -46,8 +47,7 @@ export class MultiWayFactor {
   static tryBuild(sys: ReducedView): MultiWayFactor | null {
     const m = sys.m;
     const budget = BUDGET_PER_ROW * sys.n * (sys.rest.length + 1);
-    const { start, order } = sys.byA();
-    const { rest, offsets, w, wa } = sys;
+    const { start, rest, offsets, w, wa } = sys;
     const R = rest.length;
     // Each A level's v_g, canonical (sorted levels); equal ones are merged with Σ 1/W_g, so a
     // balanced panel costs one outer product per distinct pattern (e.g. per region), not per unit.
@@ -55,29 +55,17 @@ export class MultiWayFactor {
     const cell = new Float64Array(m);
     const touched = new Int32Array(m);
     const vals = new Float64Array(m);
+    // the envelope first (cheap, no pattern kept): row l starts at the lowest level met with l
+    // inside one A level or on one row; a wide envelope (random crossed FE) is left to CG
     const first = Int32Array.from({ length: m }, (_, l) => l);
-    let pairs = 0;
     for (let g = 0; g < sys.ga; g++) {
-      let nt = 0;
+      let lo = m;
+      for (let p = start[g]!; p < start[g + 1]!; p++) for (let r = 0; r < R; r++) lo = Math.min(lo, offsets[r]! + rest[r]![p]!);
       for (let p = start[g]!; p < start[g + 1]!; p++) {
-        const i = order ? order[p]! : p;
-        const wi = w ? w[i]! : 1;
         for (let r = 0; r < R; r++) {
-          const l = offsets[r]! + rest[r]![i]!;
-          if (cell[l] === 0) touched[nt++] = l;
-          cell[l]! += wi;
+          const l = offsets[r]! + rest[r]![p]!;
+          if (first[l]! > lo) first[l] = lo;
         }
-      }
-      sortInts(touched, nt);
-      for (let t = 0; t < nt; t++) {
-        vals[t] = cell[touched[t]!]!;
-        cell[touched[t]!] = 0;
-      }
-      if (patterns.add(touched, vals, nt, 1 / wa[g]!)) {
-        pairs += nt * nt;
-        if (pairs > budget) return null;
-        const lo = touched[0]!;
-        for (let t = 1; t < nt; t++) if (first[touched[t]!]! > lo) first[touched[t]!] = lo;
       }
     }
     // B'WB couples the levels of different dimensions met on one row
@@ -97,12 +85,33 @@ export class MultiWayFactor {
     if (rowStart[m]! > 2 ** 27) return null;
     // factor cost: each envelope entry (i, j) costs its overlap with row j (a dense row at the end
     // of a narrow band costs the band, not m²)
-    let cost = pairs;
+    let cost = 0;
     for (let i = 0; i < m && cost <= budget; i++) {
       const fi = first[i]!;
       for (let j = fi; j < i; j++) cost += j - Math.max(fi, first[j]!);
     }
     if (cost > budget) return null;
+    let pairs = 0;
+    for (let g = 0; g < sys.ga; g++) {
+      let nt = 0;
+      for (let p = start[g]!; p < start[g + 1]!; p++) {
+        const wi = w ? w[p]! : 1;
+        for (let r = 0; r < R; r++) {
+          const l = offsets[r]! + rest[r]![p]!;
+          if (cell[l] === 0) touched[nt++] = l;
+          cell[l]! += wi;
+        }
+      }
+      sortInts(touched, nt);
+      for (let t = 0; t < nt; t++) {
+        vals[t] = cell[touched[t]!]!;
+        cell[touched[t]!] = 0;
+      }
+      if (patterns.add(touched, vals, nt, 1 / wa[g]!)) {
+        pairs += nt * nt;
+        if (pairs + cost > budget) return null;
+      }
+    }
     const L = new Float64Array(rowStart[m]!);
     const at = (r: number, c: number) => rowStart[r]! + c - first[r]!;
     for (let i = 0; i < sys.n; i++) {

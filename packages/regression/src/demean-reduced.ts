@@ -94,25 +94,29 @@ export class ReducedSystem {
 
   /** The dense factor when m is small enough to form M cheaply, else null (decided once). */
   factor(): MultiWayFactor | null {
-    if (this.#factor === undefined) this.#factor = MultiWayFactor.tryBuild(this);
+    if (this.#factor === undefined) {
+      const { rest, w } = this.#groupedRows();
+      const { start } = this.byA();
+      this.#factor = MultiWayFactor.tryBuild({ n: this.n, m: this.m, ga: this.ga, wa: this.wa, offsets: this.offsets, rest, w, start });
+    }
     return this.#factor;
   }
 
   /** diag(M): Σ_i w over level l minus Σ_g V_gl² / W_g, from the cells of each A level. */
   diag(): Float64Array {
     if (this.#diag) return this.#diag;
-    const { m, rest, offsets, wa, w } = this;
+    const { m, offsets, wa } = this;
+    const { rest, w } = this.#groupedRows();
     const d = Float64Array.from(this.wb);
-    const { start, order } = this.byA();
+    const { start } = this.byA();
     const cell = new Float64Array(m);
     const touched = new Int32Array(m);
     for (let g = 0; g < this.ga; g++) {
       let nt = 0;
       for (let p = start[g]!; p < start[g + 1]!; p++) {
-        const i = order ? order[p]! : p;
-        const wi = w ? w[i]! : 1;
+        const wi = w ? w[p]! : 1;
         for (let r = 0; r < rest.length; r++) {
-          const l = offsets[r]! + rest[r]![i]!;
+          const l = offsets[r]! + rest[r]![p]!;
           if (cell[l] === 0) touched[nt++] = l;
           cell[l]! += wi;
         }
@@ -177,9 +181,20 @@ export class ReducedSystem {
     if (!this.#grouped) {
       const { order } = this.byA();
       const w = this.w;
-      this.#grouped = order
-        ? { rest: this.rest.map((c) => Int32Array.from(order, (i) => c[i]!)), w: w ? Float64Array.from(order, (i) => w[i]!) : undefined }
-        : { rest: [...this.rest], w };
+      if (order) {
+        const n = this.n;
+        const rest = this.rest.map((c) => {
+          const out = new Int32Array(n);
+          for (let p = 0; p < n; p++) out[p] = c[order[p]!]!;
+          return out;
+        });
+        let wg: Float64Array | undefined;
+        if (w) {
+          wg = new Float64Array(n);
+          for (let p = 0; p < n; p++) wg[p] = w[order[p]!]!;
+        }
+        this.#grouped = { rest, w: wg };
+      } else this.#grouped = { rest: [...this.rest], w };
     }
     return this.#grouped;
   }

@@ -1,6 +1,7 @@
 import type { PanelFrame } from '@panel-lab/panel';
 import { columnReferences, type ColumnReference } from './column-fields.js';
 import { AnalysisInputError } from './failure.js';
+import { treatmentProblems } from './treatment-check.js';
 
 /**
  * Checks the columns an analysis names against the data before it runs, so a mistake is reported
@@ -12,6 +13,8 @@ export function checkAnalysisColumns(frame: PanelFrame, options: object): void {
     const problem = columnProblem(frame, ref);
     return problem ? [problem] : [];
   });
+  // the coding checks need the columns to be there and numeric: only when the names passed
+  if (problems.length === 0) problems.push(...treatmentProblems(frame, options as Record<string, unknown>));
   if (problems.length === 0) return;
   const missing = problems.some((p) => p.includes('not found'));
   throw new AnalysisInputError(`${problems.join('; ')}${missing ? `; columns are: ${frame.columnNames.join(', ')}` : ''}`);

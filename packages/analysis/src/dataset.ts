@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { crossSectionFrame, readPanel, readTable, type PanelFrame } from '@panel-lab/panel';
+import { checkNonFinite, crossSectionFrame, readPanel, readTable, type PanelFrame } from '@panel-lab/panel';
 import { generateChinaPanel, loadMpdta } from '@panel-lab/datasets';
 import type { DatasetSpec } from './spec.js';
 
@@ -50,8 +50,13 @@ async function readDatasetFile(spec: Extract<DatasetSpec, { source: 'file' }>, b
   }
   try {
     const categorical = spec.categorical ? { categorical: spec.categorical } : {};
-    if (spec.time === undefined) return crossSectionFrame(await readTable(path, categorical), spec.unit);
-    return await readPanel(path, { unit: spec.unit!, time: spec.time, ...categorical });
+    const nonFinite = spec.nonFinite ?? 'error';
+    if (spec.time === undefined) {
+      const frame = crossSectionFrame(await readTable(path, categorical), spec.unit);
+      checkNonFinite(frame, nonFinite);
+      return frame;
+    }
+    return await readPanel(path, { unit: spec.unit!, time: spec.time, ...categorical, nonFinite });
   } catch (error) {
     throw new Error(`${datasetFieldOf(error, spec)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

@@ -119,5 +119,7 @@ function appendChunk(chunk: DuckDBDataChunk, sinks: readonly (NumericSink | Cate
 /** The first line of a DuckDB error (the rest repeats the options it ran with). */
 export function duckdbReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.trim();
+  const first = message.split('\n')[0]!.trim();
+  // DuckDB names the encoding fault on a later line of its message
+  return /Invalid unicode/i.test(message) ? `${first}: the file is not UTF-8 encoded (invalid byte sequence); save it as UTF-8` : first;
 }

@@ -6,6 +6,7 @@ import { formatCsvPieces, parseCsvTable } from './csv.js';
 import { readCsvFile } from './csv-file.js';
 import { PanelError } from './errors.js';
 import { PanelFrame } from './frame.js';
+import { checkNonFinite } from './non-finite.js';
 import { normalizeTable } from './normalize.js';
 import { readParquetFile } from './parquet-file.js';
 import type { PanelFormat, ReadOptions } from './read-options.js';
@@ -88,6 +89,8 @@ export async function writePanel(frame: PanelFrame, path: string, options: { for
 function checkedFrame(table: Table, options: ReadOptions): PanelFrame {
   const frame = PanelFrame.fromTable(table, { unit: options.unit, time: options.time });
   validatePanel(frame);
+  // every reader passes here: an infinite number in the input is reported, never read silently
+  checkNonFinite(frame, options.nonFinite);
   return frame;
 }
 
@@ -95,7 +98,9 @@ function ipcToArrow(bytes: Uint8Array, path: string): Table {
   try {
     return tableFromIPC(bytes);
   } catch (error) {
-    throw new PanelError(`cannot read '${path}' as Arrow IPC: ${String(error)}`);
+    // apache-arrow meets a bad footer or schema as a null dereference (a TypeError): say what it means
+    const reason = error instanceof TypeError ? 'not an Arrow IPC file or stream (its footer or schema message is missing or corrupt)' : String(error);
+    throw new PanelError(`cannot read '${path}' as Arrow IPC: ${reason}`);
   }
 }
 

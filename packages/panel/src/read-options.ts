@@ -8,7 +8,15 @@ export interface ReadOptions {
   readonly categorical?: readonly string[];
   /** Tokens read as missing (CSV only). Default: "", "NA", "NaN", "null", ".". */
   readonly naValues?: readonly string[];
+  /**
+   * What a +-Infinity in a numeric column means (a CSV 'Inf' or an overflowing '1e400', an infinite
+   * Parquet / Arrow float): 'error' (default) rejects the file naming the column, count and first
+   * rows; 'missing' reads them as missing values (estimators then count them among the rows dropped).
+   */
+  readonly nonFinite?: NonFinitePolicy;
 }
+
+export type NonFinitePolicy = 'error' | 'missing';
 
 export type PanelFormat = 'csv' | 'parquet' | 'arrow';
 

@@ -53,6 +53,7 @@ export function buildDesign(spec: ModelSpec, data: PanelFrame, opts: DesignOptio
   const markNumeric = (name: string) => {
     const col = num(name);
     if (countNaN(col) === 0) return;
+    rejectInfinite(name, col);
     let nan = 0;
     let dropped = 0;
     for (let i = 0; i < N; i++) {
@@ -258,10 +259,27 @@ function combinedCodes(data: PanelFrame, parts: readonly string[]): Int32Array {
   return out;
 }
 
+/** Missing (NaN) or infinite values: x - x is NaN for both, so one test finds them. */
 function countNaN(col: Float64Array): number {
   let c = 0;
-  for (let i = 0; i < col.length; i++) if (col[i] !== col[i]) c++;
+  for (let i = 0; i < col.length; i++) if (col[i]! - col[i]! !== 0) c++;
   return c;
+}
+
+/** An infinite value would turn every estimate into NaN: name the variable, count and first rows instead. */
+function rejectInfinite(name: string, col: Float64Array): void {
+  let count = 0;
+  const rows: number[] = [];
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i]!;
+    if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+      count++;
+      if (rows.length < 5) rows.push(i);
+    }
+  }
+  if (count > 0) {
+    throw new Error(`feols: variable '${name}' has ${count} infinite value(s), first at row(s) ${rows.join(', ')} (0-based); every estimate would be NaN: fix or drop them (e.g. log of 0)`);
+  }
 }
 
 function countNegative(codes: Int32Array): number {

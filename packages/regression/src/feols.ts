@@ -3,6 +3,7 @@
  * variance estimator, in float64 on the CPU (the reference backend). What fixest::feols is to R.
  */
 import type { PanelFrame } from '@panel-lab/panel';
+import { collinearWith } from './collinear.js';
 import { buildDesign } from './design.js';
 import { DEFAULT_DEMEAN_TOL, DEFAULT_MAX_ITER, demean, prepareFixedEffects } from './demean.js';
 import { attachState, computeVcov, type FitState } from './fit-state.js';
@@ -90,10 +91,20 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
     throw new Error(`feols: singular design: every regressor is collinear${fe.length ? ' with the fixed effects' : ''} (${collinear.join(', ')})`);
   }
   const names = fit.kept.map((j) => design.names[j]!);
+  const collinearTerms = collinearWith(
+    fit.dropped.map((j) => ({ name: design.names[j]!, column: xDm[j]!, absorbed: absorbed[j]! })),
+    fit.kept.map((j) => ({ name: design.names[j]!, column: xDm[j]! })),
+    fit.xtxInv,
+    w,
+  );
   const k = names.length;
   const xKept = fit.kept.map((j) => xDm[j]!);
   const { e, ssr, ssrFe } = residualsInPlace(yDm, xKept, fit.coef, w);
   const tss = totalSumOfSquares(y, w, spec.intercept || fe.length > 0);
+  if (tss === 0 && (spec.intercept || fe.length > 0)) throw new Error(`feols: the dependent variable '${spec.lhs}' is constant over the ${n} observations used: there is nothing to explain (every t statistic would be NaN)`);
+  if (!Number.isFinite(ssr) || !Number.isFinite(tss) || fit.coef.some((b) => !Number.isFinite(b))) {
+    throw new Error(`feols: non-finite estimates for '${formatFormula(spec)}': ${largestValue([{ name: spec.lhs, values: y }, ...design.names.map((name, j) => ({ name, values: design.columns[j]! }))], design.rows ?? undefined)}`);
+  }
   const t3 = now();
 
   const feSizes = design.feSizes;
@@ -135,6 +146,7 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
     nobsDropped: nobsOriginal - n,
     dropped: design.dropped,
     collinear: Object.freeze(collinear),
+    collinearWith: Object.freeze(collinearTerms),
     fixef: Object.freeze(design.feNames.map((name, q) => Object.freeze({ name, size: feSizes[q]! }))),
     nClusters: v.nClusters,
     dof: Object.freeze({ k, fe: feDof, nparams, kVcov: v.kVcov, t: v.tDf, residual: n - nparams, ...(v.dfCoef ? { coef: v.dfCoef } : {}) }),
@@ -165,6 +177,19 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
 }
 
 /** Σ w x̃² below 1e-10 of Σ w (x - x̄)²: the column lies in the span of the fixed effects. */
+/** Names the variable with the largest magnitude (the usual cause: values whose squares overflow float64). */
+function largestValue(vars: readonly { name: string; values: Float64Array }[], rows: ArrayLike<number> | undefined): string {
+  let best = { name: '', value: 0, at: 0 };
+  for (const v of vars) {
+    for (let i = 0; i < v.values.length; i++) {
+      const a = Math.abs(v.values[i]!);
+      if (!(a <= Math.abs(best.value))) best = { name: v.name, value: v.values[i]!, at: i };
+    }
+  }
+  const row = rows ? rows[best.at]! : best.at;
+  return `variable '${best.name}' holds ${best.value} at row ${row} (0-based): values this large overflow float64 sums of squares; rescale it`;
+}
+
 function isAbsorbed(raw: Float64Array, dm: Float64Array, w: Float64Array | undefined): boolean {
   const n = raw.length;
   const c = raw[0] ?? 0;

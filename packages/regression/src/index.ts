@@ -4,6 +4,8 @@ export { feols, REGRESSION_VERSION } from './feols.js';
 export type { FeolsOptions } from './feols.js';
 export { withVcov } from './with-vcov.js';
 export { coef, stdError } from './result.js';
+export { collinearNote } from './collinear.js';
+export type { CollinearTerm } from './collinear.js';
 export type { FeolsDof, FeolsMeta, FeolsResult, FixefInfo } from './result.js';
 export type { DropCounts } from './design.js';
 export { DEFAULT_DEMEAN_TOL, DEFAULT_MAX_ITER, demean, prepareFixedEffects } from './demean.js';

@@ -1,3 +1,4 @@
+import type { CollinearTerm } from './collinear.js';
 /** The immutable, JSON-safe result of feols (CONVENTIONS C). */
 import type { DropCounts } from './design.js';
 import type { DemeanMethod } from './demean.js';
@@ -58,6 +59,8 @@ export interface FeolsResult {
   readonly dropped: DropCounts;
   /** Regressors removed as collinear (with earlier ones or with the fixed effects). */
   readonly collinear: readonly string[];
+  /** The same regressors, each with the kept ones (or the fixed effects) it is collinear with. */
+  readonly collinearWith: readonly CollinearTerm[];
   readonly fixef: readonly FixefInfo[];
   readonly nClusters: Readonly<Record<string, number>>;
   readonly dof: FeolsDof;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { etable, feols, glance, tidy, type FeolsResult } from '@panel-lab/regression';
+import { collinearNote, etable, feols, glance, tidy, type FeolsResult } from '@panel-lab/regression';
 import type { Block } from '@panel-lab/report';
 import { defineHandler, type AnalysisContext } from '../handler.js';
 import { AnalysisInputError } from '../failure.js';
@@ -11,6 +11,7 @@ import { modelFromFeols } from '../results/models.js';
 export const twfeOptions = analysisObject('twfe', {
   outcomes: z.array(z.string().min(1)).min(1),
   treatment: z.string().min(1).describe('0/1 treatment indicator D_it'),
+  cohort: z.string().min(1).optional().describe("each unit's first treated period: when given, the treatment is checked to be 1 exactly from it on"),
   controls: z.array(z.string().min(1)).default([]),
   extraTreatments: z.array(z.string().min(1)).default([]).describe('other policies entered as controls (seed Table 8)'),
   cluster: z.string().optional().describe('cluster variable (default: the unit column); the same as vcov { type: "cluster", cluster }'),
@@ -52,6 +53,8 @@ export function etableBlock(id: string, title: string, fits: readonly FeolsResul
       notes: [
         ...notes,
         ...fits.filter((f) => f.nobsDropped > 0).map((f) => `${f.spec.lhs}: ${f.nobsDropped} observations dropped (missing values or singletons).`),
+        // a requested regressor missing from the table is named, with what it is collinear with
+        ...fits.flatMap((f) => f.collinearWith.map((c) => `${f.spec.lhs}: ${collinearNote(c)}.`)),
       ],
     },
   };
@@ -63,6 +66,10 @@ export const twfeHandler = defineHandler({
   options: twfeOptions,
   async run(ctx, opts) {
     const fits = fitTwfe(ctx, opts);
+    for (const f of fits) {
+      const lost = f.collinearWith.find((c) => c.term === opts.treatment);
+      if (lost) throw new AnalysisInputError(`treatment '${opts.treatment}' (treatment) cannot be estimated for outcome '${f.spec.lhs}': ${collinearNote(lost)} (no treated units, every unit treated at the same time, or no untreated period)`);
+    }
     const title = opts.title ?? 'Two-way fixed-effects DID';
     const blocks: Block[] = [
       etableBlock(opts.id, opts.caption ?? title, fits, [
@@ -76,7 +83,7 @@ export const twfeHandler = defineHandler({
     return {
       title,
       blocks,
-      results: Object.fromEntries(fits.map((f) => [f.spec.lhs, { tidy: tidy(f, { alpha: opts.alpha }), glance: glance(f), formula: f.formula, vcov: f.vcov, vcovSpec: f.vcovSpec, ssc: f.ssc }])),
+      results: Object.fromEntries(fits.map((f) => [f.spec.lhs, { tidy: tidy(f, { alpha: opts.alpha }), glance: glance(f), formula: f.formula, collinear: f.collinearWith, vcov: f.vcov, vcovSpec: f.vcovSpec, ssc: f.ssc }])),
       models: fits.map((f) => modelFromFeols(f.spec.lhs, f, 'feols', opts.alpha)),
     };
   },

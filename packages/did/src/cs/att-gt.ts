@@ -100,6 +100,15 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
   let periodsDroppedNoNeverTreated = 0;
   if (!hasNever) {
     if (controlGroup === 'nevertreated') {
+      // an unbalanced panel may have never-treated units that balancing removed: say so, not "none"
+      let neverDropped = 0;
+      for (let u = 0; u < nU; u++) if (!complete[u] && setup.unitCohort[u] === NEVER) neverDropped++;
+      if (neverDropped > 0) {
+        throw new Error(
+          `attGt: none of the ${neverDropped} never-treated unit(s) is observed in every period (with no missing values), and the panel is balanced before estimation, so no never-treated units remain; ` +
+            `use allowUnbalancedPanel, fill or drop the gaps, or controlGroup 'notyettreated'`,
+        );
+      }
       throw new Error(`attGt: there are no never-treated units; use controlGroup 'notyettreated'`);
     }
     let gMax = -Infinity;

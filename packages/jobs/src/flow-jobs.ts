@@ -136,7 +136,7 @@ export class FlowJobs implements Jobs, ExecutorStatus {
     await this.redis.publish(cancelChannel(this.queueName), JSON.stringify({ jobId: id })).catch((error: unknown) =>
       this.log('warn', 'cancel message not sent; running tasks finish and are dropped', { jobId: id, error: String(error) }),
     );
-    await this.removeTasks(tenant, id);
+    await this.removeTasks(r.job);
     return r.job;
   }
 
@@ -279,14 +279,29 @@ export class FlowJobs implements Jobs, ExecutorStatus {
     });
   }
 
-  private async removeTasks(tenant: string, id: string): Promise<void> {
+  /** Removes a cancelled job's waiting tasks from Redis (its memory is released now, not by retention). */
+  private async removeTasks(job: JobRecord): Promise<void> {
+    const q = this.queueOf(job.tenant);
     try {
-      const root = await Job.fromId(this.queueOf(tenant), id);
+      const root = await Job.fromId(q, job.id);
       await root?.remove({ removeChildren: true });
+      return;
     } catch (error) {
-      // a task running on a worker is locked; it stops on the cancel message, the rest are skipped by the workers
-      this.log('info', 'tasks of a cancelled job not removed now; workers skip them', { jobId: id, error: String(error) });
+      // a running chunk is locked and keeps the whole flow from being removed: remove the waiting chunks one by one
+      if (job.kind !== 'placebo') {
+        this.log('info', 'task of a cancelled job is running; it stops on the cancel message', { jobId: job.id, error: String(error) });
+        return;
+      }
     }
+    const o = PlaceboJobSpec.parse(job.input);
+    const ids = Array.from({ length: Math.ceil(o.draws / o.chunkSize) }, (_, k) => chunkTaskId(job.id, k));
+    let removed = 0;
+    try {
+      for (let i = 0; i < ids.length; i += 100) removed += (await Promise.all(ids.slice(i, i + 100).map((t) => q.remove(t)))).reduce((a, b) => a + b, 0);
+    } catch (error) {
+      this.log('warn', 'tasks of a cancelled job not all removed; workers skip them and retention removes them', { jobId: job.id, error: String(error) });
+    }
+    this.log('info', 'waiting tasks of a cancelled job removed', { jobId: job.id, removed, of: ids.length });
   }
 
   private notify(job: JobRecord): void {

@@ -107,6 +107,23 @@ describe.skipIf(missing)('distributed engine: FlowJobs + FlowWorker on real Redi
     for (const j of flood) await a.jobs.cancel('flood', j.id).catch(() => undefined);
   }, 120_000);
 
+  it('Redis memory of a waiting 1,000-chunk flow is bounded (ids-only payloads) and released by a cancel', async () => {
+    const [a] = systems as [JobSystem, JobSystem];
+    const client = new Redis(redis.url);
+    const used = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))![1]);
+    const before = await used();
+    const job = await a.jobs.submitPlacebo('mem', placebo(1000, 1));
+    const loaded = await used();
+    await a.jobs.cancel('mem', job.id);
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await used();
+    client.disconnect();
+    const perChunk = (loaded - before) / 1000;
+    console.log(`redis: a waiting 1000-chunk flow takes ${(loaded - before) / 1024 | 0} KiB (${perChunk | 0} B a chunk); ${(after - before) / 1024 | 0} KiB left after its cancel`);
+    expect(perChunk).toBeLessThan(4096);
+    expect(after - before).toBeLessThan((loaded - before) / 2);
+  }, 60_000);
+
   it('tasks lost with Redis data are added again by the sweep and the job completes', async () => {
     const [a] = systems as [JobSystem, JobSystem];
     const client = new Redis(redis.url);

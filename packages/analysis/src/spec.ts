@@ -12,7 +12,7 @@ export const DatasetSpec = z.discriminatedUnion('source', [
       // ceilings against absurd requests (a server applies its own, lower, configurable limits too)
       cities: z.number().int().positive().max(1_000_000, 'at most 1000000').optional().describe('number of cities (default: the 286 real cities)'),
       years: z
-        .union([z.number().int().positive().max(1000, 'at most 1000'), z.tuple([z.number().int().min(1).max(9999), z.number().int().min(1).max(9999)])])
+        .union([z.number().int().positive().max(1000, 'at most 1000'), z.tuple([z.number().int().min(1).max(9999), z.number().int().min(1).max(9999)]).refine(([first, last]) => first <= last, 'a range [first, last] with first <= last')])
         .optional()
         .describe('number of years, or [first, last] (default 2011-2019)'),
     })

@@ -39,7 +39,7 @@ export const SyntheticOptions = z
     seed: z.number().int().default(20240601),
     // ceilings only: the tenant's limits on cities, years, rows and bytes are checked in registerSynthetic
     cities: z.number().int().positive().max(1_000_000, 'at most 1000000').optional(),
-    years: z.union([z.number().int().positive().max(1000, 'at most 1000'), z.tuple([z.number().int().min(1).max(9999), z.number().int().min(1).max(9999)])]).optional(),
+    years: z.union([z.number().int().positive().max(1000, 'at most 1000'), z.tuple([z.number().int().min(1).max(9999), z.number().int().min(1).max(9999)]).refine(([first, last]) => first <= last, 'a range [first, last] with first <= last')]).optional(),
   })
   .strict();
 export type SyntheticOptions = z.infer<typeof SyntheticOptions>;

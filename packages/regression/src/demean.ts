@@ -1,14 +1,16 @@
 /**
  * Partialling out fixed effects (the within transform), the kernel under every FE regression.
  *
+ * - a FE nested in another (t inside region^t) is dropped: it adds nothing to the projection.
  * - 1 FE: exact group-mean subtraction.
  * - 2 FE, balanced (each pair once, every pair present), unweighted: closed form
  *   y - ȳ_i - ȳ_t + ȳ.
  * - 2 FE, one of them small (<= 400 levels): exact Schur-complement solve (demean-direct.ts).
- * - otherwise: alternating projections in the space of FE coefficients (Gauss-Seidel sweeps)
- *   with Irons-Tuck acceleration, as fixest's demeaning.cpp does. For 2 FE the state is the
- *   smaller FE's coefficient vector only, so a sweep is two passes over the data.
- * Buffers are allocated once per call; the iteration loops allocate nothing.
+ * - otherwise: the largest FE eliminated exactly, the reduced system on the others factored by its
+ *   envelope when cheap, else solved by Jacobi-preconditioned CG (demean-reduced*.ts).
+ * - method 'iterative': alternating projections in the space of FE coefficients (Gauss-Seidel
+ *   sweeps) with Irons-Tuck acceleration, as fixest's demeaning.cpp does; the reference the fast
+ *   paths are tested against. For 2 FE the state is the smaller FE's coefficient vector only.
  */
 
 import { TwoWayDirect, directApplies } from './demean-direct.js';
@@ -31,9 +33,9 @@ export interface DemeanOptions {
   /** FE codes 0..G-1 per dimension (no -1: drop missing rows first). */
   readonly fe: readonly Int32Array[];
   readonly weights?: Float64Array;
-  /** Convergence: max |Δα| / (0.1 + |α|) over FE coefficients. Default 1e-10. */
+  /** Convergence, default 1e-10: reduced paths, relative residual ‖B'Wỹ‖_D⁻¹ / ‖y - ȳ_A‖_W; 'iterative', max |Δα| / (0.1 + |α|). */
   readonly tol?: number;
-  /** Cap on accelerated iterations per column. Default 10 000. */
+  /** Cap on iterations (CG products, or accelerated sweeps for 'iterative'). Default 10 000. */
   readonly maxIter?: number;
   /** 'auto' (default) uses the closed forms where they apply; 'iterative' forces alternating projections. */
   readonly method?: 'auto' | 'iterative';

@@ -5,7 +5,7 @@
 // the same run on the same panel (benchmarks/r/did-mboot.R) and the ratio R / ours is recorded; without
 // R, the analytic case falls back to the figure recorded once on the 2-core machine (20,000 x 10:
 // 0.617 s, 0.526 s with faster_mode).
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { ComputeConfig, KernelRegistry, createComputeContext, createRng, type ComputeContext } from '@panel-lab/compute';
 import { registerCpuBackend } from '@panel-lab/compute-cpu';
 import { PanelFrame } from '@panel-lab/panel';
@@ -88,10 +88,22 @@ function attGtCase(units: number, periods: number): BenchCase {
         n: res.n,
         att_keys: attKeys(res),
         load_avg_1m: loadavg()[0],
-        ...(recorded ? { ratios: { vs_r_did_faster_mode: { value: 0.526 / wallS, floor: 2, description: 'R did faster_mode seconds (recorded once, not this run) / Panel Lab seconds' } } } : {}),
+        // a figure from an idle machine: its floor holds only while this machine is not oversubscribed
+        ...(recorded ? { ratios: { vs_r_did_faster_mode: recordedRatio(0.526 / wallS) } } : {}),
       };
     },
     rPeer: didPeer(false, 2),
+  };
+}
+
+/** The ratio against R's figure recorded once (no R in this run): floor 2x, waived when the 1-minute load passes the core count. */
+function recordedRatio(value: number): { value: number; floor: number; description: string } {
+  const load = loadavg()[0]!;
+  const busy = load > cpus().length;
+  return {
+    value,
+    floor: busy ? 0 : 2,
+    description: `R did faster_mode seconds (recorded once on an idle machine, not this run) / Panel Lab seconds${busy ? `; floor 2x waived: 1-min load ${load.toFixed(1)} > ${cpus().length} cores` : ''}`,
   };
 }
 

@@ -13,6 +13,8 @@ interface Case {
   DeltaSD: Record<'Conditional' | 'C_LF', Run>;
   DeltaRM: Record<'Conditional' | 'C_LF', Run>;
   DeltaSDRM?: Run;
+  DeltaRM_sign?: Run & { call: { biasDirection: 'positive' | 'negative' } };
+  DeltaRM_monotone?: Run & { call: { monotonicityDirection: 'increasing' | 'decreasing' } };
 }
 const golden = loadGolden<Record<'BCdata' | 'mpdta_sunab' | 'mpdta_cs_dynamic' | 'LWdata', Case>>('honestdid');
 const es = (c: Case) => ({ betahat: c.input.betahat, sigma: c.input.sigma, numPrePeriods: c.input.numPrePeriods, numPostPeriods: c.input.numPostPeriods });
@@ -65,6 +67,21 @@ describe('Delta^SDRM C-LF CIs against HonestDiD 0.2.6', () => {
     const run = golden.BCdata.DeltaSDRM!;
     const mbars = [0.5, 1.5];
     const rows = await conditionalCiDeltaSDRM(es(golden.BCdata), mbars, { method: 'C-LF', lVec: run.call.l_vec });
+    expectRows(rows, run, mbars.map((m) => run.call.Mbarvec!.indexOf(m)));
+  }, 300_000);
+});
+
+describe('Delta^RM with sign and monotonicity restrictions (C-LF) against HonestDiD 0.2.6', () => {
+  it('BCdata, positive bias (DeltaRMPB) at Mbar 0.5 and 2', async () => {
+    const run = golden.BCdata.DeltaRM_sign!;
+    const mbars = [0.5, 2];
+    const rows = await conditionalCiDeltaRM(es(golden.BCdata), mbars, { method: 'C-LF', lVec: run.call.l_vec, biasDirection: run.call.biasDirection });
+    expectRows(rows, run, mbars.map((m) => run.call.Mbarvec!.indexOf(m)));
+  }, 300_000);
+  it('BCdata, increasing delta (DeltaRMI) at Mbar 1 and 1.5', async () => {
+    const run = golden.BCdata.DeltaRM_monotone!;
+    const mbars = [1, 1.5];
+    const rows = await conditionalCiDeltaRM(es(golden.BCdata), mbars, { method: 'C-LF', lVec: run.call.l_vec, monotonicityDirection: run.call.monotonicityDirection });
     expectRows(rows, run, mbars.map((m) => run.call.Mbarvec!.indexOf(m)));
   }, 300_000);
 });

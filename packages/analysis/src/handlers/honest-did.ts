@@ -25,6 +25,8 @@ export const honestDidOptions = analysisObject('honest_did', {
   relativeMagnitudeMethod: z.enum(['C-LF', 'Conditional']).default('C-LF').describe('CI under Delta^RM and Delta^SDRM (default C-LF, as HonestDiD)'),
   Mvec: grid.optional().describe('M values for smoothness (default HonestDiD\'s: 10 points from 0 to the pre-period bound)'),
   Mbarvec: grid.optional().describe('Mbar values for the relative-magnitude bounds (default 10 points from 0 to 2, as HonestDiD)'),
+  biasDirection: z.enum(['positive', 'negative']).optional().describe('also restrict the sign of the post-period bias (conditional / C-LF methods; default none, as HonestDiD)'),
+  monotonicityDirection: z.enum(['increasing', 'decreasing']).optional().describe('also restrict the trend differences to be monotone (conditional / C-LF methods; default none, as HonestDiD)'),
   target: z.enum(['first_post', 'average_post']).default('first_post').describe('theta: the first post-period effect (HonestDiD default) or the average of the post-period effects'),
   gridPoints: z.number().int().min(10).default(1000).describe('theta grid of the conditional / C-LF test inversion (default 1000, as HonestDiD)'),
   figure: z.string().default('Sensitivity to violations of parallel trends'),
@@ -72,6 +74,8 @@ export const honestDidHandler = defineHandler({
           alpha: opts.alpha,
           gridPoints: opts.gridPoints,
           seed: ctx.seed,
+          ...(opts.biasDirection ? { biasDirection: opts.biasDirection } : {}),
+          ...(opts.monotonicityDirection ? { monotonicityDirection: opts.monotonicityDirection } : {}),
         });
         out[restriction] = r;
         const intervals: SensitivityInterval[] = [

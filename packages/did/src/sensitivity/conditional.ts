@@ -6,7 +6,7 @@ import { ArpSystem, conditionalTest, type Hybrid } from './arp.js';
 import { lpSolver, type LpSolver } from './lp.js';
 import { inverse, matMul, matVec, quadForm, range, subMatrix, symmetricSqrt, transpose, type Mat } from './matrix.js';
 import { RRandom, quantileType7, rmvnormR } from './r-rng.js';
-import { deltaRMFixedS, deltaSD, deltaSDRMFixedS, gammaFor, postPeriodRows, type Polyhedron } from './restrictions.js';
+import { deltaRMFixedS, deltaSD, deltaSDRMFixedS, gammaFor, postPeriodRows, withShape, type Polyhedron, type ShapeRestriction } from './restrictions.js';
 import type { ConditionalOptions, EventStudyEstimates, SensitivityCi } from './types.js';
 import { checkEstimates, resolveLVec } from './validate.js';
 
@@ -28,6 +28,7 @@ interface Prepared {
   readonly gridPoints: number;
   readonly seed: number;
   readonly sdTheta: number;
+  readonly shape: ShapeRestriction;
 }
 
 function prepare(es: EventStudyEstimates, o: ConditionalOptions, defaultMethod: 'Conditional' | 'C-LF'): Prepared {
@@ -41,6 +42,7 @@ function prepare(es: EventStudyEstimates, o: ConditionalOptions, defaultMethod: 
   return {
     es, l, alpha, method: o.method ?? defaultMethod, kappa: o.hybridKappa ?? alpha / 10,
     gridPoints: o.gridPoints ?? 1000, seed: o.seed ?? 0, sdTheta,
+    shape: { ...(o.biasDirection ? { biasDirection: o.biasDirection } : {}), ...(o.monotonicityDirection ? { monotonicityDirection: o.monotonicityDirection } : {}) },
   };
 }
 
@@ -109,8 +111,8 @@ function summarise(grid: readonly number[], accept: readonly boolean[], lpFailur
 }
 
 /** Identified set of theta under Delta^SD(M) at betahat = 0 (centre of the default grid). */
-function idSetSD(solver: LpSolver, es: EventStudyEstimates, l: readonly number[], M: number) {
-  const { A, d } = deltaSD(es.numPrePeriods, es.numPostPeriods, M);
+function idSetSD(solver: LpSolver, es: EventStudyEstimates, l: readonly number[], M: number, shape: ShapeRestriction) {
+  const { A, d } = withShape(deltaSD(es.numPrePeriods, es.numPostPeriods, M), es.numPrePeriods, es.numPostPeriods, shape);
   const n = es.numPrePeriods + es.numPostPeriods;
   const pre = range(0, es.numPrePeriods).map((i) => range(0, n).map((j) => (i === j ? 1 : 0)));
   const cost = [...new Array<number>(es.numPrePeriods).fill(0), ...l];
@@ -134,12 +136,13 @@ export async function conditionalCiDeltaSD(es: EventStudyEstimates, Mvec: readon
     let lb = options.gridLb;
     let ub = options.gridUb;
     if (lb === undefined || ub === undefined) {
-      const id = idSetSD(solver, es, p.l, M);
+      const id = idSetSD(solver, es, p.l, M, p.shape);
       lb ??= id.lb - 20 * p.sdTheta;
       ub ??= id.ub + 20 * p.sdTheta;
     }
     const grid = rSeq(lb, ub, p.gridPoints);
-    const { accept, lpFailures } = acceptance(solver, p, deltaSD(es.numPrePeriods, es.numPostPeriods, M), grid);
+    const poly = withShape(deltaSD(es.numPrePeriods, es.numPostPeriods, M), es.numPrePeriods, es.numPostPeriods, p.shape);
+    const { accept, lpFailures } = acceptance(solver, p, poly, grid);
     return summarise(grid, accept, lpFailures, M, p.method, 'DeltaSD');
   });
 }
@@ -175,7 +178,7 @@ async function unionOverS(es: EventStudyEstimates, Mbarvec: readonly number[], o
     let failures = 0;
     for (let s = minS; s <= 0; s++) {
       for (const positive of [true, false]) {
-        const poly = build(es.numPrePeriods, es.numPostPeriods, Mbar, s, positive);
+        const poly = withShape(build(es.numPrePeriods, es.numPostPeriods, Mbar, s, positive), es.numPrePeriods, es.numPostPeriods, p.shape);
         const { accept, lpFailures } = acceptance(solver, p, poly, grid, union);
         failures += lpFailures;
         accept.forEach((a, i) => {

@@ -30,6 +30,10 @@ export interface HonestDidOptions {
   readonly gridPoints?: number;
   readonly seed?: number;
   readonly flciQuantile?: FoldedQuantileMethod;
+  /** Intersect the restriction with a sign of the post-period bias (conditional / C-LF methods only). */
+  readonly biasDirection?: 'positive' | 'negative';
+  /** Intersect the restriction with monotone trend differences (conditional / C-LF methods only). */
+  readonly monotonicityDirection?: 'increasing' | 'decreasing';
 }
 
 export interface OriginalCi {
@@ -93,7 +97,9 @@ export async function honestDid(es: EventStudyEstimates, options: HonestDidOptio
   const l = resolveLVec(es, options.lVec);
   const grid = options.grid ? [...options.grid] : defaultGrid(es, restriction);
   if (grid.some((v, i) => !(v >= 0) || (i > 0 && v <= grid[i - 1]!))) throw new Error('sensitivity: the M / Mbar grid must be non-negative and increasing');
-  const common = { lVec: l, alpha, gridPoints: options.gridPoints, seed: options.seed };
+  const shaped = options.biasDirection !== undefined || options.monotonicityDirection !== undefined;
+  if (shaped && method === 'FLCI') throw new Error("sensitivity: the FLCI does not use sign or monotonicity restrictions; use method 'C-LF' or 'Conditional'");
+  const common = { lVec: l, alpha, gridPoints: options.gridPoints, seed: options.seed, biasDirection: options.biasDirection, monotonicityDirection: options.monotonicityDirection };
   let rows: SensitivityCi[];
   if (method === 'FLCI') rows = flciRows(await flciDeltaSD(es, grid, { lVec: l, alpha, quantile: options.flciQuantile, seed: options.seed }));
   else if (restriction === 'smoothness') rows = await conditionalCiDeltaSD(es, grid, { ...common, method });

@@ -98,3 +98,42 @@ export function deltaSDRMFixedS(numPre: number, numPost: number, Mbar: number, s
   const A = dropReference(rows, numPre);
   return { A, d: new Array<number>(A.length).fill(0) };
 }
+
+/** Extra shape restrictions intersected with a Delta: a sign of the post-period bias, or monotone delta. */
+export interface ShapeRestriction {
+  readonly biasDirection?: 'positive' | 'negative';
+  readonly monotonicityDirection?: 'increasing' | 'decreasing';
+}
+
+/** Rows (A delta <= 0) of the sign restriction on delta_post or of monotonicity through delta_ref = 0. */
+export function shapeRows(numPre: number, numPost: number, shape: ShapeRestriction): Mat {
+  const T = numPre + numPost;
+  if (shape.biasDirection && shape.monotonicityDirection) throw new Error('sensitivity: give biasDirection or monotonicityDirection, not both');
+  if (shape.biasDirection) {
+    if (shape.biasDirection !== 'positive' && shape.biasDirection !== 'negative') throw new Error(`sensitivity: biasDirection must be 'positive' or 'negative', got '${String(shape.biasDirection)}'`);
+    const sign = shape.biasDirection === 'positive' ? -1 : 1;
+    return range(numPre, T).map((j) => range(0, T).map((c) => (c === j ? sign : 0)));
+  }
+  if (shape.monotonicityDirection) {
+    if (shape.monotonicityDirection !== 'increasing' && shape.monotonicityDirection !== 'decreasing') throw new Error(`sensitivity: monotonicityDirection must be 'increasing' or 'decreasing', got '${String(shape.monotonicityDirection)}'`);
+    const rows = zeros(T, T);
+    for (let r = 0; r < numPre - 1; r++) {
+      rows[r]![r] = 1;
+      rows[r]![r + 1] = -1;
+    }
+    rows[numPre - 1]![numPre - 1] = 1;
+    if (numPost > 0) rows[numPre]![numPre] = -1;
+    for (let r = numPre + 1; r < T; r++) {
+      rows[r]![r - 1] = 1;
+      rows[r]![r] = -1;
+    }
+    return shape.monotonicityDirection === 'increasing' ? rows : rows.map((row) => row.map((v) => -v));
+  }
+  return [];
+}
+
+export function withShape(poly: Polyhedron, numPre: number, numPost: number, shape: ShapeRestriction): Polyhedron {
+  const extra = shapeRows(numPre, numPost, shape);
+  if (extra.length === 0) return poly;
+  return { A: [...poly.A, ...extra], d: [...poly.d, ...extra.map(() => 0)] };
+}

@@ -25,6 +25,10 @@ export interface ConditionalOptions {
   readonly gridUb?: number;
   /** Seed of the least-favourable critical value's 1000 draws (R's generator; default 0 as the package). */
   readonly seed?: number;
+  /** Intersect Delta with a sign restriction on the post-period bias (HonestDiD's DeltaSDPB/NB, DeltaRMPB/NB). */
+  readonly biasDirection?: 'positive' | 'negative';
+  /** Intersect Delta with monotone delta (HonestDiD's DeltaSDI/D, DeltaRMI/D). */
+  readonly monotonicityDirection?: 'increasing' | 'decreasing';
 }
 
 export interface SensitivityCi {

@@ -4,7 +4,7 @@ import { Table, type Vector } from 'apache-arrow';
 import { categoricalVector, numericVector } from './columns.js';
 import { parseNumber, type CsvTableOptions } from './csv.js';
 import { DEFAULT_BLOCK_ROWS } from './column-sinks.js';
-import { duckdbReason, sqlList, sqlName, sqlString, streamChunks, streamColumns, withConnection, type StreamKind } from './duckdb-source.js';
+import { duckdbReason, sqlList, sqlName, sqlString, streamChunks, streamColumns, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
 import { PanelError } from './errors.js';
 import { DEFAULT_NA_VALUES } from './read-options.js';
 
@@ -37,11 +37,16 @@ export async function readCsvFile(path: string, options: CsvTableOptions = {}, t
   if (size === 0) throw new PanelError(`empty file: '${path}'`);
   const head = await fileHead(path, size);
   if (head.trim() === '' && size <= HEAD_BYTES) throw new PanelError('empty file: no header and no rows');
+  return withPlainPath(path, (plain) => readCsvPlain(plain, path, size, head, options, tuning));
+}
+
+/** readCsvFile on a path DuckDB reads literally (`plain`); messages name the path as given (`shown`). */
+async function readCsvPlain(path: string, shown: string, size: number, head: string, options: CsvTableOptions, tuning: CsvFileTuning): Promise<Table> {
   const na = options.naValues ?? DEFAULT_NA_VALUES;
   const categorical = new Set(options.categorical ?? []);
   const mustBeNumeric = new Set(options.numeric ?? []);
   return withConnection(async (connection) => {
-    const dialect = await sniff(connection, path, na, head);
+    const dialect = await sniff(connection, path, na, head, shown);
     checkHeader(dialect.names, categorical);
     let read;
     try {
@@ -62,7 +67,7 @@ export async function readCsvFile(path: string, options: CsvTableOptions = {}, t
       });
     } catch (error) {
       if (error instanceof PanelError) throw error;
-      throw await explainFailure(connection, path, dialect, na, error);
+      throw await explainFailure(connection, path, dialect, na, error, shown);
     }
     if (read.rows === 0) throw new PanelError(`file has a header (${dialect.names.join(', ')}) but no data rows`);
     const vectors: Record<string, Vector> = {};
@@ -129,7 +134,7 @@ function scan(path: string, dialect: Dialect, na: readonly string[], kinds: read
 }
 
 /** Delimiter (detected, as papaparse did), the header fields as written (trimmed), and DuckDB's type guess per column. */
-async function sniff(connection: DuckDBConnection, path: string, na: readonly string[], head: string): Promise<Dialect> {
+async function sniff(connection: DuckDBConnection, path: string, na: readonly string[], head: string, shown: string): Promise<Dialect> {
   let delimiter = headerDelimiter(head);
   let sniffed: string[] = [];
   try {
@@ -145,7 +150,7 @@ async function sniff(connection: DuckDBConnection, path: string, na: readonly st
     }
   } catch (error) {
     // The sniffer gives up on some malformed files; the header line's delimiter is used and the read reports the fault.
-    if (!/sniff/i.test(duckdbReason(error))) throw new PanelError(`cannot read '${path}' as CSV: ${duckdbReason(error)}`);
+    if (!/sniff/i.test(duckdbReason(error))) throw new PanelError(`cannot read '${shown}' as CSV: ${duckdbReason(error)}`);
   }
   // DuckDB renames duplicate and empty header fields; read the header line as text to check them as written.
   const fieldCount = sniffed.length || countFields(head, delimiter);
@@ -191,7 +196,7 @@ async function mostlyNumbers(connection: DuckDBConnection, path: string, dialect
 }
 
 /** Turns a failed read into the reader's own message: stray tokens in a numeric column, or ragged rows. */
-async function explainFailure(connection: DuckDBConnection, path: string, dialect: Dialect, na: readonly string[], error: unknown): Promise<Error> {
+async function explainFailure(connection: DuckDBConnection, path: string, dialect: Dialect, na: readonly string[], error: unknown, shown: string): Promise<Error> {
   const reason = duckdbReason(error);
   const message = error instanceof Error ? error.message : String(error);
   const column = /converting column "((?:[^"]|"")*)"/.exec(message)?.[1]?.replace(/""/g, '"');
@@ -199,8 +204,8 @@ async function explainFailure(connection: DuckDBConnection, path: string, dialec
     const strays = await strayTokens(connection, path, dialect, na, column);
     if (strays) return strays;
   }
-  if (/Expected Number of Columns/.test(message)) return raggedRows(connection, path, dialect, na);
-  return new PanelError(`cannot read '${path}' as CSV: ${reason}`);
+  if (/Expected Number of Columns/.test(message)) return raggedRows(connection, path, dialect, na, shown);
+  return new PanelError(`cannot read '${shown}' as CSV: ${reason}`);
 }
 
 /** Every non-numeric token of a numeric column, counted over the whole file, with the first rows named. */
@@ -231,7 +236,7 @@ async function strayTokens(connection: DuckDBConnection, path: string, dialect: 
 let rejectTables = 0;
 
 /** Rows with the wrong number of fields, from DuckDB's reject table (first five). */
-async function raggedRows(connection: DuckDBConnection, path: string, dialect: Dialect, na: readonly string[]): Promise<PanelError> {
+async function raggedRows(connection: DuckDBConnection, path: string, dialect: Dialect, na: readonly string[], shown: string): Promise<PanelError> {
   const id = ++rejectTables;
   const tables = `, store_rejects=true, rejects_table='panel_rejects_${id}', rejects_scan='panel_scans_${id}'`;
   await connection.run(`SELECT count(*) FROM ${scan(path, dialect, na, 'text', tables)}`);
@@ -244,6 +249,6 @@ async function raggedRows(connection: DuckDBConnection, path: string, dialect: D
     return `row ${Number(line) - 1} has ${found} fields, expected ${expected}`; // line 1 is the header
   });
   await connection.run(`DROP TABLE IF EXISTS panel_rejects_${id}; DROP TABLE IF EXISTS panel_scans_${id}`);
-  if (shapes.length === 0) throw new PanelError(`cannot read '${path}' as CSV: rows with the wrong number of fields`);
+  if (shapes.length === 0) throw new PanelError(`cannot read '${shown}' as CSV: rows with the wrong number of fields`);
   return new PanelError(`malformed CSV: ${shapes.join('; ')}`, {});
 }

@@ -1,4 +1,6 @@
-import { availableParallelism } from 'node:os';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk, type DuckDBVarCharVector } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
 import { CategoricalSink, DEFAULT_BLOCK_ROWS, NumericSink } from './column-sinks.js';
@@ -21,6 +23,23 @@ export async function withConnection<T>(work: (connection: DuckDBConnection) => 
     return await work(connection);
   } finally {
     connection.closeSync();
+  }
+}
+
+/**
+ * Runs `work` with a path DuckDB reads as this one file. DuckDB treats `*`, `?`, `[` and `{` in a path
+ * as a glob (a file named `a*.csv` would read every match), so such a path is read through a symlink
+ * with a plain name in a fresh temp folder, removed afterwards.
+ */
+export async function withPlainPath<T>(path: string, work: (plain: string) => Promise<T>): Promise<T> {
+  if (!/[*?[\]{}]/.test(path)) return work(path);
+  const dir = await mkdtemp(join(tmpdir(), 'panel-read-'));
+  try {
+    const link = join(dir, `file${extname(path)}`);
+    await symlink(resolve(path), link);
+    return await work(link);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { Table, type Vector } from 'apache-arrow';
 import { categoricalVector, numericVector } from './columns.js';
 import { DEFAULT_BLOCK_ROWS } from './column-sinks.js';
-import { duckdbReason, sqlName, sqlString, streamColumns, withConnection, type StreamKind } from './duckdb-source.js';
+import { duckdbReason, sqlName, sqlString, streamColumns, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
 import { PanelError } from './errors.js';
 import { factorizeNumbers } from './frame.js';
 
@@ -21,8 +21,8 @@ const TEXT_TYPES = new Set(['VARCHAR']);
 export async function readParquetFile(path: string, categorical: readonly string[] = [], blockRows = DEFAULT_BLOCK_ROWS): Promise<Table> {
   const { size } = await stat(path);
   if (size === 0) throw new PanelError(`empty file: '${path}'`);
-  return withConnection(async (connection) => {
-    const source = `read_parquet(${sqlString(path)})`;
+  return withPlainPath(path, (plain) => withConnection(async (connection) => {
+    const source = `read_parquet(${sqlString(plain)})`;
     let fields: { name: string; type: string }[];
     try {
       const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
@@ -64,7 +64,7 @@ export async function readParquetFile(path: string, categorical: readonly string
       }
     });
     return new Table(vectors);
-  });
+  }));
 }
 
 /** The row count from the Parquet footer (no data read), to size the columns once. */

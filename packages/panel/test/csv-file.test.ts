@@ -120,6 +120,19 @@ describe('readPanel (DuckDB) matches parseCsv (papaparse)', () => {
   });
 });
 
+describe('file names', () => {
+  it('reads a file whose name holds glob characters as that one file, CSV and Parquet', async () => {
+    writeFileSync(join(dir, 'g1.csv'), 'city,year,x\nB,2001,2\n');
+    const path = join(dir, 'g*[1].csv');
+    writeFileSync(path, 'city,year,x\nA,2000,1\n');
+    const frame = await readPanel(path, opts);
+    expect(frame.values('city')).toEqual(['A']);
+    const parquet = join(dir, 'p?{x}.parquet');
+    await writePanel(frame, parquet);
+    expect((await readPanel(parquet, opts)).values('city')).toEqual(['A']);
+  });
+});
+
 describe('chunked conversion', () => {
   it('streams a file through many small blocks into the same columns as one pass', async () => {
     const lines = ['city,year,x,label'];

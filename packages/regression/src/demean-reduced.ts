@@ -6,14 +6,16 @@
  * and the demeaned column is (I - P_A)(y - Bβ). M is symmetric positive semi-definite (singular
  * by one per connected component and by nesting, e.g. t inside region^t; any solution gives the
  * same residual).
- * - small m (e.g. id + t + region^t: 20 + 400): M is formed once per FE structure and factored
- *   (Cholesky dropping null pivots), each column is then three passes over the data; the answer
- *   is checked (B'W ỹ ≈ 0) and finished by CG if the check fails.
- * - otherwise: preconditioned conjugate gradients on M (Jacobi on M's exact diagonal), whose
- *   product costs two passes over the data. CG converges in O(√κ) products where Gauss-Seidel
- *   sweeps need O(κ): that is what makes sparse, weakly connected designs tractable.
- * Columns go through in blocks of up to BLOCK, interleaved (level·k + j), so each pass reads
- * the FE codes once for the whole block.
+ * - when forming M and factoring it by its envelope is cheap (id + region^t; the "difficult"
+ *   worker-firm chain), it is done once per FE structure (demean-reduced-direct.ts); each column
+ *   is then two visits of the data; the answer is checked (B'W ỹ ≈ 0, summed while writing ỹ)
+ *   and finished by CG if the check fails.
+ * - otherwise: conjugate gradients on M, Jacobi-preconditioned on M's exact diagonal, whose
+ *   product costs one visit of the data. CG converges in O(√κ) products where Gauss-Seidel
+ *   sweeps need O(κ).
+ * Rows are visited grouped by A level (a counting sort, copies of the other FE codes in that
+ * order), and the columns go through in blocks of up to BLOCK, row-interleaved (row·k + j), so
+ * every pass reads memory in sequence and reads the FE codes once for the whole block.
  */
 import { MultiWayFactor } from './demean-reduced-direct.js';
 
@@ -92,7 +94,7 @@ export class ReducedSystem {
     return this.#byA;
   }
 
-  /** The dense factor when m is small enough to form M cheaply, else null (decided once). */
+  /** The envelope factor of M when it is cheap to form and factor, else null (decided once). */
   factor(): MultiWayFactor | null {
     if (this.#factor === undefined) {
       const { rest, w } = this.#groupedRows();

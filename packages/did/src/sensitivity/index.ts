@@ -9,3 +9,4 @@ export { honestDid, originalCi, deltaSDUpperBoundMpre, defaultGrid } from './hon
 export type { HonestDidOptions, HonestDidResult, OriginalCi, SensitivityRestriction, SensitivityMethod } from './honest-did.js';
 export { estimatesFromEventStudy } from './from-event-study.js';
 export type { EventStudyWithVcov, EventStudySelection } from './from-event-study.js';
+export { estimatesFromAggteDynamic } from './from-aggte.js';

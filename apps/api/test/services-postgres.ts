@@ -60,9 +60,11 @@ export async function startPostgres(): Promise<PostgresHandle> {
   const bin = postgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
   const ids = userIds();
-  const root = await mkdtemp(join(tmpdir(), 'panel-lab-pg-'));
+  // under root the cluster's directory must be reachable by the postgres user: /tmp, whatever TMPDIR says
+  const root = await mkdtemp(join(ids ? '/tmp' : tmpdir(), 'panel-lab-pg-'));
   if (ids) await chown(root, ids.uid, ids.gid);
-  const as = ids ? { uid: ids.uid, gid: ids.gid } : {};
+  // run from the cluster's own directory: the postgres user may not reach the checkout's (e.g. under /root)
+  const as = { cwd: root, ...(ids ? { uid: ids.uid, gid: ids.gid } : {}) };
   const data = join(root, 'data');
   const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'panel', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], { encoding: 'utf8', ...as });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);

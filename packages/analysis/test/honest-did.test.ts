@@ -27,6 +27,16 @@ describe('honest_did analysis', () => {
     expect(lemp.smoothness.rows).toHaveLength(2);
   }, 120_000);
 
+  it("runs on Callaway-Sant'Anna dynamic effects (universal base), as HonestDiD's honest_did", async () => {
+    const run = await runSpec({ dataset: mpdta, analyses: [{ id: 'hd', estimator: 'honest_did', source: 'callaway_santanna', outcomes: ['lemp'], cohort: 'first.treat', restrictions: ['smoothness'], smoothnessMethod: 'Conditional', Mvec: [0.01], gridPoints: 100 }] });
+    const record = run.analyses[0]!;
+    expect(record.status).toBe('ok');
+    const lemp = record.results.lemp as { source: string; input: { eventTimes: number[]; numPrePeriods: number }; smoothness: { rows: unknown[] } };
+    expect(lemp.source).toBe('callaway_santanna');
+    expect(lemp.input.eventTimes).toEqual([-4, -3, -2, 0, 1, 2, 3]);
+    expect(lemp.smoothness.rows).toHaveLength(1);
+  }, 120_000);
+
   it('rejects an event study whose coefficients are not consecutive around -1', async () => {
     const es = eventStudy(await loadMpdta(), { outcome: 'lemp', treatment: { cohort: 'first.treat' }, ref: -2 });
     expect(() => estimatesFromEventStudy(es, -2)).toThrow(/reference period must be -1/);

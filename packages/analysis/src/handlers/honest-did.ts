@@ -1,15 +1,22 @@
 import { z } from 'zod';
-import { estimatesFromEventStudy, eventStudy, honestDid, type HonestDidResult, type SensitivityRestriction } from '@panel-lab/did';
+import { aggte, attGt, estimatesFromAggteDynamic, estimatesFromEventStudy, eventStudy, honestDid, type EventStudySelection, type HonestDidResult, type SensitivityRestriction } from '@panel-lab/did';
 import { sensitivityChart, type Block, type SensitivityInterval } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
-import { alphaField, clusterList, clustersField, weightsField } from './inference.js';
+import { alphaField, clusterList, clustersField, csFields, csOptionsOf, weightsField } from './inference.js';
 
 const grid = z.array(z.number().nonnegative()).min(1);
+
+const { basePeriod: _universalOnly, weights: _sharedWeights, ...csShared } = csFields;
 
 export const honestDidOptions = analysisObject('honest_did', {
   outcomes: z.array(z.string().min(1)).min(1),
   cohort: z.string().min(1),
+  source: z
+    .enum(['event_study', 'callaway_santanna'])
+    .default('event_study')
+    .describe("the event study fed to the sensitivity analysis: a TWFE event study (event_study fields) or Callaway-Sant'Anna dynamic effects with a universal base period (callaway_santanna fields; vcov from the influence functions, as HonestDiD's honest_did)"),
+  ...csShared,
   controls: z.array(z.string().min(1)).default([]),
   window: z.tuple([z.number().int(), z.number().int()]).optional().describe('event-time window of the underlying TWFE event study (as event_study); reference period fixed at -1'),
   endpoints: z.enum(['bin', 'trim']).default('bin'),
@@ -50,18 +57,24 @@ export const honestDidHandler = defineHandler({
     const results: Record<string, unknown> = {};
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `honest_did ${outcome}`, fraction: i / opts.outcomes.length });
-      const es = eventStudy(ctx.frame, {
-        outcome,
-        treatment: { cohort: opts.cohort },
-        ...(opts.window ? { window: opts.window } : {}),
-        ref: -1,
-        endpoints: opts.endpoints,
-        controls: opts.controls,
-        alpha: opts.alpha,
-        ...(opts.cluster ? { cluster: clusterList(opts.cluster) } : {}),
-        ...(opts.weights ? { weights: opts.weights } : {}),
-      });
-      const input = estimatesFromEventStudy(es, -1);
+      let input: EventStudySelection;
+      if (opts.source === 'callaway_santanna') {
+        const gt = attGt(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, alpha: opts.alpha, ...csOptionsOf({ ...opts, basePeriod: 'universal' }) });
+        input = estimatesFromAggteDynamic(aggte(gt, { type: 'dynamic' }));
+      } else {
+        const es = eventStudy(ctx.frame, {
+          outcome,
+          treatment: { cohort: opts.cohort },
+          ...(opts.window ? { window: opts.window } : {}),
+          ref: -1,
+          endpoints: opts.endpoints,
+          controls: opts.controls,
+          alpha: opts.alpha,
+          ...(opts.cluster ? { cluster: clusterList(opts.cluster) } : {}),
+          ...(opts.weights ? { weights: opts.weights } : {}),
+        });
+        input = estimatesFromEventStudy(es, -1);
+      }
       const lVec = opts.target === 'first_post' ? undefined : new Array<number>(input.numPostPeriods).fill(1 / input.numPostPeriods);
       const out: Partial<Record<SensitivityRestriction, HonestDidResult>> = {};
       for (const restriction of opts.restrictions) {
@@ -110,7 +123,7 @@ export const honestDidHandler = defineHandler({
           },
         });
       }
-      results[outcome] = { input, seed: ctx.seed, ...out };
+      results[outcome] = { source: opts.source, input, seed: ctx.seed, ...out };
     }
     return { title: opts.title ?? 'Rambachan-Roth sensitivity', blocks, results };
   },

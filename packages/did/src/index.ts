@@ -28,3 +28,4 @@ export type { CsPlaceboOptions, CsPlaceboResult } from './placebo/cs-placebo.js'
 export { csTimingShift } from './placebo/cs-timing.js';
 export type { CsTimingShiftOptions, CsTimingShiftResult, CsTimingShiftRow } from './placebo/cs-timing.js';
 export * from './sensitivity/index.js';
+export * from './synthdid/index.js';

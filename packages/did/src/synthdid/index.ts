@@ -1,0 +1,14 @@
+export { synthdidEstimate, scEstimate, didEstimate, effectCurve, defaultNoiseLevel } from './estimate.js';
+export { synthdidSe, sumNormalize } from './vcov.js';
+export { panelMatrices, blockMatrix } from './panel-matrices.js';
+export type { BlockPanel, BlockColumns } from './panel-matrices.js';
+export type {
+  OutcomeMatrix,
+  SynthdidEstimator,
+  SynthdidOptions,
+  ResolvedOptions,
+  SynthdidEstimate,
+  SynthdidSeMethod,
+  SynthdidSeOptions,
+  SynthdidSe,
+} from './types.js';

@@ -1,0 +1,112 @@
+/**
+ * Standard errors of a synthdid / sc / did estimate (R synthdid's vcov methods):
+ * placebo (Algorithm 4), bootstrap (Algorithm 2) and the fixed-weights jackknife (Algorithm 3).
+ * Placebo and bootstrap re-solve the weights on every draw; the draws are generated first from
+ * R's generator (so a seed gives R's draws) and then solved batchSize at a time in one batched
+ * Frank-Wolfe run. Cost: replications x (Frank-Wolfe iterations) x N0 x T0.
+ */
+import { RRandom, samplePermutation, sampleWithReplacement } from './r-sample.js';
+import { solveWeights, weightedDid, type WeightSetup } from './weights.js';
+import type { SynthdidEstimate, SynthdidSe, SynthdidSeOptions } from './types.js';
+
+function fail(message: string): never {
+  throw new Error(`synthdid se: ${message}`);
+}
+
+/** x / sum(x), or uniform weights when they sum to zero (as R's sum_normalize). */
+export function sumNormalize(x: Float64Array): Float64Array {
+  let s = 0;
+  for (const v of x) s += v;
+  if (s !== 0) return x.map((v) => v / s);
+  return new Float64Array(x.length).fill(1 / x.length);
+}
+
+function sd(x: ArrayLike<number>): number {
+  const n = x.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) m += x[i]!;
+  m /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (x[i]! - m) * (x[i]! - m);
+  return Math.sqrt(ss / (n - 1));
+}
+
+function pick(omega: Float64Array, rows: Int32Array, n0: number): Float64Array {
+  return sumNormalize(Float64Array.from(rows.subarray(0, n0), (r) => omega[r]!));
+}
+
+/** Solves the draws in batches and returns their estimates. */
+function solveDraws(est: SynthdidEstimate, setups: WeightSetup[], batchSize: number): Float64Array {
+  const out = new Float64Array(setups.length);
+  for (let start = 0; start < setups.length; start += batchSize) {
+    const batch = setups.slice(start, start + batchSize);
+    const solved = solveWeights(est.y, est.t0, batch, est.options);
+    batch.forEach((s, k) => {
+      out[start + k] = weightedDid(est.y, est.t0, s.rows, s.n0, solved[k]!.omega, solved[k]!.lambda);
+    });
+  }
+  return out;
+}
+
+function placeboDraws(est: SynthdidEstimate, replications: number, rng: RRandom): WeightSetup[] {
+  if (est.n0 <= est.n1) fail(`placebo needs more controls (${est.n0}) than treated units (${est.n1})`);
+  const n0 = est.n0 - est.n1;
+  const setups: WeightSetup[] = [];
+  for (let r = 0; r < replications; r++) {
+    const rows = samplePermutation(rng, est.n0);
+    setups.push({ rows, n0, omega: pick(est.omega, rows, n0), lambda: est.lambda });
+  }
+  return setups;
+}
+
+function bootstrapDraws(est: SynthdidEstimate, replications: number, rng: RRandom): WeightSetup[] {
+  const n = est.n0 + est.n1;
+  const setups: WeightSetup[] = [];
+  while (setups.length < replications) {
+    const rows = sampleWithReplacement(rng, n).sort();
+    let n0 = 0;
+    while (n0 < n && rows[n0]! < est.n0) n0++;
+    if (n0 === 0 || n0 === n) continue; // all treated or all controls: redraw, as R does
+    setups.push({ rows, n0, omega: pick(est.omega, rows, n0), lambda: est.lambda });
+  }
+  return setups;
+}
+
+function jackknife(est: SynthdidEstimate): Float64Array {
+  const n = est.n0 + est.n1;
+  const u = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const rows = Int32Array.from({ length: n - 1 }, (_, k) => (k < i ? k : k + 1));
+    const n0 = i < est.n0 ? est.n0 - 1 : est.n0;
+    u[i] = weightedDid(est.y, est.t0, rows, n0, pick(est.omega, rows, n0), est.lambda);
+  }
+  return u;
+}
+
+export function synthdidSe(est: SynthdidEstimate, options: SynthdidSeOptions): SynthdidSe {
+  const { method } = options;
+  const replications = options.replications ?? 200;
+  const batchSize = options.batchSize ?? 256;
+  if (method === 'jackknife') {
+    let nonzero = 0;
+    for (const w of est.omega) if (w !== 0) nonzero++;
+    const reason = est.n1 === 1 ? 'one treated unit' : nonzero === 1 ? 'one control with nonzero weight' : undefined;
+    if (reason) return { method, se: Number.NaN, replicates: new Float64Array(0), replications: 0, seed: null, reason };
+    const u = jackknife(est);
+    const n = u.length;
+    return { method, se: Math.sqrt(((n - 1) / n) * (n - 1)) * sd(u), replicates: u, replications: n, seed: null };
+  }
+  if (method !== 'placebo' && method !== 'bootstrap') fail(`unknown method '${String(method)}' (placebo, bootstrap, jackknife)`);
+  if (options.seed === undefined || !Number.isInteger(options.seed)) fail(`method '${method}' needs an integer 'seed'`);
+  if (!Number.isInteger(replications) || replications < 2) fail(`'replications' must be an integer >= 2, got ${replications}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) fail(`'batchSize' must be a positive integer, got ${batchSize}`);
+  if (method === 'bootstrap' && est.n1 === 1) {
+    return { method, se: Number.NaN, replicates: new Float64Array(0), replications: 0, seed: options.seed, reason: 'bootstrap needs more than one treated unit' };
+  }
+  const rng = new RRandom(options.seed);
+  const setups = method === 'placebo' ? placeboDraws(est, replications, rng) : bootstrapDraws(est, replications, rng);
+  const reps = solveDraws(est, setups, batchSize);
+  const bad = reps.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) fail(`${method} draw ${bad + 1} gave a non-finite estimate (${reps[bad]})`);
+  return { method, se: Math.sqrt((replications - 1) / replications) * sd(reps), replicates: reps, replications, seed: options.seed };
+}

@@ -73,6 +73,8 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
+  // the workspace packages from their TypeScript sources (no build needed), as in the tests
+  conditions: ['@panel-lab/source'],
   banner: { js: banner },
   // webgpu: its index.js loads dist/<platform>/dawn.node relative to itself, so it stays a real package in
   // node_modules/ beside the bundle. gl (headless-gl) is gpu.js's optional dependency, not installed, require in try.

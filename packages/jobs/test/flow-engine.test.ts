@@ -23,11 +23,13 @@ describe.skipIf(missing)('distributed engine: FlowJobs + FlowWorker on real Redi
   const systems: JobSystem[] = [];
   const workers: { flow: FlowWorker; store: MetaStore }[] = [];
   const queueName = `flows-${process.pid}`;
+  let flowsUrl = '';
 
   beforeAll(async () => {
     [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
     dataDir = await mkdtemp(join(tmpdir(), 'panel-lab-flows-'));
     const storeUrl = await pg.database('flows');
+    flowsUrl = storeUrl;
     for (let i = 0; i < 2; i++) {
       systems.push(await openJobSystem({ dataDir, storeUrl, distributed: { redisUrl: redis.url, queueName, pollMs: 100, checkIntervalMs: 500, lostAfterMs: 1500, tenantTasks: 2 } }));
     }
@@ -123,6 +125,21 @@ describe.skipIf(missing)('distributed engine: FlowJobs + FlowWorker on real Redi
     expect(perChunk).toBeLessThan(4096);
     expect(after - before).toBeLessThan((loaded - before) / 2);
   }, 60_000);
+
+  it('a worker closed with force hands its running chunk back; another worker finishes the job', async () => {
+    const [a] = systems as [JobSystem, JobSystem];
+    const logs: Record<string, unknown>[] = [];
+    const store = await PostgresMetaStore.open({ url: flowsUrl, poolSize: 4 });
+    const leaving = startFlowWorker({ redisUrl: redis.url, queueName, dataDir, store, concurrency: 1, discoverMs: 200, lockDurationMs: 3000, stalledIntervalMs: 1000, logger: { log: (_l, message, fields) => logs.push({ message, ...fields }) } });
+    await leaving.ready();
+    const job = await a.jobs.submitPlacebo('handback', placebo(16_000, 4000));
+    await expect.poll(() => logs.some((l) => l.message === 'task started' && l.jobId === job.id), { timeout: 60_000, interval: 20 }).toBe(true);
+    await leaving.close(true);
+    await store.close();
+    const done = await a.jobs.waitFor('handback', job.id, 90_000);
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    expect(logs.some((l) => l.message === 'task handed back to the queue'), JSON.stringify(logs.map((l) => l.message))).toBe(true);
+  }, 120_000);
 
   it('tasks lost with Redis data are added again by the sweep and the job completes', async () => {
     const [a] = systems as [JobSystem, JobSystem];

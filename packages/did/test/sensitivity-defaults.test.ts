@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadGolden } from '@panel-lab/testing';
-import { defaultGrid, deltaSDUpperBoundMpre, honestDid, originalCi } from '../src/sensitivity/index.js';
+import { defaultGrid, deltaSDUpperBoundMpre, honestDid, originalCi, refineBreakdown } from '../src/sensitivity/index.js';
 import { RRandom } from '../src/sensitivity/r-rng.js';
 
 interface Case {
@@ -43,5 +43,17 @@ describe('HonestDiD defaults and the original CI', () => {
     await expect(honestDid(c, { restriction: 'relative_magnitude', method: 'FLCI' })).rejects.toThrow(/only for the smoothness/);
     await expect(honestDid(c, { restriction: 'smoothness', grid: [0.02, 0.01] })).rejects.toThrow(/increasing/);
     await expect(honestDid(c, { restriction: 'smoothness', lVec: [1, 0] })).rejects.toThrow(/lVec has 2 entries/);
+  });
+});
+
+describe('refineBreakdown', () => {
+  it('bisects to the M where the CI starts to contain 0', async () => {
+    // CI [1 - 3M, 2 + M] contains 0 from M = 1/3 on.
+    const ciAt = async (M: number) => ({ parameter: M, lb: 1 - 3 * M, ub: 2 + M, method: 'C-LF' as const, delta: 'DeltaSD' as const, openAtGridEnd: false, lpFailures: 0 });
+    const r = await refineBreakdown(ciAt, 0.25, 0.5, 1e-6);
+    expect(Math.abs(r.value! - 1 / 3)).toBeLessThan(1e-6);
+    expect(r.value! >= 1 / 3).toBe(true);
+    expect(await refineBreakdown(ciAt, null, 0, 1e-6)).toMatchObject({ value: 0, evaluations: 0 });
+    expect(await refineBreakdown(ciAt, 0.5, null, 1e-6)).toMatchObject({ value: null });
   });
 });

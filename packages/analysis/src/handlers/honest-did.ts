@@ -34,6 +34,7 @@ export const honestDidOptions = analysisObject('honest_did', {
   Mbarvec: grid.optional().describe('Mbar values for the relative-magnitude bounds (default 10 points from 0 to 2, as HonestDiD)'),
   biasDirection: z.enum(['positive', 'negative']).optional().describe('also restrict the sign of the post-period bias (conditional / C-LF methods; default none, as HonestDiD)'),
   monotonicityDirection: z.enum(['increasing', 'decreasing']).optional().describe('also restrict the trend differences to be monotone (conditional / C-LF methods; default none, as HonestDiD)'),
+  breakdownTolerance: z.number().positive().optional().describe('also bisect M / Mbar between the grid values bracketing the breakdown, to this tolerance (default: the grid breakdown only)'),
   target: z.enum(['first_post', 'average_post']).default('first_post').describe('theta: the first post-period effect (HonestDiD default) or the average of the post-period effects'),
   gridPoints: z.number().int().min(10).default(1000).describe('theta grid of the conditional / C-LF test inversion (default 1000, as HonestDiD)'),
   figure: z.string().default('Sensitivity to violations of parallel trends'),
@@ -87,6 +88,7 @@ export const honestDidHandler = defineHandler({
           alpha: opts.alpha,
           gridPoints: opts.gridPoints,
           seed: ctx.seed,
+          ...(opts.breakdownTolerance !== undefined ? { breakdownTolerance: opts.breakdownTolerance } : {}),
           ...(opts.biasDirection ? { biasDirection: opts.biasDirection } : {}),
           ...(opts.monotonicityDirection ? { monotonicityDirection: opts.monotonicityDirection } : {}),
         });
@@ -108,7 +110,7 @@ export const honestDidHandler = defineHandler({
         blocks.push({
           kind: 'figure',
           id: `${opts.id}-${outcome}-${restriction}`,
-          caption: `${opts.figure}: ${outcome}. Robust ${r.method} CIs of the ${opts.target === 'first_post' ? 'first post-period' : 'average post-period'} effect under ${LABEL[restriction]} (Rambachan & Roth 2023; HonestDiD 0.2.6 algorithms, LPs by ${r.solver}). Original CI [${fmt(r.original.lb)}, ${fmt(r.original.ub)}]. Breakdown: the CI first contains 0 at ${r.parameterName} = ${fmt(b.firstContainsZero)} (last excluding 0: ${fmt(b.lastExcludesZero)}).${r.warnings.length ? ` Notes: ${r.warnings.join('; ')}.` : ''}`,
+          caption: `${opts.figure}: ${outcome}. Robust ${r.method} CIs of the ${opts.target === 'first_post' ? 'first post-period' : 'average post-period'} effect under ${LABEL[restriction]} (Rambachan & Roth 2023; HonestDiD 0.2.6 algorithms, LPs by ${r.solver}). Original CI [${fmt(r.original.lb)}, ${fmt(r.original.ub)}]. Breakdown: the CI first contains 0 at ${r.parameterName} = ${fmt(b.firstContainsZero)} (last excluding 0: ${fmt(b.lastExcludesZero)})${r.breakdownRefined?.value != null ? `; bisection: ${fmt(r.breakdownRefined.value)}` : ''}.${r.warnings.length ? ` Notes: ${r.warnings.join('; ')}.` : ''}`,
           svg: chart.svg,
           spec: chart.spec,
         });

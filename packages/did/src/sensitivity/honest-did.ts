@@ -5,6 +5,7 @@
  */
 import { qnorm } from '../internal/stats.js';
 import { breakdownOnGrid, type GridBreakdown } from './breakdown.js';
+import { refineBreakdown, type RefinedBreakdown } from './breakdown-refine.js';
 import { conditionalCiDeltaRM, conditionalCiDeltaSD, conditionalCiDeltaSDRM, rSeq } from './conditional.js';
 import { flciDeltaSD, flciRows } from './flci.js';
 import type { FoldedQuantileMethod } from './folded-normal.js';
@@ -30,6 +31,8 @@ export interface HonestDidOptions {
   readonly gridPoints?: number;
   readonly seed?: number;
   readonly flciQuantile?: FoldedQuantileMethod;
+  /** Also bisect M / Mbar between the grid values bracketing the breakdown, to this tolerance (default: grid only). */
+  readonly breakdownTolerance?: number;
   /** Intersect the restriction with a sign of the post-period bias (conditional / C-LF methods only). */
   readonly biasDirection?: 'positive' | 'negative';
   /** Intersect the restriction with monotone trend differences (conditional / C-LF methods only). */
@@ -52,6 +55,8 @@ export interface HonestDidResult {
   readonly original: OriginalCi;
   readonly rows: SensitivityCi[];
   readonly breakdown: GridBreakdown;
+  /** Present when breakdownTolerance was given. */
+  readonly breakdownRefined?: RefinedBreakdown;
   /** Rows whose CI is open at a grid end or had failed LPs, for the report's notes. */
   readonly warnings: string[];
   readonly solver: string;
@@ -100,19 +105,26 @@ export async function honestDid(es: EventStudyEstimates, options: HonestDidOptio
   const shaped = options.biasDirection !== undefined || options.monotonicityDirection !== undefined;
   if (shaped && method === 'FLCI') throw new Error("sensitivity: the FLCI does not use sign or monotonicity restrictions; use method 'C-LF' or 'Conditional'");
   const common = { lVec: l, alpha, gridPoints: options.gridPoints, seed: options.seed, biasDirection: options.biasDirection, monotonicityDirection: options.monotonicityDirection };
-  let rows: SensitivityCi[];
-  if (method === 'FLCI') rows = flciRows(await flciDeltaSD(es, grid, { lVec: l, alpha, quantile: options.flciQuantile, seed: options.seed }));
-  else if (restriction === 'smoothness') rows = await conditionalCiDeltaSD(es, grid, { ...common, method });
-  else if (restriction === 'relative_magnitude') rows = await conditionalCiDeltaRM(es, grid, { ...common, method });
-  else rows = await conditionalCiDeltaSDRM(es, grid, { ...common, method });
+  const ciOver = async (values: readonly number[]): Promise<SensitivityCi[]> => {
+    if (method === 'FLCI') return flciRows(await flciDeltaSD(es, values, { lVec: l, alpha, quantile: options.flciQuantile, seed: options.seed }));
+    if (restriction === 'smoothness') return conditionalCiDeltaSD(es, values, { ...common, method });
+    if (restriction === 'relative_magnitude') return conditionalCiDeltaRM(es, values, { ...common, method });
+    return conditionalCiDeltaSDRM(es, values, { ...common, method });
+  };
+  const rows = await ciOver(grid);
   const warnings: string[] = [];
   for (const r of rows) {
     if (r.openAtGridEnd) warnings.push(`${r.delta} ${method} at ${r.parameter}: CI open at a grid end (the true CI is wider)`);
     if (r.lpFailures > 0) warnings.push(`${r.delta} ${method} at ${r.parameter}: ${r.lpFailures} grid points whose LP failed were kept (not rejected)`);
     if (r.lb === null) warnings.push(`${r.delta} ${method} at ${r.parameter}: no grid point accepted (empty CI on the grid)`);
   }
+  const breakdown = breakdownOnGrid(rows);
+  const breakdownRefined = options.breakdownTolerance === undefined
+    ? undefined
+    : await refineBreakdown(async (v) => (await ciOver([v]))[0]!, breakdown.lastExcludesZero, breakdown.firstContainsZero, options.breakdownTolerance);
   return {
+    ...(breakdownRefined ? { breakdownRefined } : {}),
     restriction, method, parameterName: restriction === 'smoothness' ? 'M' : 'Mbar', lVec: l, alpha,
-    original: originalCi(es, l, alpha), rows, breakdown: breakdownOnGrid(rows), warnings, solver: (await lpSolver()).version,
+    original: originalCi(es, l, alpha), rows, breakdown, warnings, solver: (await lpSolver()).version,
   };
 }

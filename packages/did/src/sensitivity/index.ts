@@ -10,3 +10,5 @@ export type { HonestDidOptions, HonestDidResult, OriginalCi, SensitivityRestrict
 export { estimatesFromEventStudy } from './from-event-study.js';
 export type { EventStudyWithVcov, EventStudySelection } from './from-event-study.js';
 export { estimatesFromAggteDynamic } from './from-aggte.js';
+export { refineBreakdown } from './breakdown-refine.js';
+export type { RefinedBreakdown } from './breakdown-refine.js';

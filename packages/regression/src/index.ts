@@ -21,6 +21,7 @@ export type { NormalizedVcov, VcovEntry, VcovInputs, VcovOptions, VcovRaw, VcovS
 export { defaultHacLag, vcovDriscollKraay, vcovNeweyWest } from './vcov-hac.js';
 export { vcovCR2, vcovCR3 } from './vcov-cr.js';
 export { conleyPairCount, vcovConley } from './vcov-conley.js';
+export { vcovConleySpaceTime } from './vcov-conley-st.js';
 export { clusterScores, intersectClusters, meatFromSums, sandwich, vcovCluster, vcovHetero, vcovIid } from './vcov-kernels.js';
 export { tidy, glance } from './tidy.js';
 export type { GlanceRow, TidyRow } from './tidy.js';

@@ -16,30 +16,35 @@
 const FIXEST_PI = 3.14159;
 const KM_PER_DEGREE = 111;
 
-export function vcovConley(args: {
-  bread: Float64Array;
-  scores: readonly Float64Array[];
-  lat: Float64Array;
-  lon: Float64Array;
-  cutoff: number;
-  distance: 'triangular' | 'spherical';
-  kernel: 'uniform' | 'bartlett';
-}): Float64Array {
-  const { scores, cutoff } = args;
+export interface ConleySpace {
+  readonly lat: Float64Array;
+  readonly lon: Float64Array;
+  readonly cutoff: number;
+  readonly distance: 'triangular' | 'spherical';
+  readonly kernel: 'uniform' | 'bartlett';
+}
+
+export function vcovConley(args: ConleySpace & { bread: Float64Array; scores: readonly Float64Array[] }): Float64Array {
+  return sandwichSym(args.bread, conleySpatialMeat(args, args.scores), args.scores.length);
+}
+
+/** The spatial meat (k x k row-major) of the scores under the rule above; adds into `into` when given. */
+export function conleySpatialMeat(space: ConleySpace, scores: readonly Float64Array[], into?: Float64Array): Float64Array {
+  const { cutoff } = space;
   const k = scores.length;
-  const loc = aggregateByLocation(args.lat, args.lon, scores);
+  const loc = aggregateByLocation(space.lat, space.lon, scores);
   const { m, latR, lonR, s } = loc;
   const cosLat = Float64Array.from(latR, Math.cos);
   const latCut = ((cutoff / KM_PER_DEGREE) * FIXEST_PI) / 180;
   const latCutSq = latCut * latCut;
-  const meat = new Float64Array(k * k);
+  const meat = into ?? new Float64Array(k * k);
   // self pairs
   for (let i = 0; i < m; i++) addOuter(meat, s, k, i, i, 1);
   forEachPair(latR, lonR, latCut, (i, j, dLat, dLon) => {
     const cosMean = Math.cos((latR[i]! + latR[j]!) / 2);
     if (dLon > latCut / cosMean) return;
     let dKm: number;
-    if (args.distance === 'spherical') {
+    if (space.distance === 'spherical') {
       const a = Math.sin(dLat / 2) ** 2 + cosLat[i]! * cosLat[j]! * Math.sin(dLon / 2) ** 2;
       dKm = 12752 * Math.asin(Math.min(1, Math.sqrt(a)));
       if (!(dKm <= cutoff)) return;
@@ -48,13 +53,13 @@ export function vcovConley(args: {
       if (!(d2 <= latCutSq)) return;
       dKm = Math.sqrt(d2 / latCutSq) * cutoff;
     }
-    const w = args.kernel === 'bartlett' ? 1 - dKm / cutoff : 1;
+    const w = space.kernel === 'bartlett' ? 1 - dKm / cutoff : 1;
     if (w > 0) {
       addOuter(meat, s, k, i, j, w);
       addOuter(meat, s, k, j, i, w);
     }
   });
-  return sandwichSym(args.bread, meat, k);
+  return meat;
 }
 
 /** Number of distinct location pairs i < j within the cut-off (for checks against the reference). */
@@ -188,7 +193,7 @@ function addOuter(meat: Float64Array, s: Float64Array, k: number, i: number, j: 
   }
 }
 
-function sandwichSym(bread: Float64Array, meat: Float64Array, k: number): Float64Array {
+export function sandwichSym(bread: Float64Array, meat: Float64Array, k: number): Float64Array {
   const tmp = new Float64Array(k * k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
     let v = 0;

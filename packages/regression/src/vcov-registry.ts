@@ -4,6 +4,7 @@
  */
 import type { Ssc } from './ssc.js';
 import { vcovConley } from './vcov-conley.js';
+import { vcovConleySpaceTime } from './vcov-conley-st.js';
 import { vcovCR2, vcovCR3 } from './vcov-cr.js';
 import { vcovDriscollKraay, vcovNeweyWest } from './vcov-hac.js';
 import { vcovCluster, vcovHetero, vcovIid } from './vcov-kernels.js';
@@ -27,13 +28,16 @@ export type VcovSpec =
   | (VcovOptions & {
       readonly type: string;
       readonly cluster?: string | readonly string[];
-      /** NW / DK: the lag (default floor(T^(1/4)), fixest's rule). */
+      /**
+       * NW / DK: the lag (default floor(T^(1/4)), fixest's rule). Conley: the serial lag cut-off of the
+       * space x time estimator (Bartlett in lags; 0 = same-period spatial only); absent = fixest's Conley.
+       */
       readonly lag?: number;
     });
 
 /** The options of the HAC and spatial estimators, as given and as stored. */
 export interface VcovOptions {
-  /** NW: unit variable (default: the first fixed effect); NW / DK: time variable (default: the second). */
+  /** NW and space x time Conley: unit variable (default: the first fixed effect); time variable (default: the second). */
   readonly unit?: string;
   readonly time?: string;
   /** Conley: latitude / longitude columns in degrees (default 'lat', 'lon'), cut-off in km. */
@@ -170,10 +174,10 @@ export const VCOV_REGISTRY: readonly VcovEntry[] = Object.freeze([
     aliases: ['conley', 'Conley'],
     label: 'Conley',
     requiredVars: { min: 0, max: 0 },
-    allowedOptions: ['type', 'lat', 'lon', 'cutoff', 'distance', 'kernel'],
+    allowedOptions: ['type', 'lat', 'lon', 'cutoff', 'distance', 'kernel', 'lag', 'unit', 'time'],
     removesNested: false,
     kernel: (x) => {
-      const v = vcovConley({
+      const space = {
         bread: x.bread,
         scores: x.scores,
         lat: x.numeric(x.spec.lat!),
@@ -181,7 +185,9 @@ export const VCOV_REGISTRY: readonly VcovEntry[] = Object.freeze([
         cutoff: x.spec.cutoff!,
         distance: x.spec.distance ?? 'triangular',
         kernel: x.spec.kernel ?? 'uniform',
-      });
+      } as const;
+      const lag = x.spec.lag;
+      const v = lag === undefined || lag === null ? vcovConley(space) : vcovConleySpaceTime({ ...space, lag, unit: x.codes(x.spec.unit!), time: x.codes(x.spec.time!) });
       // fixest's Conley small-sample factor is n / (n - K): the (n - 1) / (n - K) of K.adj times n / (n - 1).
       if (x.ssc.kAdj) for (let m = 0; m < v.length; m++) v[m]! *= x.n / (x.n - 1);
       return { vcov: v };
@@ -232,7 +238,18 @@ function optionsOf(entry: VcovEntry, spec: SpecObject | null, fixefNames: readon
     if (distance !== 'triangular' && distance !== 'spherical') throw new Error(`vcov: option 'distance' must be 'triangular' or 'spherical', got ${JSON.stringify(distance)}`);
     const kernel = o.kernel ?? 'uniform';
     if (kernel !== 'uniform' && kernel !== 'bartlett') throw new Error(`vcov: option 'kernel' must be 'uniform' or 'bartlett', got ${JSON.stringify(kernel)}`);
-    return { lat: str('lat') ?? 'lat', lon: str('lon') ?? 'lon', cutoff, distance, kernel };
+    const space = { lat: str('lat') ?? 'lat', lon: str('lon') ?? 'lon', cutoff, distance: distance as 'triangular' | 'spherical', kernel: kernel as 'uniform' | 'bartlett' };
+    const lag = o.lag ?? undefined;
+    if (lag === undefined) {
+      for (const key of ['unit', 'time']) if (o[key] !== undefined && o[key] !== null) throw new Error(`vcov: 'conley' option '${key}' needs 'lag' (the space x time estimator's serial lag cut-off)`);
+      return space;
+    }
+    if (!(Number.isInteger(lag) && (lag as number) >= 0)) throw new Error(`vcov: 'conley' option 'lag' (serial lag cut-off) must be an integer >= 0, got ${JSON.stringify(lag)}`);
+    const unit = str('unit') ?? fixefNames[0];
+    const time = str('time') ?? fixefNames[1];
+    if (!unit || !time) throw new Error("vcov: space x time 'conley' (with 'lag') needs unit and time variables: give { type: 'conley', lag, unit: '...', time: '...' } (the defaults are the first two fixed effects)");
+    if (unit === time) throw new Error(`vcov: 'conley' unit and time must differ, both are '${unit}'`);
+    return { ...space, lag: lag as number, unit, time };
   }
   return {};
 }
@@ -286,7 +303,7 @@ export function vcovLabel(v: NormalizedVcov): string {
     case 'DK':
       return `${entry.label} (${v.time}${v.lag ? `, L=${v.lag}` : ''})`;
     case 'conley':
-      return `${entry.label} (${v.cutoff} km, ${v.distance}${v.kernel === 'bartlett' ? ', Bartlett' : ''})`;
+      return `${entry.label} (${v.cutoff} km, ${v.distance}${v.kernel === 'bartlett' ? ', Bartlett' : ''}${typeof v.lag === 'number' ? `; ${v.unit} & ${v.time}, L=${v.lag}` : ''})`;
     default:
       return v.cluster.length ? `${entry.label} (${v.cluster.join(' & ')})` : entry.label;
   }

@@ -3,6 +3,7 @@
  * Delta^RM(Mbar), by inverting the ARP test on a grid of theta values (HonestDiD 0.2.6's grids).
  */
 import { ArpSystem, conditionalTest, type Hybrid } from './arp.js';
+import { leastFavorableCvNoNuisance, rejectNoNuisance } from './no-nuisance.js';
 import { lpSolver, type LpSolver } from './lp.js';
 import { inverse, matMul, matVec, quadForm, range, subMatrix, symmetricSqrt, transpose, type Mat } from './matrix.js';
 import { RRandom, quantileType7, rmvnormR } from './r-rng.js';
@@ -33,7 +34,6 @@ interface Prepared {
 
 function prepare(es: EventStudyEstimates, o: ConditionalOptions, defaultMethod: 'Conditional' | 'C-LF'): Prepared {
   checkEstimates(es);
-  if (es.numPostPeriods < 2) throw new Error('sensitivity: conditional CIs need numPostPeriods >= 2 (the single-post-period case is not implemented yet)');
   const l = resolveLVec(es, o.lVec);
   const alpha = o.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new Error(`sensitivity: alpha must be in (0, 1), got ${alpha}`);
@@ -64,6 +64,7 @@ export function leastFavorableCv(solver: LpSolver, X: Mat, sigma: Mat, kappa: nu
 
 /** Accept/reject of every grid theta for one polyhedron, moments restricted to the post-period rows. */
 function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: readonly number[], known?: readonly boolean[]) {
+  if (p.es.numPostPeriods === 1) return acceptanceNoNuisance(p, poly, grid, known);
   const { es, l } = p;
   const nPre = es.numPrePeriods;
   const A = poly.A;
@@ -95,6 +96,24 @@ function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: reado
   } finally {
     sys.dispose();
   }
+}
+
+/** One post period: theta is beta_post itself, and the test has no nuisance parameters. */
+function acceptanceNoNuisance(p: Prepared, poly: Polyhedron, grid: readonly number[], known?: readonly boolean[]) {
+  const { es } = p;
+  const sigma = es.sigma as Mat;
+  const A = poly.A;
+  const sigmaY = matMul(matMul(A, sigma), transpose(A));
+  const lf = p.method === 'C-LF' ? { kappa: p.kappa, cv: leastFavorableCvNoNuisance(sigmaY, p.kappa, p.seed) } : undefined;
+  const test = { A, d: poly.d, sigma, alpha: p.alpha, ...(lf ? { lf } : {}) };
+  const post = es.numPrePeriods;
+  const scale = p.l[0]!;
+  const accept = grid.map((theta, g) => {
+    if (known?.[g]) return true;
+    const y = es.betahat.map((v, i) => (i === post ? v - theta / scale : v));
+    return !rejectNoNuisance(test, y);
+  });
+  return { accept, lpFailures: 0 };
 }
 
 function summarise(grid: readonly number[], accept: readonly boolean[], lpFailures: number, parameter: number, method: Prepared['method'], delta: SensitivityCi['delta']): SensitivityCi {
@@ -178,7 +197,11 @@ async function unionOverS(es: EventStudyEstimates, Mbarvec: readonly number[], o
     let failures = 0;
     for (let s = minS; s <= 0; s++) {
       for (const positive of [true, false]) {
-        const poly = withShape(build(es.numPrePeriods, es.numPostPeriods, Mbar, s, positive), es.numPrePeriods, es.numPostPeriods, p.shape);
+        let poly = withShape(build(es.numPrePeriods, es.numPostPeriods, Mbar, s, positive), es.numPrePeriods, es.numPostPeriods, p.shape);
+        if (es.numPostPeriods === 1) {
+          const rows = postPeriodRows(poly.A, es.numPrePeriods);
+          poly = { A: rows.map((i) => poly.A[i]!), d: rows.map((i) => poly.d[i]!) };
+        }
         const { accept, lpFailures } = acceptance(solver, p, poly, grid, union);
         failures += lpFailures;
         accept.forEach((a, i) => {

@@ -78,7 +78,8 @@ const result = await build({
   banner: { js: banner },
   // webgpu: its index.js loads dist/<platform>/dawn.node relative to itself, so it stays a real package in
   // node_modules/ beside the bundle. gl (headless-gl) is gpu.js's optional dependency, not installed, require in try.
-  external: ['webgpu', 'gl'],
+  // DuckDB (file reading) is native and loaded only on a read; the device runs read no files.
+  external: ['webgpu', 'gl', '@duckdb/*'],
   plugins: [metaUrlPlugin],
   logLevel: 'warning',
   metafile: true,

@@ -1,8 +1,8 @@
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk, type DuckDBVarCharVector } from '@duckdb/node-api';
-import bindings from '@duckdb/node-bindings';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBVarCharVector } from '@duckdb/node-api';
+import type Bindings from '@duckdb/node-bindings';
 import { CategoricalSink, DEFAULT_BLOCK_ROWS, NumericSink } from './column-sinks.js';
 
 /**
@@ -11,9 +11,16 @@ import { CategoricalSink, DEFAULT_BLOCK_ROWS, NumericSink } from './column-sinks
  * One in-process instance serves every read; each read gets its own connection.
  */
 let instance: Promise<DuckDBInstance> | undefined;
+// Loaded with the first read, so importing the package (the CLI's --help, the GPU bundle, which has no
+// DuckDB) does not load the native addon.
+let bindings: typeof Bindings;
 
 function sharedInstance(): Promise<DuckDBInstance> {
-  instance ??= DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });
+  instance ??= (async () => {
+    const [api, loaded] = await Promise.all([import('@duckdb/node-api'), import('@duckdb/node-bindings')]);
+    bindings = loaded.default;
+    return api.DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });
+  })();
   return instance;
 }
 

@@ -48,6 +48,7 @@ export function seed000RobustnessAnalyses(o: { quick: boolean }): RunSpecInput['
       cohort,
       lat: CITY_ATTRIBUTES.lat,
       lon: CITY_ATTRIBUTES.lon,
+      conleyKm: [100, 200, 300],
       caption: 'Seed 000, Table 10',
     },
     {

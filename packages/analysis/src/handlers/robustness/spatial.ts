@@ -7,6 +7,7 @@ import { analysisObject } from '../common.js';
 import { alphaField, clusterField } from '../inference.js';
 import { groundTruth } from '../truth.js';
 import { coefficientTable, jsonSafe } from './shared.js';
+import { conleyRingTable } from './spatial-conley.js';
 
 export const spatialOptions = analysisObject('spatial_did', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -24,6 +25,10 @@ export const spatialOptions = analysisObject('spatial_did', {
   fixedEffects: z.array(z.string().min(1)).min(1).optional().describe('first-stage fixed effects (default unit + time, as the library)'),
   splitByOwnTreatment: z.boolean().default(false).describe('ring effects separately for treated and untreated units (default false, as the library)'),
   cluster: clusterField.optional(),
+  conleyKm: z
+    .array(z.number().positive())
+    .default([])
+    .describe('cut-offs (km) of a further table: the TWFE ring regression with SEs clustered by unit and Conley spatial HAC SEs at each cut-off (default none)'),
   alpha: alphaField,
   caption: z.string().default('Spatial two-stage DID'),
 });
@@ -65,6 +70,7 @@ export const spatialHandler = defineHandler({
         counts,
       ]),
     ];
+    if (opts.conleyKm.length) blocks.push(conleyRingTable(opts.id, ctx.frame, { ...opts, caption: opts.caption }));
     if (comparisons.length) blocks.push({ kind: 'comparison', id: `${opts.id}-truth`, title: 'Ring spillovers vs the generator\'s true spillovers', rows: comparisons });
     return { title: opts.title ?? opts.caption, blocks, results, models: fits.map((f) => modelFromRobust(f.outcome, f.outcome, 'spatialDid', (f.result as SpatialDidResult).coefs, { seType: `GMM, clustered by ${(f.result as SpatialDidResult).spec.cluster}`, fixedEffects: (f.result as SpatialDidResult).spec.fixedEffects })) };
   },

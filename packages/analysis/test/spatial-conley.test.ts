@@ -40,3 +40,14 @@ describe('spatial_did conleyKm: Conley SEs in the seed 000 Table 10 analogue (is
     expect(block.table.rows.map((r) => r[2])).toEqual([...fit.coefficients]);
   });
 });
+
+describe('space x time Conley reachable from the spec (issue 20 item 4)', () => {
+  it('twfe vcov { type: conley, cutoff, kernel, lag } reaches the library', async () => {
+    const run = await runSpec({
+      dataset: { source: 'synthetic', seed: 3 },
+      analyses: [{ id: 'st', estimator: 'twfe', outcomes: ['ln_co2_total'], treatment: 'bigdata_treated', vcov: { type: 'conley', cutoff: 200, kernel: 'bartlett', distance: 'spherical', lag: 2 } }],
+    });
+    const text = JSON.stringify(run.analyses[0]!.blocks);
+    expect(text).toMatch(/Conley \(200 km, spherical, Bartlett; city_code & year, L=2\)/);
+  });
+});

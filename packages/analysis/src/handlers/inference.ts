@@ -17,9 +17,9 @@ export const vcovField = z
       .object({
         type: z.enum(VCOV_TYPES),
         cluster: names.optional().describe('cluster variable(s) (cluster, twoway, CR2, CR3)'),
-        lag: z.number().int().min(0).optional().describe('NW / DK lag (default floor(T^(1/4)), fixest)'),
-        unit: z.string().min(1).optional().describe('NW: unit variable (default the first fixed effect)'),
-        time: z.string().min(1).optional().describe('NW / DK: time variable (default the second fixed effect)'),
+        lag: z.number().int().min(0).optional().describe('NW / DK lag (default floor(T^(1/4)), fixest); Conley: serial lag cut-off of the space x time estimator (Bartlett in lags, 0 = same-period spatial only; absent = fixest Conley)'),
+        unit: z.string().min(1).optional().describe('NW and Conley with lag: unit variable (default the first fixed effect)'),
+        time: z.string().min(1).optional().describe('NW / DK and Conley with lag: time variable (default the second fixed effect)'),
         lat: z.string().min(1).optional().describe("Conley: latitude column (default 'lat')"),
         lon: z.string().min(1).optional().describe("Conley: longitude column (default 'lon')"),
         cutoff: z.number().positive().optional().describe('Conley: cut-off distance in km'),

@@ -12,3 +12,5 @@ export type {
   SynthdidSeOptions,
   SynthdidSe,
 } from './types.js';
+export { synthdidStaggered, synthdidStaggeredArrays } from './staggered.js';
+export type { StaggeredOptions, StaggeredResult, CohortEstimate } from './staggered.js';

@@ -29,6 +29,8 @@ export function loadReports(dir = resultsDir): SuiteReport[] {
     .sort((a, b) => `${a.machine_kind}/${a.suite}/${a.scale}`.localeCompare(`${b.machine_kind}/${b.suite}/${b.scale}`));
 }
 
+/** A case name in a table cell ('|' in a formula would end the cell). */
+const cell = (text: string) => text.replace(/\|/g, '\\|');
 const seconds = (s: number) => (s < 0.01 ? `${(s * 1000).toFixed(2)} ms` : s < 10 ? `${s.toFixed(3)} s` : `${s.toFixed(1)} s`);
 
 /** "vs_r_did 12.3x (R 13.8 s)" and any other same-run ratio of a case. */
@@ -52,7 +54,7 @@ export function performanceMarkdown(reports: readonly SuiteReport[]): string {
     for (const r of ofKind) {
       for (const c of r.results) {
         const load = c.load_avg_1m === undefined ? '' : c.load_avg_1m.toFixed(1);
-        lines.push(`| ${r.suite} | ${r.scale} | ${c.name} | ${c.backend} | ${seconds(c.median_s)} | ${(c.peak_rss_bytes / 2 ** 20).toFixed(0)} MiB | ${load} | ${ratioCell(c.extra)} |`);
+        lines.push(`| ${r.suite} | ${r.scale} | ${cell(c.name)} | ${c.backend} | ${seconds(c.median_s)} | ${(c.peak_rss_bytes / 2 ** 20).toFixed(0)} MiB | ${load} | ${ratioCell(c.extra)} |`);
       }
     }
     lines.push('');
@@ -74,7 +76,7 @@ export function rPeerTable(reports: readonly SuiteReport[]): string[] {
       const matched = match && match.keys ? `${match.keys} values, max abs diff ${match.max_abs.toExponential(1)}` : '';
       const target = ratio && ratio.floor > 0 ? `>= ${ratio.floor}x` : '';
       const load = c.load_avg_1m === undefined ? '' : c.load_avg_1m.toFixed(1);
-      rows.push(`| ${r.suite} (${r.scale}) | ${c.name} | ${seconds(c.median_s)} | ${pkg} ${version}: ${seconds(c.extra[rKey] as number)} | ${ratio ? `**${ratio.value.toFixed(1)}x**` : ''} | ${target} | ${matched} | ${c.extra.r_threads ?? ''} | ${load} |`);
+      rows.push(`| ${r.suite} (${r.scale}) | ${cell(c.name)} | ${seconds(c.median_s)} | ${pkg} ${version}: ${seconds(c.extra[rKey] as number)} | ${ratio ? `**${ratio.value.toFixed(1)}x**` : ''} | ${target} | ${matched} | ${c.extra.r_threads ?? ''} | ${load} |`);
     }
   }
   if (rows.length === 0) return [];
@@ -98,7 +100,7 @@ export function rooflineTable(reports: readonly SuiteReport[]): string[] {
     if (peaks.length === 0) continue;
     for (const c of r.results) {
       if (!c.extra.work || (c.backend !== 'cpu' && !c.extra.peak)) continue;
-      rows.push(`| ${r.scale} | ${c.name} | ${seconds(c.median_s)} | ${rooflineCell(c, peaks)} |`);
+      rows.push(`| ${r.scale} | ${cell(c.name)} | ${seconds(c.median_s)} | ${rooflineCell(c, peaks)} |`);
     }
   }
   if (rows.length === 0) return [];

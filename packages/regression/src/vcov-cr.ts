@@ -1,6 +1,7 @@
 /**
  * Bias-reduced cluster-robust variances as clubSandwich (Pustejovsky & Tipton 2018), for
- * unweighted OLS with or without absorbed fixed effects:
+ * unweighted OLS with or without absorbed fixed effects (weighted fits without absorbed FE:
+ * vcov-cr-weighted.ts):
  *
  * - CR2 (Bell-McCaffrey): V = B Σ_g X̃_g' A_g e_g e_g' A_g X̃_g B with
  *   A_g = (I - H_gg)^(-1/2) (symmetric power, eigenvalues <= 1e-12 sent to 0), H the hat matrix
@@ -23,6 +24,7 @@ import { choleskyPivoted } from './linalg.js';
 import { symmetricPower } from './sym-eigen.js';
 import type { VcovRaw } from './vcov-raw.js';
 import { nestedIn } from './nesting.js';
+import { crWeighted } from './vcov-cr-weighted.js';
 
 interface CrArgs {
   readonly bread: Float64Array;
@@ -163,7 +165,11 @@ function feProjection(fe: readonly Int32Array[], feSizes: readonly number[], clu
 
 function crVcov(args: CrArgs, type: 'CR2' | 'CR3'): VcovRaw {
   const { bread: B, cluster, x, resid: e } = args;
-  if (args.weights) throw new Error(`vcov ${type}: weighted fits are not supported yet (clubSandwich's weighted target differs); use 'cluster'`);
+  if (args.weights) {
+    // clubSandwich has no absorbed-FE weighted model to match (its weighted reference is lm with dummies)
+    if (args.fe.length > 0) throw new Error(`vcov ${type}: weighted fits with absorbed fixed effects are not supported; enter the fixed effects as dummies in the formula (i(var)) to get clubSandwich's weighted lm value, or use 'cluster'`);
+    return crWeighted({ ...args, weights: args.weights }, type);
+  }
   const k = x.length;
   const n = e.length;
   const G = levels(cluster);

@@ -78,6 +78,19 @@ export const COVERAGE: Readonly<Record<string, Reached | Internal>> = {
   'did:SunAbrahamOptions': { handlers: ['sun_abraham'], renamed: { simultaneous: 'simultaneousDraws' } },
   'did:SimultaneousOptions': { handlers: ['event_study', 'sun_abraham'], renamed: { draws: 'simultaneousDraws' } },
   'did:CsPlaceboOptions': { handlers: ['cs_placebo'] },
+  'did:SynthdidOptions': {
+    handlers: ['synthdid'],
+    notInSpec: {
+      omega: 'fixed unit weights are per row of one block; the spec picks them through estimators (did: uniform) and updateOmega',
+      lambda: 'fixed time weights are per pre-period of one block; the spec picks them through estimators (did: uniform, sc: zero) and updateLambda',
+    },
+  },
+  'did:SynthdidSeOptions': {
+    handlers: ['synthdid'],
+    renamed: { method: 'se' },
+    notInSpec: { batchSize: 'draws solved together: memory only, the draws and SEs are identical for any value' },
+  },
+  'did:StaggeredOptions': { handlers: ['synthdid'], renamed: { estimator: 'estimators' }, notInSpec: { options: 'flattened into the synthdid fields (SynthdidOptions)' } },
   'did:CsTimingShiftOptions': {
     handlers: ['timing_shift'],
     renamed: { covariates: 'cs.covariates', controlGroup: 'cs.controlGroup', estMethod: 'cs.estMethod', basePeriod: 'cs.basePeriod', anticipation: 'cs.anticipation', weights: 'cs.weights', panel: 'cs.panel', allowUnbalancedPanel: 'cs.allowUnbalancedPanel' },
@@ -158,6 +171,8 @@ export const ESTIMATORS: Readonly<Record<string, string | { internal: Reason }>>
   'did:mechanismTest': 'mechanism',
   'did:policyRobustness': 'policy_robustness',
   'did:cohortTrends': 'trends',
+  'did:synthdidStaggered': 'synthdid',
+  'did:panelMatrices': { internal: 'the block outcome matrix synthdid builds per cohort' },
   'did:treatmentSetup': { internal: 'the treatment coding every DID estimator starts from' },
   'did:spatialRings': { internal: 'the exposure rings spatial_did builds (counts in its results)' },
   'did:ringColumns': { internal: 'the ring dummies spatial_did builds' },

@@ -4,7 +4,7 @@
  * columns 0..T0-1. No covariates.
  */
 import { solveWeights, weightedDid } from './weights.js';
-import type { OutcomeMatrix, ResolvedOptions, SynthdidEstimate, SynthdidEstimator, SynthdidOptions } from './types.js';
+import type { OutcomeMatrix, SynthdidTuning, SynthdidEstimate, SynthdidEstimator, SynthdidOptions } from './types.js';
 
 function fail(message: string): never {
   throw new Error(`synthdid: ${message}`);
@@ -50,7 +50,7 @@ export function resolveOptions(
   t0: number,
   estimator: SynthdidEstimator,
   options: SynthdidOptions,
-): { opts: ResolvedOptions; omega: Float64Array | null; lambda: Float64Array | null } {
+): { opts: SynthdidTuning; omega: Float64Array | null; lambda: Float64Array | null } {
   const n1 = y.nUnits - n0;
   const t1 = y.nPeriods - t0;
   const noiseLevel = options.noiseLevel ?? defaultNoiseLevel(y, n0, t0);
@@ -66,7 +66,7 @@ export function resolveOptions(
     omega ??= new Float64Array(n0).fill(1 / n0);
     lambda ??= new Float64Array(t0).fill(1 / t0);
   }
-  const opts: ResolvedOptions = {
+  const opts: SynthdidTuning = {
     noiseLevel,
     zetaOmega,
     zetaLambda,

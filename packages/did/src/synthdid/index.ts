@@ -6,7 +6,7 @@ export type {
   OutcomeMatrix,
   SynthdidEstimator,
   SynthdidOptions,
-  ResolvedOptions,
+  SynthdidTuning,
   SynthdidEstimate,
   SynthdidSeMethod,
   SynthdidSeOptions,

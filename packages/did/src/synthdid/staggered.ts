@@ -2,6 +2,7 @@
  * Staggered adoption by cohort: for each adoption cohort g, the block of never-treated units and
  * cohort g (treated from period g on) gets its own synthdid / sc / did estimate; the overall
  * effect averages the cohort estimates weighted by their treated cells N1_g * T1_g.
+ * Cohorts with one pre-period are left out (reported) when the noise level must be estimated.
  * Standard errors are per cohort (the cohorts share controls, so no aggregate SE is reported).
  */
 import type { PanelFrame } from '@panel-lab/panel';
@@ -61,8 +62,13 @@ export function synthdidStaggeredArrays(
   }
   const dropped: StaggeredResult['dropped'] = [];
   const cohorts: number[] = [];
+  const periods = [...new Set(Array.from(times))].sort((a, b) => a - b);
+  // The default noise level (sd of first differences before adoption) needs two pre-periods.
+  const needsNoise = estimator !== 'did' && options.options?.noiseLevel === undefined;
   for (const g of [...cohortSet].sort((a, b) => a - b)) {
+    const pre = periods.filter((t) => t < g).length;
     if (g <= first) dropped.push({ cohort: g, reason: `treated from the first period (${first}): no pre-periods` });
+    else if (needsNoise && pre < 2 && g <= last) dropped.push({ cohort: g, reason: `one pre-period: the default noise level (sd of first differences) needs two; pass noiseLevel` });
     else if (g > last) dropped.push({ cohort: g, reason: `adopts after the last period (${last})` });
     else cohorts.push(g);
   }

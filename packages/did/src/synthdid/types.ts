@@ -38,7 +38,7 @@ export interface SynthdidOptions {
 }
 
 /** The options as resolved for one estimate; resampling re-solves with exactly these. */
-export interface ResolvedOptions {
+export interface SynthdidTuning {
   noiseLevel: number;
   zetaOmega: number;
   zetaLambda: number;
@@ -66,7 +66,7 @@ export interface SynthdidEstimate {
   n1: number;
   t0: number;
   t1: number;
-  options: ResolvedOptions;
+  options: SynthdidTuning;
   iterationsOmega: number;
   iterationsLambda: number;
   /** The outcome matrix the estimate was computed on (kept for the standard errors and the plot). */

@@ -4,7 +4,7 @@
  * bootstrap draw — and all their weight problems go through one batched Frank-Wolfe run.
  */
 import { allocateProblems, solveFrankWolfe } from './frank-wolfe.js';
-import type { OutcomeMatrix, ResolvedOptions } from './types.js';
+import type { OutcomeMatrix, SynthdidTuning } from './types.js';
 
 export interface WeightSetup {
   /** Rows of the outcome matrix in order, the first n0 are controls. */
@@ -54,7 +54,7 @@ function centreColumns(block: Float64Array, rows: number, width: number): void {
  * controls, columns: pre-periods, target: the control's post-period mean), 2s+1 the omega problem
  * (rows: pre-periods, columns: controls, target: the treated units' mean).
  */
-export function solveWeights(y: OutcomeMatrix, t0: number, setups: readonly WeightSetup[], opts: ResolvedOptions): SolvedWeights[] {
+export function solveWeights(y: OutcomeMatrix, t0: number, setups: readonly WeightSetup[], opts: SynthdidTuning): SolvedWeights[] {
   const nT = y.nPeriods;
   const t1 = nT - t0;
   const shapes: { rows: number; cols: number }[] = [];

@@ -198,7 +198,15 @@ export async function startApi(dataDir: string, redisUrl: string, queue: string,
     'api',
   );
   const line = service.logs.find((l) => l.message === 'api listening')!;
-  return { ...service, url: String(line.url) };
+  const url = String(line.url);
+  // as an orchestrator would: no traffic before /ready (the queue connection comes up after listening)
+  for (let i = 0; ; i++) {
+    const status = await fetch(`${url}/ready`).then((r) => r.status, () => 0);
+    if (status === 200) break;
+    if (i >= 300) throw new Error(`api at ${url} not ready after 30 s (last status ${status})`);
+    await sleep(100);
+  }
+  return { ...service, url };
 }
 
 /** A queue worker on the given Redis, sharing the API's data folder. */

@@ -74,7 +74,7 @@ class Cluster {
   /** Which processes exited on their own (with the last of their stderr). */
   down(): string[] {
     const gone = (p: ServiceProcess) => p.child.exitCode !== null || p.child.signalCode !== null;
-    return [...(gone(this.api) ? [`api (exit ${this.api.child.exitCode}): ${this.api.stderr().slice(-300)}`] : []), ...this.workers.filter(gone).map((w) => `worker (exit ${w.child.exitCode}): ${w.stderr().slice(-300)}`)];
+    return [...(gone(this.api) ? [`api (exit ${this.api.child.exitCode}): ${this.api.stderr().slice(-1500)}`] : []), ...this.workers.filter(gone).map((w) => `worker (exit ${w.child.exitCode}): ${w.stderr().slice(-1500)}`)];
   }
 
   async restartApi(): Promise<void> {
@@ -309,7 +309,9 @@ async function sigtermWithSse(cluster: Cluster): Promise<ScenarioResult> {
  * Runs the scenarios on one cluster, in order (SIGTERM last). 'ci' is the short version; 'full' adds
  * the API kill and runs every scenario at the sizes recorded in benchmarks/results/cpu-2core/chaos.*.
  */
-export async function runChaos(scale: ChaosScale, log: (line: string) => void = () => undefined): Promise<ChaosReport> {
+export async function runChaos(scale: ChaosScale, log: (line: string) => void = () => undefined, parts: { faults?: boolean; redisRestarts?: boolean } = {}): Promise<ChaosReport> {
+  const faults = parts.faults ?? true;
+  const redisRestarts = parts.redisRestarts ?? true;
   const s = SIZES[scale];
   const { loadavg, cpus } = await import('node:os');
   const startedAt = new Date().toISOString();
@@ -321,21 +323,25 @@ export async function runChaos(scale: ChaosScale, log: (line: string) => void = 
   };
   const main = await Cluster.start('main');
   try {
-    record(await load(main, s));
-    record(await workerKill(main, s));
-    if (scale === 'full') record(await apiKill(main, s));
-    record(await flood(main, s));
-    record(await sigtermWithSse(main));
-    record(await redisRestart(main, s, false));
+    if (faults) {
+      record(await load(main, s));
+      record(await workerKill(main, s));
+      if (scale === 'full') record(await apiKill(main, s));
+      record(await flood(main, s));
+      record(await sigtermWithSse(main));
+    }
+    if (redisRestarts) record(await redisRestart(main, s, false));
   } finally {
     await main.stop();
   }
-  // a fresh cluster whose Redis keeps an append-only file from the start
-  const aof = await Cluster.start('aof');
-  try {
-    record(await redisRestart(aof, s, true));
-  } finally {
-    await aof.stop();
+  if (redisRestarts) {
+    // a fresh cluster whose Redis keeps an append-only file from the start
+    const aof = await Cluster.start('aof');
+    try {
+      record(await redisRestart(aof, s, true));
+    } finally {
+      await aof.stop();
+    }
   }
   return { scale, startedAt, load1, cpus: cpus().length, bounds: { stuckAfterS: s.stuckAfterS, otherTenantP95Ms: s.p95Ms }, scenarios: results };
 }

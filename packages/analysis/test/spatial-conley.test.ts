@@ -51,3 +51,17 @@ describe('space x time Conley reachable from the spec (issue 20 item 4)', () => 
     expect(text).toMatch(/Conley \(200 km, spherical, Bartlett; city_code & year, L=2\)/);
   });
 });
+
+describe('weighted CR2 / CR3 reachable from the spec (issue 20 item 4)', () => {
+  it('feols with weights and vcov CR2 / CR3 (FE as i() dummies) runs (clubSandwich's weighted lm estimator)', async () => {
+    const run = await runSpec({
+      dataset: { source: 'synthetic', seed: 3 },
+      analyses: [
+        { id: 'w2', estimator: 'feols', formulas: ['ln_co2_total ~ bigdata_treated + i(year)'], weights: 'lat', vcov: { type: 'CR2', cluster: 'city_code' } },
+        { id: 'w3', estimator: 'feols', formulas: ['ln_co2_total ~ bigdata_treated + i(year)'], weights: 'lat', vcov: { type: 'CR3', cluster: 'city_code' } },
+      ],
+    });
+    expect(run.analyses.map((a) => a.status)).toEqual(['ok', 'ok']);
+    for (const a of run.analyses) expect(JSON.stringify(a.blocks)).toMatch(/CR[23]/);
+  });
+});

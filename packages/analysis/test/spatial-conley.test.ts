@@ -53,7 +53,7 @@ describe('space x time Conley reachable from the spec (issue 20 item 4)', () => 
 });
 
 describe('weighted CR2 / CR3 reachable from the spec (issue 20 item 4)', () => {
-  it('feols with weights and vcov CR2 / CR3 (FE as i() dummies) runs (clubSandwich's weighted lm estimator)', async () => {
+  it('feols with weights and vcov CR2 / CR3 (FE as i() dummies) runs (the clubSandwich weighted lm estimator)', async () => {
     const run = await runSpec({
       dataset: { source: 'synthetic', seed: 3 },
       analyses: [

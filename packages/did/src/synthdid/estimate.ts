@@ -114,7 +114,7 @@ export function synthdidEstimate(y: OutcomeMatrix, n0: number, t0: number, optio
   const [solved] = solveWeights(y, t0, [{ rows, n0, omega, lambda }], opts);
   const w = solved!;
   const estimate = weightedDid(y, t0, rows, n0, w.omega, w.lambda);
-  if (!Number.isFinite(estimate)) fail(`the estimate is not finite (${estimate})`);
+  if (!Number.isFinite(estimate)) fail(`the estimate is not finite (${estimate}); noise level ${opts.noiseLevel}, zeta.omega ${opts.zetaOmega}, zeta.lambda ${opts.zetaLambda} (a zero noise level leaves the weight problems unregularised: pass noiseLevel)`);
   return {
     estimator,
     estimate,

@@ -69,14 +69,15 @@ export function synthdidStaggeredArrays(
     const pre = periods.filter((t) => t < g).length;
     if (g <= first) dropped.push({ cohort: g, reason: `treated from the first period (${first}): no pre-periods` });
     else if (needsNoise && pre < 2 && g <= last) dropped.push({ cohort: g, reason: `one pre-period: the default noise level (sd of first differences) needs two; pass noiseLevel` });
-    else if (g > last) dropped.push({ cohort: g, reason: `adopts after the last period (${last})` });
+    else if (g > last) dropped.push({ cohort: g, reason: `adopts after the last period (${last}): its units serve as controls` });
     else cohorts.push(g);
   }
   if (cohorts.length === 0) throw new Error(`synthdid staggered: column '${options.cohort}': no cohort adopts inside the panel`);
   const names = { unit: options.unit, time: options.time, outcome: options.outcome, treatment: options.cohort };
   const fits = cohorts.map((g) => {
     const keep: number[] = [];
-    for (let i = 0; i < n; i++) if (isNever(cohortOf[i]!) || cohortOf[i] === g) keep.push(i);
+    // Units adopting after the panel are untreated throughout it: controls.
+    for (let i = 0; i < n; i++) if (isNever(cohortOf[i]!) || cohortOf[i]! > last || cohortOf[i] === g) keep.push(i);
     const block = blockMatrix(
       keep.map((i) => unitIds[i]!),
       keep.map((i) => times[i]!),

@@ -70,13 +70,15 @@ export function allocateProblems(shapes: ReadonlyArray<{ rows: number; cols: num
 function multiply(p: FwProblems, i: number, ax: Float64Array): void {
   const r = p.rows[i]!;
   const c = p.cols[i]!;
+  const a = p.a;
+  const x = p.x;
   const a0 = p.aOffset[i]!;
   const x0 = p.colOffset[i]!;
   const r0 = p.rowOffset[i]!;
   for (let k = 0; k < r; k++) {
     let s = 0;
     const row = a0 + k * c;
-    for (let j = 0; j < c; j++) s += p.a[row + j]! * p.x[x0 + j]!;
+    for (let j = 0; j < c; j++) s += a[row + j]! * x[x0 + j]!;
     ax[r0 + k] = s;
   }
 }
@@ -104,11 +106,13 @@ function step(p: FwProblems, i: number, ax: Float64Array, grad: Float64Array): v
   const x0 = p.colOffset[i]!;
   const r0 = p.rowOffset[i]!;
   const eta = r * p.zeta2[i]!;
+  const a = p.a;
+  const b = p.b;
   for (let j = 0; j < c; j++) grad[j] = 0;
   for (let k = 0; k < r; k++) {
-    const e = ax[r0 + k]! - p.b[r0 + k]!;
+    const e = ax[r0 + k]! - b[r0 + k]!;
     const row = a0 + k * c;
-    for (let j = 0; j < c; j++) grad[j] = grad[j]! + e * p.a[row + j]!;
+    for (let j = 0; j < c; j++) grad[j] = grad[j]! + e * a[row + j]!;
   }
   let best = 0;
   let bestValue = Number.POSITIVE_INFINITY;

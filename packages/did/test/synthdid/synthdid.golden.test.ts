@@ -99,6 +99,11 @@ describe('synthdid resampling against R draw for draw (seed 20240612)', () => {
     const se = synthdidSe(est, { method: 'bootstrap', seed: 20240612, replications: 8 });
     expect(maxAbs(se.replicates, golden.mpdta_block2006.sc.se.bootstrap.replicates!.slice(0, 8))).toBeLessThan(TOL);
   }, 60_000);
+  it('bootstrap, mpdta, synthdid: first 6 replicates (weights re-solved from renormalised omega)', () => {
+    const est = synthdidEstimate(mp.y, mp.n0, mp.t0);
+    const se = synthdidSe(est, { method: 'bootstrap', seed: 20240612, replications: 6, batchSize: 4 });
+    expect(maxAbs(se.replicates, golden.mpdta_block2006.synthdid.se.bootstrap.replicates!.slice(0, 6))).toBeLessThan(TOL);
+  }, 60_000);
   it('bootstrap with one treated unit is NA, as in R', () => {
     const est = didEstimate(ca.y, ca.n0, ca.t0);
     const se = synthdidSe(est, { method: 'bootstrap', seed: 1 });

@@ -158,6 +158,7 @@ interface Prepared {
   r2: RPeerResult | null;
   rError: string | null;
   times: number[];
+  cpu: number[];
 }
 
 const R_REPS = 3;
@@ -192,7 +193,7 @@ function feCase(c: FeCase): BenchCase {
           rmSync(dir, { recursive: true, force: true });
         }
       }
-      return { frame, factorizeMs, r1, r2, rError, times: [] };
+      return { frame, factorizeMs, r1, r2, rError, times: [], cpu: [] };
     },
     run: (prepared) => {
       const p = prepared as Prepared;
@@ -203,16 +204,21 @@ function feCase(c: FeCase): BenchCase {
       p.times.push(wallS);
       const cpu = process.cpuUsage(cpu0);
       const cpuS = (cpu.user + cpu.system) / 1e6;
+      p.cpu.push(cpuS);
       const load = loadavg()[0]!;
       // the harness's first run is a warm-up: the ratio uses the runs after it
       const ours = median(p.times.length > 1 ? p.times.slice(1) : p.times);
+      const oursCpu = median(p.cpu.length > 1 ? p.cpu.slice(1) : p.cpu);
       const estimate = estimates(res);
       const r1 = rPeerFacts('fixest', p.r1, { medianS: ours, estimate }, { ratioFloor: 0 });
       const r2 = p.r2 ? rPeerFacts('fixest', p.r2, { medianS: ours, estimate }) : null;
       const ratios: Record<string, unknown> = { ...((r1.ratios as Record<string, unknown>) ?? {}) };
       if (r2?.ratios) ratios.vs_r_fixest_2_threads = Object.values(r2.ratios as Record<string, unknown>)[0];
+      // CPU seconds (this process's user + sys, GC threads included) against fixest's 1-thread CPU seconds per call
+      const rCpu = p.r1?.estimate?.r_cpu_s_per_call;
+      if (typeof rCpu === 'number') ratios.vs_r_fixest_cpu = { value: rCpu / oursCpu, floor: 0, description: 'R fixest CPU s per call (1 thread) / Panel Lab CPU s, same run: steadier than wall time on a loaded machine' };
       const rNote = p.r1
-        ? `fixest 1 thread ${median(p.r1.seconds).toFixed(3)} s${p.r2 ? `, 2 threads ${median(p.r2.seconds).toFixed(3)} s` : ''}, coefficients match to ${(r1.r_estimate_match as { max_rel: number }).max_rel.toExponential(1)} rel`
+        ? `fixest 1 thread ${median(p.r1.seconds).toFixed(3)} s${typeof rCpu === 'number' ? ` (CPU ${rCpu.toFixed(3)} s; ours ${oursCpu.toFixed(3)} s)` : ''}${p.r2 ? `, 2 threads ${median(p.r2.seconds).toFixed(3)} s` : ''}, coefficients match to ${(r1.r_estimate_match as { max_rel: number }).max_rel.toExponential(1)} rel`
         : (p.rError ?? (r1.r_side as string));
       return {
         nobs: res.nobs,
@@ -222,6 +228,7 @@ function feCase(c: FeCase): BenchCase {
         converged: res.meta.converged,
         timings_ms: res.meta.timings,
         cpu_s: cpuS,
+        cpu_s_median: oursCpu,
         panel_factorize_ms_once: p.factorizeMs,
         ...r1,
         ...(r2 ? { r_fixest_2_threads_median_s: r2.r_fixest_median_s, r_seconds_2_threads: r2.r_seconds } : {}),

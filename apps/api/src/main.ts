@@ -4,6 +4,15 @@ import { startApiServer } from './server.js';
 /** `npm run start -w @panel-lab/api`: configuration from the environment (README.md). */
 export async function main(): Promise<void> {
   const config = configFromEnv();
+  // A Redis restart can reject a command BullMQ or ioredis issued internally (no caller to catch it):
+  // logged and survived, since every task is re-read and re-added or failed by the executor's watch.
+  // Any other unhandled rejection is a bug: logged, then the process exits (as Node would).
+  process.on('unhandledRejection', (reason) => {
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    const redisDrop = error.name === 'MaxRetriesPerRequestError' || /max retries per request|Connection is closed|Stream isn't writeable/i.test(error.message);
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: redisDrop ? 'warn' : 'error', message: redisDrop ? 'Redis command lost in a reconnect; continuing' : 'unhandled rejection; exiting', error: error.message, stack: error.stack })}\n`);
+    if (!redisDrop) process.exit(1);
+  });
   if (config.apiKeys.length === 0) process.stderr.write('warning: PANEL_LAB_API_KEYS is empty; only keys registered earlier in the data directory work\n');
   const server = await startApiServer(config);
   const stop = (signal: NodeJS.Signals) => {

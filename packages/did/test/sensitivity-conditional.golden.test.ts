@@ -85,3 +85,11 @@ describe('Delta^RM with sign and monotonicity restrictions (C-LF) against Honest
     expectRows(rows, run, mbars.map((m) => run.call.Mbarvec!.indexOf(m)));
   }, 300_000);
 });
+
+describe('a long event study (LWdata: 9 pre, 23 post) against HonestDiD 0.2.6', () => {
+  it('Delta^SD conditional at M = 0.05', async () => {
+    const run = golden.LWdata.DeltaSD.Conditional;
+    const rows = await conditionalCiDeltaSD(es(golden.LWdata), [0.05], { method: 'Conditional', lVec: run.call.l_vec });
+    expectRows(rows, run, [run.call.Mvec!.indexOf(0.05)]);
+  }, 300_000);
+});

@@ -101,6 +101,7 @@ function reusableWith(highs: Highs, p: LpProblem): ReusableLp {
   });
   model.options.set('output_flag', false);
   const all = (k: number) => ({ kind: 'range' as const, from: 0, to: k - 1 });
+  let solves = 0;
   return {
     solve(change) {
       if (change?.rowLower || change?.rowUpper) {
@@ -118,8 +119,15 @@ function reusableWith(highs: Highs, p: LpProblem): ReusableLp {
           throw new Error(`sensitivity: HiGHS failed twice (${String(first)}; ${String(second)})`);
         }
       }
-      const code = model.getModelStatus() as number;
+      let code = model.getModelStatus() as number;
       const s = highs.constants.modelStatus;
+      if (code !== s.optimal && solves > 0) {
+        // Warm starts (notably of the QP solver) can end in a spurious status: confirm from scratch.
+        model.clearSolver();
+        model.run();
+        code = model.getModelStatus() as number;
+      }
+      solves++;
       const status = code === s.optimal ? 'optimal' : code === s.infeasible ? 'infeasible' : code === (s as unknown as { unbounded: number }).unbounded ? 'unbounded' : 'other';
       const sol = model.getSolution();
       return { status, statusCode: code, objective: model.getObjectiveValue(), x: Float64Array.from(sol.colValue), rowDual: Float64Array.from(sol.rowDual) };

@@ -138,7 +138,7 @@ export function crWeighted(args: { bread: Float64Array; cluster: Int32Array; x: 
 }
 
 /** (tr P)² / ||P||²_F for P = diag(d) + Y C Y' (Y: G rows of width p, C symmetric p x p). */
-function lowRankSatterthwaite(d: Float64Array, Y: Float64Array, C: Float64Array, G: number, p: number): number {
+export function lowRankSatterthwaite(d: Float64Array, Y: Float64Array, C: Float64Array, G: number, p: number): number {
   let tr = 0;
   let fro = 0;
   const T = new Float64Array(p * p);

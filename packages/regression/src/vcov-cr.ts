@@ -73,7 +73,7 @@ function levels(codes: Int32Array): number {
 
 
 /** The FE part of the hat matrix: P_FE = P_N + Z Z' (P_N block-diagonal within clusters). */
-interface FeProjection {
+export interface FeProjection {
   /** Codes of the FE nested in the clusters (or null) and its level counts. */
   readonly nested: Int32Array | null;
   readonly nestedCount: Float64Array;
@@ -82,7 +82,11 @@ interface FeProjection {
   readonly r: number;
 }
 
-function feProjection(fe: readonly Int32Array[], feSizes: readonly number[], cluster: Int32Array): FeProjection {
+/**
+ * With weights w: the projection on √w·D (the weighted FE hat matrix in √w-scaled coordinates):
+ * nestedCount holds weight sums, P_N(i, j) = √(w_i w_j) / W_level, and z rows carry the √w_i factor.
+ */
+export function feProjection(fe: readonly Int32Array[], feSizes: readonly number[], cluster: Int32Array, w: Float64Array | null = null): FeProjection {
   const n = cluster.length;
   let nq = -1;
   fe.forEach((codes, q) => {
@@ -90,7 +94,7 @@ function feProjection(fe: readonly Int32Array[], feSizes: readonly number[], clu
   });
   const nested = nq >= 0 ? fe[nq]! : null;
   const nestedCount = new Float64Array(nested ? feSizes[nq]! : 0);
-  if (nested) for (let i = 0; i < n; i++) nestedCount[nested[i]!]!++;
+  if (nested) for (let i = 0; i < n; i++) nestedCount[nested[i]!]! += w ? w[i]! : 1;
   const others = fe.map((_, q) => q).filter((q) => q !== nq);
   if (others.length === 0) return { nested, nestedCount, z: new Float64Array(0), r: 0 };
   const offset: number[] = [];
@@ -104,7 +108,8 @@ function feProjection(fe: readonly Int32Array[], feSizes: readonly number[], clu
   const cols = new Int32Array(others.length);
   for (let i = 0; i < n; i++) {
     others.forEach((q, a) => (cols[a] = offset[a]! + fe[q]![i]!));
-    for (const ca of cols) for (const cb of cols) gram[ca * p + cb]! += 1;
+    const wi = w ? w[i]! : 1;
+    for (const ca of cols) for (const cb of cols) gram[ca * p + cb]! += wi;
   }
   let levelShares: Map<number, number>[] = [];
   if (nested) {
@@ -113,7 +118,7 @@ function feProjection(fe: readonly Int32Array[], feSizes: readonly number[], clu
       const m = levelShares[nested[i]!]!;
       others.forEach((q, a) => {
         const c = offset[a]! + fe[q]![i]!;
-        m.set(c, (m.get(c) ?? 0) + 1);
+        m.set(c, (m.get(c) ?? 0) + (w ? w[i]! : 1));
       });
     }
     levelShares.forEach((m, lev) => {
@@ -159,6 +164,10 @@ function feProjection(fe: readonly Int32Array[], feSizes: readonly number[], clu
       const v = sub[nested[i]!]!;
       for (let t = 0; t < r; t++) z[base + t]! -= v[t]!;
     }
+    if (w) {
+      const sw = Math.sqrt(w[i]!);
+      for (let t = 0; t < r; t++) z[base + t]! *= sw;
+    }
   }
   return { nested, nestedCount, z, r };
 }
@@ -167,7 +176,8 @@ function crVcov(args: CrArgs, type: 'CR2' | 'CR3'): VcovRaw {
   const { bread: B, cluster, x, resid: e } = args;
   if (args.weights) {
     // clubSandwich has no absorbed-FE weighted model to match (its weighted reference is lm with dummies)
-    if (args.fe.length > 0) throw new Error(`vcov ${type}: weighted fits with absorbed fixed effects are not supported; enter the fixed effects as dummies in the formula (i(var)) to get clubSandwich's weighted lm value, or use 'cluster'`);
+    // weighted CR2 with absorbed FE is vcov-cr-weighted-fe.ts (the registry routes it there)
+    if (args.fe.length > 0) throw new Error(`vcov ${type}: weighted fits with absorbed fixed effects are supported for CR2 only (clubSandwich's lm with FE dummies is singular for CR3 when clusters hold whole FE levels); enter the fixed effects as dummies in the formula (i(var)) or use 'CR2' or 'cluster'`);
     return crWeighted({ ...args, weights: args.weights }, type);
   }
   const k = x.length;

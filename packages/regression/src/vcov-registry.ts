@@ -6,6 +6,7 @@ import type { Ssc } from './ssc.js';
 import { vcovConley } from './vcov-conley.js';
 import { vcovConleySpaceTime } from './vcov-conley-st.js';
 import { vcovCR2, vcovCR3 } from './vcov-cr.js';
+import { cr2WeightedFe } from './vcov-cr-weighted-fe.js';
 import { vcovDriscollKraay, vcovNeweyWest } from './vcov-hac.js';
 import { vcovCluster, vcovHetero, vcovIid } from './vcov-kernels.js';
 import type { VcovRaw } from './vcov-raw.js';
@@ -156,7 +157,11 @@ export const VCOV_REGISTRY: readonly VcovEntry[] = Object.freeze([
     removesNested: false,
     ownSsc: true,
     defaultsToFirstFe: true,
-    kernel: (x) => vcovCR2({ bread: x.bread, cluster: x.clusters[0]!, ...x.design }),
+    kernel: (x) => {
+      const { weights, fe } = x.design;
+      if (weights && fe.length > 0) return cr2WeightedFe({ bread: x.bread, cluster: x.clusters[0]!, ...x.design, weights });
+      return vcovCR2({ bread: x.bread, cluster: x.clusters[0]!, ...x.design });
+    },
   },
   {
     name: 'CR3',

@@ -82,9 +82,13 @@ describe('CR2 / CR3 equivalences', () => {
     }
   });
 
-  it('weighted CR2 / CR3 are refused with a clear message', () => {
-    const fit = feols('y ~ x1 | id', data, { weights: 'w' });
-    expect(() => withVcov(fit, 'CR2')).toThrow(/weighted/);
+  it('weighted CR2: FE absorbed = FE as dummies (vcov and Satterthwaite df); weighted CR3 with absorbed FE is refused', () => {
+    const absorbed = withVcov(feols('y ~ x1 | id', data, { weights: 'w' }), { type: 'CR2', cluster: 'id' });
+    const dummies = withVcov(feols('y ~ x1 + i(id)', data, { weights: 'w' }), { type: 'CR2', cluster: 'id' }, undefined, { data });
+    const j = dummies.coefNames.indexOf('x1');
+    expect(maxRelDiff([absorbed.vcov[0]![0]!], [dummies.vcov[j]![j]!])).toBeLessThan(1e-8);
+    expect(maxRelDiff(absorbed.dof.coef!, [dummies.dof.coef![j]!])).toBeLessThan(1e-7);
+    expect(() => withVcov(feols('y ~ x1 | id', data, { weights: 'w' }), 'CR3')).toThrow(/weighted/);
   });
 });
 

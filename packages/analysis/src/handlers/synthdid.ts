@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { synthdidStaggered, type CohortEstimate, type SynthdidEstimator, type SynthdidSeMethod } from '@panel-lab/did';
+import { synthdidStaggered, synthdidTimePlacebo, type CohortEstimate, type SynthdidEstimator, type SynthdidSeMethod } from '@panel-lab/did';
 import { trendChart, type Block, type TrendPoint } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
@@ -29,6 +29,8 @@ export const synthdidOptions = analysisObject('synthdid', {
 
 const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
+const placeboCell = (p: { estimate: number } | { reason: string }): number | null => ('estimate' in p && Number.isFinite(p.estimate) ? p.estimate : null);
+
 const NAMES: Record<SynthdidEstimator, string> = { synthdid: 'synthetic DID', sc: 'synthetic control', did: 'DID' };
 
 /** Treated mean and the omega-weighted controls, shifted to the treated lambda-weighted pre-period level (synthdid's plot). */
@@ -51,6 +53,14 @@ function trajectories(c: CohortEstimate): TrendPoint[] {
     { time, value: treated[t]!, cohort: `treated (cohort ${c.cohort})` },
     { time, value: synthetic[t]! + shift, cohort: label },
   ]);
+}
+
+/** synthdid_placebo: the estimator on the pre-periods with a fake adoption at the same post share, where one fits. */
+function timePlacebo(c: CohortEstimate): { estimate: number; pre: number; post: number } | { reason: string } {
+  const t0 = Math.floor((c.fit.t0 * c.fit.t0) / c.fit.y.nPeriods);
+  if (t0 < 1 || t0 >= c.fit.t0) return { reason: `${c.fit.t0} pre-periods leave no placebo pre- and post-period` };
+  const p = synthdidTimePlacebo(c.fit);
+  return { estimate: p.estimate, pre: p.t0, post: p.t1 };
 }
 
 /** Synthetic DID, SC and DID by adoption cohort (Arkhangelsky et al. 2021; R synthdid). */
@@ -94,10 +104,11 @@ export const synthdidHandler = defineHandler({
           options: definedOptions,
           se: opts.se.map((method: SynthdidSeMethod) => ({ method, replications: opts.replications, seed: ctx.seed })),
         });
+        const placebos = res.cohorts.map(timePlacebo);
         perEstimator[estimator] = {
           estimate: res.estimate,
           dropped: res.dropped,
-          cohorts: res.cohorts.map((c) => ({
+          cohorts: res.cohorts.map((c, k) => ({
             cohort: c.cohort,
             weight: c.weight,
             estimate: c.fit.estimate,
@@ -111,10 +122,11 @@ export const synthdidHandler = defineHandler({
             options: c.fit.options,
             iterations: { omega: c.fit.iterationsOmega, lambda: c.fit.iterationsLambda },
             se: c.se.map((s) => ({ method: s.method, se: s.se, replications: s.replications, seed: s.seed, reason: s.reason ?? null })),
+            timePlacebo: placebos[k],
           })),
         };
         for (const d of res.dropped) droppedNotes.push(`${NAMES[estimator]}: cohort ${d.cohort} left out (${d.reason}).`);
-        for (const c of res.cohorts) {
+        for (const [k, c] of res.cohorts.entries()) {
           rows.push([
             NAMES[estimator],
             String(c.cohort),
@@ -123,6 +135,7 @@ export const synthdidHandler = defineHandler({
             c.fit.n1,
             c.fit.t1,
             c.weight,
+            placeboCell(placebos[k]!),
           ]);
           if (estimator === opts.estimators[0]) {
             const chart = await trendChart(trajectories(c), {
@@ -145,7 +158,7 @@ export const synthdidHandler = defineHandler({
             });
           }
         }
-        rows.push([NAMES[estimator], 'all (weighted by treated cells)', res.estimate, ...opts.se.map(() => null), null, null, 1]);
+        rows.push([NAMES[estimator], 'all (weighted by treated cells)', res.estimate, ...opts.se.map(() => null), null, null, 1, null]);
       }
       results[outcome] = perEstimator;
       blocks.push({
@@ -153,10 +166,11 @@ export const synthdidHandler = defineHandler({
         id: `${opts.id}-${outcome}`,
         table: {
           title: `Synthetic difference-in-differences by adoption cohort: ${outcome}`,
-          columns: ['estimator', 'cohort', 'estimate', ...opts.se.map((m: SynthdidSeMethod) => `SE (${m})`), 'treated units', 'post periods', 'weight'],
+          columns: ['estimator', 'cohort', 'estimate', ...opts.se.map((m: SynthdidSeMethod) => `SE (${m})`), 'treated units', 'post periods', 'weight', 'placebo in time'],
           rows,
           notes: [
             `Each cohort is estimated on its block (never-treated units and the cohort); the overall row weights cohorts by treated cells N1 x T1. No SE is given for the overall row: the cohorts share their controls.`,
+            `Placebo in time (synthdid_placebo): the same estimator on the pre-adoption periods only, with a fake adoption at the same post-period share; an estimate far from 0 questions the pre-trend fit.`,
             `Placebo / bootstrap: ${opts.replications} draws, seed ${ctx.seed} (R's generator: the same seed gives R synthdid's draws). Bootstrap and jackknife are undefined (blank) with one treated unit.`,
             ...droppedNotes,
             ...(sample.droppedUnits ? [`${sample.droppedUnits} units without complete data left out (${sample.keptUnits} kept).`] : []),

@@ -14,3 +14,4 @@ export type {
 } from './types.js';
 export { synthdidStaggered, synthdidStaggeredArrays } from './staggered.js';
 export type { StaggeredOptions, StaggeredResult, CohortEstimate } from './staggered.js';
+export { synthdidTimePlacebo } from './time-placebo.js';

@@ -59,9 +59,10 @@ describe('weighted CR2 / CR3 reachable from the spec (issue 20 item 4)', () => {
       analyses: [
         { id: 'w2', estimator: 'feols', formulas: ['ln_co2_total ~ bigdata_treated + i(year)'], weights: 'lat', vcov: { type: 'CR2', cluster: 'city_code' } },
         { id: 'w3', estimator: 'feols', formulas: ['ln_co2_total ~ bigdata_treated + i(year)'], weights: 'lat', vcov: { type: 'CR3', cluster: 'city_code' } },
+        { id: 'w2fe', estimator: 'twfe', outcomes: ['ln_co2_total'], treatment: 'bigdata_treated', weights: 'lat', vcov: { type: 'CR2', cluster: 'city_code' } },
       ],
     });
-    expect(run.analyses.map((a) => a.status)).toEqual(['ok', 'ok']);
+    expect(run.analyses.map((a) => a.status)).toEqual(['ok', 'ok', 'ok']);
     for (const a of run.analyses) expect(JSON.stringify(a.blocks)).toMatch(/CR[23]/);
   });
 });

@@ -8,8 +8,8 @@ import { completeUnits } from './complete-units.js';
 export const synthdidOptions = analysisObject('synthdid', {
   outcomes: z.array(z.string().min(1)).min(1),
   cohort: z.string().min(1).describe('first treated period per unit (0 or missing = never treated); each adoption cohort is estimated on its block with the never-treated units'),
-  estimators: z.array(z.enum(['synthdid', 'sc', 'did'])).min(1).default(['synthdid', 'sc', 'did']).describe('synthetic DID, synthetic control and plain DID (as synthdid_estimate, sc_estimate, did_estimate)'),
-  se: z.array(z.enum(['placebo', 'bootstrap', 'jackknife'])).default(['placebo', 'jackknife']).describe("standard errors per cohort (synthdid's vcov methods); bootstrap and jackknife need two treated units in the cohort"),
+  estimators: z.array(z.enum(['synthdid', 'sc', 'did'])).min(1).default(['synthdid', 'sc', 'did']).describe('synthetic DID, synthetic control and plain DID (as synthdid_estimate, sc_estimate, did_estimate). Differs from the library: synthdidStaggered fits one estimator (default synthdid); the spec runs all three'),
+  se: z.array(z.enum(['placebo', 'bootstrap', 'jackknife'])).default(['placebo', 'jackknife']).describe("standard errors per cohort (synthdid's vcov methods); bootstrap and jackknife need two treated units in the cohort. Differs from the library: synthdidStaggered computes none unless asked"),
   replications: z.number().int().min(2).default(200).describe('placebo / bootstrap draws (default 200, as synthdid)'),
   noiseLevel: z.number().positive().optional().describe('noise level sigma (default: sd of first differences of the controls before adoption)'),
   etaOmega: z.number().positive().optional().describe('zeta.omega = etaOmega * noiseLevel (default (N1 T1)^(1/4); sc: 1e-6)'),

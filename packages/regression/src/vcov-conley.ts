@@ -40,6 +40,8 @@ export function conleySpatialMeat(space: ConleySpace, scores: readonly Float64Ar
   const meat = into ?? new Float64Array(k * k);
   // self pairs
   for (let i = 0; i < m; i++) addOuter(meat, s, k, i, i, 1);
+  // pairs i < j: accumulate w s_i s_j' once, add its transpose at the end
+  const half = new Float64Array(k * k);
   forEachPair(latR, lonR, latCut, (i, j, dLat, dLon) => {
     const cosMean = Math.cos((latR[i]! + latR[j]!) / 2);
     if (dLon > latCut / cosMean) return;
@@ -54,11 +56,9 @@ export function conleySpatialMeat(space: ConleySpace, scores: readonly Float64Ar
       dKm = Math.sqrt(d2 / latCutSq) * cutoff;
     }
     const w = space.kernel === 'bartlett' ? 1 - dKm / cutoff : 1;
-    if (w > 0) {
-      addOuter(meat, s, k, i, j, w);
-      addOuter(meat, s, k, j, i, w);
-    }
+    if (w > 0) addOuter(half, s, k, i, j, w);
   });
+  for (let p = 0; p < k; p++) for (let q = 0; q < k; q++) meat[p * k + q]! += half[p * k + q]! + half[q * k + p]!;
   return meat;
 }
 

@@ -81,7 +81,7 @@ export interface SynthdidSeOptions {
   replications?: number;
   /** Required for placebo and bootstrap. */
   seed?: number;
-  /** Draws solved together per batch (memory: batch x N0 x T0 doubles x 2); default 256. */
+  /** Draws solved together per batch (memory: batch x N0 x T0 doubles x 2); default 256, fewer above 256 MiB. */
   batchSize?: number;
 }
 

@@ -86,7 +86,8 @@ function jackknife(est: SynthdidEstimate): Float64Array {
 export function synthdidSe(est: SynthdidEstimate, options: SynthdidSeOptions): SynthdidSe {
   const { method } = options;
   const replications = options.replications ?? 200;
-  const batchSize = options.batchSize ?? 256;
+  // Default: 256 draws per batch, fewer when their problems would pass 2^25 doubles (256 MiB).
+  const batchSize = options.batchSize ?? Math.max(1, Math.min(256, Math.floor(2 ** 25 / (2 * est.n0 * est.t0 + est.n0 + est.t0))));
   if (method === 'jackknife') {
     let nonzero = 0;
     for (const w of est.omega) if (w !== 0) nonzero++;

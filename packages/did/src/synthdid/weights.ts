@@ -3,7 +3,7 @@
  * choice of rows of the outcome matrix (controls first) — the original panel, or a placebo /
  * bootstrap draw — and all their weight problems go through one batched Frank-Wolfe run.
  */
-import { allocateProblems, solveFrankWolfe } from './frank-wolfe.js';
+import { allocateProblems, solveFrankWolfe, type FwProblems } from './frank-wolfe.js';
 import type { OutcomeMatrix, SynthdidTuning } from './types.js';
 
 export interface WeightSetup {
@@ -118,7 +118,7 @@ export function solveWeights(y: OutcomeMatrix, t0: number, setups: readonly Weig
 }
 
 /** Splits a row-major rows x (cols + 1) block into problem i's A and b. */
-function copyProblem(p: ReturnType<typeof allocateProblems>, i: number, block: Float64Array, rows: number, cols: number): void {
+function copyProblem(p: FwProblems, i: number, block: Float64Array, rows: number, cols: number): void {
   const a0 = p.aOffset[i]!;
   const r0 = p.rowOffset[i]!;
   const w = cols + 1;

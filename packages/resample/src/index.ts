@@ -31,3 +31,7 @@ export { unitBootstrap } from './unit-bootstrap.js';
 export type { DrawFailures, UnitBootstrapOptions, UnitBootstrapResult } from './unit-bootstrap.js';
 export { MAX_TIME_DUMMIES, prepareUnitRegression } from './unit-bootstrap-prepare.js';
 export type { PreparedUnitRegression, UnitBootstrapRegression, UnitFeDesign } from './unit-bootstrap-prepare.js';
+export { romanoWolf } from './multiple-testing.js';
+export type { MultipleTestingOptions, MultipleTestingResult, MultipleTestingRow } from './multiple-testing.js';
+export { adjustedPValues } from './multiple-testing-adjust.js';
+export type { AdjustedPValues } from './multiple-testing-adjust.js';

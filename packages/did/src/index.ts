@@ -29,3 +29,4 @@ export { csTimingShift } from './placebo/cs-timing.js';
 export type { CsTimingShiftOptions, CsTimingShiftResult, CsTimingShiftRow } from './placebo/cs-timing.js';
 export * from './sensitivity/index.js';
 export * from './synthdid/index.js';
+export * from './lpdid/index.js';

@@ -13,7 +13,7 @@ describe('spatial_did conleyKm: Conley SEs in the seed 000 Table 10 analogue (is
     const base = seed000RobustnessAnalyses({ quick: true }).find((a) => a.estimator === 'spatial_did')!;
     expect((base as { conleyKm?: number[] }).conleyKm).toEqual([100, 200, 300]);
     const run = await runSpec({ dataset: { source: 'synthetic', seed: 3 }, analyses: [{ ...base, outcomes: ['ln_co2_elec_ind'] }] });
-    const block = run.analyses[0]!.blocks.find((b) => b.id === 't10-spatial-conley') as unknown as TableBlock;
+    const block = run.analyses[0]!.blocks.find((b) => 'id' in b && b.id === 't10-spatial-conley') as unknown as TableBlock;
     expect(block.table.columns.slice(4)).toEqual(['SE Conley 100 km', 'SE Conley 200 km', 'SE Conley 300 km']);
     expect(block.table.columns[3]).toMatch(/^SE clustered by /);
     expect(block.table.rows.map((r) => r[1])).toEqual(['treat', 'ring_0_100', 'ring_100_200', 'ring_200_300']);

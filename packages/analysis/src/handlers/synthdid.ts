@@ -171,7 +171,7 @@ export const synthdidHandler = defineHandler({
           notes: [
             `Each cohort is estimated on its block (never-treated units and the cohort); the overall row weights cohorts by treated cells N1 x T1. No SE is given for the overall row: the cohorts share their controls.`,
             `Placebo in time (synthdid_placebo): the same estimator on the pre-adoption periods only, with a fake adoption at the same post-period share; an estimate far from 0 questions the pre-trend fit.`,
-            `Placebo / bootstrap: ${opts.replications} draws, seed ${ctx.seed} (R's generator: the same seed gives R synthdid's draws). Bootstrap and jackknife are undefined (blank) with one treated unit.`,
+            `Placebo / bootstrap: ${opts.replications} draws, seed ${ctx.seed} (R's generator: the same seed gives R synthdid's draws). Bootstrap and jackknife are undefined (blank) with one treated unit, placebo with no more controls than treated units; the jackknife is not recommended for SC (Arkhangelsky et al. 2021, section 5).`,
             ...droppedNotes,
             ...(sample.droppedUnits ? [`${sample.droppedUnits} units without complete data left out (${sample.keptUnits} kept).`] : []),
           ],

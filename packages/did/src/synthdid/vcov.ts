@@ -49,7 +49,6 @@ function solveDraws(est: SynthdidEstimate, setups: WeightSetup[], batchSize: num
 }
 
 function placeboDraws(est: SynthdidEstimate, replications: number, rng: RRandom): WeightSetup[] {
-  if (est.n0 <= est.n1) fail(`placebo needs more controls (${est.n0}) than treated units (${est.n1})`);
   const n0 = est.n0 - est.n1;
   const setups: WeightSetup[] = [];
   for (let r = 0; r < replications; r++) {
@@ -103,6 +102,10 @@ export function synthdidSe(est: SynthdidEstimate, options: SynthdidSeOptions): S
   if (!Number.isInteger(batchSize) || batchSize < 1) fail(`'batchSize' must be a positive integer, got ${batchSize}`);
   if (method === 'bootstrap' && est.n1 === 1) {
     return { method, se: Number.NaN, replicates: new Float64Array(0), replications: 0, seed: options.seed, reason: 'bootstrap needs more than one treated unit' };
+  }
+  if (method === 'placebo' && est.n0 <= est.n1) {
+    // R stops here; an SE marked undefined lets the other cohorts of a staggered run go on.
+    return { method, se: Number.NaN, replicates: new Float64Array(0), replications: 0, seed: options.seed, reason: `placebo needs more controls (${est.n0}) than treated units (${est.n1})` };
   }
   const rng = new RRandom(options.seed);
   const setups = method === 'placebo' ? placeboDraws(est, replications, rng) : bootstrapDraws(est, replications, rng);

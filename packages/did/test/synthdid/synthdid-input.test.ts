@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockMatrix, synthdidEstimate, synthdidStaggeredArrays, type OutcomeMatrix } from '../../src/synthdid/index.js';
+import { blockMatrix, synthdidEstimate, synthdidSe, synthdidStaggeredArrays, type OutcomeMatrix } from '../../src/synthdid/index.js';
 
 const names = { unit: 'id', time: 'year', outcome: 'y', treatment: 'w' };
 
@@ -47,6 +47,13 @@ describe('synthdid input checks', () => {
     expect(() => synthdidEstimate(y, 2, 2)).toThrow(/T0/);
     expect(() => synthdidEstimate(y, 2, 1)).toThrow(/noiseLevel/);
     expect(Number.isFinite(synthdidEstimate(y, 2, 1, { noiseLevel: 1 }).estimate)).toBe(true);
+  });
+  it('placebo with no more controls than treated units: SE undefined, with the reason', () => {
+    const y: OutcomeMatrix = { values: Float64Array.from({ length: 12 }, (_, i) => Math.sin(i) + i), nUnits: 4, nPeriods: 3 };
+    const est = synthdidEstimate(y, 2, 2, { noiseLevel: 1 }, 'did');
+    const se = synthdidSe(est, { method: 'placebo', seed: 1 });
+    expect(se.se).toBeNaN();
+    expect(se.reason).toMatch(/more controls/);
   });
   it('staggered: drops cohorts it cannot estimate and says why', () => {
     const p = panel();

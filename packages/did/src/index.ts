@@ -30,3 +30,4 @@ export type { CsTimingShiftOptions, CsTimingShiftResult, CsTimingShiftRow } from
 export * from './sensitivity/index.js';
 export * from './synthdid/index.js';
 export * from './lpdid/index.js';
+export * from './pretrends/index.js';

@@ -1,0 +1,136 @@
+/**
+ * Multivariate normal rectangle probability P(a <= X <= b), X ~ N(mu, Sigma), and the mean of X
+ * truncated to the rectangle, by Genz's separation-of-variables transform (Genz 1992; Genz & Bretz
+ * 2009, ch. 4) integrated on a randomly shifted lattice (see lattice.ts).
+ *
+ * With Sigma = L L', X = mu + L Y, Y standard normal, the rectangle becomes a sequence of
+ * one-dimensional intervals for Y_i given Y_1..Y_{i-1}; drawing Y_i from its conditional truncated
+ * normal by inversion of the lattice coordinate w_i turns the probability into E_w[prod_i (e_i - d_i)]
+ * with a smooth integrand on [0,1]^(d-1). The same weights give E[X 1{rectangle}] (w_d then sets
+ * Y_d too), hence the truncated mean as a ratio. No npm library computes this (Genz's MVNDST has no
+ * maintained JavaScript port), so it is written here.
+ *
+ * Error: the K independent shifts give K unbiased estimates; `standardError` is their standard
+ * deviation / sqrt(K). Genz & Bretz report 2.5-3.5 such standard errors as the error bound; we expose
+ * `errorBound` = 3.5 * standardError. Cost: O(K * N * d^2) normal cdf/quantile evaluations.
+ */
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { latticeCoordinate, shiftedLattice } from './lattice.js';
+
+export interface MvnRectangleOptions {
+  /** Lattice points per shift (default 8192). */
+  readonly points?: number;
+  /** Independent random shifts, for the error estimate (default 12). */
+  readonly shifts?: number;
+  readonly seed?: number;
+  /** Also compute the truncated mean E[X | a <= X <= b] (default true). */
+  readonly truncatedMean?: boolean;
+}
+
+export interface MvnRectangleResult {
+  readonly probability: number;
+  readonly standardError: number;
+  /** 3.5 standard errors across shifts (Genz & Bretz's conservative QMC bound). */
+  readonly errorBound: number;
+  /** E[X | a <= X <= b]; null when not requested or when the probability is 0. */
+  readonly truncatedMean: number[] | null;
+  readonly truncatedMeanStandardError: number[] | null;
+}
+
+export const MVN_DEFAULTS = { points: 8192, shifts: 12, seed: 20221 } as const;
+
+/** Lower Cholesky factor; throws when Sigma is not positive definite. */
+export function cholesky(sigma: readonly (readonly number[])[], what: string): number[][] {
+  const d = sigma.length;
+  const L = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  for (let i = 0; i < d; i++) {
+    if (sigma[i]!.length !== d) throw new Error(`${what}: covariance must be square (${d} x ${d}); row ${i} has ${sigma[i]!.length} entries`);
+    for (let j = 0; j <= i; j++) {
+      let s = sigma[i]![j]!;
+      if (!Number.isFinite(s) || Math.abs(s - sigma[j]![i]!) > 1e-10 * Math.max(1, Math.abs(s))) throw new Error(`${what}: covariance must be finite and symmetric (entry ${i},${j})`);
+      for (let k = 0; k < j; k++) s -= L[i]![k]! * L[j]![k]!;
+      if (i === j) {
+        if (!(s > 0)) throw new Error(`${what}: covariance is not positive definite (pivot ${i} = ${s})`);
+        L[i]![i] = Math.sqrt(s);
+      } else L[i]![j] = s / L[j]![j]!;
+    }
+  }
+  return L;
+}
+
+const clampUnit = (p: number) => Math.min(Math.max(p, 1e-300), 1 - 1e-16);
+
+export function mvnRectangle(
+  mean: readonly number[],
+  sigma: readonly (readonly number[])[],
+  lower: readonly number[],
+  upper: readonly number[],
+  options: MvnRectangleOptions = {},
+): MvnRectangleResult {
+  const d = mean.length;
+  if (d < 1) throw new Error('mvnRectangle: need at least one dimension');
+  if (sigma.length !== d || lower.length !== d || upper.length !== d) throw new Error(`mvnRectangle: mean (${d}), sigma (${sigma.length}), lower (${lower.length}) and upper (${upper.length}) must have the same length`);
+  for (let i = 0; i < d; i++) {
+    if (!Number.isFinite(mean[i]!)) throw new Error(`mvnRectangle: mean[${i}] is not finite`);
+    if (!(lower[i]! < upper[i]!)) throw new Error(`mvnRectangle: need lower[${i}] < upper[${i}], got ${lower[i]} and ${upper[i]}`);
+  }
+  const L = cholesky(sigma, 'mvnRectangle');
+  const points = options.points ?? MVN_DEFAULTS.points;
+  const K = options.shifts ?? MVN_DEFAULTS.shifts;
+  const wantMean = options.truncatedMean ?? true;
+  const lat = shiftedLattice(d, points, K, options.seed ?? MVN_DEFAULTS.seed);
+  const a = lower.map((v, i) => v - mean[i]!);
+  const b = upper.map((v, i) => v - mean[i]!);
+  const probs = new Float64Array(K);
+  const firstMoments = Array.from({ length: K }, () => new Float64Array(d));
+  const y = new Float64Array(d);
+  for (let k = 0; k < K; k++) {
+    let sumF = 0;
+    const m = firstMoments[k]!;
+    for (let q = 1; q <= points; q++) {
+      let f = 1;
+      for (let i = 0; i < d; i++) {
+        let s = 0;
+        const Li = L[i]!;
+        for (let j = 0; j < i; j++) s += Li[j]! * y[j]!;
+        const lo = a[i] === -Infinity ? 0 : normalCdf((a[i]! - s) / Li[i]!, 0, 1);
+        const hi = b[i] === Infinity ? 1 : normalCdf((b[i]! - s) / Li[i]!, 0, 1);
+        f *= hi - lo;
+        if (!(f > 0)) { f = 0; break; }
+        if (i < d - 1 || wantMean) y[i] = normalQuantile(clampUnit(lo + latticeCoordinate(lat, k, q, i) * (hi - lo)), 0, 1);
+      }
+      sumF += f;
+      if (wantMean && f > 0) {
+        for (let i = 0; i < d; i++) {
+          let x = 0;
+          const Li = L[i]!;
+          for (let j = 0; j <= i; j++) x += Li[j]! * y[j]!;
+          m[i] += f * x;
+        }
+      }
+    }
+    probs[k] = sumF / points;
+    for (let i = 0; i < d; i++) m[i] /= points;
+  }
+  const avg = (xs: ArrayLike<number>) => { let s = 0; for (let i = 0; i < xs.length; i++) s += xs[i]!; return s / xs.length; };
+  const se = (xs: ArrayLike<number>) => { const mu = avg(xs); let s = 0; for (let i = 0; i < xs.length; i++) s += (xs[i]! - mu) ** 2; return Math.sqrt(s / (xs.length - 1) / xs.length); };
+  const probability = avg(probs);
+  const standardError = se(probs);
+  let truncatedMean: number[] | null = null;
+  let truncatedMeanStandardError: number[] | null = null;
+  if (wantMean && probability > 0) {
+    truncatedMean = [];
+    truncatedMeanStandardError = [];
+    for (let i = 0; i < d; i++) {
+      const mi = Float64Array.from(firstMoments, (row) => row[i]!);
+      const ratio = avg(mi) / probability;
+      // delta method for the ratio of means across shifts
+      const resid = Float64Array.from(mi, (v, k) => (v - ratio * probs[k]!) / probability);
+      truncatedMean.push(mean[i]! + ratio);
+      truncatedMeanStandardError.push(se(resid));
+    }
+  }
+  if (!Number.isFinite(probability)) throw new Error('mvnRectangle: the rectangle probability is not finite');
+  return { probability, standardError, errorBound: 3.5 * standardError, truncatedMean, truncatedMeanStandardError };
+}

@@ -90,6 +90,7 @@ export const COVERAGE: Readonly<Record<string, Reached | Internal>> = {
     renamed: { method: 'se' },
     notInSpec: { batchSize: 'draws solved together: memory only, the draws and SEs are identical for any value' },
   },
+  'did:LpDidOptions': { handlers: ['lp_did'] },
   'did:StaggeredOptions': { handlers: ['synthdid'], renamed: { estimator: 'estimators' }, notInSpec: { options: 'flattened into the synthdid fields (SynthdidOptions)' } },
   'did:CsTimingShiftOptions': {
     handlers: ['timing_shift'],
@@ -172,6 +173,7 @@ export const ESTIMATORS: Readonly<Record<string, string | { internal: Reason }>>
   'did:policyRobustness': 'policy_robustness',
   'did:cohortTrends': 'trends',
   'did:synthdidStaggered': 'synthdid',
+  'did:lpDid': 'lp_did',
   'did:panelMatrices': { internal: 'the block outcome matrix synthdid builds per cohort' },
   'did:treatmentSetup': { internal: 'the treatment coding every DID estimator starts from' },
   'did:spatialRings': { internal: 'the exposure rings spatial_did builds (counts in its results)' },

@@ -20,6 +20,8 @@ export interface MultipleTestingOptions {
   readonly seed: number;
   /** Weights are drawn chunk by chunk (chunk k from stream k), as in wildClusterBootstrap. Default 1000. */
   readonly chunkSize?: number;
+  /** Return each outcome's t*_b (draw order) in its row. Default false. */
+  readonly keepDraws?: boolean;
 }
 
 export interface MultipleTestingRow {
@@ -42,6 +44,8 @@ export interface MultipleTestingRow {
   readonly nClusters: number;
   /** Draws whose bootstrap score was exactly zero (t* infinite or 0/0); they count as in wildClusterBootstrap. */
   readonly drawsDegenerate: number;
+  /** t*_b under beta = 0 in draw order (null where infinite), with keepDraws. */
+  readonly tStar?: readonly (number | null)[];
 }
 
 export interface MultipleTestingResult {
@@ -141,6 +145,7 @@ export async function romanoWolf(frame: PanelFrame, options: MultipleTestingOpti
       nobs: w.n,
       nClusters: w.nClusters,
       drawsDegenerate: degenerate[k]!,
+      ...(options.keepDraws ? { tStar: Object.freeze(Array.from(tStar.subarray(k * B, (k + 1) * B), (t) => (Number.isFinite(t) ? t : null))) } : {}),
     }),
   );
   return Object.freeze({

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { synthdidStaggered, synthdidTimePlacebo, type CohortEstimate, type SynthdidEstimator, type SynthdidSeMethod } from '@panel-lab/did';
-import { trendChart, type Block, type TrendPoint } from '@panel-lab/report';
+import type { Block } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
 import { completeUnits } from './complete-units.js';
+import { synthdidPlot } from './synthdid-plot.js';
 
 export const synthdidOptions = analysisObject('synthdid', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -32,28 +33,6 @@ const finiteOrNull = (v: number | undefined): number | null => (v !== undefined 
 const placeboCell = (p: { estimate: number } | { reason: string }): number | null => ('estimate' in p && Number.isFinite(p.estimate) ? p.estimate : null);
 
 const NAMES: Record<SynthdidEstimator, string> = { synthdid: 'synthetic DID', sc: 'synthetic control', did: 'DID' };
-
-/** Treated mean and the omega-weighted controls, shifted to the treated lambda-weighted pre-period level (synthdid's plot). */
-function trajectories(c: CohortEstimate): TrendPoint[] {
-  const { fit, block } = c;
-  const nT = fit.y.nPeriods;
-  const treated = new Float64Array(nT);
-  const synthetic = new Float64Array(nT);
-  for (let i = 0; i < fit.y.nUnits; i++) {
-    for (let t = 0; t < nT; t++) {
-      const v = fit.y.values[i * nT + t]!;
-      if (i < fit.n0) synthetic[t] = synthetic[t]! + fit.omega[i]! * v;
-      else treated[t] = treated[t]! + v / fit.n1;
-    }
-  }
-  let shift = 0;
-  for (let t = 0; t < fit.t0; t++) shift += fit.lambda[t]! * (treated[t]! - synthetic[t]!);
-  const label = fit.estimator === 'did' ? 'controls (average, shifted)' : fit.estimator === 'sc' ? 'synthetic control' : 'synthetic control (shifted)';
-  return block.times.flatMap((time, t) => [
-    { time, value: treated[t]!, cohort: `treated (cohort ${c.cohort})` },
-    { time, value: synthetic[t]! + shift, cohort: label },
-  ]);
-}
 
 /** synthdid_placebo: the estimator on the pre-periods with a fake adoption at the same post share, where one fits. */
 function timePlacebo(c: CohortEstimate): { estimate: number; pre: number; post: number } | { reason: string } {
@@ -138,11 +117,7 @@ export const synthdidHandler = defineHandler({
             placeboCell(placebos[k]!),
           ]);
           if (estimator === opts.estimators[0]) {
-            const chart = await trendChart(trajectories(c), {
-              title: `${NAMES[estimator]}: ${outcome}, cohort ${c.cohort}`,
-              yTitle: outcome,
-              referenceTimes: [{ time: c.cohort, label: 'adoption' }],
-            });
+            const chart = await synthdidPlot(c, outcome, `${NAMES[estimator]}: ${outcome}, cohort ${c.cohort}`);
             const lambdaText = c.block.times
               .slice(0, c.fit.t0)
               .map((t, i) => [t, c.fit.lambda[i]!] as const)
@@ -152,7 +127,7 @@ export const synthdidHandler = defineHandler({
             blocks.push({
               kind: 'figure',
               id: `${opts.id}-${outcome}-${c.cohort}`,
-              caption: `${opts.figure}: ${outcome}, cohort ${c.cohort}. Treated mean against the omega-weighted controls shifted to the treated units' lambda-weighted pre-period level; the gap after adoption averages to the estimate ${c.fit.estimate.toPrecision(4)}. Time weights (lambda): ${lambdaText || 'none (all zero)'}.`,
+              caption: `${opts.figure}: ${outcome}, cohort ${c.cohort}. Treated mean against the omega-weighted controls shifted to the treated units' lambda-weighted pre-period level; the gap after adoption averages to the estimate ${c.fit.estimate.toPrecision(4)}. Lower panel: the time weights (lambda on the pre-periods: ${lambdaText || 'none, all zero'}; 1/T1 on the post-periods).`,
               svg: chart.svg,
               spec: chart.spec,
             });

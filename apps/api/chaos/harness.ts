@@ -199,13 +199,12 @@ export async function startApi(dataDir: string, redisUrl: string, queue: string,
   );
   const line = service.logs.find((l) => l.message === 'api listening')!;
   const url = String(line.url);
-  // as an orchestrator would: no traffic before /ready (the queue connection comes up after listening)
-  for (let i = 0; ; i++) {
-    const status = await fetch(`${url}/ready`).then((r) => r.status, () => 0);
-    if (status === 200) break;
-    if (i >= 300) throw new Error(`api at ${url} not ready after 30 s (last status ${status})`);
-    await sleep(100);
-  }
+  // 'api listening' is logged once the queue answers (issue 17): /ready must say so at once, no polling
+  const status = await fetch(`${url}/ready`).then(
+    (r) => r.status,
+    () => 0,
+  );
+  if (status !== 200) throw new Error(`api at ${url} logged 'api listening' but /ready answered ${status}`);
   return { ...service, url };
 }
 

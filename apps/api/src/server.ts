@@ -23,6 +23,25 @@ export interface ApiServer {
 }
 
 const JSON_LIMIT = '1mb';
+/** How long the start waits for the job queue (Redis) before listening anyway (/ready then answers 503 until it is up). */
+const STARTUP_QUEUE_WAIT_MS = 10_000;
+
+/** Waits until the executor accepts work, at most `ms`; false (logged) when it did not. */
+async function waitForExecutor(system: JobSystem, logger: JsonLogger, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      await system.executor.checkAvailable();
+      return true;
+    } catch (error) {
+      if (Date.now() >= until) {
+        logger.write('warn', 'job queue not ready at start; listening anyway (/ready answers 503 until it is)', { waitedMs: ms, error: error instanceof Error ? error.message : String(error) });
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
 
 /** Opens the job system on the data directory, builds the Nest app with OpenAPI docs, and listens. */
 export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
@@ -77,10 +96,12 @@ export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
     // Swagger UI assets come from the swagger-ui-dist package on disk (no CDN)
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
     // no enableShutdownHooks: Nest would re-raise the signal after its own close; main.ts drains instead
+    // honest readiness: the port opens once the queue answers, so a submit right after 'api listening' is not a 503
+    const queueReady = await waitForExecutor(system, logger, STARTUP_QUEUE_WAIT_MS);
     await app.listen(config.port, config.host);
     const address = (app.getHttpServer() as Server).address() as AddressInfo;
     const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
-    logger.write('info', 'api listening', { url, dataDir: config.dataDir, executor: system.executor.name, store: system.store.kind });
+    logger.write('info', 'api listening', { url, dataDir: config.dataDir, executor: system.executor.name, store: system.store.kind, queueReady });
     let closed = false;
     return {
       app,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { redisConnection, withTimeout } from './bullmq.js';
+import { redisConnection, whenRedisReady, withTimeout } from './bullmq.js';
 import { QueueUnavailableError, TaskCancelledError, TaskLostError } from './errors.js';
 import { reviveError, type RunTaskOptions, type TaskExecutor } from './executor.js';
 import type { JobLogger } from './job-service.js';
@@ -65,16 +66,33 @@ export class BullMqExecutor implements TaskExecutor {
     this.where = `${u.hostname}:${u.port || 6379}`;
     this.retention = { ...DEFAULT_RETENTION, ...o.retention };
     this.queue = new Queue(name, { connection: redisConnection(o.redisUrl, false), streams: { events: { maxLen: this.retention.eventsMaxLen } } });
-    // errors surface through checkAvailable and run; keep the emitters from throwing
+    // every connection reports its errors (an emitter without a listener throws and kills the process);
+    // the failures that matter also surface through checkAvailable and run
     this.probe = new Redis({ ...redisConnection(o.redisUrl, false), lazyConnect: true });
-    this.probe.on('error', () => undefined);
-    this.queue.on('error', () => undefined);
+    this.probe.on('error', this.reporter('health probe'));
+    this.queue.on('error', this.reporter('queue'));
+  }
+
+  /** An 'error' listener that logs a connection's errors, at most one line per 10 s (a reconnect loop emits one per try). */
+  private reporter(connection: string): (error: Error) => void {
+    let last = 0;
+    let skipped = 0;
+    return (error) => {
+      const now = Date.now();
+      if (now - last < 10_000) {
+        skipped++;
+        return;
+      }
+      this.o.logger?.log('warn', 'job queue connection error', { connection, error: error.message, ...(skipped ? { skipped } : {}) });
+      last = now;
+      skipped = 0;
+    };
   }
 
   private eventsReady(): QueueEvents {
     if (!this.events) {
       const events = new QueueEvents(this.o.queueName ?? 'panel-lab', { connection: redisConnection(this.o.redisUrl, true) });
-      events.on('error', () => undefined);
+      events.on('error', this.reporter('queue events'));
       events.on('progress', ({ jobId, data }) => this.progress.get(jobId)?.(data as unknown as JobProgress));
       this.events = events;
     }
@@ -83,7 +101,7 @@ export class BullMqExecutor implements TaskExecutor {
 
   async checkAvailable(): Promise<void> {
     try {
-      if (this.probe.status === 'wait' || this.probe.status === 'end') await withTimeout(this.probe.connect(), 1500, 'connecting to Redis');
+      await whenRedisReady(this.probe, 1500);
       await withTimeout(this.probe.ping(), 1500, 'Redis ping');
     } catch (error) {
       throw new QueueUnavailableError(`the job queue (Redis at ${this.where}) is unavailable: ${error instanceof Error ? error.message : String(error)}`);
@@ -92,9 +110,13 @@ export class BullMqExecutor implements TaskExecutor {
 
   async run(task: Task, options: RunTaskOptions): Promise<TaskResult> {
     if (options.signal?.aborted) throw new TaskCancelledError();
-    await this.checkAvailable();
-    const events = this.eventsReady();
-    await withTimeout(events.waitUntilReady(), 5000, 'subscribing to queue events');
+    // a Redis restart while the task is being handed over is waited out (PANEL_LAB_QUEUE_DOWN_MS), not failed at once
+    const events = await this.untilQueueUp(options, async () => {
+      await this.checkAvailable();
+      const e = this.eventsReady();
+      await withTimeout(e.waitUntilReady(), 5000, 'subscribing to queue events');
+      return e;
+    });
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.runOnce(task, options, events);
@@ -111,16 +133,16 @@ export class BullMqExecutor implements TaskExecutor {
     const stopWatch = new AbortController();
     try {
       const r = this.retention;
-      const job = await this.queue
-        .add(task.type, task, {
+      // listening before the add: a task that finishes at once is not missed (the watch is the backstop)
+      const finished = this.finishEvent(id, events, stopWatch.signal);
+      // the same id at every try: an add that reached Redis before the connection dropped is not doubled
+      const job = await this.untilQueueUp(options, () =>
+        this.queue.add(task.type, task, {
           jobId: id,
           removeOnComplete: { age: r.completedAgeS, count: r.completedCount },
           removeOnFail: { age: r.failedAgeS, count: r.failedCount },
-        })
-        .catch((error: unknown) => {
-          // Redis went away between the availability check and the add
-          throw new QueueUnavailableError(`the job queue (Redis at ${this.where}) is unavailable: ${error instanceof Error ? error.message : String(error)}`);
-        });
+        }),
+      );
       const cancelled = new Promise<never>((_, reject) => {
         const onAbort = () => {
           // only possible while it waits; a running one finishes and its result is ignored
@@ -130,12 +152,6 @@ export class BullMqExecutor implements TaskExecutor {
         if (options.signal?.aborted) onAbort();
         options.signal?.addEventListener('abort', onAbort, { once: true, signal: stopWatch.signal });
       });
-      const finished = job.waitUntilFinished(events).then(
-        (result) => result as TaskResult,
-        (error: unknown) => {
-          throw reviveFailure(error instanceof Error ? error.message : String(error));
-        },
-      );
       const watched = this.watch(id, stopWatch.signal);
       for (const p of [cancelled, finished, watched]) p.catch(() => undefined);
       const result = await Promise.race([finished, cancelled, watched]);
@@ -145,6 +161,65 @@ export class BullMqExecutor implements TaskExecutor {
     } finally {
       stopWatch.abort();
       this.progress.delete(id);
+    }
+  }
+
+  /**
+   * Settles on the task's completed/failed event. Not BullMQ's Job.waitUntilFinished: its promise
+   * executor is async and its first Redis read (isFinished) is awaited inside it, so a Redis drop at
+   * that moment became an unhandled MaxRetriesPerRequestError that killed the API (issue 17) and left
+   * the wait pending forever. The first read is the watch's job here.
+   */
+  private finishEvent(id: string, events: QueueEvents, stop: AbortSignal): Promise<TaskResult> {
+    // per-task event names (`completed:<id>`) are emitted by QueueEvents but not in its typed listener map
+    const emitter = events as unknown as EventEmitter;
+    const p = new Promise<TaskResult>((resolve, reject) => {
+      const completed = `completed:${id}`;
+      const failed = `failed:${id}`;
+      const onCompleted = (args: { returnvalue: unknown }) => {
+        off();
+        resolve(args.returnvalue as TaskResult);
+      };
+      const onFailed = (args: { failedReason: string }) => {
+        off();
+        reject(reviveFailure(args.failedReason));
+      };
+      const off = () => {
+        emitter.off(completed, onCompleted);
+        emitter.off(failed, onFailed);
+        stop.removeEventListener('abort', off);
+      };
+      emitter.on(completed, onCompleted);
+      emitter.on(failed, onFailed);
+      stop.addEventListener('abort', off, { once: true });
+    });
+    p.catch(() => undefined); // raced in runOnce; a rejection after the race is over is nobody's
+    return p;
+  }
+
+  /**
+   * Runs `step` (a hand-over to Redis) until it succeeds; a connection failure is retried with a
+   * short backoff while Redis has been unreachable for less than unreachableAfterMs
+   * (PANEL_LAB_QUEUE_DOWN_MS), then fails naming the bound. Other errors fail at once.
+   */
+  private async untilQueueUp<T>(options: RunTaskOptions, step: () => Promise<T>): Promise<T> {
+    const bound = this.o.unreachableAfterMs ?? 120_000;
+    const since = Date.now();
+    const signal = options.signal ?? new AbortController().signal;
+    let warned = false;
+    for (let delay = 100; ; delay = Math.min(2 * delay, 1000)) {
+      try {
+        return await step();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (!(error instanceof QueueUnavailableError) && !CONNECTION_FAILURE.test(message)) throw error;
+        if (signal.aborted) throw new TaskCancelledError();
+        const down = Date.now() - since;
+        if (down >= bound) throw new QueueUnavailableError(`the job queue (Redis at ${this.where}) stayed unreachable for ${down} ms (bound ${bound} ms, PANEL_LAB_QUEUE_DOWN_MS): ${message}`);
+        if (!warned) this.o.logger?.log('warn', 'job queue unreachable; the task waits for it', { jobId: options.jobId, boundMs: bound, error: message });
+        warned = true;
+        await sleep(delay, signal);
+      }
     }
   }
 
@@ -201,6 +276,9 @@ export class BullMqExecutor implements TaskExecutor {
     });
   }
 }
+
+/** ioredis/BullMQ messages of a connection that is down or reconnecting (anything else is a real failure). */
+const CONNECTION_FAILURE = /Stream isn't writeable|Connection is closed|max retries per request|ECONNREFUSED|ECONNRESET|EPIPE|timed out|not ready/i;
 
 /** Waits ms, or less when stopped (the abort listener is removed either way: no pile-up over a long wait). */
 function sleep(ms: number, stop: AbortSignal): Promise<void> {

@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { JobLogger } from './job-service.js';
 import { serializeError, type Task } from './tasks.js';
 import { ThreadPoolExecutor } from './thread-pool.js';
@@ -34,6 +34,32 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
         reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
+  });
+}
+
+/**
+ * Resolves once `redis` (a lazyConnect client) is ready, within `ms`: connects it when idle, and
+ * waits for 'ready' while it is connecting or reconnecting (a command sent then fails at once with
+ * enableOfflineQueue off, which made a request right after start or during a blip a false 503).
+ */
+export async function whenRedisReady(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  if (redis.status === 'wait' || redis.status === 'end') {
+    await withTimeout(redis.connect(), ms, 'connecting to Redis');
+    return;
+  }
+  const status = redis.status;
+  await new Promise<void>((resolve, reject) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    // the listener goes with the timeout: an outage with many waiting requests piles nothing up
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`the Redis connection was not ready within ${ms} ms (${status})`));
+    }, ms);
+    redis.once('ready', onReady);
   });
 }
 

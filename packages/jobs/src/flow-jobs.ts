@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FlowProducer, Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DEFAULT_RETENTION, type QueueRetention } from './bullmq-executor.js';
-import { redisConnection, withTimeout } from './bullmq.js';
+import { redisConnection, whenRedisReady, withTimeout } from './bullmq.js';
 import type { DataDir } from './data-dir.js';
 import { ConflictError, NotFoundError, QueueUnavailableError } from './errors.js';
 import { cancelChannel, chunkTaskId, retentionOptions, tenantQueue, tenantsKey, type FlowTask } from './flow-names.js';
@@ -81,7 +81,13 @@ export class FlowJobs implements Jobs, ExecutorStatus {
     this.flows = new FlowProducer({ connection: redisConnection(o.redisUrl, false) });
     this.flows.on('error', (error) => this.log('warn', 'flow producer error', { error: error.message }));
     this.redis = new Redis({ ...redisConnection(o.redisUrl, false), lazyConnect: true });
-    this.redis.on('error', () => undefined); // surfaced by checkAvailable and the calls that fail
+    // every connection has an 'error' listener (one without kills the process); failures also surface through the calls
+    let lastError = 0;
+    this.redis.on('error', (error: Error) => {
+      if (Date.now() - lastError < 10_000) return; // a reconnect loop emits one per try
+      lastError = Date.now();
+      this.log('warn', 'Redis command connection error', { error: error.message });
+    });
     const every = o.checkIntervalMs ?? 5000;
     this.sweeper = every > 0 ? setInterval(() => void this.sweep(), every) : null;
     this.sweeper?.unref();
@@ -91,7 +97,7 @@ export class FlowJobs implements Jobs, ExecutorStatus {
 
   async checkAvailable(): Promise<void> {
     try {
-      if (this.redis.status === 'wait' || this.redis.status === 'end') await withTimeout(this.redis.connect(), 1500, 'connecting to Redis');
+      await whenRedisReady(this.redis, 1500);
       await withTimeout(this.redis.ping(), 1500, 'Redis ping');
     } catch (error) {
       throw new QueueUnavailableError(`the job queue (Redis at ${this.where}) is unavailable: ${error instanceof Error ? error.message : String(error)}`);

@@ -71,9 +71,18 @@ export function startFlowWorker(o: FlowWorkerOptions): FlowWorker {
   const log = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => o.logger?.log(level, message, fields);
 
   const commands = new Redis({ ...redisConnection(o.redisUrl, true), lazyConnect: true });
-  commands.on('error', () => undefined); // each use reports its own failure
+  // every connection has an 'error' listener (one without kills the process), logged at most every 10 s per connection
+  const reporter = (connection: string) => {
+    let last = 0;
+    return (error: Error) => {
+      if (Date.now() - last < 10_000) return;
+      last = Date.now();
+      log('warn', 'Redis connection error', { connection, error: error.message });
+    };
+  };
+  commands.on('error', reporter('commands'));
   const subscriber = new Redis({ ...redisConnection(o.redisUrl, true), lazyConnect: true });
-  subscriber.on('error', () => undefined);
+  subscriber.on('error', reporter('cancel subscriber'));
   subscriber.on('message', (_channel: string, message: string) => {
     try {
       const { jobId } = JSON.parse(message) as { jobId: string };

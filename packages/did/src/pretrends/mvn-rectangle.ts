@@ -19,9 +19,9 @@ import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { latticeCoordinate, shiftedLattice } from './lattice.js';
 
 export interface MvnRectangleOptions {
-  /** Lattice points per shift (default 8192). */
+  /** Lattice points per shift (default 32768). */
   readonly points?: number;
-  /** Independent random shifts, for the error estimate (default 12). */
+  /** Independent random shifts, for the error estimate (default 10). */
   readonly shifts?: number;
   readonly seed?: number;
   /** Also compute the truncated mean E[X | a <= X <= b] (default true). */
@@ -38,7 +38,7 @@ export interface MvnRectangleResult {
   readonly truncatedMeanStandardError: number[] | null;
 }
 
-export const MVN_DEFAULTS = { points: 8192, shifts: 12, seed: 20221 } as const;
+export const MVN_DEFAULTS = { points: 32768, shifts: 10, seed: 20221 } as const;
 
 /** Lower Cholesky factor; throws when Sigma is not positive definite. */
 export function cholesky(sigma: readonly (readonly number[])[], what: string): number[][] {
@@ -106,12 +106,12 @@ export function mvnRectangle(
           let x = 0;
           const Li = L[i]!;
           for (let j = 0; j <= i; j++) x += Li[j]! * y[j]!;
-          m[i] += f * x;
+          m[i] = m[i]! + f * x;
         }
       }
     }
     probs[k] = sumF / points;
-    for (let i = 0; i < d; i++) m[i] /= points;
+    for (let i = 0; i < d; i++) m[i] = m[i]! / points;
   }
   const avg = (xs: ArrayLike<number>) => { let s = 0; for (let i = 0; i < xs.length; i++) s += xs[i]!; return s / xs.length; };
   const se = (xs: ArrayLike<number>) => { const mu = avg(xs); let s = 0; for (let i = 0; i < xs.length; i++) s += (xs[i]! - mu) ** 2; return Math.sqrt(s / (xs.length - 1) / xs.length); };

@@ -13,7 +13,7 @@
  * evaluation reuses the same lattice, so power(slope) is a smooth deterministic function for the root.
  */
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { cholesky, mvnRectangle, type MvnRectangleOptions } from './mvn-rectangle.js';
+import { cholesky, mvnRectangle, MVN_DEFAULTS, type MvnRectangleOptions } from './mvn-rectangle.js';
 
 export interface PretrendsInput {
   /** Event-study coefficients (pre and post; the reference period omitted). */
@@ -86,11 +86,14 @@ export const linearTrend = (input: Pick<PretrendsInput, 'eventTimes' | 'referenc
 
 /** Power of the pre-test, Bayes factor, likelihood ratio and post-pretest bias against the trend delta. */
 export function pretrendsPower(input: PretrendsInput, delta: readonly number[], options: PretrendsOptions = {}): PretrendsPowerResult {
-  const s = split(input, options.alpha ?? 0.05);
+  return powerAt(split(input, options.alpha ?? 0.05), input, delta, options, null);
+}
+
+function powerAt(s: Split, input: PretrendsInput, delta: readonly number[], options: PretrendsOptions, parallelProbability: number | null): PretrendsPowerResult {
   if (delta.length !== input.betahat.length || delta.some((v) => !Number.isFinite(v))) throw new Error(`pretrends: delta must hold ${input.betahat.length} finite values (one per coefficient)`);
   const deltaPre = s.pre.map((i) => delta[i]!);
   const under = passProbability(s, deltaPre, options, true);
-  const parallel = passProbability(s, s.pre.map(() => 0), options, false);
+  const p0 = parallelProbability ?? passProbability(s, s.pre.map(() => 0), options, false).probability;
   if (!(under.probability > 0) || under.truncatedMean === null) throw new Error('pretrends: the pre-test passes with probability 0 under this trend; the conditional bias is undefined');
   const L = cholesky(s.sigmaPre, 'pretrends (pre-period vcov)');
   const bPre = s.pre.map((i) => input.betahat[i]!);
@@ -115,8 +118,8 @@ export function pretrendsPower(input: PretrendsInput, delta: readonly number[], 
     power: 1 - under.probability,
     powerStandardError: under.standardError,
     probPassUnderTrend: under.probability,
-    probPassUnderParallel: parallel.probability,
-    bayesFactor: under.probability / parallel.probability,
+    probPassUnderParallel: p0,
+    bayesFactor: under.probability / p0,
     likelihoodRatio,
     meanAfterPretest,
     meanAfterPretestStandardError: meanSe,
@@ -139,11 +142,17 @@ export interface SlopeForPowerResult {
  * symmetric in the sign of the slope (the rectangle is symmetric about 0) and rises with |slope|.
  * Root by the Illinois variant of regula falsi on a bracket grown by doubling.
  */
-export function slopeForPower(input: Pick<PretrendsInput, 'sigma' | 'eventTimes' | 'referencePeriod'>, targetPower: number, options: PretrendsOptions & { readonly tolerance?: number } = {}): SlopeForPowerResult {
+export function slopeForPower(input: Pick<PretrendsInput, 'sigma' | 'eventTimes' | 'referencePeriod'>, targetPower: number, options: RootOptions = {}): SlopeForPowerResult {
   const full: PretrendsInput = { ...input, betahat: input.eventTimes.map(() => 0) };
   const s = split(full, options.alpha ?? 0.05);
+  return rootFor(s, input, targetPower, options, passProbability(s, s.pre.map(() => 0), options, false).probability);
+}
+
+type RootOptions = PretrendsOptions & { readonly tolerance?: number };
+
+function rootFor(s: Split, input: Pick<PretrendsInput, 'eventTimes' | 'referencePeriod'>, targetPower: number, options: RootOptions, parallelProbability: number): SlopeForPowerResult {
   const alpha = options.alpha ?? 0.05;
-  const p0 = 1 - passProbability(s, s.pre.map(() => 0), options, false).probability;
+  const p0 = 1 - parallelProbability;
   if (!(targetPower > p0 && targetPower < 1)) throw new Error(`pretrends: target power must lie in (${p0.toPrecision(4)}, 1) (the pre-test's size under parallel trends, alpha = ${alpha}), got ${targetPower}`);
   const times = s.pre.map((i) => input.eventTimes[i]! - input.referencePeriod);
   const g = (slope: number) => 1 - passProbability(s, times.map((t) => slope * t), options, false).probability - targetPower;
@@ -168,4 +177,37 @@ export function slopeForPower(input: Pick<PretrendsInput, 'sigma' | 'eventTimes'
     else { lo = x; flo = fx; if (side === 1) fhi /= 2; side = 1; }
   }
   return { targetPower, slope: x, power: g(x) + targetPower, iterations };
+}
+
+export interface PretrendsAnalysisOptions extends RootOptions {
+  /** Powers for which to find the linear-trend slope (default [0.5, 0.8], as Roth 2022). */
+  readonly powers?: readonly number[];
+  /** Further hypothesised slopes to evaluate (default none). */
+  readonly slopes?: readonly number[];
+}
+
+export interface PretrendsAnalysisResult {
+  readonly probPassUnderParallel: number;
+  readonly slopeForPower: SlopeForPowerResult[];
+  /** One row per slope: those for the requested powers, then the requested slopes. */
+  readonly atSlope: (PretrendsPowerResult & { readonly slope: number; readonly source: 'power' | 'slope' })[];
+  readonly criticalValue: number;
+  readonly settings: { readonly points: number; readonly shifts: number; readonly seed: number; readonly alpha: number };
+}
+
+/** The paper's table in one pass: P(pass | parallel) once, slopes for the powers, and every quantity at each slope. */
+export function pretrendsAnalysis(input: PretrendsInput, options: PretrendsAnalysisOptions = {}): PretrendsAnalysisResult {
+  const alpha = options.alpha ?? 0.05;
+  const s = split(input, alpha);
+  const p0 = passProbability(s, s.pre.map(() => 0), options, false).probability;
+  const roots = (options.powers ?? [0.5, 0.8]).map((p) => rootFor(s, input, p, options, p0));
+  const slopes = [...roots.map((r) => ({ slope: r.slope, source: 'power' as const })), ...(options.slopes ?? []).map((v) => ({ slope: v, source: 'slope' as const }))];
+  const atSlope = slopes.map(({ slope, source }) => ({ ...powerAt(s, input, linearTrend(input, slope), options, p0), slope, source }));
+  return {
+    probPassUnderParallel: p0,
+    slopeForPower: roots,
+    atSlope,
+    criticalValue: s.crit,
+    settings: { points: options.points ?? MVN_DEFAULTS.points, shifts: options.shifts ?? MVN_DEFAULTS.shifts, seed: options.seed ?? MVN_DEFAULTS.seed, alpha },
+  };
 }

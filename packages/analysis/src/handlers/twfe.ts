@@ -7,6 +7,7 @@ import { analysisObject } from './common.js';
 import { alphaField, sscField, vcovField, weightsField } from './inference.js';
 import { truthRows } from './truth.js';
 import { modelFromFeols } from '../results/models.js';
+import { multipleTestingBlock, multipleTestingField } from './resampling/romano-wolf.js';
 
 export const twfeOptions = analysisObject('twfe', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -20,6 +21,7 @@ export const twfeOptions = analysisObject('twfe', {
   weights: weightsField.optional(),
   alpha: alphaField,
   caption: z.string().optional(),
+  adjust: multipleTestingField.optional().describe('with several outcomes: Romano–Wolf / Westfall–Young p-values of the treatment across them (a table after the TWFE table)'),
 });
 export type TwfeOptions = z.infer<typeof twfeOptions>;
 
@@ -80,11 +82,33 @@ export const twfeHandler = defineHandler({
     ];
     const comparison = truthRows(ctx.truth, fits.map((f) => ({ outcome: f.spec.lhs, row: tidy(f).find((r) => r.term === opts.treatment)! })));
     if (comparison) blocks.push({ kind: 'comparison', id: `${opts.id}-truth`, title: 'TWFE estimates vs the true ATT', rows: comparison, notes: ['True ATT: mean own effect over treated city-years. TWFE weights cohorts and periods differently, so some gap is expected under heterogeneous, dynamic effects.'] });
+    const results: Record<string, unknown> = Object.fromEntries(fits.map((f) => [f.spec.lhs, { tidy: tidy(f, { alpha: opts.alpha }), glance: glance(f), formula: f.formula, collinear: f.collinearWith, vcov: f.vcov, vcovSpec: f.vcovSpec, ssc: f.ssc }]));
+    const adjusted = opts.adjust ? await twfeAdjust(ctx, opts, opts.adjust) : null;
+    if (adjusted) {
+      blocks.splice(1, 0, adjusted.block);
+      results['adjust'] = adjusted.result;
+    }
     return {
       title,
       blocks,
-      results: Object.fromEntries(fits.map((f) => [f.spec.lhs, { tidy: tidy(f, { alpha: opts.alpha }), glance: glance(f), formula: f.formula, collinear: f.collinearWith, vcov: f.vcov, vcovSpec: f.vcovSpec, ssc: f.ssc }])),
+      results,
       models: fits.map((f) => modelFromFeols(f.spec.lhs, f, 'feols', opts.alpha)),
+      ...(adjusted ? { tables: adjusted.tables } : {}),
     };
   },
 });
+
+/** twfe's `adjust`: the wild bootstrap needs the clusters of a clustered vcov and unweighted fits. */
+function twfeAdjust(ctx: AnalysisContext, opts: TwfeOptions, adjust: NonNullable<TwfeOptions['adjust']>) {
+  if (opts.outcomes.length < 2) throw new AnalysisInputError(`option adjust: multiple testing needs two or more outcomes, got ${opts.outcomes.length}`);
+  if (opts.weights) throw new AnalysisInputError('option adjust: the wild bootstrap here is for unweighted fits; drop weights or adjust');
+  let cluster = opts.cluster ?? ctx.frame.schema.unit;
+  if (opts.vcov !== undefined) {
+    // the bootstrap's t statistics are CR1 by one cluster variable: only that vcov matches them
+    const v = typeof opts.vcov === 'string' ? { type: opts.vcov } : opts.vcov;
+    const c = v.cluster === undefined ? [] : typeof v.cluster === 'string' ? [v.cluster] : v.cluster;
+    if (v.type !== 'cluster' || c.length !== 1) throw new AnalysisInputError(`option adjust: the wild cluster bootstrap needs CR1 by one cluster variable (cluster, or vcov { type: 'cluster', cluster: <one column> }), got vcov ${JSON.stringify(opts.vcov)}`);
+    cluster = c[0]!;
+  }
+  return multipleTestingBlock(ctx, { id: opts.id, outcomes: opts.outcomes, treatment: opts.treatment, controls: [...opts.extraTreatments, ...opts.controls], cluster, draws: adjust.draws, weights: adjust.weights });
+}

@@ -13,12 +13,13 @@ import { ROBUSTNESS_HANDLERS, ROBUSTNESS_OPTIONS } from './robustness/index.js';
 import { honestDidHandler, honestDidOptions } from './honest-did.js';
 import { synthdidHandler, synthdidOptions } from './synthdid.js';
 import { lpDidHandler, lpDidOptions } from './lp-did.js';
+import { pretrendsPowerHandler, pretrendsPowerOptions } from './pretrends-power.js';
 
 /** Every analysis the spec can name. Adding an estimator = adding its handler here. */
-export const ANALYSIS_HANDLERS: readonly AnalysisHandler<any>[] = [describeHandler, feolsHandler, twfeHandler, trendsHandler, eventStudyHandler, sunAbrahamHandler, csHandler, baconHandler, ...RESAMPLING_HANDLERS, ...ROBUSTNESS_HANDLERS, honestDidHandler, synthdidHandler, lpDidHandler, ...ANN_HANDLERS];
+export const ANALYSIS_HANDLERS: readonly AnalysisHandler<any>[] = [describeHandler, feolsHandler, twfeHandler, trendsHandler, eventStudyHandler, sunAbrahamHandler, csHandler, baconHandler, ...RESAMPLING_HANDLERS, ...ROBUSTNESS_HANDLERS, honestDidHandler, synthdidHandler, lpDidHandler, pretrendsPowerHandler, ...ANN_HANDLERS];
 
 /** The option schemas, as a tuple so the spec's TypeScript type is the exact union. */
-export const ANALYSIS_OPTIONS = [describeOptions, feolsOptions, twfeOptions, trendsOptions, eventStudyOptions, sunAbrahamOptions, csOptions, baconOptions, ...RESAMPLING_OPTIONS, ...ROBUSTNESS_OPTIONS, honestDidOptions, synthdidOptions, lpDidOptions, ...ANN_OPTIONS] as const;
+export const ANALYSIS_OPTIONS = [describeOptions, feolsOptions, twfeOptions, trendsOptions, eventStudyOptions, sunAbrahamOptions, csOptions, baconOptions, ...RESAMPLING_OPTIONS, ...ROBUSTNESS_OPTIONS, honestDidOptions, synthdidOptions, lpDidOptions, pretrendsPowerOptions, ...ANN_OPTIONS] as const;
 
 export function handlerFor(estimator: string): AnalysisHandler<any> {
   const handler = ANALYSIS_HANDLERS.find((h) => h.estimator === estimator);

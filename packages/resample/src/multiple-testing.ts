@@ -114,7 +114,16 @@ export async function romanoWolf(frame: PanelFrame, options: MultipleTestingOpti
     for (let k = 0; k < K; k++) {
       const w = prepared[k]!;
       const map = maps[k]!;
-      const sub: Float64Array[] = Array.from({ length: m }, (_, j) => Float64Array.from(map, (c) => v[j * G + c]!));
+      const Gk = map.length;
+      // this outcome's clusters' weights, draw-major; views of v itself when the clusters are the union in order
+      const identity = Gk === G && map.every((c, i) => c === i);
+      let flat: Float64Array;
+      if (identity && v instanceof Float64Array) flat = v;
+      else {
+        flat = new Float64Array(m * Gk);
+        for (let j = 0; j < m; j++) for (let i = 0; i < Gk; i++) flat[j * Gk + i] = v[j * G + map[i]!]!;
+      }
+      const sub: Float64Array[] = Array.from({ length: m }, (_, j) => flat.subarray(j * Gk, (j + 1) * Gk));
       const { stats } = await drawStats(w, sub, { seed: options.seed, draws: m, kind, chunkSize, kernel: 'auto', algorithm: 'auto' });
       for (let j = 0; j < m; j++) {
         const t = tStarNull(stats, j, w.vcovAdj);

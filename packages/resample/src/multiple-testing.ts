@@ -20,6 +20,11 @@ export interface MultipleTestingOptions {
   readonly seed: number;
   /** Weights are drawn chunk by chunk (chunk k from stream k), as in wildClusterBootstrap. Default 1000. */
   readonly chunkSize?: number;
+  /**
+   * false (default): p = #{exceeding draws} / B, as wildClusterBootstrap and fwildclusterboot;
+   * true: (# + 1) / (B + 1), as R wildrwolf. Monotone, so the stepdown order and monotonicity are unchanged.
+   */
+  readonly plusOne?: boolean;
   /** Return each outcome's t*_b (draw order) in its row. Default false. */
   readonly keepDraws?: boolean;
 }
@@ -50,7 +55,7 @@ export interface MultipleTestingRow {
 
 export interface MultipleTestingResult {
   readonly kind: 'multiple_testing';
-  readonly spec: Readonly<{ coefficient: string; cluster: string; weights: 'rademacher' | 'webb'; draws: number; seed: number; chunkSize: number; bootstrapType: 'WCR'; beta0: 0 }>;
+  readonly spec: Readonly<{ coefficient: string; cluster: string; weights: 'rademacher' | 'webb'; draws: number; seed: number; chunkSize: number; bootstrapType: 'WCR'; beta0: 0; plusOne: boolean }>;
   readonly rows: readonly MultipleTestingRow[];
   readonly enumerated: boolean;
   /** Union of the outcomes' clusters; draw b gives cluster c the same weight in every outcome. */
@@ -92,6 +97,8 @@ export async function romanoWolf(frame: PanelFrame, options: MultipleTestingOpti
   if (!Number.isInteger(options.seed)) throw new Error(`option seed must be an integer, got ${options.seed}`);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error(`option chunkSize must be a positive integer, got ${chunkSize}`);
+
+  if (options.plusOne !== undefined && typeof options.plusOne !== 'boolean') throw new Error(`option plusOne must be true or false, got ${String(options.plusOne)}`);
 
   const prepared: WildPrepared[] = outcomes.map((outcome) =>
     prepareWild(frame, { outcome, coefficient: options.coefficient, cluster: options.cluster, ...(options.controls ? { controls: options.controls } : {}), ...(options.fixedEffects ? { fixedEffects: options.fixedEffects } : {}) }),
@@ -140,16 +147,18 @@ export async function romanoWolf(frame: PanelFrame, options: MultipleTestingOpti
   const t2 = performance.now();
   const tObs = prepared.map((w) => w.beta / w.se);
   const adj = adjustedPValues(tObs, tStar, B);
+  const plusOne = options.plusOne === true;
+  const report = (p: number) => (plusOne ? (p * B + 1) / (B + 1) : p);
   const rows = prepared.map((w, k) =>
     Object.freeze({
       outcome: outcomes[k]!,
       estimate: w.beta,
       se: w.se,
       statistic: tObs[k]!,
-      pValue: adj.unadjusted[k]!,
-      pRomanoWolf: adj.romanoWolf[k]!,
-      pWestfallYoung: adj.westfallYoungMaxT[k]!,
-      pWestfallYoungMinP: adj.westfallYoungMinP[k]!,
+      pValue: report(adj.unadjusted[k]!),
+      pRomanoWolf: report(adj.romanoWolf[k]!),
+      pWestfallYoung: report(adj.westfallYoungMaxT[k]!),
+      pWestfallYoungMinP: report(adj.westfallYoungMinP[k]!),
       step: adj.step[k]!,
       nobs: w.n,
       nClusters: w.nClusters,
@@ -159,7 +168,7 @@ export async function romanoWolf(frame: PanelFrame, options: MultipleTestingOpti
   );
   return Object.freeze({
     kind: 'multiple_testing',
-    spec: Object.freeze({ coefficient: options.coefficient, cluster: options.cluster, weights: kind, draws: B, seed: options.seed, chunkSize, bootstrapType: 'WCR', beta0: 0 }),
+    spec: Object.freeze({ coefficient: options.coefficient, cluster: options.cluster, weights: kind, draws: B, seed: options.seed, chunkSize, bootstrapType: 'WCR', beta0: 0, plusOne }),
     rows: Object.freeze(rows),
     enumerated,
     nClusters: G,

@@ -83,6 +83,19 @@ describe('romanoWolf (multiple testing across outcomes)', () => {
     expect(rw.rows[1]!.nobs).toBeLessThan(rw.rows[0]!.nobs);
   });
 
+  it('plusOne reports (# + 1) / (B + 1), as wildrwolf', async () => {
+    const frame = multiOutcomePanel(6);
+    const a = await romanoWolf(frame, { ...base, outcomes, seed: 9, draws: 199, weights: 'webb' });
+    const b = await romanoWolf(frame, { ...base, outcomes, seed: 9, draws: 199, weights: 'webb', plusOne: true });
+    expect(b.spec.plusOne).toBe(true);
+    for (const [k, r] of b.rows.entries()) {
+      const q = a.rows[k]!;
+      expect(r.pRomanoWolf).toBeCloseTo((q.pRomanoWolf * 199 + 1) / 200, 14);
+      expect(r.pValue).toBeCloseTo((q.pValue * 199 + 1) / 200, 14);
+      expect(r.pWestfallYoungMinP).toBeCloseTo((q.pWestfallYoungMinP * 199 + 1) / 200, 14);
+    }
+  });
+
   it('adjustedPValues by hand on a small matrix', () => {
     // 2 outcomes, 4 draws
     const t = [3, 1];

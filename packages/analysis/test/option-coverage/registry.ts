@@ -136,6 +136,7 @@ export const COVERAGE: Readonly<Record<string, Reached | Internal>> = {
       fixedEffects: 'unit and time, as the TWFE analyses it adjusts (twfe adjust reaches the same function)',
       chunkSize: 'draws per batch: memory only, the draws are identical for any value',
       keepDraws: 'always on: the t* draws go to the per-draw table',
+      plusOne: "the tables count p-values as the WCR table beside them (#/B); wildrwolf's (# + 1)/(B + 1) is a library option",
     },
   },
   'resample:MultiplierBootstrapOptions': { internal: 'the multiplier-bootstrap kernel behind did withMultiplierBootstrap (callaway_santanna bootstrapDraws / bootstrapWeights)' },

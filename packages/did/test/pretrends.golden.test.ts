@@ -69,6 +69,14 @@ describe('mvnRectangle', () => {
     expect(Math.abs(fine.probability - coarse.probability)).toBeLessThan(3.5 * coarse.standardError + 1e-12);
   });
 
+  it('gives the same integral with Genz-Bretz variable reordering (within the error bounds)', () => {
+    const S = [[1, 0.6, 0.2], [0.6, 2, 0.4], [0.2, 0.4, 0.5]];
+    const plain = mvnRectangle([0.5, -0.2, 0.1], S, [-1, -3, -0.5], [1.5, 1, 0.8]);
+    const ordered = mvnRectangle([0.5, -0.2, 0.1], S, [-1, -3, -0.5], [1.5, 1, 0.8], { reorder: true });
+    expect(Math.abs(plain.probability - ordered.probability)).toBeLessThan(plain.errorBound + ordered.errorBound);
+    plain.truncatedMean!.forEach((m, i) => expect(Math.abs(m - ordered.truncatedMean![i]!)).toBeLessThan(3.5 * (plain.truncatedMeanStandardError![i]! + ordered.truncatedMeanStandardError![i]!) + 1e-10));
+  });
+
   it('is deterministic for a seed and rejects bad input by name', () => {
     const a = mvnRectangle([0, 0], [[1, 0.3], [0.3, 1]], [-1, -1], [1, 1], { seed: 7 });
     const b = mvnRectangle([0, 0], [[1, 0.3], [0.3, 1]], [-1, -1], [1, 1], { seed: 7 });

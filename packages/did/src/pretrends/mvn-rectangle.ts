@@ -24,6 +24,8 @@ export interface MvnRectangleOptions {
   /** Independent random shifts, for the error estimate (default 10). */
   readonly shifts?: number;
   readonly seed?: number;
+  /** Genz-Bretz variable prioritisation (default false: on the 4-pre-period BCdata problems it did not lower the error). */
+  readonly reorder?: boolean;
   /** Also compute the truncated mean E[X | a <= X <= b] (default true). */
   readonly truncatedMean?: boolean;
 }
@@ -59,6 +61,52 @@ export function cholesky(sigma: readonly (readonly number[])[], what: string): n
   return L;
 }
 
+const phi = (x: number) => (Number.isFinite(x) ? Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI) : 0);
+
+/**
+ * Genz & Bretz (2009, s. 4.1.3) variable prioritisation: integrate first the variable whose interval,
+ * given the expected values of those already chosen, has the smallest probability. It leaves the
+ * integral unchanged and concentrates the variation in the outer dimensions, where the lattice is best.
+ */
+export function genzBretzOrder(sigma: readonly (readonly number[])[], a: readonly number[], b: readonly number[]): number[] {
+  const d = sigma.length;
+  const order = Array.from({ length: d }, (_, i) => i);
+  const L = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  const y = new Array<number>(d).fill(0);
+  for (let i = 0; i < d; i++) {
+    let best = -1;
+    let bestP = Infinity;
+    let bestSd = 0;
+    for (let c = i; c < d; c++) {
+      const j = order[c]!;
+      let v = sigma[j]![j]!;
+      let s = 0;
+      for (let k = 0; k < i; k++) { v -= L[c]![k]! ** 2; s += L[c]![k]! * y[k]!; }
+      if (!(v > 0)) continue;
+      const sd = Math.sqrt(v);
+      const p = normalCdf((b[j]! - s) / sd, 0, 1) - normalCdf((a[j]! - s) / sd, 0, 1);
+      if (p < bestP) { bestP = p; best = c; bestSd = sd; }
+    }
+    if (best < 0) throw new Error('mvnRectangle: covariance is not positive definite');
+    [order[i], order[best]] = [order[best]!, order[i]!];
+    [L[i], L[best]] = [L[best]!, L[i]!];
+    const j = order[i]!;
+    L[i]![i] = bestSd;
+    for (let c = i + 1; c < d; c++) {
+      let v = sigma[order[c]!]![j]!;
+      for (let k = 0; k < i; k++) v -= L[c]![k]! * L[i]![k]!;
+      L[c]![i] = v / bestSd;
+    }
+    let s = 0;
+    for (let k = 0; k < i; k++) s += L[i]![k]! * y[k]!;
+    const lo = (a[j]! - s) / bestSd;
+    const hi = (b[j]! - s) / bestSd;
+    const p = normalCdf(hi, 0, 1) - normalCdf(lo, 0, 1);
+    y[i] = p > 0 ? (phi(lo) - phi(hi)) / p : (Number.isFinite(lo) ? lo : Number.isFinite(hi) ? hi : 0);
+  }
+  return order;
+}
+
 const clampUnit = (p: number) => Math.min(Math.max(p, 1e-300), 1 - 1e-16);
 
 export function mvnRectangle(
@@ -75,13 +123,17 @@ export function mvnRectangle(
     if (!Number.isFinite(mean[i]!)) throw new Error(`mvnRectangle: mean[${i}] is not finite`);
     if (!(lower[i]! < upper[i]!)) throw new Error(`mvnRectangle: need lower[${i}] < upper[${i}], got ${lower[i]} and ${upper[i]}`);
   }
-  const L = cholesky(sigma, 'mvnRectangle');
+  cholesky(sigma, 'mvnRectangle'); // validates before reordering
+  const a0 = lower.map((v, i) => v - mean[i]!);
+  const b0 = upper.map((v, i) => v - mean[i]!);
+  const order = options.reorder !== true ? Array.from({ length: d }, (_, i) => i) : genzBretzOrder(sigma, a0, b0);
+  const L = cholesky(order.map((i) => order.map((j) => sigma[i]![j]!)), 'mvnRectangle');
+  const a = order.map((i) => a0[i]!);
+  const b = order.map((i) => b0[i]!);
   const points = options.points ?? MVN_DEFAULTS.points;
   const K = options.shifts ?? MVN_DEFAULTS.shifts;
   const wantMean = options.truncatedMean ?? true;
   const lat = shiftedLattice(d, points, K, options.seed ?? MVN_DEFAULTS.seed);
-  const a = lower.map((v, i) => v - mean[i]!);
-  const b = upper.map((v, i) => v - mean[i]!);
   const probs = new Float64Array(K);
   const firstMoments = Array.from({ length: K }, () => new Float64Array(d));
   const y = new Float64Array(d);
@@ -120,15 +172,15 @@ export function mvnRectangle(
   let truncatedMean: number[] | null = null;
   let truncatedMeanStandardError: number[] | null = null;
   if (wantMean && probability > 0) {
-    truncatedMean = [];
-    truncatedMeanStandardError = [];
+    truncatedMean = new Array<number>(d);
+    truncatedMeanStandardError = new Array<number>(d);
     for (let i = 0; i < d; i++) {
       const mi = Float64Array.from(firstMoments, (row) => row[i]!);
       const ratio = avg(mi) / probability;
-      // delta method for the ratio of means across shifts
+      // delta method for the ratio of means across shifts; position i of the reordered vector is variable order[i]
       const resid = Float64Array.from(mi, (v, k) => (v - ratio * probs[k]!) / probability);
-      truncatedMean.push(mean[i]! + ratio);
-      truncatedMeanStandardError.push(se(resid));
+      truncatedMean[order[i]!] = mean[order[i]!]! + ratio;
+      truncatedMeanStandardError[order[i]!] = se(resid);
     }
   }
   if (!Number.isFinite(probability)) throw new Error('mvnRectangle: the rectangle probability is not finite');

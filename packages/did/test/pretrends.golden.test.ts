@@ -54,6 +54,23 @@ describe('pre-trends power (Roth 2022) vs an independent R computation (mvtnorm)
   }, 60_000);
 });
 
+describe('pretrends equivalences', () => {
+  const i = g.BCdata.input;
+  const input: PretrendsInput = { betahat: i.betahat, sigma: i.sigma, eventTimes: i.eventTimes, referencePeriod: i.referencePeriod };
+  it('under parallel trends: Bayes factor and likelihood ratio 1, no bias after pre-testing', () => {
+    const r = pretrendsPower(input, linearTrend(input, 0), { points: 4096 });
+    expect(r.bayesFactor).toBe(1);
+    expect(r.likelihoodRatio).toBe(1);
+    r.meanAfterPretest.forEach((m, k) => expect(Math.abs(m)).toBeLessThan(3.5 * r.meanAfterPretestStandardError[k]! + 1e-10));
+  });
+  it('power is symmetric in the sign of the slope and the bias flips sign', () => {
+    const up = pretrendsPower(input, linearTrend(input, 0.01), { points: 4096 });
+    const down = pretrendsPower(input, linearTrend(input, -0.01), { points: 4096 });
+    expect(Math.abs(up.power - down.power)).toBeLessThan(3.5 * (up.powerStandardError + down.powerStandardError));
+    up.post.forEach((p, k) => expect(Math.abs(p.biasAfterPretest + down.post[k]!.biasAfterPretest)).toBeLessThan(3.5 * 2 * up.meanAfterPretestStandardError[input.eventTimes.indexOf(p.eventTime)]! + 1e-9));
+  });
+});
+
 describe('mvnRectangle', () => {
   it('reproduces the bivariate and univariate cases and reports a shrinking error', () => {
     // univariate: exact

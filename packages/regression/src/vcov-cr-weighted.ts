@@ -11,6 +11,7 @@
  *   a_g = X_g'v_g, b_g = X_g'W_g v_g; df = (tr P)² / ||P||²_F, P = diag(d) + Y C Y' (rank 2k).
  * With unit weights these are the unweighted rules of vcov-cr.ts.
  */
+import { invertGeneral } from './linalg.js';
 import { symmetricPower } from './sym-eigen.js';
 import { sandwich } from './vcov-kernels.js';
 import type { VcovRaw } from './vcov-raw.js';
@@ -86,7 +87,7 @@ export function crWeighted(args: { bread: Float64Array; cluster: Int32Array; x: 
         for (let a = 0; a < m; a++) s += XB[a * k + i]! * wg[a]! * Xg[a * k + j]!;
         M[i * k + j] = (i === j ? 1 : 0) - s;
       }
-      const Minv = invert(M, k);
+      const Minv = invertGeneral(M, k);
       if (!Minv) throw new Error(`vcov CR3: I - H_gg is singular for cluster ${g} (a cluster on its own identifies a coefficient)`);
       applyA = (y) => {
         const bxy = new Float64Array(k);
@@ -173,39 +174,4 @@ function mulRows(X: Float64Array, M: Float64Array, m: number, k: number): Float6
     out[a * k + j] = s;
   }
   return out;
-}
-
-/** Gauss-Jordan inverse with partial pivoting; null when numerically singular. */
-function invert(a: Float64Array, k: number): Float64Array | null {
-  const M = Float64Array.from(a);
-  const inv = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) inv[i * k + i] = 1;
-  let scale = 0;
-  for (let i = 0; i < k * k; i++) scale = Math.max(scale, Math.abs(M[i]!));
-  for (let c = 0; c < k; c++) {
-    let piv = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(M[r * k + c]!) > Math.abs(M[piv * k + c]!)) piv = r;
-    const pv = M[piv * k + c]!;
-    if (!(Math.abs(pv) > 1e-12 * scale)) return null;
-    if (piv !== c) {
-      for (let j = 0; j < k; j++) {
-        [M[c * k + j], M[piv * k + j]] = [M[piv * k + j]!, M[c * k + j]!];
-        [inv[c * k + j], inv[piv * k + j]] = [inv[piv * k + j]!, inv[c * k + j]!];
-      }
-    }
-    for (let j = 0; j < k; j++) {
-      M[c * k + j]! /= pv;
-      inv[c * k + j]! /= pv;
-    }
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const f = M[r * k + c]!;
-      if (f === 0) continue;
-      for (let j = 0; j < k; j++) {
-        M[r * k + j]! -= f * M[c * k + j]!;
-        inv[r * k + j]! -= f * inv[c * k + j]!;
-      }
-    }
-  }
-  return inv;
 }

@@ -20,7 +20,7 @@
  * projected through the pseudo-inverse of their (small) Gram matrix, giving n rows z_i with
  * P_rest = Z Z'.
  */
-import { choleskyPivoted } from './linalg.js';
+import { choleskyPivoted, invertGeneral } from './linalg.js';
 import { symmetricPower } from './sym-eigen.js';
 import type { VcovRaw } from './vcov-raw.js';
 import { nestedIn } from './nesting.js';
@@ -336,39 +336,4 @@ function sandwichK(B: Float64Array, meat: Float64Array, k: number): Float64Array
     out[i * k + j] = s;
   }
   return out;
-}
-
-/** Gauss-Jordan inverse with partial pivoting; null when (numerically) singular. */
-function invertGeneral(a: Float64Array, k: number): Float64Array | null {
-  const M = Float64Array.from(a);
-  const inv = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) inv[i * k + i] = 1;
-  let scale = 0;
-  for (let i = 0; i < k * k; i++) scale = Math.max(scale, Math.abs(M[i]!));
-  for (let c = 0; c < k; c++) {
-    let piv = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(M[r * k + c]!) > Math.abs(M[piv * k + c]!)) piv = r;
-    const pv = M[piv * k + c]!;
-    if (!(Math.abs(pv) > 1e-12 * scale)) return null;
-    if (piv !== c) {
-      for (let j = 0; j < k; j++) {
-        [M[c * k + j], M[piv * k + j]] = [M[piv * k + j]!, M[c * k + j]!];
-        [inv[c * k + j], inv[piv * k + j]] = [inv[piv * k + j]!, inv[c * k + j]!];
-      }
-    }
-    for (let j = 0; j < k; j++) {
-      M[c * k + j]! /= pv;
-      inv[c * k + j]! /= pv;
-    }
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const f = M[r * k + c]!;
-      if (f === 0) continue;
-      for (let j = 0; j < k; j++) {
-        M[r * k + j]! -= f * M[c * k + j]!;
-        inv[r * k + j]! -= f * inv[c * k + j]!;
-      }
-    }
-  }
-  return inv;
 }

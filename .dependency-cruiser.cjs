@@ -8,6 +8,7 @@ const path = require('node:path');
 const LAYERS = {
   'config-vitest': 0,
   testing: 0,
+  'test-services': 0,
   panel: 1,
   compute: 1,
   carbon: 2,

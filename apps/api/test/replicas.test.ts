@@ -3,8 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, KEY_A, readSse, tempDir, waitForJob } from './helpers.js';
 import { exited, killed, startProcess, type ApiProcess } from './process.js';
-import { hasPostgres, postgresRequired, startPostgres, type PostgresHandle } from './services-postgres.js';
-import { hasRedis, startRedis } from './services-redis.js';
+import { hasPostgres, hasRedisServer as hasRedis, postgresRequired, startPostgres, startRedis, type PostgresHandle } from '@panel-lab/test-services';
 
 /**
  * The distributed engine with real processes on loopback: two API replicas (bin/main.js) and two

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BullMqExecutor, openJobSystem, startQueueWorker, type JobLogger, type JobSystem } from '@panel-lab/jobs';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hasRedisServer, startRedis, type RedisHandle } from './redis.js';
+import { hasRedisServer, startRedis, type RedisHandle } from '@panel-lab/test-services';
 
 const redisMissing = !hasRedisServer();
 if (redisMissing) console.warn('queue fault tests skipped: redis-server is not installed (apt-get install redis-server)');

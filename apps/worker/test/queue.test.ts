@@ -5,7 +5,7 @@ import { loadMpdta } from '@panel-lab/datasets';
 import { BullMqExecutor, QueueUnavailableError, openJobSystem, type JobSystem } from '@panel-lab/jobs';
 import { runPlacebo, twfeArrays, type PlaceboResult } from '@panel-lab/resample';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasRedisServer, startRedis, type RedisHandle } from './redis.js';
+import { hasRedisServer, startRedis, type RedisHandle } from '@panel-lab/test-services';
 import { spawnWorker, type WorkerProcess } from './workers.js';
 
 // CI installs redis-server (.ci/install-system.sh); a machine without it skips these with this reason,

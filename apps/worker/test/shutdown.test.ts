@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BullMqExecutor, openJobSystem, type JobSystem } from '@panel-lab/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasRedisServer, startRedis, type RedisHandle } from './redis.js';
+import { hasRedisServer, startRedis, type RedisHandle } from '@panel-lab/test-services';
 import { spawnWorker, type WorkerProcess } from './workers.js';
 
 const redisMissing = !hasRedisServer();

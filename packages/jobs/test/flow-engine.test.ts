@@ -6,8 +6,7 @@ import { runPlacebo, twfeArrays, type PlaceboResult } from '@panel-lab/resample'
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJobSystem, PostgresMetaStore, startFlowWorker, type FlowJobs, type FlowWorker, type JobSystem, type MetaStore } from '../src/index.js';
-import { hasPostgres, startPostgres, type PostgresHandle } from './postgres.js';
-import { hasRedis, startRedis } from './redis.js';
+import { hasPostgres, hasRedisServer as hasRedis, startPostgres, startRedis, type PostgresHandle } from '@panel-lab/test-services';
 
 // The distributed engine in one process (two API-side systems, two flow workers) on a real Redis
 // and PostgreSQL; apps/api's replicas test runs the same with real processes.

@@ -1,25 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BullMqExecutor, QueueUnavailableError, type Task } from '../src/index.js';
 import { whenRedisReady } from '../src/bullmq.js';
-import { hasRedis } from './redis.js';
+import { freePort, hasRedisServer as hasRedis } from '@panel-lab/test-services';
 
 // Issue 17: a Redis restart while a task is being handed over is waited out (bounded), and a
 // client that is still connecting is waited for instead of failing at once.
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const children: ChildProcess[] = [];
 const redisOn = (port: number) => {

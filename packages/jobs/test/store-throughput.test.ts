@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PostgresMetaStore, type JobRecord } from '../src/index.js';
-import { hasPostgres, startPostgres } from './postgres.js';
+import { hasPostgres, startPostgres } from '@panel-lab/test-services';
 
 // How many chunk-record writes and row-locked progress updates PostgreSQL takes per second from
 // one process's pool (the distributed engine's hot path); printed, with a floor far below it.

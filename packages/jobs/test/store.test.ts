@@ -1,6 +1,6 @@
 import { DuckDbMetaStore, PostgresMetaStore } from '../src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasPostgres, postgresRequired, startPostgres, type PostgresHandle } from './postgres.js';
+import { hasPostgres, postgresRequired, startPostgres, type PostgresHandle } from '@panel-lab/test-services';
 import { storeContract } from './store-contract.js';
 
 storeContract('embedded DuckDB', async () => ({ store: await DuckDbMetaStore.open(':memory:') }));

@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.js';
 
 /**
  * A throw-away PostgreSQL server for tests: initdb into a temporary directory, `postgres` on a free
@@ -27,17 +27,6 @@ export const hasPostgres = (): boolean => postgresBin() !== null;
 /** CI (or REQUIRE_POSTGRES=1) must run the PostgreSQL tests: a missing server fails there instead of skipping. */
 export const postgresRequired = (): boolean => Boolean(process.env.CI) || process.env.REQUIRE_POSTGRES === '1';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface PostgresHandle {
   /** URL of the `postgres` database (superuser `panel`, trust auth on loopback). */

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { aggte, attGt, estimatesFromAggteDynamic, estimatesFromEventStudy, eventStudy, honestDid, type EventStudySelection, type HonestDidResult, type SensitivityRestriction } from '@panel-lab/did';
+import { aggte, attGt, estimatesFromAggteDynamic, estimatesFromEventStudy, honestDid, type EventStudySelection, type HonestDidResult, type SensitivityRestriction } from '@panel-lab/did';
 import { sensitivityChart, type Block, type SensitivityInterval } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
-import { alphaField, clusterList, clustersField, csFields, csOptionsOf, weightsField } from './inference.js';
+import { referenceEventStudy } from './reference-event-study.js';
+import { alphaField, clustersField, csFields, csOptionsOf, weightsField } from './inference.js';
 
 const grid = z.array(z.number().nonnegative()).min(1);
 
@@ -63,17 +64,7 @@ export const honestDidHandler = defineHandler({
         const gt = attGt(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, alpha: opts.alpha, ...csOptionsOf({ ...opts, basePeriod: 'universal' }) });
         input = estimatesFromAggteDynamic(aggte(gt, { type: 'dynamic' }));
       } else {
-        const es = eventStudy(ctx.frame, {
-          outcome,
-          treatment: { cohort: opts.cohort },
-          ...(opts.window ? { window: opts.window } : {}),
-          ref: -1,
-          endpoints: opts.endpoints,
-          controls: opts.controls,
-          alpha: opts.alpha,
-          ...(opts.cluster ? { cluster: clusterList(opts.cluster) } : {}),
-          ...(opts.weights ? { weights: opts.weights } : {}),
-        });
+        const es = referenceEventStudy(ctx.frame, outcome, opts);
         input = estimatesFromEventStudy(es, -1);
       }
       const lVec = opts.target === 'first_post' ? undefined : new Array<number>(input.numPostPeriods).fill(1 / input.numPostPeriods);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { eventStudy, pretrendsAnalysis, pretrendsInputFromEventStudy, type PretrendsAnalysisResult, type PretrendsInput } from '@panel-lab/did';
+import { pretrendsAnalysis, pretrendsInputFromEventStudy, type PretrendsAnalysisResult, type PretrendsInput } from '@panel-lab/did';
 import { eventStudyChart, type Block, type Series } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
-import { alphaField, clusterList, clustersField, weightsField } from './inference.js';
+import { referenceEventStudy } from './reference-event-study.js';
+import { alphaField, clustersField, weightsField } from './inference.js';
 
 export const pretrendsPowerOptions = analysisObject('pretrends_power', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -48,17 +49,7 @@ export const pretrendsPowerHandler = defineHandler({
     const results: Record<string, unknown> = {};
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `pretrends_power ${outcome}`, fraction: i / opts.outcomes.length });
-      const es = eventStudy(ctx.frame, {
-        outcome,
-        treatment: { cohort: opts.cohort },
-        ...(opts.window ? { window: opts.window } : {}),
-        ref: -1,
-        endpoints: opts.endpoints,
-        controls: opts.controls,
-        alpha: opts.alpha,
-        ...(opts.cluster ? { cluster: clusterList(opts.cluster) } : {}),
-        ...(opts.weights ? { weights: opts.weights } : {}),
-      });
+      const es = referenceEventStudy(ctx.frame, outcome, opts);
       const input = pretrendsInputFromEventStudy(es);
       const res = pretrendsAnalysis(input, { powers: opts.powers, slopes: opts.slopes, alpha: opts.alpha, points: opts.points, shifts: opts.shifts, seed: ctx.seed });
       results[outcome] = { input, ...res };

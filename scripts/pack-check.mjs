@@ -32,9 +32,12 @@ const childEnv = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && k !== 'INIT_CWD' && k !== 'PANEL_LAB_COMPILED' && (!/^npm_/i.test(k) || KEEP_NPM.has(k.toLowerCase()))),
 );
 
+const STEP_TIMEOUT_MS = 200_000;
+
 function run(cmd, args, cwd, what) {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { cwd, env: childEnv, encoding: 'utf8', maxBuffer: 64 << 20 });
+  // bounded: npm retrying an unreachable registry (a proxy's CA missing from the environment) must fail, not hang
+  const r = spawnSync(cmd, args, { cwd, env: childEnv, encoding: 'utf8', maxBuffer: 64 << 20, timeout: STEP_TIMEOUT_MS, killSignal: 'SIGKILL' });
   const seconds = (performance.now() - t0) / 1000;
   if (r.error || r.status !== 0) {
     const detail = r.error ? r.error.message : `exit ${r.status}${r.signal ? ` (${r.signal})` : ''}`;

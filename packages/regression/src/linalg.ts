@@ -189,3 +189,14 @@ export function invertGeneral(a: Float64Array, k: number): Float64Array | null {
   }
   return inv;
 }
+
+/** A y for a row-major m x m matrix A. */
+export function matVec(A: Float64Array, m: number, y: Float64Array): Float64Array {
+  const out = new Float64Array(m);
+  for (let a = 0; a < m; a++) {
+    let s = 0;
+    for (let b = 0; b < m; b++) s += A[a * m + b]! * y[b]!;
+    out[a] = s;
+  }
+  return out;
+}

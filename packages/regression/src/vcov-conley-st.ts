@@ -13,6 +13,7 @@
  */
 import { conleySpatialMeat, type ConleySpace } from './vcov-conley.js';
 import { sandwich } from './vcov-kernels.js';
+import { groupRows } from './row-groups.js';
 
 export function vcovConleySpaceTime(args: ConleySpace & {
   bread: Float64Array;
@@ -27,16 +28,16 @@ export function vcovConleySpaceTime(args: ConleySpace & {
   if (!(Number.isInteger(lag) && lag >= 0)) throw new Error(`vcov conley: the lag cut-off must be an integer >= 0, got ${lag}`);
   const meat = new Float64Array(k * k);
   // rows grouped by period, then by unit within period order (counting sort)
-  const byTime = groupBy(time);
-  for (let t = 0; t < byTime.count; t++) {
+  const byTime = groupRows(time);
+  for (let t = 0; t < byTime.G; t++) {
     const rows = byTime.rows.subarray(byTime.start[t]!, byTime.start[t + 1]!);
     if (rows.length === 0) continue;
     const pick = (col: Float64Array) => Float64Array.from(rows, (r) => col[r]!);
     conleySpatialMeat({ ...args, lat: pick(args.lat), lon: pick(args.lon) }, scores.map(pick), meat);
   }
   if (lag > 0) {
-    const byUnit = groupBy(unit);
-    for (let u = 0; u < byUnit.count; u++) {
+    const byUnit = groupRows(unit);
+    for (let u = 0; u < byUnit.G; u++) {
       const rows = Array.from(byUnit.rows.subarray(byUnit.start[u]!, byUnit.start[u + 1]!)).sort((a, b) => time[a]! - time[b]!);
       for (let a = 0; a < rows.length; a++) {
         const i = rows[a]!;
@@ -56,16 +57,4 @@ export function vcovConleySpaceTime(args: ConleySpace & {
     }
   }
   return sandwich(args.bread, meat, k);
-}
-
-function groupBy(codes: Int32Array): { count: number; start: Int32Array; rows: Int32Array } {
-  let count = 0;
-  for (let i = 0; i < codes.length; i++) if (codes[i]! >= count) count = codes[i]! + 1;
-  const start = new Int32Array(count + 1);
-  for (let i = 0; i < codes.length; i++) start[codes[i]! + 1]!++;
-  for (let g = 0; g < count; g++) start[g + 1]! += start[g]!;
-  const fill = start.slice(0, count);
-  const rows = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) rows[fill[codes[i]!]!++] = i;
-  return { count, start, rows };
 }

@@ -13,6 +13,7 @@
  * (α = F'ṽ, β = F'Wṽ, γ = Σ ψ_b ṽ_b). With unit weights this is the unweighted CR2 of vcov-cr.ts.
  */
 import { choleskyPivoted } from './linalg.js';
+import { groupRows, levelCount } from './row-groups.js';
 import { symmetricPower } from './sym-eigen.js';
 import { feProjection } from './vcov-cr.js';
 import { lowRankSatterthwaite } from './vcov-cr-weighted.js';
@@ -33,8 +34,7 @@ export function cr2WeightedFe(args: {
   const { bread: B, cluster, x, resid: e, weights: w } = args;
   const k = x.length;
   const n = e.length;
-  let G = 0;
-  for (let i = 0; i < n; i++) if (cluster[i]! >= G) G = cluster[i]! + 1;
+  const G = levelCount(cluster);
   if (G < 2) throw new Error('vcov CR2: needs at least two clusters');
   for (let i = 0; i < n; i++) if (!(w[i]! > 0)) throw new Error(`vcov CR2: weights must be positive (row ${i} has ${w[i]})`);
   const { z, r, nested, nestedCount } = feProjection(args.fe, args.feSizes, cluster, w);
@@ -87,12 +87,7 @@ export function cr2WeightedFe(args: {
     return out;
   };
 
-  const start = new Int32Array(G + 1);
-  for (let i = 0; i < n; i++) start[cluster[i]! + 1]!++;
-  for (let g = 0; g < G; g++) start[g + 1]! += start[g]!;
-  const fill = start.slice(0, G);
-  const rows = new Int32Array(n);
-  for (let i = 0; i < n; i++) rows[fill[cluster[i]!]!++] = i;
+  const { start, rows } = groupRows(cluster, G);
 
   const meat = new Float64Array(k * k);
   const width = 3 * p;

@@ -11,7 +11,8 @@
  *   a_g = X_g'v_g, b_g = X_g'W_g v_g; df = (tr P)² / ||P||²_F, P = diag(d) + Y C Y' (rank 2k).
  * With unit weights these are the unweighted rules of vcov-cr.ts.
  */
-import { invertGeneral } from './linalg.js';
+import { invertGeneral, matVec } from './linalg.js';
+import { groupRows, levelCount } from './row-groups.js';
 import { symmetricPower } from './sym-eigen.js';
 import { sandwich } from './vcov-kernels.js';
 import type { VcovRaw } from './vcov-raw.js';
@@ -22,8 +23,7 @@ export function crWeighted(args: { bread: Float64Array; cluster: Int32Array; x: 
   const { bread: B, cluster, x, resid: e, weights: w } = args;
   const k = x.length;
   const n = e.length;
-  let G = 0;
-  for (let i = 0; i < n; i++) if (cluster[i]! >= G) G = cluster[i]! + 1;
+  const G = levelCount(cluster);
   if (G < 2) throw new Error(`vcov ${type}: needs at least two clusters`);
   for (let i = 0; i < n; i++) if (!(w[i]! > 0)) throw new Error(`vcov ${type}: weights must be positive (row ${i} has ${w[i]})`);
   // X'W²X (k x k)
@@ -34,12 +34,7 @@ export function crWeighted(args: { bread: Float64Array; cluster: Int32Array; x: 
     S2[a * k + b] = S2[b * k + a] = s2;
   }
   const BS2B = sandwich(B, S2, k);
-  const start = new Int32Array(G + 1);
-  for (let i = 0; i < n; i++) start[cluster[i]! + 1]!++;
-  for (let g = 0; g < G; g++) start[g + 1]! += start[g]!;
-  const fill = start.slice(0, G);
-  const rows = new Int32Array(n);
-  for (let i = 0; i < n; i++) rows[fill[cluster[i]!]!++] = i;
+  const { start, rows } = groupRows(cluster, G);
 
   const meat = new Float64Array(k * k);
   const d = Array.from({ length: k }, () => new Float64Array(G));
@@ -69,15 +64,7 @@ export function crWeighted(args: { bread: Float64Array; cluster: Int32Array; x: 
         Gg[a * m + b] = Gg[b * m + a] = v;
       }
       const A = symmetricPower(Gg, m, -0.5);
-      applyA = (y) => {
-        const out = new Float64Array(m);
-        for (let a = 0; a < m; a++) {
-          let s = 0;
-          for (let b = 0; b < m; b++) s += A[a * m + b]! * y[b]!;
-          out[a] = s;
-        }
-        return out;
-      };
+      applyA = (y) => matVec(A, m, y);
       applyAT = applyA;
     } else {
       // (I - X B X' W)^-1 y = y + X (I - B X'WX)^-1 B X'W y

@@ -20,7 +20,8 @@
  * projected through the pseudo-inverse of their (small) Gram matrix, giving n rows z_i with
  * P_rest = Z Z'.
  */
-import { choleskyPivoted, invertGeneral } from './linalg.js';
+import { choleskyPivoted, invertGeneral, matVec } from './linalg.js';
+import { groupRows, levelCount } from './row-groups.js';
 import { symmetricPower } from './sym-eigen.js';
 import type { VcovRaw } from './vcov-raw.js';
 import { nestedIn } from './nesting.js';
@@ -48,29 +49,6 @@ export function vcovCR2(args: CrArgs): VcovRaw {
 export function vcovCR3(args: CrArgs): VcovRaw {
   return crVcov(args, 'CR3');
 }
-
-interface Groups {
-  readonly G: number;
-  readonly start: Int32Array;
-  readonly rows: Int32Array;
-}
-
-function groupRows(codes: Int32Array, G: number): Groups {
-  const start = new Int32Array(G + 1);
-  for (let i = 0; i < codes.length; i++) start[codes[i]! + 1]!++;
-  for (let g = 0; g < G; g++) start[g + 1]! += start[g]!;
-  const fill = start.slice(0, G);
-  const rows = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) rows[fill[codes[i]!]!++] = i;
-  return { G, start, rows };
-}
-
-function levels(codes: Int32Array): number {
-  let g = 0;
-  for (let i = 0; i < codes.length; i++) if (codes[i]! >= g) g = codes[i]! + 1;
-  return g;
-}
-
 
 /** The FE part of the hat matrix: P_FE = P_N + Z Z' (P_N block-diagonal within clusters). */
 export interface FeProjection {
@@ -182,7 +160,7 @@ function crVcov(args: CrArgs, type: 'CR2' | 'CR3'): VcovRaw {
   }
   const k = x.length;
   const n = e.length;
-  const G = levels(cluster);
+  const G = levelCount(cluster);
   if (G < 2) throw new Error(`vcov ${type}: needs at least two clusters`);
   const groups = groupRows(cluster, G);
   const proj = feProjection(args.fe, args.feSizes, cluster);
@@ -229,15 +207,7 @@ function crVcov(args: CrArgs, type: 'CR2' | 'CR3'): VcovRaw {
         }
       }
       const A = symmetricPower(IH, m, -0.5);
-      applyA = (y) => {
-        const out = new Float64Array(m);
-        for (let a = 0; a < m; a++) {
-          let s = 0;
-          for (let b = 0; b < m; b++) s += A[a * m + b]! * y[b]!;
-          out[a] = s;
-        }
-        return out;
-      };
+      applyA = (y) => matVec(A, m, y);
     } else {
       // Woodbury: (I - X B X')^{-1} y = y + X (I - B S)^{-1} B X' y, S = X'X
       const M = new Float64Array(k * k); // I - B S

@@ -200,3 +200,14 @@ export function matVec(A: Float64Array, m: number, y: Float64Array): Float64Arra
   }
   return out;
 }
+
+/** X M for row-major X (m x k) and M (k x k): m x k, row-major. */
+export function matMul(X: Float64Array, M: Float64Array, m: number, k: number): Float64Array {
+  const out = new Float64Array(m * k);
+  for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let t = 0; t < k; t++) s += X[a * k + t]! * M[t * k + j]!;
+    out[a * k + j] = s;
+  }
+  return out;
+}

@@ -12,6 +12,7 @@
  *
  * Pairs are found through a latitude-band grid with longitude-sorted bands (no n x n loop).
  */
+import { sandwich } from './vcov-kernels.js';
 
 const FIXEST_PI = 3.14159;
 const KM_PER_DEGREE = 111;
@@ -25,7 +26,7 @@ export interface ConleySpace {
 }
 
 export function vcovConley(args: ConleySpace & { bread: Float64Array; scores: readonly Float64Array[] }): Float64Array {
-  return sandwichSym(args.bread, conleySpatialMeat(args, args.scores), args.scores.length);
+  return sandwich(args.bread, conleySpatialMeat(args, args.scores), args.scores.length);
 }
 
 /** The spatial meat (k x k row-major) of the scores under the rule above; adds into `into` when given. */
@@ -191,20 +192,4 @@ function addOuter(meat: Float64Array, s: Float64Array, k: number, i: number, j: 
     if (sp === 0) continue;
     for (let q = 0; q < k; q++) meat[p * k + q]! += sp * s[j * k + q]!;
   }
-}
-
-export function sandwichSym(bread: Float64Array, meat: Float64Array, k: number): Float64Array {
-  const tmp = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    let v = 0;
-    for (let m = 0; m < k; m++) v += bread[i * k + m]! * meat[m * k + j]!;
-    tmp[i * k + j] = v;
-  }
-  const out = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    let v = 0;
-    for (let m = 0; m < k; m++) v += tmp[i * k + m]! * bread[m * k + j]!;
-    out[i * k + j] = v;
-  }
-  return out;
 }

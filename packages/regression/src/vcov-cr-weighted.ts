@@ -11,7 +11,7 @@
  *   a_g = X_g'v_g, b_g = X_g'W_g v_g; df = (tr P)² / ||P||²_F, P = diag(d) + Y C Y' (rank 2k).
  * With unit weights these are the unweighted rules of vcov-cr.ts.
  */
-import { invertGeneral, matVec } from './linalg.js';
+import { invertGeneral, matMul, matVec } from './linalg.js';
 import { groupRows, levelCount } from './row-groups.js';
 import { symmetricPower } from './sym-eigen.js';
 import { sandwich } from './vcov-kernels.js';
@@ -44,14 +44,14 @@ export function crWeighted(args: { bread: Float64Array; cluster: Int32Array; x: 
     const m = R.length;
     const Xg = new Float64Array(m * k);
     for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) Xg[a * k + j] = x[j]![R[a]!]!;
-    const XB = mulRows(Xg, B, m, k);
+    const XB = matMul(Xg, B, m, k);
     const wg = Float64Array.from(R, (i) => w[i]!);
     let applyA: (y: Float64Array) => Float64Array;
     // A_g' (CR3's A_g is not symmetric when weighted)
     let applyAT: (y: Float64Array) => Float64Array;
     if (type === 'CR2') {
       if (m > MAX_CLUSTER_ROWS) throw new Error(`vcov CR2: cluster ${g} has ${m} rows; the adjustment forms an n_g x n_g matrix (limit ${MAX_CLUSTER_ROWS})`);
-      const XBS = mulRows(Xg, BS2B, m, k);
+      const XBS = matMul(Xg, BS2B, m, k);
       const Gg = new Float64Array(m * m);
       for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) {
         let h = 0; // (X B X')_ab
@@ -151,14 +151,4 @@ export function lowRankSatterthwaite(d: Float64Array, Y: Float64Array, C: Float6
   }
   for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) fro += CT[a * p + b]! * CT[b * p + a]!;
   return (tr * tr) / fro;
-}
-
-function mulRows(X: Float64Array, M: Float64Array, m: number, k: number): Float64Array {
-  const out = new Float64Array(m * k);
-  for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) {
-    let s = 0;
-    for (let t = 0; t < k; t++) s += X[a * k + t]! * M[t * k + j]!;
-    out[a * k + j] = s;
-  }
-  return out;
 }

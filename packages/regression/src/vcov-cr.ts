@@ -20,7 +20,8 @@
  * projected through the pseudo-inverse of their (small) Gram matrix, giving n rows z_i with
  * P_rest = Z Z'.
  */
-import { choleskyPivoted, invertGeneral, matVec } from './linalg.js';
+import { choleskyPivoted, invertGeneral, matMul, matVec } from './linalg.js';
+import { sandwich } from './vcov-kernels.js';
 import { groupRows, levelCount } from './row-groups.js';
 import { symmetricPower } from './sym-eigen.js';
 import type { VcovRaw } from './vcov-raw.js';
@@ -182,12 +183,7 @@ function crVcov(args: CrArgs, type: 'CR2' | 'CR3'): VcovRaw {
     // X̃_g (m x k row-major) and X̃_g B (m x k)
     const Xg = new Float64Array(m * k);
     for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) Xg[a * k + j] = x[j]![R[a]!]!;
-    const XB = new Float64Array(m * k);
-    for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let t = 0; t < k; t++) s += Xg[a * k + t]! * B[t * k + j]!;
-      XB[a * k + j] = s;
-    }
+    const XB = matMul(Xg, B, m, k);
     // apply: y -> A_g y for the columns we need
     let applyA: (y: Float64Array) => Float64Array;
     if (type === 'CR2') {
@@ -265,7 +261,7 @@ function crVcov(args: CrArgs, type: 'CR2' | 'CR3'): VcovRaw {
       }
     }
   }
-  const vcov = sandwichK(B, meat, k);
+  const vcov = sandwich(B, meat, k);
   const dfCoef = d.map((dj, j) => satterthwaite(dj, zeta[j]!, G, width));
   void n;
   return { vcov, nClusters: [G], gMin: G, tDf: G - 1, dfCoef };
@@ -290,20 +286,4 @@ function satterthwaite(d: Float64Array, Z: Float64Array, G: number, width: numbe
   }
   for (let m = 0; m < width * width; m++) fro += ztz[m]! * ztz[m]!;
   return (tr * tr) / fro;
-}
-
-function sandwichK(B: Float64Array, meat: Float64Array, k: number): Float64Array {
-  const tmp = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    let s = 0;
-    for (let m = 0; m < k; m++) s += B[i * k + m]! * meat[m * k + j]!;
-    tmp[i * k + j] = s;
-  }
-  const out = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    let s = 0;
-    for (let m = 0; m < k; m++) s += tmp[i * k + m]! * B[m * k + j]!;
-    out[i * k + j] = s;
-  }
-  return out;
 }

@@ -57,6 +57,24 @@ describe('forEachLimited', () => {
     expect(aborted).toBe(true);
     expect(started.length).toBeLessThan(8);
   });
+
+  it('reports every failure: one as it is, several as an AggregateError, first failure first', async () => {
+    const one = forEachLimited([0, 1], 2, async (k) => {
+      if (k === 1) throw new Error('only 1 failed');
+    });
+    await expect(one).rejects.toThrow(/^only 1 failed$/);
+    // both lanes are in flight when the first fails; the second's failure is kept too
+    const both = forEachLimited([0, 1, 2], 2, async (k) => {
+      await new Promise((r) => setTimeout(r, k === 0 ? 1 : 10));
+      throw new Error(`item ${k} failed`);
+    });
+    const error = await both.then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(AggregateError);
+    const agg = error as AggregateError;
+    expect(agg.errors.map((e: Error) => e.message)).toEqual(['item 0 failed', 'item 1 failed']);
+    expect(agg.message).toBe('2 of 3 items failed: item 0 failed; item 1 failed');
+    expect((agg.cause as Error).message).toBe('item 0 failed');
+  });
 });
 
 describe('per-tenant fairness (held executor)', () => {

@@ -16,10 +16,11 @@ export interface ReducedView {
   readonly m: number;
   readonly ga: number;
   readonly wa: Float64Array;
-  readonly rest: readonly Int32Array[];
-  readonly offsets: readonly number[];
+  /** Reduced dimensions: row p's level in the m-vector of dimension r is idx[p·R + r]. */
+  readonly R: number;
+  readonly idx: Int32Array;
   readonly w: Float64Array | undefined;
-  /** Rows grouped by A level: rest codes and weights are in this order, level g at rows start[g]..start[g+1]. */
+  /** Rows grouped by A level: idx and weights are in this order, level g at rows start[g]..start[g+1]. */
   readonly start: Int32Array;
 }
 
@@ -46,9 +47,8 @@ export class MultiWayFactor {
   /** Builds the factor when affordable, else null. */
   static tryBuild(sys: ReducedView): MultiWayFactor | null {
     const m = sys.m;
-    const budget = BUDGET_PER_ROW * sys.n * (sys.rest.length + 1);
-    const { start, rest, offsets, w, wa } = sys;
-    const R = rest.length;
+    const { start, R, idx, w, wa } = sys;
+    const budget = BUDGET_PER_ROW * sys.n * (R + 1);
     // Each A level's v_g, canonical (sorted levels); equal ones are merged with Σ 1/W_g, so a
     // balanced panel costs one outer product per distinct pattern (e.g. per region), not per unit.
     const patterns = new PatternSet();
@@ -56,28 +56,17 @@ export class MultiWayFactor {
     const touched = new Int32Array(m);
     const vals = new Float64Array(m);
     // the envelope first (cheap, no pattern kept): row l starts at the lowest level met with l
-    // inside one A level or on one row; a wide envelope (random crossed FE) is left to CG
+    // inside one A level (which covers the levels met on one row, B'WB); a wide envelope (random
+    // crossed FE) is left to CG
     const first = Int32Array.from({ length: m }, (_, l) => l);
     for (let g = 0; g < sys.ga; g++) {
+      const e0 = start[g]! * R;
+      const e1 = start[g + 1]! * R;
       let lo = m;
-      for (let p = start[g]!; p < start[g + 1]!; p++) for (let r = 0; r < R; r++) lo = Math.min(lo, offsets[r]! + rest[r]![p]!);
-      for (let p = start[g]!; p < start[g + 1]!; p++) {
-        for (let r = 0; r < R; r++) {
-          const l = offsets[r]! + rest[r]![p]!;
-          if (first[l]! > lo) first[l] = lo;
-        }
-      }
-    }
-    // B'WB couples the levels of different dimensions met on one row
-    for (let i = 0; i < sys.n && R > 1; i++) {
-      for (let r = 0; r < R; r++) {
-        const lr = offsets[r]! + rest[r]![i]!;
-        for (let s = r + 1; s < R; s++) {
-          const ls = offsets[s]! + rest[s]![i]!;
-          const hi = Math.max(lr, ls);
-          const lo = Math.min(lr, ls);
-          if (first[hi]! > lo) first[hi] = lo;
-        }
+      for (let e = e0; e < e1; e++) if (idx[e]! < lo) lo = idx[e]!;
+      for (let e = e0; e < e1; e++) {
+        const l = idx[e]!;
+        if (first[l]! > lo) first[l] = lo;
       }
     }
     const rowStart = new Float64Array(m + 1);
@@ -94,10 +83,10 @@ export class MultiWayFactor {
     let pairs = 0;
     for (let g = 0; g < sys.ga; g++) {
       let nt = 0;
-      for (let p = start[g]!; p < start[g + 1]!; p++) {
+      for (let p = start[g]!, e = p * R; p < start[g + 1]!; p++) {
         const wi = w ? w[p]! : 1;
-        for (let r = 0; r < R; r++) {
-          const l = offsets[r]! + rest[r]![p]!;
+        for (const end = e + R; e < end; e++) {
+          const l = idx[e]!;
           if (cell[l] === 0) touched[nt++] = l;
           cell[l]! += wi;
         }
@@ -117,10 +106,10 @@ export class MultiWayFactor {
     for (let i = 0; i < sys.n; i++) {
       const wi = w ? w[i]! : 1;
       for (let r = 0; r < R; r++) {
-        const lr = offsets[r]! + rest[r]![i]!;
+        const lr = idx[i * R + r]!;
         L[at(lr, lr)]! += wi;
         for (let s = r + 1; s < R; s++) {
-          const ls = offsets[s]! + rest[s]![i]!;
+          const ls = idx[i * R + s]!;
           L[lr > ls ? at(lr, ls) : at(ls, lr)]! += wi;
         }
       }

@@ -18,6 +18,7 @@
  * every pass reads memory in sequence and reads the FE codes once for the whole block.
  */
 import { MultiWayFactor } from './demean-reduced-direct.js';
+import { reducedKernels } from './demean-reduced-kernels.js';
 
 export const BLOCK = 8;
 
@@ -97,9 +98,9 @@ export class ReducedSystem {
   /** The envelope factor of M when it is cheap to form and factor, else null (decided once). */
   factor(): MultiWayFactor | null {
     if (this.#factor === undefined) {
-      const { rest, w } = this.#groupedRows();
+      const { idx, w } = this.#groupedRows();
       const { start } = this.byA();
-      this.#factor = MultiWayFactor.tryBuild({ n: this.n, m: this.m, ga: this.ga, wa: this.wa, offsets: this.offsets, rest, w, start });
+      this.#factor = MultiWayFactor.tryBuild({ n: this.n, m: this.m, ga: this.ga, wa: this.wa, R: this.rest.length, idx, w, start });
     }
     return this.#factor;
   }
@@ -107,18 +108,21 @@ export class ReducedSystem {
   /** diag(M): Σ_i w over level l minus Σ_g V_gl² / W_g, from the cells of each A level. */
   diag(): Float64Array {
     if (this.#diag) return this.#diag;
-    const { m, offsets, wa } = this;
-    const { rest, w } = this.#groupedRows();
+    const { m, wa } = this;
+    const R = this.rest.length;
+    const { idx, w } = this.#groupedRows();
     const d = Float64Array.from(this.wb);
     const { start } = this.byA();
     const cell = new Float64Array(m);
     const touched = new Int32Array(m);
     for (let g = 0; g < this.ga; g++) {
       let nt = 0;
-      for (let p = start[g]!; p < start[g + 1]!; p++) {
+      const p0 = start[g]!;
+      const p1 = start[g + 1]!;
+      for (let p = p0, e = p0 * R; p < p1; p++) {
         const wi = w ? w[p]! : 1;
-        for (let r = 0; r < rest.length; r++) {
-          const l = offsets[r]! + rest[r]![p]!;
+        for (const end = e + R; e < end; e++) {
+          const l = idx[e]!;
           if (cell[l] === 0) touched[nt++] = l;
           cell[l]! += wi;
         }
@@ -177,26 +181,30 @@ export class ReducedSystem {
     return { columns, iterations: cg.iterations, converged: cg.converged, residual: cg.residual, direct: false };
   }
 
-  #grouped: { rest: Int32Array[]; w: Float64Array | undefined } | null = null;
-  /** The reduced FE codes and weights in A-grouped row order (the data's own arrays when already grouped). */
-  #groupedRows(): { rest: Int32Array[]; w: Float64Array | undefined } {
+  #grouped: { idx: Int32Array; w: Float64Array | undefined } | null = null;
+  /**
+   * In A-grouped row order: idx[p·R + r] = row p's level of reduced dimension r, offset into the
+   * m-vector (one array the kernels walk in sequence), and the weights (the data's own when already grouped).
+   */
+  #groupedRows(): { idx: Int32Array; w: Float64Array | undefined } {
     if (!this.#grouped) {
       const { order } = this.byA();
-      const w = this.w;
-      if (order) {
-        const n = this.n;
-        const rest = this.rest.map((c) => {
-          const out = new Int32Array(n);
-          for (let p = 0; p < n; p++) out[p] = c[order[p]!]!;
-          return out;
-        });
-        let wg: Float64Array | undefined;
-        if (w) {
-          wg = new Float64Array(n);
-          for (let p = 0; p < n; p++) wg[p] = w[order[p]!]!;
-        }
-        this.#grouped = { rest, w: wg };
-      } else this.#grouped = { rest: [...this.rest], w };
+      const { n, rest, offsets } = this;
+      const R = rest.length;
+      const idx = new Int32Array(n * R);
+      for (let r = 0; r < R; r++) {
+        const c = rest[r]!;
+        const off = offsets[r]!;
+        if (order) for (let p = 0, e = r; p < n; p++, e += R) idx[e] = off + c[order[p]!]!;
+        else for (let p = 0, e = r; p < n; p++, e += R) idx[e] = off + c[p]!;
+      }
+      let w = this.w;
+      if (w && order) {
+        const wg = new Float64Array(n);
+        for (let p = 0; p < n; p++) wg[p] = w[order[p]!]!;
+        w = wg;
+      }
+      this.#grouped = { idx, w };
     }
     return this.#grouped;
   }
@@ -215,52 +223,22 @@ export class ReducedSystem {
     return Y;
   }
 
+  #kernels(k: number) {
+    return reducedKernels(this.rest.length, k, this.w !== undefined);
+  }
+
   /**
    * ȳ_A (ga × k) and b = B'W(y - ȳ_A), one visit of each A level's rows (twice, while in cache);
    * returns ‖y - ȳ_A‖_W per column (the scale of the convergence test).
    */
   rhs(Y: Float64Array, k: number, ybarA: Float64Array, b: Float64Array): Float64Array {
-    const { offsets, wa } = this;
-    const { rest, w } = this.#groupedRows();
-    const { start } = this.byA();
-    const R = rest.length;
+    const { idx, w } = this.#groupedRows();
     const norm = new Float64Array(k);
-    const s = new Float64Array(k);
-    for (let g = 0; g < this.ga; g++) {
-      const p0 = start[g]!;
-      const p1 = start[g + 1]!;
-      s.fill(0);
-      for (let p = p0; p < p1; p++) {
-        const wi = w ? w[p]! : 1;
-        const row = p * k;
-        for (let j = 0; j < k; j++) s[j]! += wi * Y[row + j]!;
-      }
-      const inv = 1 / wa[g]!;
-      for (let j = 0; j < k; j++) ybarA[g * k + j] = s[j] = s[j]! * inv;
-      for (let p = p0; p < p1; p++) {
-        const wi = w ? w[p]! : 1;
-        const row = p * k;
-        for (let r = 0; r < R; r++) {
-          const o = (offsets[r]! + rest[r]![p]!) * k;
-          for (let j = 0; j < k; j++) b[o + j]! += wi * (Y[row + j]! - s[j]!);
-        }
-        for (let j = 0; j < k; j++) {
-          const v = Y[row + j]! - s[j]!;
-          norm[j]! += wi * v * v;
-        }
-      }
-    }
+    this.#kernels(k).rhs(Y, ybarA, b, norm, idx, this.byA().start, this.wa, w, this.ga);
     for (let j = 0; j < k; j++) norm[j] = Math.sqrt(norm[j]!);
     return norm;
   }
 
-  #scratch: Float64Array | null = null;
-  /** Bx of each row of one A level (rows × k), reused across levels. */
-  #rowFits(k: number): Float64Array {
-    const need = this.#maxRows() * k;
-    if (!this.#scratch || this.#scratch.length < need) this.#scratch = new Float64Array(need);
-    return this.#scratch;
-  }
   #maxRowsCache = -1;
   #maxRows(): number {
     if (this.#maxRowsCache < 0) {
@@ -272,92 +250,36 @@ export class ReducedSystem {
     return this.#maxRowsCache;
   }
 
-  /**
-   * For A level g (grouped rows p0..p1): f_p = (Bx)_p into `fs` (rows × k) and their weighted
-   * mean into u. Then (I - P_A)Bx on those rows is f_p - u.
-   */
-  #levelFits(x: Float64Array, k: number, p0: number, p1: number, invW: number, fs: Float64Array, u: Float64Array, rest: Int32Array[], w: Float64Array | undefined): void {
-    const offsets = this.offsets;
-    const R = rest.length;
-    u.fill(0);
-    for (let p = p0, at = 0; p < p1; p++, at += k) {
-      const wi = w ? w[p]! : 1;
-      const o0 = (offsets[0]! + rest[0]![p]!) * k;
-      for (let j = 0; j < k; j++) fs[at + j] = x[o0 + j]!;
-      for (let r = 1; r < R; r++) {
-        const o = (offsets[r]! + rest[r]![p]!) * k;
-        for (let j = 0; j < k; j++) fs[at + j]! += x[o + j]!;
-      }
-      for (let j = 0; j < k; j++) u[j]! += wi * fs[at + j]!;
-    }
-    for (let j = 0; j < k; j++) u[j]! *= invW;
-  }
-
   /** out = M x = B'W(I - P_A)Bx: one visit of each A level's rows. */
   apply(x: Float64Array, k: number, out: Float64Array): void {
-    const { offsets, wa } = this;
-    const { rest, w } = this.#groupedRows();
-    const { start } = this.byA();
-    const R = rest.length;
-    const fs = this.#rowFits(k);
-    const u = new Float64Array(k);
-    out.fill(0);
-    for (let g = 0; g < this.ga; g++) {
-      const p0 = start[g]!;
-      const p1 = start[g + 1]!;
-      this.#levelFits(x, k, p0, p1, 1 / wa[g]!, fs, u, rest, w);
-      for (let p = p0, at = 0; p < p1; p++, at += k) {
-        const wi = w ? w[p]! : 1;
-        for (let j = 0; j < k; j++) fs[at + j] = wi * (fs[at + j]! - u[j]!);
-        for (let r = 0; r < R; r++) {
-          const o = (offsets[r]! + rest[r]![p]!) * k;
-          for (let j = 0; j < k; j++) out[o + j]! += fs[at + j]!;
-        }
-      }
-    }
+    const { idx, w } = this.#groupedRows();
+    this.#kernels(k).apply(x, out, idx, this.byA().start, this.wa, w, this.ga);
   }
 
   /** ỹ = y - ȳ_A - (I - P_A)Bx into `out` (data order); with `resid`, also B'W ỹ (= b - Mx). */
   finish(Y: Float64Array, k: number, ybarA: Float64Array, x: Float64Array, out: Float64Array[], resid: Float64Array | null): void {
-    const { offsets, wa, n } = this;
-    const { rest, w } = this.#groupedRows();
+    const { n } = this;
+    const { idx, w } = this.#groupedRows();
     const { start, order } = this.byA();
-    const R = rest.length;
-    const fs = this.#rowFits(k);
-    const u = new Float64Array(k);
+    const kernel = this.#kernels(k).finish;
     const E = new Float64Array(Math.max(Math.min(n, 1 << 14), this.#maxRows()) * k);
     resid?.fill(0);
     // residuals go through E in chunks of whole A levels, then out to the columns (un-grouping)
     let chunk0 = 0;
-    const flush = (upTo: number) => {
+    let g0 = 0;
+    const flush = (g1: number) => {
+      const upTo = start[g1]!;
+      kernel(Y, ybarA, x, E, chunk0, resid, idx, start, this.wa, w, g0, g1);
       for (let j = 0; j < k; j++) {
         const col = out[j]!;
         if (order) for (let p = chunk0, e = j; p < upTo; p++, e += k) col[order[p]!] = E[e]!;
         else for (let p = chunk0, e = j; p < upTo; p++, e += k) col[p] = E[e]!;
       }
       chunk0 = upTo;
+      g0 = g1;
     };
-    for (let g = 0; g < this.ga; g++) {
-      const p0 = start[g]!;
-      const p1 = start[g + 1]!;
-      if ((p1 - chunk0) * k > E.length) flush(p0);
-      this.#levelFits(x, k, p0, p1, 1 / wa[g]!, fs, u, rest, w);
-      const base = g * k;
-      for (let j = 0; j < k; j++) u[j] = ybarA[base + j]! + u[j]! * -1;
-      for (let p = p0, at = 0; p < p1; p++, at += k) {
-        const row = p * k;
-        const eRow = (p - chunk0) * k;
-        for (let j = 0; j < k; j++) E[eRow + j] = Y[row + j]! - u[j]! - fs[at + j]!;
-        if (resid) {
-          const wi = w ? w[p]! : 1;
-          for (let r = 0; r < R; r++) {
-            const o = (offsets[r]! + rest[r]![p]!) * k;
-            for (let j = 0; j < k; j++) resid[o + j]! += wi * E[eRow + j]!;
-          }
-        }
-      }
-    }
-    flush(n);
+    for (let g = 0; g < this.ga; g++) if ((start[g + 1]! - chunk0) * k > E.length) flush(g);
+    flush(this.ga);
   }
 }
 

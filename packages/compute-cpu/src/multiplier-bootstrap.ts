@@ -10,6 +10,7 @@ import {
   weightStreamState,
 } from '@panel-lab/compute';
 import { segmentSumImpl } from './linalg.js';
+import { workerThreads } from './worker-threads.js';
 import { MULTIPLIER_BOOTSTRAP_WASM_BASE64 } from './multiplier-bootstrap-wasm.js';
 
 /** Cluster sums S (G x k) of the influence functions (rows are their own clusters without codes). */
@@ -312,7 +313,7 @@ export const MULTIPLIER_THREAD_MIN_WORK = 2 ** 27;
  * the same weights itself), so the draws are bit-identical to the sign-flip kernel's ('wasm-simd')
  * whatever the number of threads (not to the table kernel that 'auto' takes for many draws, which is
  * faster on one thread than this was on two). Small problems, other weights, or a runtime without worker threads run
- * multiplierBootstrapImpl here. threads defaults to the machine's available parallelism.
+ * multiplierBootstrapImpl here; in Node.js a failed import of node:worker_threads rejects (worker-threads.ts). threads defaults to the machine's available parallelism.
  * Not the cpu backend's kernel yet: on the shared 2-core machine, under another job's load, it
  * measured slower than one thread (100k x 20, 999 draws: 0.55 s against 0.38 s); time it on an
  * idle machine (and mind callers that already run in a worker pool) before wiring it in.
@@ -365,27 +366,3 @@ parentPort.once('message', (m) => {
   const sums = runPanels(WebAssembly, m.module, m.packed, m.g, m.panels, m.draws, m.chunkSize, m.states);
   parentPort.postMessage(sums, [sums.buffer]);
 });`;
-
-interface WorkerThreads {
-  readonly parallelism: number;
-  readonly Worker: new (source: string, options: { eval: true }) => {
-    once(event: 'message', listener: (value: Float64Array) => void): void;
-    once(event: 'error', listener: (error: Error) => void): void;
-    postMessage(value: unknown, transfer: ArrayBuffer[]): void;
-    terminate(): Promise<number>;
-  };
-}
-
-let workerThreadsModule: Promise<WorkerThreads | null> | undefined;
-/** node:worker_threads and the core count, or null where the runtime has none (a browser). */
-function workerThreads(): Promise<WorkerThreads | null> {
-  workerThreadsModule ??= (async () => {
-    try {
-      const [wt, os] = await Promise.all([import('node:worker_threads'), import('node:os')]);
-      return { Worker: wt.Worker as unknown as WorkerThreads['Worker'], parallelism: os.availableParallelism() };
-    } catch {
-      return null;
-    }
-  })();
-  return workerThreadsModule;
-}

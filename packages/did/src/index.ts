@@ -9,6 +9,8 @@ export type { AggteOptions, AggteResult, AggregationType } from './cs/aggte.js';
 export type { BootstrapInfo } from './cs/influence.js';
 export { withMultiplierBootstrap } from './cs/bootstrap.js';
 export type { MultiplierBootstrapOptions } from './cs/bootstrap.js';
+export { csMultipleTesting, jointMultiplierDraws } from './cs/multiple-testing.js';
+export type { CsMultipleTestingOptions, CsMultipleTestingResult, CsMultipleTestingRow } from './cs/multiple-testing.js';
 export { baconDecomposition } from './bacon/bacon.js';
 export type { BaconOptions } from './bacon/bacon.js';
 export type { BaconResult, BaconTwoByTwo, BaconTypeSummary, BaconType } from './bacon/types.js';

@@ -184,7 +184,7 @@ export function aggte(result: GroupTimeResult, options: AggteOptions): AggteResu
     warnings: Object.freeze(warnings),
     meta: result.meta,
   };
-  const pl: InfluencePayload = { inf: all, infCols: K, unitCohort: G, unitWeights: W, clusterCodes };
+  const pl: InfluencePayload = { ...payload, inf: all, infCols: K, unitCohort: G, unitWeights: W, clusterCodes };
   hidden(out, pl);
   return Object.freeze(out) as AggteResult;
 }

@@ -109,6 +109,9 @@ export function finishAttGt(a: {
   readonly G: Float64Array;
   readonly W: Float64Array;
   readonly clusterCodes: Int32Array | null;
+  readonly ids: Int32Array;
+  readonly idKind: 'unit' | 'row';
+  readonly clusterIds: Int32Array | null;
   readonly periods: readonly number[];
   readonly cohorts: readonly number[];
   readonly drops: AttGtDrops;
@@ -140,7 +143,7 @@ export function finishAttGt(a: {
     bootstrap: null,
     meta: Object.freeze({ backend: 'cpu', precision: 64 as const }),
   };
-  hidden(result, { inf, infCols: K, unitCohort: a.G, unitWeights: a.W, clusterCodes });
+  hidden(result, { inf, infCols: K, unitCohort: a.G, unitWeights: a.W, clusterCodes, ids: a.ids, idKind: a.idKind, clusterIds: a.clusterIds });
   return Object.freeze(result) as GroupTimeResult;
 }
 

@@ -87,7 +87,8 @@ export function attGtRepeatedCrossSections(frame: PanelFrame, options: AttGtOpti
   const G = Float64Array.from(keys, (k) => rowCohort(firstRowOfId.get(k)!));
   // aggte's group weights: did averages the rows' weights by id
   const W = idMeans(idOfRow, n, (row) => (wCol ? wCol[row]! : 1));
-  const clusterCodes = clCol ? recode(idClusters(idOfRow, n, clCol.codes, options.cluster!, byUnit)) : null;
+  const clusterIds = clCol ? idClusters(idOfRow, n, clCol.codes, options.cluster!, byUnit) : null;
+  const clusterCodes = clusterIds ? recode(clusterIds) : null;
   const glist = [...new Set(G)].filter((g) => g !== NEVER).sort((a, b) => a - b);
   if (glist.length === 0) throw new Error('attGt: no treated cohort left to estimate');
 
@@ -151,6 +152,9 @@ export function attGtRepeatedCrossSections(frame: PanelFrame, options: AttGtOpti
     G,
     W,
     clusterCodes,
+    ids: Int32Array.from(keys),
+    idKind: byUnit ? 'unit' : 'row',
+    clusterIds,
     periods,
     cohorts: glist,
     drops: {

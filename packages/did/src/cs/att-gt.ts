@@ -233,7 +233,8 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
     record(res.att, treatedCount, n1 - treatedCount);
   }
 
-  const clusterCodes = clCol ? recode(Int32Array.from(unitIdx, (u) => clUnit[u]!)) : null;
+  const clusterIds = clCol ? Int32Array.from(unitIdx, (u) => clUnit[u]!) : null;
+  const clusterCodes = clusterIds ? recode(clusterIds) : null;
   return finishAttGt({
     spec: specOf(options, resolved),
     sampling: 'panel',
@@ -243,6 +244,9 @@ export function attGt(frame: PanelFrame, options: AttGtOptions): GroupTimeResult
     G,
     W,
     clusterCodes,
+    ids: Int32Array.from(unitIdx),
+    idKind: 'unit',
+    clusterIds,
     periods,
     cohorts: glist,
     drops: { unitsIncomplete, unitsAlwaysTreated, unitsTreatedAfterSample, periodsDroppedNoNeverTreated, cellsNa, rowsIncomplete: 0 },

@@ -11,6 +11,15 @@ export interface InfluencePayload {
   readonly unitCohort: Float64Array;
   readonly unitWeights: Float64Array;
   readonly clusterCodes: Int32Array | null;
+  /**
+   * What each influence row is in the source frame, so results on several outcomes of one frame can
+   * share bootstrap weights by unit or cluster (jointMultiplierDraws): the unit index (panels,
+   * unbalanced panels) or the row index (repeated cross-sections), and the cluster column's codes
+   * before recoding (null without a cluster column).
+   */
+  readonly ids: Int32Array;
+  readonly idKind: 'unit' | 'row';
+  readonly clusterIds: Int32Array | null;
 }
 
 export interface InfluenceMatrix {

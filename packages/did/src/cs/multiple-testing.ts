@@ -1,0 +1,161 @@
+import { mat, type ComputeContext, type MultiplierWeights } from '@panel-lab/compute';
+import { adjustedPValues } from '@panel-lab/resample';
+import { qnorm, quantileType1 } from '../internal/stats.js';
+import type { AggteResult } from './aggte.js';
+import { payloadOf } from './influence.js';
+
+export interface CsMultipleTestingOptions {
+  readonly seed: number;
+  /** Default 999. */
+  readonly draws?: number;
+  /** Default 'rademacher' (as withMultiplierBootstrap). */
+  readonly weights?: MultiplierWeights;
+  /** false (default): p = #{exceeding draws} / B; true: (# + 1) / (B + 1). */
+  readonly plusOne?: boolean;
+  /** Return each outcome's bootstrap t* (draw order). Default false. */
+  readonly keepDraws?: boolean;
+}
+
+export interface CsMultipleTestingRow {
+  readonly outcome: string;
+  /** The overall ATT of the aggregation. */
+  readonly estimate: number;
+  /** Bootstrap SE from the joint draws: IQR / (z(.75) - z(.25)), as withMultiplierBootstrap. */
+  readonly se: number;
+  readonly statistic: number;
+  /** Share of draws with |theta*_b / se| >= |t| (this outcome alone). */
+  readonly pValue: number;
+  readonly pRomanoWolf: number;
+  readonly pWestfallYoung: number;
+  readonly pWestfallYoungMinP: number;
+  /** 1-based position in the Romano–Wolf step order (largest |t| first). */
+  readonly step: number;
+  readonly tStar?: readonly number[];
+}
+
+export interface CsMultipleTestingResult {
+  readonly kind: 'cs_multiple_testing';
+  readonly spec: Readonly<{ draws: number; seed: number; weights: MultiplierWeights; plusOne: boolean; aggregation: string; parameter: 'overall ATT' }>;
+  readonly rows: readonly CsMultipleTestingRow[];
+  /** Bootstrap clusters (units, or the cluster column's levels), the union over the outcomes. */
+  readonly nClusters: number;
+  readonly clusteredBy: 'unit' | 'row' | 'cluster';
+  readonly meta: Readonly<{ backend: string; timings: Readonly<Record<string, number>> }>;
+}
+
+const IQR_Z = qnorm(0.75) - qnorm(0.25);
+
+/**
+ * Multiplier-bootstrap draws of the overall ATT of several aggte results (one per outcome, all from
+ * one frame) with one weight per bootstrap cluster shared by every outcome: draw b gives unit (or
+ * cluster) c the same weight in every outcome, so the draws keep the outcomes' joint dependence and
+ * the max over outcomes has the right distribution. Clusters are the union over the outcomes in
+ * order of first appearance, so with one outcome the weights are exactly withMultiplierBootstrap's.
+ * One MultiplierBootstrap kernel call on the G x K cluster sums: O(n K + B G K).
+ * Returns theta*_bk - theta_k (draws x K, column-major), centred at zero as in did's mboot.
+ */
+export async function jointMultiplierDraws(
+  results: readonly AggteResult[],
+  ctx: ComputeContext,
+  options: { seed: number; draws: number; weights: MultiplierWeights },
+): Promise<{ draws: Float64Array | Float32Array; nClusters: number; clusteredBy: 'unit' | 'row' | 'cluster' }> {
+  if (results.length === 0) throw new Error('jointMultiplierDraws: give at least one aggte result');
+  const payloads = results.map((r) => payloadOf(r, 'jointMultiplierDraws'));
+  const clustered = payloads.map((p) => p.clusterIds !== null);
+  if (clustered.some((c) => c !== clustered[0])) throw new Error('jointMultiplierDraws: the results must all be clustered by the same column, or none');
+  const kinds = new Set(payloads.map((p) => p.idKind));
+  if (!clustered[0] && kinds.size > 1) throw new Error('jointMultiplierDraws: the results mix panel units and cross-section rows; their bootstrap weights cannot be shared');
+  const clusteredBy = clustered[0] ? 'cluster' : payloads[0]!.idKind;
+  const union = new Map<number, number>();
+  const maps = payloads.map((p) => {
+    const keys = p.clusterIds ?? p.ids;
+    return Int32Array.from(keys, (key) => {
+      let c = union.get(key);
+      if (c === undefined) union.set(key, (c = union.size));
+      return c;
+    });
+  });
+  const G = union.size;
+  const K = results.length;
+  // S[k * G + c] = (G / n_k) sum over the rows of cluster c of outcome k's overall-ATT influence;
+  // the kernel divides by its row count G, so each column comes out as (1/n_k) sum_c V_bc S_ck
+  const S = new Float64Array(G * K);
+  results.forEach((r, k) => {
+    const p = payloads[k]!;
+    const n = r.n;
+    const col = p.infCols - 1;
+    const scale = G / n;
+    const map = maps[k]!;
+    for (let i = 0; i < n; i++) {
+      const v = p.inf[col * n + i]!;
+      if (!Number.isFinite(v)) throw new Error(`jointMultiplierDraws: result ${k + 1} has a non-finite influence value of its overall ATT (row ${i + 1})`);
+      S[k * G + map[i]!]! += scale * v;
+    }
+  });
+  const out = await ctx.run('MultiplierBootstrap', { inf: mat(G, K, S) }, { draws: options.draws, seed: options.seed, weights: options.weights });
+  return { draws: out.data, nClusters: G, clusteredBy };
+}
+
+/**
+ * Romano–Wolf (2005) stepdown and Westfall–Young (1993) maxT / stepdown minP adjusted p-values of
+ * the overall ATTs of several outcomes (did's multiplier bootstrap with shared weights, see
+ * jointMultiplierDraws). t_k = ATT_k / se_k and t*_bk = (theta*_bk - ATT_k) / se_k with se_k the
+ * bootstrap SE of the same draws; the draws are centred at the estimate, so they are draws of t under
+ * the null (as in the max-t uniform band). One outcome: every adjusted p is the bootstrap p.
+ */
+export async function csMultipleTesting(
+  results: readonly { readonly outcome: string; readonly result: AggteResult }[],
+  ctx: ComputeContext,
+  options: CsMultipleTestingOptions,
+): Promise<CsMultipleTestingResult> {
+  const t0 = performance.now();
+  const draws = options.draws ?? 999;
+  const weights = options.weights ?? 'rademacher';
+  if (!Number.isInteger(options.seed)) throw new Error(`csMultipleTesting: option seed must be an integer, got ${options.seed}`);
+  if (!Number.isInteger(draws) || draws < 10) throw new Error(`csMultipleTesting: option draws must be an integer >= 10, got ${draws}`);
+  if (options.plusOne !== undefined && typeof options.plusOne !== 'boolean') throw new Error(`csMultipleTesting: option plusOne must be true or false, got ${String(options.plusOne)}`);
+  const outcomes = results.map((r) => r.outcome);
+  if (new Set(outcomes).size !== outcomes.length) throw new Error(`csMultipleTesting: duplicated outcome in [${outcomes.join(', ')}]`);
+  const types = new Set(results.map((r) => r.result.spec.type));
+  if (types.size > 1) throw new Error(`csMultipleTesting: the results mix aggregations (${[...types].join(', ')}); adjust one aggregation at a time`);
+  const joint = await jointMultiplierDraws(results.map((r) => r.result), ctx, { seed: options.seed, draws, weights });
+  const t1 = performance.now();
+  const K = results.length;
+  const se: number[] = [];
+  const tObs: number[] = [];
+  const tStar = new Float64Array(K * draws);
+  for (let k = 0; k < K; k++) {
+    const col = joint.draws.subarray(k * draws, (k + 1) * draws);
+    const s = (quantileType1(col, 0.75) - quantileType1(col, 0.25)) / IQR_Z;
+    const att = results[k]!.result.overallAtt;
+    if (!(s > 0) || !Number.isFinite(att)) throw new Error(`csMultipleTesting: outcome '${outcomes[k]}' has no usable bootstrap SE or estimate (ATT ${att}, SE ${s}): the overall ATT is degenerate`);
+    se.push(s);
+    tObs.push(att / s);
+    for (let b = 0; b < draws; b++) tStar[k * draws + b] = col[b]! / s;
+  }
+  const adj = adjustedPValues(tObs, tStar, draws);
+  const plusOne = options.plusOne === true;
+  const report = (p: number) => (plusOne ? (p * draws + 1) / (draws + 1) : p);
+  const rows = results.map((r, k) =>
+    Object.freeze({
+      outcome: r.outcome,
+      estimate: r.result.overallAtt,
+      se: se[k]!,
+      statistic: tObs[k]!,
+      pValue: report(adj.unadjusted[k]!),
+      pRomanoWolf: report(adj.romanoWolf[k]!),
+      pWestfallYoung: report(adj.westfallYoungMaxT[k]!),
+      pWestfallYoungMinP: report(adj.westfallYoungMinP[k]!),
+      step: adj.step[k]!,
+      ...(options.keepDraws ? { tStar: Object.freeze(Array.from(tStar.subarray(k * draws, (k + 1) * draws))) } : {}),
+    }),
+  );
+  return Object.freeze({
+    kind: 'cs_multiple_testing',
+    spec: Object.freeze({ draws, seed: options.seed, weights, plusOne, aggregation: [...types][0]!, parameter: 'overall ATT' as const }),
+    rows: Object.freeze(rows),
+    nClusters: joint.nClusters,
+    clusteredBy: joint.clusteredBy,
+    meta: Object.freeze({ backend: ctx.meta.backend, timings: Object.freeze({ draws_ms: t1 - t0, adjust_ms: performance.now() - t1 }) }),
+  });
+}

@@ -1,0 +1,98 @@
+# Romano–Wolf / Westfall–Young across outcomes for Callaway–Sant'Anna overall ATTs (issue 20 item 6):
+# R did's influence functions of the overall ATT, multiplied in plain R by Panel Lab's committed
+# multiplier weights, then the adjustments written out from their definitions. Run from
+# packages/testing/goldens:
+#   SCRIPT=results/cs_romano_wolf_mpdta.R R_LIBS=$RPEERS_LIB Rscript results/cs_romano_wolf_mpdta.R
+# Data: data/mpdta.csv; outcomes lemp, lemp_sq = lemp^2 / 10, lemp_tr = lemp + 0.045 (year - 2003) lpop,
+# lemp_tr2 = lemp + 0.065 (year - 2003) lpop (weaker effects, so the adjustments bite);
+# att_gt(yname, "year", "countyreal", "first.treat") with did's defaults (never-treated controls, DR,
+# varying base period), aggte type simple and dynamic (overall ATT), bstrap = FALSE (the influence
+# function is what we need).
+# Weights: data/cs_romano_wolf_weights.txt, written by Panel Lab's generator (seed 20261206,
+# Rademacher, 199 draws): first line the county ids in Panel Lab's row order, then one line per draw
+# with + or - per county. The same weight multiplies a county in every outcome.
+# theta*_b = mean over counties of v_b * inf (did's mboot), se = IQR of the draws (type-1 quantiles,
+# as Panel Lab) / (qnorm(.75) - qnorm(.25)), t = ATT / se, t*_b = theta*_b / se.
+# p-values: share of draws >= the observed value with a relative tie margin 1e-12 (no +1).
+suppressMessages(library(did))
+library(jsonlite)
+d <- read.csv("data/mpdta.csv")
+d$lemp_sq <- d$lemp^2 / 10
+d$lemp_tr <- d$lemp + 0.045 * (d$year - 2003) * d$lpop
+d$lemp_tr2 <- d$lemp + 0.065 * (d$year - 2003) * d$lpop
+wl <- readLines("data/cs_romano_wolf_weights.txt")
+ids <- as.numeric(strsplit(wl[1], ",")[[1]])
+W <- t(sapply(wl[-1], function(s) ifelse(strsplit(s, "")[[1]] == "+", 1, -1), USE.NAMES = FALSE))
+B <- nrow(W)
+outcomes <- c("lemp", "lemp_sq", "lemp_tr", "lemp_tr2")
+tie <- 1e-12
+iqr_z <- qnorm(0.75) - qnorm(0.25)
+q1 <- function(x, p) quantile(x, p, type = 1, names = FALSE)
+
+adjust <- function(tstar, t_obs) {
+  A <- abs(tstar)
+  a_obs <- abs(t_obs)
+  K <- length(t_obs)
+  p_unadj <- sapply(seq_len(K), function(k) mean(A[, k] >= a_obs[k] * (1 - tie)))
+  ord <- order(-a_obs)
+  p_rw <- numeric(K)
+  run <- 0
+  for (j in seq_along(ord)) {
+    rest <- ord[j:K]
+    mx <- apply(A[, rest, drop = FALSE], 1, max)
+    run <- max(run, mean(mx >= a_obs[ord[j]] * (1 - tie)))
+    p_rw[ord[j]] <- run
+  }
+  mx_all <- apply(A, 1, max)
+  p_wy <- sapply(seq_len(K), function(k) mean(mx_all >= a_obs[k] * (1 - tie)))
+  pstar <- apply(A, 2, function(a) sapply(a, function(v) mean(a >= v * (1 - tie))))
+  ordp <- order(p_unadj, -a_obs)
+  p_minp <- numeric(K)
+  run <- 0
+  for (j in seq_along(ordp)) {
+    rest <- ordp[j:K]
+    mn <- apply(pstar[, rest, drop = FALSE], 1, min)
+    run <- max(run, mean(mn <= p_unadj[ordp[j]] * (1 + tie)))
+    p_minp[ordp[j]] <- run
+  }
+  list(p = p_unadj, rw = p_rw, wy = p_wy, minp = p_minp)
+}
+
+gts <- lapply(outcomes, function(o) att_gt(yname = o, tname = "year", idname = "countyreal", gname = "first.treat", data = d, bstrap = FALSE))
+aggregations <- list()
+for (type in c("simple", "dynamic")) {
+  att <- numeric(length(outcomes))
+  theta <- matrix(NA_real_, B, length(outcomes))
+  for (k in seq_along(outcomes)) {
+    a <- suppressWarnings(aggte(gts[[k]], type = type, bstrap = FALSE))
+    inf <- if (type == "simple") a$inf.function$simple.att else a$inf.function$dynamic.inf.func
+    # did's influence-function rows follow the ids of its (id, time)-sorted data
+    row_ids <- unique(gts[[k]]$DIDparams$data$countyreal)
+    stopifnot(length(row_ids) == length(inf), setequal(row_ids, ids))
+    Wk <- W[, match(row_ids, ids)]
+    theta[, k] <- as.vector(Wk %*% inf) / length(inf)
+    att[k] <- a$overall.att
+  }
+  se <- apply(theta, 2, function(x) (q1(x, 0.75) - q1(x, 0.25)) / iqr_z)
+  t_obs <- att / se
+  tstar <- sweep(theta, 2, se, "/")
+  p <- adjust(tstar, t_obs)
+  aggregations[[type]] <- lapply(seq_along(outcomes), function(k) list(
+    outcome = outcomes[k], estimate = att[k], se = se[k], statistic = t_obs[k],
+    p_value = p$p[k], p_romano_wolf = p$rw[k], p_westfall_young = p$wy[k], p_westfall_young_minp = p$minp[k],
+    t_star_first = unname(tstar[1:10, k])))
+  print(type)
+  print(cbind(att, se, t_obs, p = p$p, rw = p$rw, wy = p$wy, minp = p$minp))
+}
+script <- Sys.getenv("SCRIPT")
+out <- list(
+  meta = list(
+    description = "Romano-Wolf stepdown, Westfall-Young maxT and stepdown minP adjusted p-values of the Callaway-Sant'Anna overall ATT (simple and dynamic aggregations) across four outcomes, from did's influence functions times Panel Lab's committed multiplier weights (one weight per county shared by every outcome)",
+    packages = list(R = as.character(getRversion()), did = as.character(packageVersion("did")), jsonlite = as.character(packageVersion("jsonlite"))),
+    call = "att_gt(yname, 'year', 'countyreal', 'first.treat', bstrap = FALSE); aggte(type = 'simple' | 'dynamic', bstrap = FALSE)$inf.function; theta* = W inf / n",
+    data = "data/mpdta.csv (lemp_sq = lemp^2 / 10, lemp_tr = lemp + 0.045 (year - 2003) lpop, lemp_tr2 = lemp + 0.065 (year - 2003) lpop); weights data/cs_romano_wolf_weights.txt",
+    script = if (nzchar(script)) paste(readLines(script), collapse = "\n") else NULL,
+    generated = format(Sys.time(), "%Y-%m-%d", tz = "UTC")),
+  seed = 20261206L, draws = B, outcomes = outcomes, aggregations = aggregations)
+writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null"), "results/cs_romano_wolf_mpdta.json")
+cat("done\n")

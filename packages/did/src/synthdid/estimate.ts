@@ -1,10 +1,11 @@
 /**
  * synthdid_estimate / sc_estimate / did_estimate (R synthdid 0.0.9, Algorithm 1 of Arkhangelsky
  * et al. 2021) on a block-adoption outcome matrix: controls in rows 0..N0-1, pre-periods in
- * columns 0..T0-1. No covariates.
+ * columns 0..T0-1. With covariates (R's X) the weights and beta are solved jointly (covariates.ts).
  */
+import { adjustedMatrix, solveWeightsCovariates } from './covariates.js';
 import { solveWeights, weightedDid } from './weights.js';
-import type { OutcomeMatrix, SynthdidTuning, SynthdidEstimate, SynthdidEstimator, SynthdidOptions } from './types.js';
+import type { OutcomeMatrix, SynthdidCovariateFit, SynthdidTuning, SynthdidEstimate, SynthdidEstimator, SynthdidOptions } from './types.js';
 
 function fail(message: string): never {
   throw new Error(`synthdid: ${message}`);
@@ -33,6 +34,17 @@ function checkSetup(y: OutcomeMatrix, n0: number, t0: number): void {
   for (let i = 0; i < y.values.length; i++) {
     if (!Number.isFinite(y.values[i]!)) fail(`outcome is not finite at unit row ${Math.floor(i / y.nPeriods)}, period column ${i % y.nPeriods}`);
   }
+}
+
+function checkCovariates(y: OutcomeMatrix, x: readonly OutcomeMatrix[]): void {
+  x.forEach((m, k) => {
+    if (m.nUnits !== y.nUnits || m.nPeriods !== y.nPeriods || m.values.length !== y.values.length) {
+      fail(`covariate ${k + 1} is ${m.nUnits} x ${m.nPeriods}, the outcome matrix ${y.nUnits} x ${y.nPeriods}`);
+    }
+    for (let i = 0; i < m.values.length; i++) {
+      if (!Number.isFinite(m.values[i]!)) fail(`covariate ${k + 1} is not finite at unit row ${Math.floor(i / m.nPeriods)}, period column ${i % m.nPeriods}`);
+    }
+  });
 }
 
 function weightsOption(name: string, v: ArrayLike<number> | undefined, n: number): Float64Array | null {
@@ -109,18 +121,31 @@ function identityRows(n: number): Int32Array {
 /** Synthetic DID (estimator 'synthdid'), synthetic control ('sc') or plain DID ('did'). */
 export function synthdidEstimate(y: OutcomeMatrix, n0: number, t0: number, options: SynthdidOptions = {}, estimator: SynthdidEstimator = 'synthdid'): SynthdidEstimate {
   checkSetup(y, n0, t0);
+  const x = options.covariates ?? [];
+  checkCovariates(y, x);
   const { opts, omega, lambda } = resolveOptions(y, n0, t0, estimator, options);
   const rows = identityRows(y.nUnits);
-  const [solved] = solveWeights(y, t0, [{ rows, n0, omega, lambda }], opts);
-  const w = solved!;
-  const estimate = weightedDid(y, t0, rows, n0, w.omega, w.lambda);
+  let w: { omega: Float64Array; lambda: Float64Array; iterationsOmega: number; iterationsLambda: number };
+  let covariates: SynthdidCovariateFit | undefined;
+  let adjusted = y;
+  if (x.length > 0) {
+    const [c] = solveWeightsCovariates(y, x, t0, [{ rows, n0, omega, lambda }], opts);
+    if (!Number.isFinite(c!.value)) fail(`the joint weight and covariate fit broke down (objective ${c!.value}); check the covariates for near-collinearity with the outcome's scale`);
+    const its = c!.iterations;
+    w = { omega: c!.omega, lambda: c!.lambda, iterationsOmega: opts.updateOmega ? its : 0, iterationsLambda: opts.updateLambda ? its : 0 };
+    covariates = { x, beta: c!.beta, iterations: its };
+    adjusted = adjustedMatrix(y, x, c!.beta);
+  } else {
+    w = solveWeights(y, t0, [{ rows, n0, omega, lambda }], opts)[0]!;
+  }
+  const estimate = weightedDid(adjusted, t0, rows, n0, w.omega, w.lambda);
   if (!Number.isFinite(estimate)) fail(`the estimate is not finite (${estimate}); noise level ${opts.noiseLevel}, zeta.omega ${opts.zetaOmega}, zeta.lambda ${opts.zetaLambda} (a zero noise level leaves the weight problems unregularised: pass noiseLevel)`);
   return {
     estimator,
     estimate,
     omega: w.omega,
     lambda: w.lambda,
-    effectCurve: effectCurve(y, n0, t0, w.omega, w.lambda),
+    effectCurve: effectCurve(adjusted, n0, t0, w.omega, w.lambda),
     n0,
     n1: y.nUnits - n0,
     t0,
@@ -129,6 +154,7 @@ export function synthdidEstimate(y: OutcomeMatrix, n0: number, t0: number, optio
     iterationsOmega: w.iterationsOmega,
     iterationsLambda: w.iterationsLambda,
     y,
+    ...(covariates ? { covariates } : {}),
   };
 }
 

@@ -14,12 +14,22 @@ export interface BlockPanel {
   units: string[];
   /** Periods in column order. */
   times: number[];
+  /** Covariate matrices in the same row and column order (only when covariates were asked for). */
+  x?: OutcomeMatrix[];
 }
 
 export interface BlockColumns {
   outcome: string;
   /** 0/1 treatment indicator column. */
   treatment: string;
+  /** Time-varying covariate columns (synthdid's X). */
+  covariates?: string[];
+}
+
+/** A covariate column as parallel values (one per unit-period row). */
+export interface CovariateColumn {
+  name: string;
+  values: ArrayLike<number>;
 }
 
 function fail(message: string, column?: string): never {
@@ -31,8 +41,19 @@ function textOrder(a: string, b: string): number {
 }
 
 /** Builds the block matrix from parallel arrays (one entry per unit-period row). */
-export function blockMatrix(unitIds: ArrayLike<string | number | null>, times: ArrayLike<number>, outcome: ArrayLike<number>, treated: ArrayLike<number>, names: BlockColumns & { unit: string; time: string }): BlockPanel {
+export function blockMatrix(
+  unitIds: ArrayLike<string | number | null>,
+  times: ArrayLike<number>,
+  outcome: ArrayLike<number>,
+  treated: ArrayLike<number>,
+  names: BlockColumns & { unit: string; time: string },
+  covariates: readonly CovariateColumn[] = [],
+): BlockPanel {
   const n = unitIds.length;
+  for (const c of covariates) {
+    if (c.values.length !== n) fail(`has ${c.values.length} values for ${n} rows`, c.name);
+    for (let i = 0; i < n; i++) if (!Number.isFinite(c.values[i]!)) fail(`missing or non-finite covariate at row ${i + 1}`, c.name);
+  }
   const timeSet = new Set<number>();
   const unitIndex = new Map<string, number>();
   const ids: string[] = [];
@@ -86,13 +107,24 @@ export function blockMatrix(unitIds: ArrayLike<string | number | null>, times: A
   const order = [...controls, ...treatedIds];
   const values = new Float64Array(nU * nT);
   order.forEach((id, r) => values.set(yRaw.subarray(unitIndex.get(id)! * nT, (unitIndex.get(id)! + 1) * nT), r * nT));
-  return { y: { values, nUnits: nU, nPeriods: nT }, n0: controls.length, t0: first, units: order, times: periods };
+  const block: BlockPanel = { y: { values, nUnits: nU, nPeriods: nT }, n0: controls.length, t0: first, units: order, times: periods };
+  if (covariates.length > 0) {
+    const rowOf = new Map(order.map((id, r) => [id, r]));
+    block.x = covariates.map((c) => {
+      const v = new Float64Array(nU * nT);
+      for (let i = 0; i < n; i++) v[rowOf.get(String(unitIds[i]))! * nT + col.get(times[i]!)!] = c.values[i]!;
+      return { values: v, nUnits: nU, nPeriods: nT };
+    });
+  }
+  return block;
 }
 
 /** The block matrix of a PanelFrame (its unit and time columns). */
 export function panelMatrices(frame: PanelFrame, columns: BlockColumns): BlockPanel {
   const { unit, time } = frame.schema;
-  for (const c of [columns.outcome, columns.treatment]) if (!frame.has(c)) fail('not found in the data', c);
+  for (const c of [columns.outcome, columns.treatment, ...(columns.covariates ?? [])]) if (!frame.has(c)) fail('not found in the data', c);
   if (frame.isCategorical(time)) fail('the period must be numeric', time);
-  return blockMatrix(frame.values(unit), frame.numeric(time), frame.numeric(columns.outcome), frame.numeric(columns.treatment), { ...columns, unit, time });
+  for (const c of columns.covariates ?? []) if (frame.isCategorical(c)) fail('a covariate must be numeric', c);
+  const covariates = (columns.covariates ?? []).map((name) => ({ name, values: frame.numeric(name) }));
+  return blockMatrix(frame.values(unit), frame.numeric(time), frame.numeric(columns.outcome), frame.numeric(columns.treatment), { ...columns, unit, time }, covariates);
 }

@@ -3,11 +3,12 @@
  * cohort g (treated from period g on) gets its own synthdid / sc / did estimate; the overall
  * effect averages the cohort estimates weighted by their treated cells N1_g * T1_g.
  * Cohorts with one pre-period are left out (reported) when the noise level must be estimated.
- * Standard errors are per cohort (the cohorts share controls, so no aggregate SE is reported).
+ * Standard errors per cohort, and for the aggregate on draws shared by all cohorts (staggered-se.ts).
  */
 import type { PanelFrame } from '@panel-lab/panel';
 import { synthdidEstimate } from './estimate.js';
 import { blockMatrix, type BlockPanel } from './panel-matrices.js';
+import { staggeredAggregateSe } from './staggered-se.js';
 import { synthdidSe } from './vcov.js';
 import type { SynthdidEstimate, SynthdidEstimator, SynthdidOptions, SynthdidSe, SynthdidSeOptions } from './types.js';
 
@@ -19,6 +20,10 @@ export interface StaggeredOptions {
   options?: SynthdidOptions;
   /** Standard errors per cohort (placebo/bootstrap need `seed`; every cohort uses the same seed). */
   se?: SynthdidSeOptions[];
+  /** Standard errors of the aggregate, each cohort re-estimated on the same draws (staggered-se.ts). */
+  aggregateSe?: SynthdidSeOptions[];
+  /** Time-varying covariate columns (synthdid's X), fitted per cohort block. */
+  covariates?: string[];
 }
 
 export interface CohortEstimate {
@@ -36,6 +41,8 @@ export interface StaggeredResult {
   cohorts: CohortEstimate[];
   /** Cohorts left out, with why (treated from the first period, or never inside the panel). */
   dropped: { cohort: number; reason: string }[];
+  /** SEs of `estimate`, one per `aggregateSe` request. */
+  aggregateSe: SynthdidSe[];
 }
 
 function isNever(g: number): boolean {
@@ -49,7 +56,12 @@ export function synthdidStaggeredArrays(
   outcome: ArrayLike<number>,
   cohortOf: ArrayLike<number>,
   options: StaggeredOptions & { unit: string; time: string },
+  covariateValues: readonly ArrayLike<number>[] = [],
 ): StaggeredResult {
+  const covariateNames = options.covariates ?? [];
+  if (covariateValues.length !== covariateNames.length) {
+    throw new Error(`synthdid staggered: option 'covariates' names ${covariateNames.length} columns but ${covariateValues.length} were given`);
+  }
   const estimator = options.estimator ?? 'synthdid';
   const n = unitIds.length;
   let first = Number.POSITIVE_INFINITY;
@@ -84,8 +96,9 @@ export function synthdidStaggeredArrays(
       keep.map((i) => outcome[i]!),
       keep.map((i) => (cohortOf[i] === g && times[i]! >= g ? 1 : 0)),
       names,
+      covariateNames.map((name, k) => ({ name, values: keep.map((i) => covariateValues[k]![i]!) })),
     );
-    const fit = synthdidEstimate(block.y, block.n0, block.t0, options.options ?? {}, estimator);
+    const fit = synthdidEstimate(block.y, block.n0, block.t0, { ...options.options, ...(block.x ? { covariates: block.x } : {}) }, estimator);
     const se = (options.se ?? []).map((s) => synthdidSe(fit, s));
     return { cohort: g, block, fit, se, weight: 0 };
   });
@@ -96,7 +109,8 @@ export function synthdidStaggeredArrays(
     f.weight = (f.fit.n1 * f.fit.t1) / cells;
     estimate += f.weight * f.fit.estimate;
   }
-  return { estimator, estimate, cohorts: fits, dropped };
+  const aggregateSe = (options.aggregateSe ?? []).map((s) => staggeredAggregateSe(fits.map((f) => ({ fit: f.fit, units: f.block.units })), s));
+  return { estimator, estimate, cohorts: fits, dropped, aggregateSe };
 }
 
 /** From a PanelFrame (its unit and time columns). */
@@ -105,5 +119,10 @@ export function synthdidStaggered(frame: PanelFrame, options: StaggeredOptions):
   for (const c of [options.outcome, options.cohort]) {
     if (!frame.has(c)) throw new Error(`synthdid staggered: column '${c}' not found in the data`);
   }
-  return synthdidStaggeredArrays(frame.values(unit), frame.numeric(time), frame.numeric(options.outcome), frame.numeric(options.cohort), { ...options, unit, time });
+  for (const c of options.covariates ?? []) {
+    if (!frame.has(c)) throw new Error(`synthdid staggered: option 'covariates': column '${c}' not found in the data`);
+    if (frame.isCategorical(c)) throw new Error(`synthdid staggered: option 'covariates': column '${c}' must be numeric`);
+  }
+  const covariates = (options.covariates ?? []).map((c) => frame.numeric(c));
+  return synthdidStaggeredArrays(frame.values(unit), frame.numeric(time), frame.numeric(options.outcome), frame.numeric(options.cohort), { ...options, unit, time }, covariates);
 }

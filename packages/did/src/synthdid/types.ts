@@ -35,6 +35,21 @@ export interface SynthdidOptions {
   sparsify?: boolean;
   /** Iterations of the first round when sparsifying (default 100). */
   maxIterPreSparsify?: number;
+  /**
+   * Time-varying covariates (R's X): one units x periods matrix per covariate, rows in the outcome
+   * matrix's order. With any, beta is fitted jointly with the weights (no sparsify round, maxIter
+   * joint iterations) and the estimate uses Y - sum_k beta_k X_k.
+   */
+  covariates?: readonly OutcomeMatrix[];
+}
+
+/** The covariate part of a covariate-adjusted fit. */
+export interface SynthdidCovariateFit {
+  /** The covariate matrices (rows in the outcome matrix's order). */
+  x: readonly OutcomeMatrix[];
+  beta: Float64Array;
+  /** Joint Frank-Wolfe + gradient iterations. */
+  iterations: number;
 }
 
 /** The options as resolved for one estimate; resampling re-solves with exactly these. */
@@ -71,6 +86,8 @@ export interface SynthdidEstimate {
   iterationsLambda: number;
   /** The outcome matrix the estimate was computed on (kept for the standard errors and the plot). */
   y: OutcomeMatrix;
+  /** Present when covariates were given: beta and the covariates (the plot and curve use Y - X beta). */
+  covariates?: SynthdidCovariateFit;
 }
 
 export type SynthdidSeMethod = 'placebo' | 'bootstrap' | 'jackknife';

@@ -5,9 +5,10 @@
  * R's generator (so a seed gives R's draws) and then solved batchSize at a time in one batched
  * Frank-Wolfe run. Cost: replications x (Frank-Wolfe iterations) x N0 x T0.
  */
+import { solveWeightsCovariates } from './covariates.js';
 import { RRandom, samplePermutation, sampleWithReplacement } from './r-sample.js';
 import { solveWeights, weightedDid, type WeightSetup } from './weights.js';
-import type { SynthdidEstimate, SynthdidSe, SynthdidSeOptions } from './types.js';
+import type { SynthdidEstimate, SynthdidSe, SynthdidSeOptions, SynthdidTuning } from './types.js';
 
 function fail(message: string): never {
   throw new Error(`synthdid se: ${message}`);
@@ -35,17 +36,38 @@ function pick(omega: Float64Array, rows: Int32Array, n0: number): Float64Array {
   return sumNormalize(Float64Array.from(rows.subarray(0, n0), (r) => omega[r]!));
 }
 
-/** Solves the draws in batches and returns their estimates. */
-function solveDraws(est: SynthdidEstimate, setups: WeightSetup[], batchSize: number): Float64Array {
+/**
+ * Solves the draws in batches and returns their estimates. With covariates, beta is re-fitted
+ * from 0 on every draw (as the package does) and the estimate is tau(Y) - sum_k beta_k tau(X_k).
+ */
+export function solveDraws(est: SynthdidEstimate, setups: readonly WeightSetup[], batchSize: number, tuning: SynthdidTuning = est.options): Float64Array {
   const out = new Float64Array(setups.length);
+  const x = est.covariates?.x ?? [];
   for (let start = 0; start < setups.length; start += batchSize) {
     const batch = setups.slice(start, start + batchSize);
-    const solved = solveWeights(est.y, est.t0, batch, est.options);
+    if (x.length === 0) {
+      const solved = solveWeights(est.y, est.t0, batch, tuning);
+      batch.forEach((s, k) => {
+        out[start + k] = weightedDid(est.y, est.t0, s.rows, s.n0, solved[k]!.omega, solved[k]!.lambda);
+      });
+      continue;
+    }
+    const solved = solveWeightsCovariates(est.y, x, est.t0, batch, tuning);
     batch.forEach((s, k) => {
-      out[start + k] = weightedDid(est.y, est.t0, s.rows, s.n0, solved[k]!.omega, solved[k]!.lambda);
+      const w = solved[k]!;
+      let tau = weightedDid(est.y, est.t0, s.rows, s.n0, w.omega, w.lambda);
+      x.forEach((m, c) => {
+        tau -= w.beta[c]! * weightedDid(m, est.t0, s.rows, s.n0, w.omega, w.lambda);
+      });
+      out[start + k] = tau;
     });
   }
   return out;
+}
+
+/** The fixed-weights tuning of the jackknife: weights as given; with covariates beta is still re-fitted. */
+export function fixedWeights(tuning: SynthdidTuning): SynthdidTuning {
+  return { ...tuning, updateOmega: false, updateLambda: false };
 }
 
 function placeboDraws(est: SynthdidEstimate, replications: number, rng: RRandom): WeightSetup[] {
@@ -71,15 +93,21 @@ function bootstrapDraws(est: SynthdidEstimate, replications: number, rng: RRando
   return setups;
 }
 
-function jackknife(est: SynthdidEstimate): Float64Array {
+/** Leave-one-unit-out setups with the fit's weights (omega renormalised), in unit order. */
+export function jackknifeSetups(est: SynthdidEstimate): WeightSetup[] {
   const n = est.n0 + est.n1;
-  const u = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return Array.from({ length: n }, (_, i) => {
     const rows = Int32Array.from({ length: n - 1 }, (_, k) => (k < i ? k : k + 1));
     const n0 = i < est.n0 ? est.n0 - 1 : est.n0;
-    u[i] = weightedDid(est.y, est.t0, rows, n0, pick(est.omega, rows, n0), est.lambda);
-  }
-  return u;
+    return { rows, n0, omega: pick(est.omega, rows, n0), lambda: est.lambda };
+  });
+}
+
+function jackknife(est: SynthdidEstimate, batchSize: number): Float64Array {
+  const setups = jackknifeSetups(est);
+  // Without covariates the weights stay fixed, so each replicate is one weighted double difference.
+  if (!est.covariates) return Float64Array.from(setups, (s) => weightedDid(est.y, est.t0, s.rows, s.n0, s.omega!, s.lambda!));
+  return solveDraws(est, setups, batchSize, fixedWeights(est.options));
 }
 
 export function synthdidSe(est: SynthdidEstimate, options: SynthdidSeOptions): SynthdidSe {
@@ -92,7 +120,9 @@ export function synthdidSe(est: SynthdidEstimate, options: SynthdidSeOptions): S
     for (const w of est.omega) if (w !== 0) nonzero++;
     const reason = est.n1 === 1 ? 'one treated unit' : nonzero === 1 ? 'one control with nonzero weight' : undefined;
     if (reason) return { method, se: Number.NaN, replicates: new Float64Array(0), replications: 0, seed: null, reason };
-    const u = jackknife(est);
+    const u = jackknife(est, batchSize);
+    const bad = u.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) fail(`jackknife replicate ${bad + 1} is not finite (${u[bad]})`);
     const n = u.length;
     return { method, se: Math.sqrt(((n - 1) / n) * (n - 1)) * sd(u), replicates: u, replications: n, seed: null };
   }

@@ -11,6 +11,7 @@ import { InputError, LimitError, NotFoundError, TooLargeError } from './errors.j
 import { assertNoIssues, syntheticIssues, syntheticRows, syntheticSizeOf } from './input-bounds.js';
 import type { MetaStore } from './store.js';
 import { redactPaths } from './redact.js';
+import { removeFrameCopy, taskRef, writeFrameCopy } from './task-frames.js';
 import { datasetPath, readDataset } from './tasks.js';
 import type { DatasetFormat, DatasetRecord, TenantLimits } from './types.js';
 
@@ -102,6 +103,11 @@ export class DatasetService {
       const file = this.dir.datasetFile(tenant, id, EXT[options.format]);
       await mkdir(dirname(datasetPath(this.dir.root, file)), { recursive: true });
       await rename(tmp, datasetPath(this.dir.root, file));
+      // tasks read the Arrow copy: pool threads never load the CSV/Parquet reader (see task-frames.ts)
+      await writeFrameCopy(this.dir.root, file, options.format, frame).catch(async (error: unknown) => {
+        await rm(datasetPath(this.dir.root, file), { force: true });
+        throw error;
+      });
       const record: DatasetRecord = Object.freeze({
         id,
         tenant,
@@ -118,6 +124,7 @@ export class DatasetService {
       });
       await this.store.putDataset(record).catch(async (error: unknown) => {
         await rm(datasetPath(this.dir.root, file), { force: true });
+        await removeFrameCopy(this.dir.root, file, options.format);
         throw error;
       });
       return record;
@@ -208,7 +215,7 @@ export class DatasetService {
     const dataset = await this.get(tenant, id);
     const cached = this.described.get(dataset.file);
     if (cached) return { dataset, ...cached };
-    const frame = await readDataset(this.dir.root, dataset);
+    const frame = await readDataset(this.dir.root, await taskRef(this.dir.root, dataset));
     const described = {
       columns: frame.columnNames.map((name) => ({
         name,
@@ -237,6 +244,7 @@ export class DatasetService {
     this.described.delete(record.file);
     await this.store.deleteDataset(tenant, id);
     await rm(datasetPath(this.dir.root, record.file), { force: true });
+    await removeFrameCopy(this.dir.root, record.file, record.format);
   }
 
   /** Arrow bytes per row of the synthetic panel, measured once on a small sample (the estimate follows the generator). */

@@ -13,6 +13,7 @@ import { clampProgress, datasetRef, isInputFault, toJobError } from './intake.js
 import type { JobLogger } from './job-service.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
 import type { MetaStore } from './store.js';
+import { taskRef } from './task-frames.js';
 import { serializeError, type DatasetRef, type ResolvedDataset } from './tasks.js';
 import { ThreadPoolExecutor } from './thread-pool.js';
 import { TERMINAL_STATES, type JobProgress, type JobRecord } from './types.js';
@@ -160,7 +161,7 @@ export function startFlowWorker(o: FlowWorkerOptions): FlowWorker {
     try {
       const spec = parseRunSpec(rec.input);
       const datasets: Record<string, DatasetRef> = {};
-      if (spec.dataset.source === 'dataset') datasets[spec.dataset.id] = await datasetRef(o.store, t.tenant, spec.dataset.id, 'dataset.id');
+      if (spec.dataset.source === 'dataset') datasets[spec.dataset.id] = await taskRef(dir.root, await datasetRef(o.store, t.tenant, spec.dataset.id, 'dataset.id'));
       await mkdir(dir.jobDir(t.tenant, t.jobId), { recursive: true });
       const onProgress = progressWriter(t.tenant, t.jobId, (p) => ({ ...p, fraction: p.step === 'writing report' ? p.fraction : 0.95 * p.fraction }));
       const out = await pool.run({ type: 'analysis', spec, datasets, outDir: outDirOf(t.tenant, t.jobId) }, { jobId: t.jobId, tenant: t.tenant, onProgress, signal });
@@ -180,7 +181,7 @@ export function startFlowWorker(o: FlowWorkerOptions): FlowWorker {
 
   async function placeboContext(tenant: string, rec: JobRecord): Promise<{ options: PlaceboJobSpec; dataset: ResolvedDataset }> {
     const options = PlaceboJobSpec.parse(rec.input);
-    const dataset: ResolvedDataset = options.dataset.source === 'dataset' ? { source: 'dataset', ref: await datasetRef(o.store, tenant, options.dataset.id, 'dataset.id') } : options.dataset;
+    const dataset: ResolvedDataset = options.dataset.source === 'dataset' ? { source: 'dataset', ref: await taskRef(dir.root, await datasetRef(o.store, tenant, options.dataset.id, 'dataset.id')) } : options.dataset;
     return { options, dataset };
   }
 

@@ -12,6 +12,7 @@ import { checkQuotas, clampProgress, datasetRef, isInputFault, newJobRecord, toJ
 import { forEachLimited } from './limited.js';
 import type { MetaStore } from './store.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
+import { taskRef } from './task-frames.js';
 import type { DatasetRef, ResolvedDataset, Task } from './tasks.js';
 import { TERMINAL_STATES, type JobKind, type JobProgress, type JobRecord, type TenantLimits } from './types.js';
 
@@ -227,8 +228,9 @@ export class JobService implements Jobs {
 
   // --- internals ----------------------------------------------------------------------------
 
-  private datasetRef(tenant: string, id: string, path: string): Promise<DatasetRef> {
-    return datasetRef(this.o.store, tenant, id, path);
+  /** The tenant's dataset as a task reads it: its Arrow copy (pool threads never load DuckDB). */
+  private async datasetRef(tenant: string, id: string, path: string): Promise<DatasetRef> {
+    return taskRef(this.o.dir.root, await datasetRef(this.o.store, tenant, id, path));
   }
 
   private async create(tenant: string, kind: JobKind, input: unknown): Promise<JobRecord> {

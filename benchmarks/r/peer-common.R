@@ -10,9 +10,11 @@ peer_args <- function(defaults = list()) {
   a
 }
 
-# One warm-up, then `reps` timed calls (wall seconds each); returns the times and the last value.
-peer_time <- function(f, reps) {
-  value <- f()
+# `warmup` untimed calls (default one), then `reps` timed calls (wall seconds each); returns the times
+# and the last value. warmup = 0 for runs of minutes, where a warm-up would double the cost.
+peer_time <- function(f, reps, warmup = 1L) {
+  value <- NULL
+  for (i in seq_len(warmup)) value <- f()
   secs <- numeric(reps)
   for (i in seq_len(reps)) {
     t0 <- proc.time()[["elapsed"]]

@@ -11,6 +11,7 @@
  * quantile (simulated with R's draws by default).
  */
 import { foldedNormalQuantile, type FoldedQuantileMethod } from './folded-normal.js';
+import { solveOnPattern, type CumsumLagrangian } from './flci-polish.js';
 import { lpSolver, type LpSolver, type ReusableLp } from './lp.js';
 import { dot, matMul, matVec, quadForm, range, subMatrix, transpose, zeros, type Mat } from './matrix.js';
 import type { EventStudyEstimates, SensitivityCi } from './types.js';
@@ -90,16 +91,49 @@ function buildFrontier(solver: LpSolver, es: EventStudyEstimates, l: readonly nu
   for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) hessian[K + i]![K + j] = 2 * Q[i]![j]!;
   const costFor = (t: number) => [...new Array<number>(K).fill(t), ...a];
   const qp: ReusableLp = solver.reusable({ cost: costFor(1), rows, rowLower, rowUpper, hessian });
+  // The same problem in the cumulative sums c = cumsum(w)_{1..K-1} (w = D c with c_K = sumW):
+  // variance = c'Rc + g'c + const, used to solve exactly on HiGHS's sign pattern (flci-polish.ts).
+  const Rfull = matMul(matMul(transpose(wToL), Q), wToL);
+  const bFull = matVec(transpose(wToL), a);
+  const F = K - 1;
+  const lagrangian: CumsumLagrangian = {
+    R: subMatrix(Rfull, range(0, F), range(0, F)),
+    g: range(0, F).map((i) => 2 * sumW * Rfull[i]![K - 1]! + bFull[i]!),
+  };
+  const fromCumsum = (c: readonly number[]) => range(0, K).map((i) => (i < F ? c[i]! : sumW) - (i > 0 ? c[i - 1]! : 0));
+  let lastPattern: number[] | null = null;
   const solveAt = (t: number) => {
     const sol = qp.solve({ cost: costFor(t) });
-    if (sol.status !== 'optimal') throw new Error(`sensitivity FLCI: QP at t=${t} did not solve (status ${sol.status})`);
-    const w = Array.from(sol.x.slice(K));
-    const U = Array.from(sol.x.slice(0, K));
-    return { w, variance: variance(w), bias: constant + U.reduce((s, v) => s + v, 0) };
+    const wQp = Array.from(sol.x.slice(K));
+    const cQp: number[] = [];
+    wQp.slice(0, F).reduce((acc, v) => (cQp.push(acc + v), acc + v), 0);
+    const scaleC = Math.max(Math.abs(sumW), ...cQp.map(Math.abs), 1e-300);
+    const guesses: number[][] = cQp.every(Number.isFinite) ? [cQp] : [];
+    // A failed QP (spurious 'unbounded') still tends to stop at the right pattern; else try the last
+    // solved pattern and the corner c = 0.
+    if (lastPattern) guesses.push(lastPattern);
+    guesses.push(new Array<number>(F).fill(0));
+    for (const guess of guesses) {
+      for (const rel of [1e-8, 1e-6, 1e-10]) {
+        const c = solveOnPattern(lagrangian, t, guess, rel * scaleC);
+        if (!c) continue;
+        lastPattern = c;
+        const w = fromCumsum(c);
+        return { t, w, variance: variance(w), bias: constant + c.reduce((acc, v) => acc + Math.abs(v), 0) + Math.abs(sumW) };
+      }
+    }
+    if (sol.status === 'optimal') {
+      // HiGHS's answer within its tolerances; no sign pattern passed the exact check (near-ties).
+      const U = Array.from(sol.x.slice(0, K));
+      return { t, w: wQp, variance: variance(wQp), bias: constant + U.reduce((acc, v) => acc + v, 0) };
+    }
+    throw new Error(`sensitivity FLCI: the worst-case-bias QP at t=${t} did not solve (HiGHS status ${sol.status}) and no sign pattern satisfies its optimality conditions`);
   };
-  // Minimum-variance estimator (t -> 0) and the minimum-bias one HonestDiD takes as the upper end.
+  // Minimum-variance estimator (t -> 0) and the minimum-bias one HonestDiD takes as the upper end:
+  // every admissible w has cumsum(w)_K = sumW, so w = sumW * e_K has the least bias, constant + |sumW|.
   const wMinBias = [...new Array<number>(K - 1).fill(0), sumW];
   const h0 = Math.sqrt(variance(wMinBias));
+  const minBias = { value: constant + Math.abs(sumW), w: wMinBias };
   const hMin = Math.sqrt(solveAt(0).variance);
   const scale = Math.max(c0, 1e-300);
   return {
@@ -107,6 +141,9 @@ function buildFrontier(solver: LpSolver, es: EventStudyEstimates, l: readonly nu
     h0,
     bias(h: number) {
       const target = h * h;
+      // At h >= h0 the least-bias estimator is admissible; solving for it would drive t onto the
+      // degenerate kink where the QP path reaches the corner w = sumW * e_K.
+      if (target >= h0 * h0) return { value: minBias.value, w: [...minBias.w] };
       let lo = 0;
       let loV = solveAt(0).variance - target;
       if (loV >= 0) {
@@ -119,8 +156,8 @@ function buildFrontier(solver: LpSolver, es: EventStudyEstimates, l: readonly nu
       for (let i = 0; i < 200 && top.variance < target && hi < 1e12 * scale; i++) {
         lo = hi;
         loV = top.variance - target;
-        hi *= 4;
-        top = solveAt(hi);
+        top = solveAt(hi * 4);
+        hi = top.t;
       }
       if (top.variance <= target) return { value: top.bias, w: top.w };
       // Illinois regula falsi on the piecewise-quadratic variance(t).
@@ -128,8 +165,8 @@ function buildFrontier(solver: LpSolver, es: EventStudyEstimates, l: readonly nu
       let best = top;
       let side = 0;
       for (let it = 0; it < 200; it++) {
-        const t = (lo * hiV - hi * loV) / (hiV - loV);
-        const s = solveAt(t);
+        const s = solveAt((lo * hiV - hi * loV) / (hiV - loV));
+        const t = s.t;
         const v = s.variance - target;
         best = s;
         if (Math.abs(v) <= 1e-13 * target || hi - lo <= 1e-15 * hi) break;

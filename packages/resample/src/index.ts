@@ -35,3 +35,6 @@ export { romanoWolf } from './multiple-testing.js';
 export type { MultipleTestingOptions, MultipleTestingResult, MultipleTestingRow } from './multiple-testing.js';
 export { adjustedPValues } from './multiple-testing-adjust.js';
 export type { AdjustedPValues } from './multiple-testing-adjust.js';
+export { wildMultipleTesting } from './multiple-testing-families.js';
+export type { FamilyHypothesis, WildMultipleTestingOptions, WildMultipleTestingResult, WildMultipleTestingRow } from './multiple-testing-families.js';
+export type { WildHypothesis } from './multiple-testing-draws.js';

@@ -1,9 +1,8 @@
-import { DEFAULT_CHUNK_SIZE, forEachWeightChunk } from '@panel-lab/compute';
+import { DEFAULT_CHUNK_SIZE } from '@panel-lab/compute';
 import type { PanelFrame } from '@panel-lab/panel';
 import { RESAMPLE_VERSION } from './version.js';
-import { prepareWild, type WildPrepared } from './wild-prepare.js';
-import { drawStats, type DrawStats } from './wild-stats.js';
 import { adjustedPValues } from './multiple-testing-adjust.js';
+import { wildNullDraws } from './multiple-testing-draws.js';
 
 export interface MultipleTestingOptions {
   /** The outcomes, each regressed on the same coefficient, controls, FE and cluster. At least one. */
@@ -63,20 +62,6 @@ export interface MultipleTestingResult {
   readonly meta: Readonly<{ backend: 'cpu'; precision: 64; versions: Readonly<Record<string, string>>; timings: Readonly<Record<string, number>> }>;
 }
 
-function enumerateSigns(G: number): Float64Array {
-  const B = 2 ** G;
-  const out = new Float64Array(B * G);
-  for (let b = 0; b < B; b++) for (let c = 0; c < G; c++) out[b * G + c] = (b >> c) & 1 ? -1 : 1;
-  return out;
-}
-
-/** t*_b of beta = 0 under the restricted (null-imposed) bootstrap: P / sqrt(adj Saa), as wildClusterBootstrap at b0 = 0. */
-function tStarNull(st: DrawStats, b: number, adj: number): number {
-  const num = st.P[b]!;
-  const v = adj * st.Saa[b]!;
-  return v > 0 ? num / Math.sqrt(v) : num === 0 ? 0 : Math.sign(num) * Number.POSITIVE_INFINITY;
-}
-
 /**
  * Romano–Wolf and Westfall–Young adjusted p-values of one coefficient across several outcomes, by
  * the wild cluster restricted bootstrap (as R wildrwolf / Stata rwolf2 with the null imposed).
@@ -100,50 +85,13 @@ export async function romanoWolf(frame: PanelFrame, options: MultipleTestingOpti
 
   if (options.plusOne !== undefined && typeof options.plusOne !== 'boolean') throw new Error(`option plusOne must be true or false, got ${String(options.plusOne)}`);
 
-  const prepared: WildPrepared[] = outcomes.map((outcome) =>
-    prepareWild(frame, { outcome, coefficient: options.coefficient, cluster: options.cluster, ...(options.controls ? { controls: options.controls } : {}), ...(options.fixedEffects ? { fixedEffects: options.fixedEffects } : {}) }),
+  const draws = await wildNullDraws(
+    frame,
+    outcomes.map((outcome) => ({ outcome, coefficient: options.coefficient, ...(options.controls ? { controls: options.controls } : {}) })),
+    { cluster: options.cluster, ...(options.fixedEffects ? { fixedEffects: options.fixedEffects } : {}), kind, asked, seed: options.seed, chunkSize },
   );
-  // union of the clusters, in first outcome's order then new ones: with one outcome the weights are
-  // exactly wildClusterBootstrap's
-  const unionIndex = new Map<string, number>();
-  for (const w of prepared) for (const l of w.clusterLabels) if (!unionIndex.has(l)) unionIndex.set(l, unionIndex.size);
-  const G = unionIndex.size;
-  const maps = prepared.map((w) => Int32Array.from(w.clusterLabels, (l) => unionIndex.get(l)!));
-  const enumerated = kind === 'rademacher' && G <= 20 && 2 ** G <= asked;
-  const B = enumerated ? 2 ** G : asked;
-  const K = outcomes.length;
-  const t1 = performance.now();
-
-  // tStar[k * B + b]
-  const tStar = new Float64Array(K * B);
-  const degenerate = new Array<number>(K).fill(0);
-  const runBlock = async (v: Float64Array | Float32Array, m: number, first: number) => {
-    for (let k = 0; k < K; k++) {
-      const w = prepared[k]!;
-      const map = maps[k]!;
-      const Gk = map.length;
-      // this outcome's clusters' weights, draw-major; views of v itself when the clusters are the union in order
-      const identity = Gk === G && map.every((c, i) => c === i);
-      let flat: Float64Array;
-      if (identity && v instanceof Float64Array) flat = v;
-      else {
-        flat = new Float64Array(m * Gk);
-        for (let j = 0; j < m; j++) for (let i = 0; i < Gk; i++) flat[j * Gk + i] = v[j * G + map[i]!]!;
-      }
-      const sub: Float64Array[] = Array.from({ length: m }, (_, j) => flat.subarray(j * Gk, (j + 1) * Gk));
-      const { stats } = await drawStats(w, sub, { seed: options.seed, draws: m, kind, chunkSize, kernel: 'auto', algorithm: 'auto' });
-      for (let j = 0; j < m; j++) {
-        const t = tStarNull(stats, j, w.vcovAdj);
-        if (!Number.isFinite(t) || stats.Saa[j]! <= 0) degenerate[k]!++;
-        tStar[k * B + first + j] = t;
-      }
-    }
-  };
-  if (enumerated) await runBlock(enumerateSigns(G), B, 0);
-  else {
-    // one chunk of weights at a time (draws x G, draw-major), shared by every outcome
-    await forEachWeightChunk({ seed: options.seed, draws: B, clusters: G, kind, chunkSize }, (mat, first) => runBlock(mat.data, mat.cols, first));
-  }
+  const { prepared, tStar, B, enumerated, G, degenerate } = draws;
+  const t1 = draws.preparedAt;
   const t2 = performance.now();
   const tObs = prepared.map((w) => w.beta / w.se);
   const adj = adjustedPValues(tObs, tStar, B);

@@ -59,18 +59,30 @@ export interface EventStudyResult {
 
 const PREFIX = 'es_';
 
+export interface EventStudyDesign {
+  /** The frame with the event-time dummies added (rows outside the window dropped with 'trim'). */
+  readonly data: PanelFrame;
+  /** The dummies' column names, in event-time order, then the controls: the regressors. */
+  readonly terms: readonly string[];
+  /** Event time of each dummy (same order as the first terms). */
+  readonly times: readonly number[];
+  readonly window: readonly [number, number];
+  readonly ref: number;
+  readonly endpoints: Endpoints;
+  readonly rowsTrimmed: number;
+  readonly emptyEventTimes: readonly number[];
+}
+
 /**
- * Event study with relative-time dummies (Beck, Levine & Levkov 2010 style, seed Figs 4-5):
- * y ~ sum_{k != ref} b_k 1{t - G = k} + X | unit + time, never-treated units as controls (all
- * dummies 0), CR1 SEs clustered by unit, and the joint Wald test of the pre-period b_k.
+ * The event study's regressors: relative-time dummies (binned or trimmed at the window's ends, the
+ * reference left out) added to the frame. eventStudy fits y ~ terms | unit + time on it; the
+ * multiple-testing bootstrap refits each dummy's null on the same design.
  */
-export function eventStudy(frame: PanelFrame, options: EventStudyOptions): EventStudyResult {
+export function eventStudyDesign(frame: PanelFrame, options: Omit<EventStudyOptions, 'outcome'>): EventStudyDesign {
   const setup = treatmentSetup(frame, options.treatment);
   const ref = options.ref ?? -1;
   const endpoints = options.endpoints ?? 'bin';
-  const alpha = options.alpha ?? 0.05;
   const controls = options.controls ?? [];
-  const cluster = options.cluster ?? [frame.schema.unit];
   if (endpoints !== 'bin' && endpoints !== 'trim') throw new Error(`eventStudy: option endpoints must be 'bin' or 'trim', got '${String(endpoints)}'`);
   const last = setup.periods[setup.periods.length - 1]!;
   // event time per row; NaN for units never treated within the sample (they are controls)
@@ -114,6 +126,19 @@ export function eventStudy(frame: PanelFrame, options: EventStudyOptions): Event
   let data = frame.withColumns(columns);
   if (rowsTrimmed > 0) data = data.filterRows((r) => keep[r] === 1);
   const terms = [...times.map((k) => eventColumn(PREFIX, k)), ...controls];
+  return { data, terms, times, window, ref, endpoints, rowsTrimmed, emptyEventTimes };
+}
+
+/**
+ * Event study with relative-time dummies (Beck, Levine & Levkov 2010 style, seed Figs 4-5):
+ * y ~ sum_{k != ref} b_k 1{t - G = k} + X | unit + time, never-treated units as controls (all
+ * dummies 0), CR1 SEs clustered by unit, and the joint Wald test of the pre-period b_k.
+ */
+export function eventStudy(frame: PanelFrame, options: EventStudyOptions): EventStudyResult {
+  const { data, terms, times, window, ref, endpoints, rowsTrimmed, emptyEventTimes } = eventStudyDesign(frame, options);
+  const alpha = options.alpha ?? 0.05;
+  const controls = options.controls ?? [];
+  const cluster = options.cluster ?? [frame.schema.unit];
   const fit = feols(modelSpec({ lhs: options.outcome, terms, fixef: [frame.schema.unit, frame.schema.time] }), data, {
     vcov: { cluster: [...cluster] },
     ...(options.weights ? { weights: options.weights } : {}),

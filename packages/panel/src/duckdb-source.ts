@@ -1,4 +1,5 @@
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBVarCharVector } from '@duckdb/node-api';
@@ -17,8 +18,11 @@ let bindings: typeof Bindings;
 
 function sharedInstance(): Promise<DuckDBInstance> {
   instance ??= (async () => {
-    const [api, loaded] = await Promise.all([import('@duckdb/node-api'), import('@duckdb/node-bindings')]);
-    bindings = loaded.default;
+    // Both are CommonJS. Through require, not import(): import() first runs Node's CommonJS export
+    // lexer over the ~180 files @duckdb/node-api re-exports, which took twice as long as loading them.
+    const require = createRequire(import.meta.url);
+    const api = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+    bindings = require('@duckdb/node-bindings') as typeof Bindings;
     return api.DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });
   })();
   return instance;

@@ -1,13 +1,13 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
-import * as parquet from 'parquet-wasm';
 import { formatCsvPieces, parseCsvTable } from './csv.js';
 import { readCsvFile } from './csv-file.js';
 import { PanelError } from './errors.js';
 import { PanelFrame } from './frame.js';
 import { checkNonFinite } from './non-finite.js';
 import { normalizeTable } from './normalize.js';
+import { arrowToParquet } from './parquet-wasm.js';
 import { readParquetFile } from './parquet-file.js';
 import type { PanelFormat, ReadOptions } from './read-options.js';
 import { validatePanel } from './validate.js';
@@ -82,7 +82,7 @@ export async function writePanel(frame: PanelFrame, path: string, options: { for
   } else if (format === 'arrow') {
     await writeFile(path, tableToIPC(frame.table, 'file'));
   } else {
-    await writeFile(path, arrowToParquet(frame.table));
+    await writeFile(path, await arrowToParquet(frame.table));
   }
 }
 
@@ -102,10 +102,4 @@ function ipcToArrow(bytes: Uint8Array, path: string): Table {
     const reason = error instanceof TypeError ? 'not an Arrow IPC file or stream (its footer or schema message is missing or corrupt)' : String(error);
     throw new PanelError(`cannot read '${path}' as Arrow IPC: ${reason}`);
   }
-}
-
-function arrowToParquet(table: Table): Uint8Array {
-  const wasmTable = parquet.Table.fromIPCStream(tableToIPC(table, 'stream'));
-  const properties = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.ZSTD).build();
-  return parquet.writeParquet(wasmTable, properties);
 }

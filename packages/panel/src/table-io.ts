@@ -5,8 +5,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { Bool, Float64, Table, Utf8, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
-import * as parquet from 'parquet-wasm';
 import { PanelError } from './errors.js';
+import { arrowToParquet, parquetToArrow } from './parquet-wasm.js';
 
 export type TableValue = number | string | boolean | null;
 export type TableFileFormat = 'parquet' | 'arrow';
@@ -23,15 +23,13 @@ export async function writeColumnTable(columns: Readonly<Record<string, readonly
   if (length === null) throw new PanelError(`no columns to write to '${path}'`);
   const table = new Table(vectors);
   if (format === 'arrow') return writeFile(path, tableToIPC(table, 'file'));
-  const wasmTable = parquet.Table.fromIPCStream(tableToIPC(table, 'stream'));
-  const properties = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.ZSTD).build();
-  await writeFile(path, parquet.writeParquet(wasmTable, properties));
+  await writeFile(path, await arrowToParquet(table));
 }
 
 /** Reads a Parquet or Arrow IPC file back as plain columns (bigints as numbers, nulls kept). */
 export async function readColumnTable(path: string, format: TableFileFormat): Promise<Record<string, TableValue[]>> {
   const bytes = await readFile(path);
-  const table = format === 'arrow' ? tableFromIPC(bytes) : tableFromIPC(parquet.readParquet(bytes).intoIPCStream());
+  const table = format === 'arrow' ? tableFromIPC(bytes) : await parquetToArrow(bytes);
   const out: Record<string, TableValue[]> = {};
   for (const field of table.schema.fields) {
     const column = table.getChild(field.name)!;

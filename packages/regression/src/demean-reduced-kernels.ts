@@ -13,31 +13,25 @@
 /** out = M x = B'W(I - P_A)B x. */
 export type ApplyKernel = (x: Float64Array, out: Float64Array, idx: Int32Array, start: Int32Array, wa: Float64Array, w: Float64Array | undefined, ga: number) => void;
 
-/** ȳ_A into ybarA (ga × k), b += B'W(y - ȳ_A); returns Σ w (y - ȳ_A)² per column in norm2. */
-export type RhsKernel = (Y: Float64Array, ybarA: Float64Array, b: Float64Array, norm2: Float64Array, idx: Int32Array, start: Int32Array, wa: Float64Array, w: Float64Array | undefined, ga: number) => void;
+/**
+ * In data order: ȳ_A into ybarA (ga × k, interleaved), then b += B'W(y - ȳ_A) and Σ w (y - ȳ_A)²
+ * per column into norm2. Reads the columns and codes where they are (no gathered copy).
+ */
+export type RhsKernel = (ys: readonly Float64Array[], a: Int32Array, rest: readonly Int32Array[], offsets: readonly number[], wa: Float64Array, w: Float64Array | undefined, ybarA: Float64Array, b: Float64Array, norm2: Float64Array) => void;
+
+/** U (ga × k) = the weighted mean of Bx over each A level, from the grouped rows. */
+export type LevelMeansKernel = (x: Float64Array, U: Float64Array, idx: Int32Array, start: Int32Array, wa: Float64Array, w: Float64Array | undefined, ga: number) => void;
 
 /**
- * For A levels g0..g1: E[(p - chunk0)·k + j] = ỹ = y - ȳ_A - (I - P_A)Bx; with resid (not null),
- * also resid += B'W ỹ.
+ * In data order: out_j = y_j - C[a] - Bx with C = ȳ_A - U (ga × k), i.e. ỹ = y - ȳ_A - (I - P_A)Bx;
+ * with resid (not null), also resid += B'W ỹ.
  */
-export type FinishKernel = (
-  Y: Float64Array,
-  ybarA: Float64Array,
-  x: Float64Array,
-  E: Float64Array,
-  chunk0: number,
-  resid: Float64Array | null,
-  idx: Int32Array,
-  start: Int32Array,
-  wa: Float64Array,
-  w: Float64Array | undefined,
-  g0: number,
-  g1: number,
-) => void;
+export type FinishKernel = (ys: readonly Float64Array[], outs: readonly Float64Array[], a: Int32Array, rest: readonly Int32Array[], offsets: readonly number[], w: Float64Array | undefined, C: Float64Array, x: Float64Array, resid: Float64Array | null) => void;
 
 export interface ReducedKernels {
   readonly apply: ApplyKernel;
   readonly rhs: RhsKernel;
+  readonly levelMeans: LevelMeansKernel;
   readonly finish: FinishKernel;
 }
 
@@ -50,7 +44,7 @@ export function reducedKernels(R: number, k: number, weighted: boolean): Reduced
   const key = `${R}:${k}:${weighted ? 1 : 0}`;
   let found = cache.get(key);
   if (!found) {
-    found = { apply: applySource(R, k, weighted), rhs: rhsSource(R, k, weighted), finish: finishSource(R, k, weighted) };
+    found = { apply: applySource(R, k, weighted), rhs: rhsSource(R, k, weighted), levelMeans: levelMeansSource(R, k, weighted), finish: finishSource(R, k, weighted) };
     cache.set(key, found);
   }
   return found;
@@ -95,36 +89,52 @@ for (let g = 0; g < ga; g++) {
   return new Function('x', 'out', 'idx', 'start', 'wa', 'w', 'ga', body) as ApplyKernel;
 }
 
-function rhsSource(R: number, k: number, weighted: boolean): RhsKernel {
-  const wi = weighted ? 'const wi = w[p];' : '';
-  const wmul = weighted ? 'wi * ' : '';
-  const body = `
-${lines(k, (j) => `let q${j} = 0;`)}
-for (let g = 0; g < ga; g++) {
-  const p0 = start[g], p1 = start[g + 1];
-  ${lines(k, (j) => `let s${j} = 0;`)}
-  for (let p = p0; p < p1; p++) {
-    ${wi}
-    ${lines(k, (j) => `s${j} += ${wmul}Y[p * ${k} + ${j}];`)}
-  }
-  const inv = 1 / wa[g];
-  ${lines(k, (j) => `s${j} *= inv; ybarA[g * ${k} + ${j}] = s${j};`)}
-  for (let p = p0, e = p0 * ${R}; p < p1; p++, e += ${R}) {
-    ${addresses(R, k)}
-    ${wi}
-    ${lines(k, (j) => `const v${j} = Y[p * ${k} + ${j}] - s${j}; const f${j} = ${wmul}v${j}; q${j} += f${j} * v${j};`)}
-    ${lines(R, (r) => lines(k, (j) => `b[a${r} + ${j}] += f${j};`))}
-  }
+/** Locals for the data-order kernels: columns y0.., codes c0.. and their offsets o0... */
+function dataLocals(R: number, k: number, outs: boolean): string {
+  return [
+    lines(k, (j) => `const y${j} = ys[${j}];`),
+    outs ? lines(k, (j) => `const z${j} = outs[${j}];`) : '',
+    lines(R, (r) => `const c${r} = rest[${r}], o${r} = offsets[${r}];`),
+    'const n = a.length;',
+  ].join('\n');
 }
-${lines(k, (j) => `norm2[${j}] = q${j};`)}`;
-  return new Function('Y', 'ybarA', 'b', 'norm2', 'idx', 'start', 'wa', 'w', 'ga', body) as RhsKernel;
+/** const a0 = (o0 + c0[i]) * k; ... (row i's R positions, data order). */
+function dataAddresses(R: number, k: number): string {
+  return lines(R, (r) => `const a${r} = (o${r} + c${r}[i]) * ${k};`);
 }
 
-function finishSource(R: number, k: number, weighted: boolean): FinishKernel {
+function rhsSource(R: number, k: number, weighted: boolean): RhsKernel {
+  const wi = weighted ? 'const wi = w[i];' : '';
+  const wmul = weighted ? 'wi * ' : '';
+  const body = `
+${dataLocals(R, k, false)}
+ybarA.fill(0);
+for (let i = 0; i < n; i++) {
+  const g = a[i] * ${k};
+  ${wi}
+  ${lines(k, (j) => `ybarA[g + ${j}] += ${wmul}y${j}[i];`)}
+}
+for (let g = 0; g < wa.length; g++) {
+  const inv = 1 / wa[g];
+  ${lines(k, (j) => `ybarA[g * ${k} + ${j}] *= inv;`)}
+}
+${lines(k, (j) => `let q${j} = 0;`)}
+for (let i = 0; i < n; i++) {
+  const g = a[i] * ${k};
+  ${dataAddresses(R, k)}
+  ${wi}
+  ${lines(k, (j) => `const v${j} = y${j}[i] - ybarA[g + ${j}]; const f${j} = ${wmul}v${j}; q${j} += f${j} * v${j};`)}
+  ${lines(R, (r) => lines(k, (j) => `b[a${r} + ${j}] += f${j};`))}
+}
+${lines(k, (j) => `norm2[${j}] = q${j};`)}`;
+  return new Function('ys', 'a', 'rest', 'offsets', 'wa', 'w', 'ybarA', 'b', 'norm2', body) as RhsKernel;
+}
+
+function levelMeansSource(R: number, k: number, weighted: boolean): LevelMeansKernel {
   const wi = weighted ? 'const wi = w[p];' : '';
   const wmul = weighted ? 'wi * ' : '';
   const body = `
-for (let g = g0; g < g1; g++) {
+for (let g = 0; g < ga; g++) {
   const p0 = start[g], p1 = start[g + 1];
   ${lines(k, (j) => `let s${j} = 0;`)}
   for (let p = p0, e = p0 * ${R}; p < p1; p++, e += ${R}) {
@@ -133,16 +143,24 @@ for (let g = g0; g < g1; g++) {
     ${lines(k, (j) => `s${j} += ${wmul}(${fit(R, j)});`)}
   }
   const inv = 1 / wa[g];
-  ${lines(k, (j) => `const c${j} = ybarA[g * ${k} + ${j}] - s${j} * inv;`)}
-  for (let p = p0, e = p0 * ${R}; p < p1; p++, e += ${R}) {
-    ${addresses(R, k)}
-    const o = (p - chunk0) * ${k};
-    ${lines(k, (j) => `const v${j} = Y[p * ${k} + ${j}] - c${j} - (${fit(R, j)}); E[o + ${j}] = v${j};`)}
-    if (resid !== null) {
-      ${wi}
-      ${lines(R, (r) => lines(k, (j) => `resid[a${r} + ${j}] += ${wmul}v${j};`))}
-    }
+  ${lines(k, (j) => `U[g * ${k} + ${j}] = s${j} * inv;`)}
+}`;
+  return new Function('x', 'U', 'idx', 'start', 'wa', 'w', 'ga', body) as LevelMeansKernel;
+}
+
+function finishSource(R: number, k: number, weighted: boolean): FinishKernel {
+  const wi = weighted ? 'const wi = w[i];' : '';
+  const wmul = weighted ? 'wi * ' : '';
+  const body = `
+${dataLocals(R, k, true)}
+for (let i = 0; i < n; i++) {
+  const g = a[i] * ${k};
+  ${dataAddresses(R, k)}
+  ${lines(k, (j) => `const v${j} = y${j}[i] - C[g + ${j}] - (${fit(R, j)}); z${j}[i] = v${j};`)}
+  if (resid !== null) {
+    ${wi}
+    ${lines(R, (r) => lines(k, (j) => `resid[a${r} + ${j}] += ${wmul}v${j};`))}
   }
 }`;
-  return new Function('Y', 'ybarA', 'x', 'E', 'chunk0', 'resid', 'idx', 'start', 'wa', 'w', 'g0', 'g1', body) as FinishKernel;
+  return new Function('ys', 'outs', 'a', 'rest', 'offsets', 'w', 'C', 'x', 'resid', body) as FinishKernel;
 }

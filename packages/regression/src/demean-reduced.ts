@@ -161,10 +161,9 @@ export class ReducedSystem {
 
   #runBlock(ys: readonly Float64Array[], tol: number, maxIter: number): ReducedRun {
     const k = ys.length;
-    const Y = this.#gather(ys);
     const ybarA = new Float64Array(this.ga * k);
     const b = new Float64Array(this.m * k);
-    const scale = this.rhs(Y, k, ybarA, b);
+    const scale = this.rhs(ys, ybarA, b);
     const x = new Float64Array(this.m * k);
     const columns = ys.map((y) => new Float64Array(y.length));
     const factor = this.factor();
@@ -172,12 +171,12 @@ export class ReducedSystem {
     if (factor) {
       factor.solve(b, x, k);
       // the check is free: the residual of the reduced system is B'W ỹ, summed while writing ỹ
-      this.finish(Y, k, ybarA, x, columns, r);
+      this.finish(ys, ybarA, x, columns, r);
       const res = relResidual(r, this.diag(), k, scale);
       if (res.worst <= tol) return { columns, iterations: 0, converged: true, residual: res.worst, direct: true };
     } else r.set(b);
     const cg = conjugateGradient(this, r, x, k, scale, tol, maxIter);
-    this.finish(Y, k, ybarA, x, columns, null);
+    this.finish(ys, ybarA, x, columns, null);
     return { columns, iterations: cg.iterations, converged: cg.converged, residual: cg.residual, direct: false };
   }
 
@@ -209,45 +208,20 @@ export class ReducedSystem {
     return this.#grouped;
   }
 
-  /** The block's columns row-interleaved (n × k) in A-grouped order: every later pass reads rows in sequence. */
-  #gather(ys: readonly Float64Array[]): Float64Array {
-    const k = ys.length;
-    const n = this.n;
-    const { order } = this.byA();
-    const Y = new Float64Array(n * k);
-    for (let j = 0; j < k; j++) {
-      const y = ys[j]!;
-      if (order) for (let p = 0; p < n; p++) Y[p * k + j] = y[order[p]!]!;
-      else for (let p = 0; p < n; p++) Y[p * k + j] = y[p]!;
-    }
-    return Y;
-  }
-
   #kernels(k: number) {
     return reducedKernels(this.rest.length, k, this.w !== undefined);
   }
 
   /**
-   * ȳ_A (ga × k) and b = B'W(y - ȳ_A), one visit of each A level's rows (twice, while in cache);
-   * returns ‖y - ȳ_A‖_W per column (the scale of the convergence test).
+   * ȳ_A (ga × k) and b = B'W(y - ȳ_A), two visits of the data in its own order; returns
+   * ‖y - ȳ_A‖_W per column (the scale of the convergence test).
    */
-  rhs(Y: Float64Array, k: number, ybarA: Float64Array, b: Float64Array): Float64Array {
-    const { idx, w } = this.#groupedRows();
+  rhs(ys: readonly Float64Array[], ybarA: Float64Array, b: Float64Array): Float64Array {
+    const k = ys.length;
     const norm = new Float64Array(k);
-    this.#kernels(k).rhs(Y, ybarA, b, norm, idx, this.byA().start, this.wa, w, this.ga);
+    this.#kernels(k).rhs(ys, this.a, this.rest, this.offsets, this.wa, this.w, ybarA, b, norm);
     for (let j = 0; j < k; j++) norm[j] = Math.sqrt(norm[j]!);
     return norm;
-  }
-
-  #maxRowsCache = -1;
-  #maxRows(): number {
-    if (this.#maxRowsCache < 0) {
-      const { start } = this.byA();
-      let mx = 0;
-      for (let g = 0; g < this.ga; g++) mx = Math.max(mx, start[g + 1]! - start[g]!);
-      this.#maxRowsCache = mx;
-    }
-    return this.#maxRowsCache;
   }
 
   /** out = M x = B'W(I - P_A)Bx: one visit of each A level's rows. */
@@ -257,29 +231,16 @@ export class ReducedSystem {
   }
 
   /** ỹ = y - ȳ_A - (I - P_A)Bx into `out` (data order); with `resid`, also B'W ỹ (= b - Mx). */
-  finish(Y: Float64Array, k: number, ybarA: Float64Array, x: Float64Array, out: Float64Array[], resid: Float64Array | null): void {
-    const { n } = this;
+  finish(ys: readonly Float64Array[], ybarA: Float64Array, x: Float64Array, out: Float64Array[], resid: Float64Array | null): void {
+    const k = ys.length;
     const { idx, w } = this.#groupedRows();
-    const { start, order } = this.byA();
-    const kernel = this.#kernels(k).finish;
-    const E = new Float64Array(Math.max(Math.min(n, 1 << 14), this.#maxRows()) * k);
+    const kernels = this.#kernels(k);
+    // C = ȳ_A - (the A-level means of Bx), from the grouped rows; then one visit of the data in its order
+    const C = new Float64Array(this.ga * k);
+    kernels.levelMeans(x, C, idx, this.byA().start, this.wa, w, this.ga);
+    for (let i = 0; i < C.length; i++) C[i] = ybarA[i]! - C[i]!;
     resid?.fill(0);
-    // residuals go through E in chunks of whole A levels, then out to the columns (un-grouping)
-    let chunk0 = 0;
-    let g0 = 0;
-    const flush = (g1: number) => {
-      const upTo = start[g1]!;
-      kernel(Y, ybarA, x, E, chunk0, resid, idx, start, this.wa, w, g0, g1);
-      for (let j = 0; j < k; j++) {
-        const col = out[j]!;
-        if (order) for (let p = chunk0, e = j; p < upTo; p++, e += k) col[order[p]!] = E[e]!;
-        else for (let p = chunk0, e = j; p < upTo; p++, e += k) col[p] = E[e]!;
-      }
-      chunk0 = upTo;
-      g0 = g1;
-    };
-    for (let g = 0; g < this.ga; g++) if ((start[g + 1]! - chunk0) * k > E.length) flush(g);
-    flush(this.ga);
+    kernels.finish(ys, out, this.a, this.rest, this.offsets, this.w, C, x, resid);
   }
 }
 
@@ -390,3 +351,4 @@ export function groupRows(a: Int32Array, g: number): RowsByLevel {
   for (let i = 0; i < n; i++) order[next[a[i]!]!++] = i;
   return { start, order };
 }
+

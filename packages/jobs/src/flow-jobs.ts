@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlowProducer, Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -8,7 +7,7 @@ import { redisConnection, whenRedisReady, withTimeout } from './bullmq.js';
 import type { DataDir } from './data-dir.js';
 import { ConflictError, NotFoundError, QueueUnavailableError } from './errors.js';
 import { cancelChannel, chunkTaskId, retentionOptions, tenantQueue, tenantsKey, type FlowTask } from './flow-names.js';
-import { checkQuotas, newJobRecord, validateAnalysis, validatePlacebo } from './intake.js';
+import { checkQuotas, deleteFinishedJob, newJobRecord, resultDirOf, validateAnalysis, validatePlacebo } from './intake.js';
 import type { JobLogger } from './job-service.js';
 import type { ExecutorStatus, Jobs } from './jobs.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
@@ -175,17 +174,13 @@ export class FlowJobs implements Jobs, ExecutorStatus {
     }
   }
 
+  /** Directory holding a finished job's result.json and report/ (ConflictError if not succeeded). */
   async resultDir(tenant: string, id: string): Promise<{ job: JobRecord; dir: string }> {
-    const job = await this.get(tenant, id);
-    if (job.state !== 'succeeded') throw new ConflictError(`job '${id}' is ${job.state}; results exist only for succeeded jobs`);
-    return { job, dir: this.o.dir.jobDir(tenant, id) };
+    return resultDirOf(this.o.dir, await this.get(tenant, id));
   }
 
   async delete(tenant: string, id: string): Promise<void> {
-    const job = await this.get(tenant, id);
-    if (!isTerminal(job)) throw new ConflictError(`job '${id}' is ${job.state}; cancel it first`);
-    await this.o.store.deleteJob(tenant, id);
-    await rm(this.o.dir.jobDir(tenant, id), { recursive: true, force: true });
+    await deleteFinishedJob(this.o.store, this.o.dir, await this.get(tenant, id));
   }
 
   /** A replica runs no job: draining only refuses new submits (503); workers drain their own tasks. */

@@ -1,12 +1,13 @@
 import { parseRunSpec } from '@panel-lab/analysis';
-import { newId } from './data-dir.js';
-import { InputError, LimitError } from './errors.js';
+import { rm } from 'node:fs/promises';
+import { newId, type DataDir } from './data-dir.js';
+import { ConflictError, InputError, LimitError } from './errors.js';
 import { assertNoIssues, jobBoundIssues, jobDraws } from './input-bounds.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
 import { redactPaths } from './redact.js';
 import type { MetaStore } from './store.js';
 import type { DatasetRef } from './tasks.js';
-import type { JobError, JobKind, JobProgress, JobRecord, TenantLimits } from './types.js';
+import { TERMINAL_STATES, type JobError, type JobKind, type JobProgress, type JobRecord, type TenantLimits } from './types.js';
 
 /**
  * What every job engine does at submit, and the small rules both share (the embedded JobService
@@ -101,4 +102,17 @@ export function toJobError(error: unknown, dataDir: string): JobError {
     };
   }
   return { message: redactPaths(String(error), [dataDir]) };
+}
+
+/** Directory holding a succeeded job's result.json and report/ (ConflictError for any other state). */
+export function resultDirOf(dir: DataDir, job: JobRecord): { job: JobRecord; dir: string } {
+  if (job.state !== 'succeeded') throw new ConflictError(`job '${job.id}' is ${job.state}; results exist only for succeeded jobs`);
+  return { job, dir: dir.jobDir(job.tenant, job.id) };
+}
+
+/** Deletes a finished job's record and files (ConflictError while it is queued or running). */
+export async function deleteFinishedJob(store: MetaStore, dir: DataDir, job: JobRecord): Promise<void> {
+  if (!TERMINAL_STATES.includes(job.state)) throw new ConflictError(`job '${job.id}' is ${job.state}; cancel it first`);
+  await store.deleteJob(job.tenant, job.id);
+  await rm(dir.jobDir(job.tenant, job.id), { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { parseRunSpec } from '@panel-lab/analysis';
 import type { PlaceboChunk } from '@panel-lab/resample';
@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, QueueUnavailableError, TaskCancelledError
 import type { TaskExecutor } from './executor.js';
 import type { Jobs } from './jobs.js';
 import { FairQueue } from './fair-queue.js';
-import { checkQuotas, clampProgress, datasetRef, isInputFault, newJobRecord, toJobError, validateAnalysis, validatePlacebo } from './intake.js';
+import { checkQuotas, clampProgress, datasetRef, deleteFinishedJob, isInputFault, newJobRecord, resultDirOf, toJobError, validateAnalysis, validatePlacebo } from './intake.js';
 import { forEachLimited } from './limited.js';
 import type { MetaStore } from './store.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
@@ -179,16 +179,11 @@ export class JobService implements Jobs {
 
   /** Directory holding a finished job's result.json and report/ (ConflictError if not succeeded). */
   async resultDir(tenant: string, id: string): Promise<{ job: JobRecord; dir: string }> {
-    const job = await this.get(tenant, id);
-    if (job.state !== 'succeeded') throw new ConflictError(`job '${id}' is ${job.state}; results exist only for succeeded jobs`);
-    return { job, dir: this.o.dir.jobDir(tenant, id) };
+    return resultDirOf(this.o.dir, await this.get(tenant, id));
   }
 
   async delete(tenant: string, id: string): Promise<void> {
-    const job = await this.get(tenant, id);
-    if (!isTerminal(job)) throw new ConflictError(`job '${id}' is ${job.state}; cancel it first`);
-    await this.o.store.deleteJob(tenant, id);
-    await rm(this.o.dir.jobDir(tenant, id), { recursive: true, force: true });
+    await deleteFinishedJob(this.o.store, this.o.dir, await this.get(tenant, id));
   }
 
   /**

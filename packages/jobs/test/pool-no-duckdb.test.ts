@@ -63,7 +63,7 @@ describe('pool threads never load DuckDB', () => {
       await copyFile(MPDTA, join(dataDir, 'raw', 'm.csv'));
       const ref = { id: 'ds_raw', file: 'raw/m.csv', format: 'csv' as const, unit: 'countyreal', time: 'year', categorical: [] };
       const task = { type: 'placebo-chunk' as const, dataset: { source: 'dataset' as const, ref }, options: { ...placebo, dataset: { source: 'dataset' as const, id: 'ds_raw' }, controls: [], mode: 'A_units_true_timing', se: true, excludeTrueTreated: false }, chunkIndex: 0 };
-      await expect(pool.run(task, {})).rejects.toThrow(/DuckDB native addon must not load in a job pool thread/);
+      await expect(pool.run(task, { jobId: 'job_raw' })).rejects.toThrow(/DuckDB native addon must not load in a job pool thread/);
     } finally {
       await pool.close();
     }

@@ -15,7 +15,9 @@ export function synthdidPlot(c: CohortEstimate, outcome: string, title: string):
   const controls = new Float64Array(nT);
   for (let i = 0; i < fit.y.nUnits; i++) {
     for (let t = 0; t < nT; t++) {
-      const v = fit.y.values[i * nT + t]!;
+      // With covariates the plot shows the adjusted outcome Y - X beta (as synthdid_plot).
+      let v = fit.y.values[i * nT + t]!;
+      if (fit.covariates) fit.covariates.x.forEach((m, k) => (v -= fit.covariates!.beta[k]! * m.values[i * nT + t]!));
       if (i < fit.n0) controls[t] = controls[t]! + fit.omega[i]! * v;
       else treated[t] = treated[t]! + v / fit.n1;
     }

@@ -11,6 +11,8 @@ export const synthdidOptions = analysisObject('synthdid', {
   cohort: z.string().min(1).describe('first treated period per unit (0 or missing = never treated); each adoption cohort is estimated on its block with the never-treated units'),
   estimators: z.array(z.enum(['synthdid', 'sc', 'did'])).min(1).default(['synthdid', 'sc', 'did']).describe('synthetic DID, synthetic control and plain DID (as synthdid_estimate, sc_estimate, did_estimate). Differs from the library: synthdidStaggered fits one estimator (default synthdid); the spec runs all three'),
   se: z.array(z.enum(['placebo', 'bootstrap', 'jackknife'])).default(['placebo', 'jackknife']).describe("standard errors per cohort (synthdid's vcov methods); bootstrap and jackknife need two treated units in the cohort. Differs from the library: synthdidStaggered computes none unless asked"),
+  aggregateSe: z.boolean().default(true).describe("the same SEs for the overall (treated-cell-weighted) estimate: every cohort re-estimated on draws shared by all cohorts (the cohorts share their controls); with one cohort it is the cohort's SE. Not in R synthdid, which has no staggered aggregate"),
+  covariates: z.array(z.string().min(1)).default([]).describe("time-varying covariate columns (synthdid_estimate's X): beta is fitted jointly with the weights in every cohort block and draw, and the estimate uses the outcome minus X beta (default none)"),
   replications: z.number().int().min(2).default(200).describe('placebo / bootstrap draws (default 200, as synthdid)'),
   noiseLevel: z.number().positive().optional().describe('noise level sigma (default: sd of first differences of the controls before adoption)'),
   etaOmega: z.number().positive().optional().describe('zeta.omega = etaOmega * noiseLevel (default (N1 T1)^(1/4); sc: 1e-6)'),
@@ -69,23 +71,27 @@ export const synthdidHandler = defineHandler({
     const steps = opts.outcomes.length * opts.estimators.length;
     let step = 0;
     for (const outcome of opts.outcomes) {
-      // synthdid needs a balanced block: units with a missing outcome are left out, counted.
-      const sample = completeUnits(ctx.frame, [outcome]);
+      // synthdid needs a balanced block: units with a missing outcome or covariate are left out, counted.
+      const sample = completeUnits(ctx.frame, [outcome, ...opts.covariates]);
       const rows: (string | number | null)[][] = [];
       const perEstimator: Record<string, unknown> = {};
       const droppedNotes: string[] = [];
       for (const estimator of opts.estimators) {
         ctx.progress({ step: `synthdid ${estimator} ${outcome}`, fraction: step++ / steps });
+        const seOptions = opts.se.map((method: SynthdidSeMethod) => ({ method, replications: opts.replications, seed: ctx.seed }));
         const res = synthdidStaggered(sample.frame, {
           outcome,
           cohort: opts.cohort,
           estimator,
           options: definedOptions,
-          se: opts.se.map((method: SynthdidSeMethod) => ({ method, replications: opts.replications, seed: ctx.seed })),
+          se: seOptions,
+          ...(opts.aggregateSe ? { aggregateSe: seOptions } : {}),
+          ...(opts.covariates.length > 0 ? { covariates: opts.covariates } : {}),
         });
         const placebos = res.cohorts.map(timePlacebo);
         perEstimator[estimator] = {
           estimate: res.estimate,
+          aggregateSe: res.aggregateSe.map((s) => ({ method: s.method, se: s.se, replications: s.replications, seed: s.seed, reason: s.reason ?? null })),
           dropped: res.dropped,
           cohorts: res.cohorts.map((c, k) => ({
             cohort: c.cohort,
@@ -100,6 +106,7 @@ export const synthdidHandler = defineHandler({
             effectCurve: Object.fromEntries(c.block.times.slice(c.fit.t0).map((t, i) => [String(t), c.fit.effectCurve[i]!])),
             options: c.fit.options,
             iterations: { omega: c.fit.iterationsOmega, lambda: c.fit.iterationsLambda },
+            ...(c.fit.covariates ? { beta: Object.fromEntries(opts.covariates.map((name, k) => [name, c.fit.covariates!.beta[k]!])), jointIterations: c.fit.covariates.iterations } : {}),
             se: c.se.map((s) => ({ method: s.method, se: s.se, replications: s.replications, seed: s.seed, reason: s.reason ?? null })),
             timePlacebo: placebos[k],
           })),
@@ -133,7 +140,16 @@ export const synthdidHandler = defineHandler({
             });
           }
         }
-        rows.push([NAMES[estimator], 'all (weighted by treated cells)', res.estimate, ...opts.se.map(() => null), null, null, 1, null]);
+        rows.push([
+          NAMES[estimator],
+          'all (weighted by treated cells)',
+          res.estimate,
+          ...opts.se.map((m: SynthdidSeMethod) => finiteOrNull(res.aggregateSe.find((s) => s.method === m)?.se)),
+          null,
+          null,
+          1,
+          null,
+        ]);
       }
       results[outcome] = perEstimator;
       blocks.push({
@@ -144,7 +160,13 @@ export const synthdidHandler = defineHandler({
           columns: ['estimator', 'cohort', 'estimate', ...opts.se.map((m: SynthdidSeMethod) => `SE (${m})`), 'treated units', 'post periods', 'weight', 'placebo in time'],
           rows,
           notes: [
-            `Each cohort is estimated on its block (never-treated units and the cohort); the overall row weights cohorts by treated cells N1 x T1. No SE is given for the overall row: the cohorts share their controls.`,
+            `Each cohort is estimated on its block (never-treated units and the cohort); the overall row weights cohorts by treated cells N1 x T1.`,
+            opts.aggregateSe
+              ? `Overall row SEs: the cohorts share their controls, so every draw resamples the units of the whole panel once and re-estimates all cohorts on it (placebo: disjoint placebo-treated sets per cohort from one permutation of the controls; bootstrap: units with replacement, drawn treated counts in the weights; jackknife: leave one unit out of every cohort). With one cohort it equals the cohort's SE.`
+              : `No SE for the overall row (aggregateSe: false).`,
+            ...(opts.covariates.length > 0
+              ? [`Covariates (${opts.covariates.join(', ')}): synthdid_estimate's X; beta is fitted jointly with the weights in each cohort block and draw, estimates and figures use the outcome minus X beta. Units with a missing covariate are left out.`]
+              : []),
             `Placebo in time (synthdid_placebo): the same estimator on the pre-adoption periods only, with a fake adoption at the same post-period share; an estimate far from 0 questions the pre-trend fit.`,
             `Placebo / bootstrap: ${opts.replications} draws, seed ${ctx.seed} (R's generator: the same seed gives R synthdid's draws). Bootstrap and jackknife are undefined (blank) with one treated unit, placebo with no more controls than treated units; the jackknife is not recommended for SC (Arkhangelsky et al. 2021, section 5).`,
             ...droppedNotes,

@@ -22,6 +22,8 @@ export interface ReducedView {
   readonly w: Float64Array | undefined;
   /** Rows grouped by A level: idx and weights are in this order, level g at rows start[g]..start[g+1]. */
   readonly start: Int32Array;
+  /** Envelope of M: the lowest level met with level l inside one A level (or l itself). */
+  readonly first: Int32Array;
 }
 
 /** Forming + factoring M may cost this many operations per data row and reduced FE. */
@@ -55,20 +57,8 @@ export class MultiWayFactor {
     const cell = new Float64Array(m);
     const touched = new Int32Array(m);
     const vals = new Float64Array(m);
-    // the envelope first (cheap, no pattern kept): row l starts at the lowest level met with l
-    // inside one A level (which covers the levels met on one row, B'WB); a wide envelope (random
-    // crossed FE) is left to CG
-    const first = Int32Array.from({ length: m }, (_, l) => l);
-    for (let g = 0; g < sys.ga; g++) {
-      const e0 = start[g]! * R;
-      const e1 = start[g + 1]! * R;
-      let lo = m;
-      for (let e = e0; e < e1; e++) if (idx[e]! < lo) lo = idx[e]!;
-      for (let e = e0; e < e1; e++) {
-        const l = idx[e]!;
-        if (first[l]! > lo) first[l] = lo;
-      }
-    }
+    // the envelope first (cheap, no pattern kept): a wide envelope (random crossed FE) is left to CG
+    const first = sys.first;
     const rowStart = new Float64Array(m + 1);
     for (let l = 0; l < m; l++) rowStart[l + 1] = rowStart[l]! + l - first[l]! + 1;
     if (rowStart[m]! > 2 ** 27) return null;

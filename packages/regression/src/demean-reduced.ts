@@ -37,13 +37,6 @@ export interface ReducedRun {
   readonly direct: boolean;
 }
 
-/** Row grouping by A: rows[start[g] .. start[g+1]) are the rows of level g (a counting sort). */
-export interface RowsByLevel {
-  readonly start: Int32Array;
-  /** null when the data rows are already grouped by A in order. */
-  readonly order: Int32Array | null;
-}
-
 export class ReducedSystem {
   readonly n: number;
   /** The eliminated (largest) FE. */
@@ -57,8 +50,6 @@ export class ReducedSystem {
   readonly wb: Float64Array;
   readonly w: Float64Array | undefined;
   readonly #dims: readonly number[];
-  #byA: RowsByLevel | null = null;
-  #diag: Float64Array | null = null;
   #factor: MultiWayFactor | null | undefined = undefined;
 
   constructor(fe: readonly Int32Array[], st: ReducedStructure, w?: Float64Array) {
@@ -90,33 +81,43 @@ export class ReducedSystem {
     return this.#dims;
   }
 
-  byA(): RowsByLevel {
-    if (!this.#byA) this.#byA = groupRows(this.a, this.ga);
-    return this.#byA;
+  /** Where each A level's rows start in the grouped order (level g: start[g]..start[g+1]). */
+  byA(): { readonly start: Int32Array } {
+    return this.#groupedRows();
   }
 
   /** The envelope factor of M when it is cheap to form and factor, else null (decided once). */
   factor(): MultiWayFactor | null {
     if (this.#factor === undefined) {
-      const { idx, w } = this.#groupedRows();
-      const { start } = this.byA();
-      this.#factor = MultiWayFactor.tryBuild({ n: this.n, m: this.m, ga: this.ga, wa: this.wa, R: this.rest.length, idx, w, start });
+      const { idx, w, start } = this.#groupedRows();
+      const first = this.#scan().first;
+      this.#factor = MultiWayFactor.tryBuild({ n: this.n, m: this.m, ga: this.ga, wa: this.wa, R: this.rest.length, idx, w, start, first });
     }
     return this.#factor;
   }
 
   /** diag(M): Σ_i w over level l minus Σ_g V_gl² / W_g, from the cells of each A level. */
   diag(): Float64Array {
-    if (this.#diag) return this.#diag;
+    return this.#scan().diag;
+  }
+
+  #scanned: { diag: Float64Array; first: Int32Array } | null = null;
+  /**
+   * One visit of the grouped rows for diag(M) and the envelope of M (first[l]: the lowest level met
+   * with l inside one A level, which covers the levels met on one row).
+   */
+  #scan(): { diag: Float64Array; first: Int32Array } {
+    if (this.#scanned) return this.#scanned;
     const { m, wa } = this;
     const R = this.rest.length;
-    const { idx, w } = this.#groupedRows();
+    const { idx, w, start } = this.#groupedRows();
     const d = Float64Array.from(this.wb);
-    const { start } = this.byA();
+    const first = Int32Array.from({ length: m }, (_, l) => l);
     const cell = new Float64Array(m);
     const touched = new Int32Array(m);
     for (let g = 0; g < this.ga; g++) {
       let nt = 0;
+      let lo = m;
       const p0 = start[g]!;
       const p1 = start[g + 1]!;
       for (let p = p0, e = p0 * R; p < p1; p++) {
@@ -125,6 +126,7 @@ export class ReducedSystem {
           const l = idx[e]!;
           if (cell[l] === 0) touched[nt++] = l;
           cell[l]! += wi;
+          if (l < lo) lo = l;
         }
       }
       const inv = 1 / wa[g]!;
@@ -132,12 +134,13 @@ export class ReducedSystem {
         const l = touched[t]!;
         d[l]! -= cell[l]! * cell[l]! * inv;
         cell[l] = 0;
+        if (first[l]! > lo) first[l] = lo;
       }
     }
     // a level entirely inside one A level has M_ll = 0 (its coefficient is not identified): unit scale
     for (let l = 0; l < m; l++) if (!(d[l]! > 1e-12 * this.wb[l]!)) d[l] = this.wb[l]!;
-    this.#diag = d;
-    return d;
+    this.#scanned = { diag: d, first };
+    return this.#scanned;
   }
 
   /** Demeans `columns` (any count); `tol` bounds the relative residual of each column's reduced system. */
@@ -180,31 +183,45 @@ export class ReducedSystem {
     return { columns, iterations: cg.iterations, converged: cg.converged, residual: cg.residual, direct: false };
   }
 
-  #grouped: { idx: Int32Array; w: Float64Array | undefined } | null = null;
+  #grouped: { start: Int32Array; idx: Int32Array; w: Float64Array | undefined } | null = null;
   /**
-   * In A-grouped row order: idx[p·R + r] = row p's level of reduced dimension r, offset into the
-   * m-vector (one array the kernels walk in sequence), and the weights (the data's own when already grouped).
+   * Rows grouped by A level (a counting sort; none when already grouped): idx[p·R + r] = grouped row
+   * p's level of reduced dimension r, offset into the m-vector (one array the kernels walk in
+   * sequence), and the weights in that order.
    */
-  #groupedRows(): { idx: Int32Array; w: Float64Array | undefined } {
-    if (!this.#grouped) {
-      const { order } = this.byA();
-      const { n, rest, offsets } = this;
-      const R = rest.length;
-      const idx = new Int32Array(n * R);
+  #groupedRows(): { start: Int32Array; idx: Int32Array; w: Float64Array | undefined } {
+    if (this.#grouped) return this.#grouped;
+    const { n, rest, offsets, a, ga } = this;
+    const R = rest.length;
+    const start = new Int32Array(ga + 1);
+    let sorted = true;
+    for (let i = 0, prev = 0; i < n; i++) {
+      const g = a[i]!;
+      if (g < prev) sorted = false;
+      prev = g;
+      start[g + 1]!++;
+    }
+    for (let g = 0; g < ga; g++) start[g + 1]! += start[g]!;
+    const idx = new Int32Array(n * R);
+    let w = this.w;
+    if (sorted) {
       for (let r = 0; r < R; r++) {
         const c = rest[r]!;
         const off = offsets[r]!;
-        if (order) for (let p = 0, e = r; p < n; p++, e += R) idx[e] = off + c[order[p]!]!;
-        else for (let p = 0, e = r; p < n; p++, e += R) idx[e] = off + c[p]!;
+        for (let p = 0, e = r; p < n; p++, e += R) idx[e] = off + c[p]!;
       }
-      let w = this.w;
-      if (w && order) {
-        const wg = new Float64Array(n);
-        for (let p = 0; p < n; p++) wg[p] = w[order[p]!]!;
-        w = wg;
+    } else {
+      // each row lands at the next free place of its level: its R codes side by side (one cache line)
+      const next = start.slice(0, ga);
+      const wg = w ? new Float64Array(n) : undefined;
+      for (let i = 0; i < n; i++) {
+        const p = next[a[i]!]!++;
+        for (let r = 0, e = p * R; r < R; r++, e++) idx[e] = offsets[r]! + rest[r]![i]!;
+        if (wg) wg[p] = w![i]!;
       }
-      this.#grouped = { idx, w };
+      w = wg;
     }
+    this.#grouped = { start, idx, w };
     return this.#grouped;
   }
 
@@ -331,24 +348,3 @@ function conjugateGradient(sys: ReducedSystem, r: Float64Array, x: Float64Array,
   }
   return { iterations: iter, converged: false, residual: worst() };
 }
-
-/** Counting sort of the rows by level (skipped when rows are already grouped in level order). */
-export function groupRows(a: Int32Array, g: number): RowsByLevel {
-  const n = a.length;
-  let sorted = true;
-  for (let i = 1; i < n; i++) {
-    if (a[i]! < a[i - 1]!) {
-      sorted = false;
-      break;
-    }
-  }
-  const start = new Int32Array(g + 1);
-  for (let i = 0; i < n; i++) start[a[i]! + 1]!++;
-  for (let l = 0; l < g; l++) start[l + 1]! += start[l]!;
-  if (sorted) return { start, order: null };
-  const next = start.slice(0, g);
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[next[a[i]!]!++] = i;
-  return { start, order };
-}
-

@@ -8,7 +8,41 @@ import { dot, inverse, matMul, matVec, quadForm, rank, subMatrix, transpose, typ
 import type { LpSolver, ReusableLp } from './lp.js';
 import { truncatedNormalQuantile } from './truncated-normal.js';
 
-export type Hybrid = { readonly kind: 'ARP' } | { readonly kind: 'LF'; readonly kappa: number; readonly lfCv: number };
+/**
+ * FLCI hybrid at one theta: the first stage rejects when |gap| = |u'beta - theta| exceeds the
+ * level-kappa FLCI half-length; u is the FLCI's weight vector (in HonestDiD, A'vbar for the vbar that
+ * best reproduces it from the moments; the FLCI weights satisfy the linear-trend constraint, so they
+ * lie in the row space of A and A'vbar = u). uCov = A_R Sigma u over the moment rows used.
+ */
+export interface FlciHybrid {
+  readonly kind: 'FLCI';
+  readonly kappa: number;
+  readonly halfLength: number;
+  readonly gap: number;
+  readonly uCov: readonly number[];
+}
+export type Hybrid = { readonly kind: 'ARP' } | { readonly kind: 'LF'; readonly kappa: number; readonly lfCv: number } | FlciHybrid;
+
+/**
+ * Truncation of the statistic gamma'y implied by having passed the FLCI first stage, with y written
+ * as S + c (gamma'y), c = Sigma gamma / gamma'Sigma gamma: the two rows +-(u'beta - theta) <= H
+ * become bounds on gamma'y (vbar'c = uCov'gamma / s2; the vbar'd terms cancel).
+ */
+function flciTruncation(h: FlciHybrid, gamma: readonly number[], s2: number, y: readonly number[]) {
+  const vc = dot(h.uCov, gamma) / s2;
+  const gy = dot(gamma, y);
+  const rows = [
+    { num: h.halfLength - h.gap + vc * gy, den: vc },
+    { num: h.halfLength + h.gap - vc * gy, den: -vc },
+  ];
+  let vlo = -Infinity;
+  let vup = Infinity;
+  for (const r of rows) {
+    if (r.den < 0) vlo = Math.max(vlo, r.num / r.den);
+    else if (r.den > 0) vup = Math.min(vup, r.num / r.den);
+  }
+  return { vlo, vup };
+}
 
 export interface TestOutcome {
   readonly reject: boolean;
@@ -70,6 +104,9 @@ export function conditionalTest(sys: ArpSystem, y: readonly number[], alpha: num
   if (hybrid.kind === 'LF') {
     modSize = (alpha - hybrid.kappa) / (1 - hybrid.kappa);
     if (lin.eta > hybrid.lfCv) return { reject: true, lpFailed: false };
+  } else if (hybrid.kind === 'FLCI') {
+    modSize = (alpha - hybrid.kappa) / (1 - hybrid.kappa);
+    if (Math.abs(hybrid.gap) > hybrid.halfLength) return { reject: true, lpFailed: false };
   }
   const binding = lin.lambda.map((v) => v > TOL_LAMBDA);
   const nB = binding.filter(Boolean).length;
@@ -92,6 +129,11 @@ export function conditionalTest(sys: ArpSystem, y: readonly number[], alpha: num
     vlo = bounds.vlo;
     vup = bounds.vup;
     sigmaB = Math.sqrt(s2);
+    if (hybrid.kind === 'FLCI') {
+      const f = flciTruncation(hybrid, gamma, s2, y);
+      vlo = Math.max(vlo, f.vlo);
+      vup = Math.min(vup, f.vup);
+    }
   } else {
     // Non-degenerate vertex: the conditioning event is a set of linear inequalities in y.
     const WB = B.map((i) => [sd[i]!, ...X[i]!]);
@@ -121,6 +163,11 @@ export function conditionalTest(sys: ArpSystem, y: readonly number[], alpha: num
     const neg = bound.filter((_, r) => rho[r]! < 0);
     vlo = pos.length > 0 ? Math.max(...pos) : -Infinity;
     vup = neg.length > 0 ? Math.min(...neg) : Infinity;
+    if (hybrid.kind === 'FLCI') {
+      const f = flciTruncation(hybrid, vB, s2, y);
+      vlo = Math.max(vlo, f.vlo);
+      vup = Math.min(vup, f.vup);
+    }
   }
   const zlo = vlo / sigmaB;
   const zup = (hybrid.kind === 'LF' ? Math.min(vup, hybrid.lfCv) : vup) / sigmaB;

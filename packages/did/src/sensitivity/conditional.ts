@@ -1,14 +1,15 @@
 /**
- * Conditional and hybrid (C-LF) confidence sets for theta = l'tau_post under Delta^SD(M) and
+ * Conditional and hybrid (C-LF, and C-F under Delta^SD) confidence sets for theta = l'tau_post under Delta^SD(M) and
  * Delta^RM(Mbar), by inverting the ARP test on a grid of theta values (HonestDiD 0.2.6's grids).
  */
 import { ArpSystem, conditionalTest, type Hybrid } from './arp.js';
+import { flciDeltaSD } from './flci.js';
 import { leastFavorableCvNoNuisance, rejectNoNuisance } from './no-nuisance.js';
 import { lpSolver, type LpSolver } from './lp.js';
 import { inverse, matMul, matVec, quadForm, range, subMatrix, symmetricSqrt, transpose, type Mat } from './matrix.js';
 import { RRandom, quantileType7, rmvnormR } from './r-rng.js';
 import { deltaRMFixedS, deltaSD, deltaSDRMFixedS, gammaFor, postPeriodRows, withShape, type Polyhedron, type ShapeRestriction } from './restrictions.js';
-import type { ConditionalOptions, EventStudyEstimates, SensitivityCi } from './types.js';
+import type { ConditionalMethod, ConditionalOptions, EventStudyEstimates, SensitivityCi } from './types.js';
 import { checkEstimates, resolveLVec } from './validate.js';
 
 const LF_SIMS = 1000;
@@ -24,7 +25,7 @@ interface Prepared {
   readonly es: EventStudyEstimates;
   readonly l: number[];
   readonly alpha: number;
-  readonly method: 'Conditional' | 'C-LF';
+  readonly method: ConditionalMethod;
   readonly kappa: number;
   readonly gridPoints: number;
   readonly seed: number;
@@ -32,7 +33,7 @@ interface Prepared {
   readonly shape: ShapeRestriction;
 }
 
-function prepare(es: EventStudyEstimates, o: ConditionalOptions, defaultMethod: 'Conditional' | 'C-LF'): Prepared {
+function prepare(es: EventStudyEstimates, o: ConditionalOptions, defaultMethod: ConditionalMethod): Prepared {
   checkEstimates(es);
   const l = resolveLVec(es, o.lVec);
   const alpha = o.alpha ?? 0.05;
@@ -62,9 +63,16 @@ export function leastFavorableCv(solver: LpSolver, X: Mat, sigma: Mat, kappa: nu
   }
 }
 
+/** The level-kappa FLCI that the C-F hybrid's first stage inverts: weights u and half-length. */
+interface FirstStageFlci {
+  readonly u: readonly number[];
+  readonly halfLength: number;
+}
+
 /** Accept/reject of every grid theta for one polyhedron, moments restricted to the post-period rows. */
-function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: readonly number[], known?: readonly boolean[]) {
+function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: readonly number[], known?: readonly boolean[], flci?: FirstStageFlci) {
   if (p.es.numPostPeriods === 1) return acceptanceNoNuisance(p, poly, grid, known);
+  if (p.method === 'C-F' && !flci) throw new Error('sensitivity: C-F needs its first-stage FLCI');
   const { es, l } = p;
   const nPre = es.numPrePeriods;
   const A = poly.A;
@@ -78,9 +86,15 @@ function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: reado
   const a1 = rows.map((i) => AG[i]![0]!);
   const X = rows.map((i) => AG[i]!.slice(1));
   const sigmaR = subMatrix(sigmaY, rows, rows);
-  const hybrid: Hybrid = p.method === 'C-LF'
-    ? { kind: 'LF', kappa: p.kappa, lfCv: leastFavorableCv(solver, X, sigmaR, p.kappa, p.seed) }
-    : { kind: 'ARP' };
+  const lf: Hybrid | null = p.method === 'C-LF' ? { kind: 'LF', kappa: p.kappa, lfCv: leastFavorableCv(solver, X, sigmaR, p.kappa, p.seed) } : null;
+  const uBeta = flci ? flci.u.reduce((acc, v, j) => acc + v * beta[j]!, 0) : 0;
+  const uCovAll = flci ? matVec(A, matVec(es.sigma as Mat, flci.u)) : [];
+  const uCov = rows.map((i) => uCovAll[i]!);
+  const hybridAt = (theta: number): Hybrid => {
+    if (lf) return lf;
+    if (flci) return { kind: 'FLCI', kappa: p.kappa, halfLength: flci.halfLength, gap: uBeta - theta, uCov };
+    return { kind: 'ARP' };
+  };
   let lpFailures = 0;
   const sys = new ArpSystem(solver, X, sigmaR);
   try {
@@ -88,7 +102,7 @@ function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: reado
       // In a union of acceptance regions a point already accepted needs no further test.
       if (known?.[g]) return true;
       const y = yR.map((v, i) => v - a1[i]! * theta);
-      const t = conditionalTest(sys, y, p.alpha, hybrid);
+      const t = conditionalTest(sys, y, p.alpha, hybridAt(theta));
       if (t.lpFailed) lpFailures++;
       return !t.reject;
     });
@@ -146,14 +160,31 @@ function idSetSD(solver: LpSolver, es: EventStudyEstimates, l: readonly number[]
   return { lb: -max.objective, ub: -min.objective };
 }
 
-/** Conditional / C-LF confidence sets under Delta^SD(M) for each M (HonestDiD's computeConditionalCS_DeltaSD). */
+/**
+ * Conditional / C-LF / C-F confidence sets under Delta^SD(M) for each M (HonestDiD's
+ * computeConditionalCS_DeltaSD). C-F tests first whether theta lies in the level-kappa FLCI and
+ * searches the grid over that FLCI (HonestDiD's default grid for it).
+ */
 export async function conditionalCiDeltaSD(es: EventStudyEstimates, Mvec: readonly number[], options: ConditionalOptions = {}): Promise<SensitivityCi[]> {
   const p = prepare(es, options, 'Conditional');
+  if (p.method === 'C-F') {
+    if (p.shape.biasDirection || p.shape.monotonicityDirection) throw new Error("sensitivity: method 'C-F' is for Delta^SD without sign or monotonicity restrictions; use 'C-LF' or 'Conditional'");
+    if (es.numPostPeriods === 1) throw new Error("sensitivity: method 'C-F' with one post period is not implemented; use 'C-LF' or 'Conditional'");
+  }
   const solver = await lpSolver();
-  return Mvec.map((M) => {
+  const out: SensitivityCi[] = [];
+  for (const M of Mvec) {
     if (!(M >= 0)) throw new Error(`sensitivity: Delta^SD M must be >= 0, got ${M}`);
     let lb = options.gridLb;
     let ub = options.gridUb;
+    let flci: FirstStageFlci | undefined;
+    if (p.method === 'C-F') {
+      // HonestDiD computes this FLCI with its default seed (0) whatever the seed argument.
+      const [f] = await flciDeltaSD(es, [M], { lVec: p.l, alpha: p.kappa });
+      flci = { u: f!.optimalVec, halfLength: f!.optimalHalfLength };
+      lb ??= f!.lb;
+      ub ??= f!.ub;
+    }
     if (lb === undefined || ub === undefined) {
       const id = idSetSD(solver, es, p.l, M, p.shape);
       lb ??= id.lb - 20 * p.sdTheta;
@@ -161,9 +192,13 @@ export async function conditionalCiDeltaSD(es: EventStudyEstimates, Mvec: readon
     }
     const grid = rSeq(lb, ub, p.gridPoints);
     const poly = withShape(deltaSD(es.numPrePeriods, es.numPostPeriods, M), es.numPrePeriods, es.numPostPeriods, p.shape);
-    const { accept, lpFailures } = acceptance(solver, p, poly, grid);
-    return summarise(grid, accept, lpFailures, M, p.method, 'DeltaSD');
-  });
+    const { accept, lpFailures } = acceptance(solver, p, poly, grid, undefined, flci);
+    const ci = summarise(grid, accept, lpFailures, M, p.method, 'DeltaSD');
+    // The C-F grid is the first-stage FLCI itself: its ends being accepted is expected, not a sign
+    // of a truncated CI (HonestDiD does not warn for it either).
+    out.push(p.method === 'C-F' && options.gridLb === undefined && options.gridUb === undefined ? { ...ci, openAtGridEnd: false } : ci);
+  }
+  return out;
 }
 
 /**
@@ -185,6 +220,7 @@ export function conditionalCiDeltaSDRM(es: EventStudyEstimates, Mbarvec: readonl
 
 async function unionOverS(es: EventStudyEstimates, Mbarvec: readonly number[], options: ConditionalOptions, delta: 'DeltaRM' | 'DeltaSDRM'): Promise<SensitivityCi[]> {
   const p = prepare(es, options, 'C-LF');
+  if (p.method === 'C-F') throw new Error(`sensitivity: method 'C-F' (FLCI hybrid) exists only for the smoothness restriction; use 'C-LF' or 'Conditional' for ${delta}`);
   const solver = await lpSolver();
   const lb = options.gridLb ?? -20 * p.sdTheta;
   const ub = options.gridUb ?? 20 * p.sdTheta;

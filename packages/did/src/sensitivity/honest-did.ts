@@ -22,7 +22,10 @@ export type SensitivityMethod = ConditionalMethod | 'FLCI';
 
 export interface HonestDidOptions {
   readonly restriction: SensitivityRestriction;
-  /** Default: 'FLCI' for smoothness, 'C-LF' for the relative-magnitude bounds (as the R package). */
+  /**
+   * Default: 'FLCI' for smoothness, 'C-LF' for the relative-magnitude bounds (as the R package).
+   * 'C-F' (conditional-FLCI hybrid) exists for smoothness without sign / monotonicity restrictions.
+   */
   readonly method?: SensitivityMethod;
   /** M (smoothness) or Mbar (relative magnitudes) values; default: the package's 10-point grids. */
   readonly grid?: readonly number[];

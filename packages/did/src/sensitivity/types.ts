@@ -9,15 +9,19 @@ export interface EventStudyEstimates {
   readonly numPostPeriods: number;
 }
 
-export type ConditionalMethod = 'Conditional' | 'C-LF';
+export type ConditionalMethod = 'Conditional' | 'C-LF' | 'C-F';
 
 export interface ConditionalOptions {
   /** Weights on the post-period coefficients defining theta = l'tau_post (default: first post period). */
   readonly lVec?: readonly number[];
   readonly alpha?: number;
-  /** 'Conditional' (ARP test) or 'C-LF' (conditional-least-favourable hybrid, default as in HonestDiD for Delta^RM). */
+  /**
+   * 'Conditional' (ARP test), 'C-LF' (conditional-least-favourable hybrid, default as in HonestDiD for
+   * Delta^RM) or 'C-F' (conditional-FLCI hybrid; Delta^SD without sign / monotonicity restrictions and
+   * with more than one post period).
+   */
   readonly method?: ConditionalMethod;
-  /** First-stage size of the LF hybrid (default alpha / 10). */
+  /** First-stage size of the LF / FLCI hybrid (default alpha / 10). */
   readonly hybridKappa?: number;
   /** Number of theta grid points of the test inversion (default 1000 as in HonestDiD). */
   readonly gridPoints?: number;

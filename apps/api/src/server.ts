@@ -70,6 +70,7 @@ export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
             checkIntervalMs: config.queue.checkIntervalMs,
             lostAfterMs: config.queue.lostAfterMs,
             requeueLost: config.queue.requeueLost,
+            unreachableAfterMs: config.queue.unreachableAfterMs,
             retention: config.queue.retention,
           },
         }

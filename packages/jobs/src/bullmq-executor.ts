@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { redisConnection, whenRedisReady, withTimeout } from './bullmq.js';
+import { CONNECTION_FAILURE, redisConnection, sleep, whenRedisReady, withTimeout } from './bullmq.js';
 import { QueueUnavailableError, TaskCancelledError, TaskLostError } from './errors.js';
 import { reviveError, type RunTaskOptions, type TaskExecutor } from './executor.js';
 import type { JobLogger } from './job-service.js';
@@ -275,22 +275,6 @@ export class BullMqExecutor implements TaskExecutor {
       );
     });
   }
-}
-
-/** ioredis/BullMQ messages of a connection that is down or reconnecting (anything else is a real failure). */
-const CONNECTION_FAILURE = /Stream isn't writeable|Connection is closed|max retries per request|ECONNREFUSED|ECONNRESET|EPIPE|timed out|not ready/i;
-
-/** Waits ms, or less when stopped (the abort listener is removed either way: no pile-up over a long wait). */
-function sleep(ms: number, stop: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      stop.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    stop.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** A worker's error arrives as the JSON of serializeError (UnrecoverableError's message). */

@@ -20,6 +20,22 @@ export function redisConnection(url: string, blocking: boolean): ConnectionOptio
   };
 }
 
+/** ioredis/BullMQ messages of a connection that is down or reconnecting (anything else is a real failure). */
+export const CONNECTION_FAILURE = /Stream isn't writeable|Connection is closed|max retries per request|ECONNREFUSED|ECONNRESET|EPIPE|timed out|not ready/i;
+
+/** Waits ms, or less when stopped (the abort listener is removed either way: no pile-up over a long wait). */
+export function sleep(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stop.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** Rejects when `p` has not settled within `ms`. */
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {

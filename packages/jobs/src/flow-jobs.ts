@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FlowProducer, Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DEFAULT_RETENTION, type QueueRetention } from './bullmq-executor.js';
-import { redisConnection, whenRedisReady, withTimeout } from './bullmq.js';
+import { CONNECTION_FAILURE, redisConnection, sleep, whenRedisReady, withTimeout } from './bullmq.js';
 import type { DataDir } from './data-dir.js';
 import { ConflictError, NotFoundError, QueueUnavailableError } from './errors.js';
 import { cancelChannel, chunkTaskId, retentionOptions, tenantQueue, tenantsKey, type FlowTask } from './flow-names.js';
@@ -35,9 +35,16 @@ export interface FlowJobsOptions {
   /** Times a job whose tasks vanished is added again before it is failed (default 1). */
   readonly requeueLost?: number;
   readonly retention?: Partial<QueueRetention>;
+  /**
+   * A job submitted while Redis is unreachable is accepted and added once Redis is back; past this
+   * bound it is failed naming it (ms, default 120000: PANEL_LAB_QUEUE_DOWN_MS, as the one-process modes).
+   */
+  readonly unreachableAfterMs?: number;
 }
 
 const isTerminal = (j: JobRecord) => TERMINAL_STATES.includes(j.state);
+/** How long one add may take before it counts as an outage (a producer fails fast, but a queue still connecting waits). */
+const ADD_TIMEOUT_MS = 3000;
 
 interface Poller {
   readonly listeners: Set<(job: JobRecord) => void>;
@@ -68,6 +75,8 @@ export class FlowJobs implements Jobs, ExecutorStatus {
   /** Job id -> when the sweep first saw its root task missing (or finished while the job is active). */
   private readonly suspect = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout | null;
+  /** Jobs accepted while Redis was unreachable, being added by this replica (job id -> stop). */
+  private readonly pendingAdds = new Map<string, AbortController>();
   private sweeping = false;
   private draining = false;
   private closed = false;
@@ -199,6 +208,8 @@ export class FlowJobs implements Jobs, ExecutorStatus {
     this.closed = true;
     this.draining = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    // jobs still waiting for Redis stay queued in the store: any replica's sweep adds them once it is back
+    for (const stop of this.pendingAdds.values()) stop.abort();
     for (const p of this.pollers.values()) clearInterval(p.timer);
     this.pollers.clear();
     this.redis.disconnect();
@@ -210,8 +221,8 @@ export class FlowJobs implements Jobs, ExecutorStatus {
   }
 
   /** Sizes of the in-memory maps (every one bounded: pollers by open streams, suspects by active jobs). */
-  memoryStats(): { pollers: number; suspect: number; queues: number } {
-    return { pollers: this.pollers.size, suspect: this.suspect.size, queues: this.queues.size };
+  memoryStats(): { pollers: number; suspect: number; queues: number; pendingAdds: number } {
+    return { pollers: this.pollers.size, suspect: this.suspect.size, queues: this.queues.size, pendingAdds: this.pendingAdds.size };
   }
 
   // --- internals ------------------------------------------------------------------------------
@@ -219,18 +230,60 @@ export class FlowJobs implements Jobs, ExecutorStatus {
   private async create(tenant: string, kind: JobKind, input: unknown): Promise<JobRecord> {
     if (this.draining) throw new QueueUnavailableError('the server is shutting down; submit again in a moment');
     await checkQuotas(this.o.store, this.o.limitsOf(tenant), tenant, kind, input);
-    await this.checkAvailable();
     const job = newJobRecord(tenant, kind, input);
     await this.o.store.putJob(job);
     try {
-      await this.enqueue(job);
+      await withTimeout(this.enqueue(job), ADD_TIMEOUT_MS, 'adding the job to the queue');
     } catch (error) {
-      // nothing half-made stays behind: the tenant gets 503 and may submit again
-      await this.o.store.deleteJob(tenant, job.id);
-      throw new QueueUnavailableError(`the job queue (Redis at ${this.where}) is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      if (!CONNECTION_FAILURE.test(message)) {
+        // a real failure, not an outage: nothing half-made stays behind, the tenant gets 503
+        await this.o.store.deleteJob(tenant, job.id);
+        throw new QueueUnavailableError(`the job queue (Redis at ${this.where}) refused the job: ${message}`);
+      }
+      // Redis restarting or unreachable: the job is accepted (the store has it) and added once Redis is back, as in the one-process modes
+      return this.acceptWhileDown(job, message);
     }
     this.log('info', 'job submitted', { jobId: job.id, tenant, kind });
     return job;
+  }
+
+  /** Notes on the job that Redis was unreachable and adds it in the background, failing it past unreachableAfterMs. */
+  private async acceptWhileDown(job: JobRecord, reason: string): Promise<JobRecord> {
+    const bound = this.o.unreachableAfterMs ?? 120_000;
+    const at = new Date().toISOString();
+    const note = `${at}: the job queue (Redis at ${this.where}) was unreachable at submit; the job is added once it is back (failed after ${bound} ms, PANEL_LAB_QUEUE_DOWN_MS)`;
+    const r = await this.o.store.updateJob(job.tenant, job.id, (j) => (isTerminal(j) ? null : { ...j, notes: [...j.notes, note] }));
+    this.log('warn', 'job queue unreachable at submit; the job waits for it', { jobId: job.id, tenant: job.tenant, boundMs: bound, error: reason });
+    const stop = new AbortController();
+    this.pendingAdds.set(job.id, stop);
+    void this.addWhenUp(job, bound, stop.signal).finally(() => this.pendingAdds.delete(job.id));
+    return r?.job ?? job;
+  }
+
+  private async addWhenUp(job: JobRecord, bound: number, stop: AbortSignal): Promise<void> {
+    const since = Date.now();
+    for (let delay = 200; ; delay = Math.min(2 * delay, 2000)) {
+      await sleep(delay, stop);
+      if (stop.aborted) return;
+      try {
+        const current = await this.o.store.getJob(job.tenant, job.id);
+        if (!current || isTerminal(current)) return; // cancelled or deleted meanwhile: nothing to add
+        await withTimeout(this.enqueue(current), ADD_TIMEOUT_MS, 'adding the job to the queue');
+        this.log('info', 'job added after the queue came back', { jobId: job.id, tenant: job.tenant, waitedMs: Date.now() - since });
+        return;
+      } catch (error) {
+        const down = Date.now() - since;
+        if (down < bound) continue;
+        const at = new Date().toISOString();
+        const message = `the job queue (Redis at ${this.where}) stayed unreachable for ${down} ms (bound ${bound} ms, PANEL_LAB_QUEUE_DOWN_MS): ${error instanceof Error ? error.message : String(error)}; submit it again`;
+        const r = await this.o.store
+          .updateJob(job.tenant, job.id, (j) => (isTerminal(j) ? null : { ...j, state: 'failed', finishedAt: at, error: { message } }))
+          .catch((e: unknown) => this.log('error', 'job not failed: the store is unreachable too; the sweep adds it once Redis is back', { jobId: job.id, error: String(e) }));
+        if (r?.changed) this.log('warn', 'job failed: the job queue stayed unreachable', { jobId: job.id, tenant: job.tenant, boundMs: bound });
+        return;
+      }
+    }
   }
 
   private queueOf(tenant: string): Queue {
@@ -347,6 +400,7 @@ export class FlowJobs implements Jobs, ExecutorStatus {
       const seen = new Set<string>();
       for (const job of active) {
         seen.add(job.id);
+        if (this.pendingAdds.has(job.id)) continue; // accepted while Redis was down: being added here
         const look = await this.look(job);
         if (look.kind === 'present') {
           this.suspect.delete(job.id);

@@ -3,11 +3,14 @@ import { aggte, attGt, plotData, withMultiplierBootstrap, type AggteResult } fro
 import { eventStudyChart, type Block, type Cell, type ComparisonRow } from '@panel-lab/report';
 import { computeContextFor } from '../compute.js';
 import { defineHandler } from '../handler.js';
+import { AnalysisInputError } from '../failure.js';
 import { analysisObject } from './common.js';
 import { groundTruth } from './truth.js';
 import { criticalValue, twoSidedP } from '@panel-lab/regression';
 import { num, type ModelSummary } from '../results/models.js';
 import { alphaField, clusterField, csFields } from './inference.js';
+import { multipleTestingField } from './resampling/romano-wolf.js';
+import { csAdjust, type CsAdjustOutput } from './resampling/adjust-cs.js';
 
 export const csOptions = analysisObject('callaway_santanna', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -29,6 +32,9 @@ export const csOptions = analysisObject('callaway_santanna', {
   maxE: z.number().int().optional().describe('dynamic aggregation: highest event time kept; also limits post cells in simple/group (default all)'),
   balanceE: z.number().int().min(0).optional().describe('dynamic aggregation: only cohorts observed for event times 0..balanceE (default none)'),
   figure: z.string().default("Callaway-Sant'Anna event study"),
+  adjust: multipleTestingField
+    .optional()
+    .describe("with several outcomes: Romano–Wolf / Westfall–Young p-values of each aggregation's overall ATT across them, from one multiplier bootstrap whose weights are shared by the outcomes (a column in the summary table and a table after it); the same shape as twfe's adjust"),
 });
 
 const AGGREGATIONS = ['simple', 'group', 'dynamic', 'calendar'] as const;
@@ -39,7 +45,11 @@ export const csHandler = defineHandler({
   description: "Callaway-Sant'Anna group-time ATTs, aggregations and uniform bands",
   options: csOptions,
   async run(ctx, opts) {
-    const compute = opts.bootstrapDraws > 0 ? await computeContextFor(ctx.backend) : null;
+    if (opts.adjust && opts.outcomes.length < 2) throw new AnalysisInputError(`option adjust: multiple testing needs two or more outcomes, got ${opts.outcomes.length}`);
+    const boot = opts.bootstrapDraws > 0;
+    const compute = boot || opts.adjust ? await computeContextFor(ctx.backend) : null;
+    const byOutcome: { outcome: string; aggs: Record<string, AggteResult> }[] = [];
+    let adjusted: CsAdjustOutput | null = null;
     const blocks: Block[] = [];
     const results: Record<string, unknown> = {};
     const summaryRows: Cell[][] = [];
@@ -73,10 +83,11 @@ export const csHandler = defineHandler({
             ...(opts.maxE !== undefined ? { maxE: opts.maxE } : {}),
             ...(opts.balanceE !== undefined ? { balanceE: opts.balanceE } : {}),
           });
-          if (compute) agg = await withMultiplierBootstrap(agg, compute, { seed: ctx.seed + i, draws: opts.bootstrapDraws, weights: opts.bootstrapWeights, cband: opts.cband });
+          if (compute && boot) agg = await withMultiplierBootstrap(agg, compute, { seed: ctx.seed + i, draws: opts.bootstrapDraws, weights: opts.bootstrapWeights, cband: opts.cband });
           aggs[type] = agg;
         }
         const simple = aggs.simple!;
+        byOutcome.push({ outcome, aggs });
         models.push(csModel(outcome, aggs, opts.alpha, opts.bootstrapDraws > 0 ? `multiplier bootstrap (${opts.bootstrapDraws})` : 'influence function', gt.n));
         const z = simple.overallAtt / simple.overallSe;
         summaryRows.push([outcome, simple.overallAtt, simple.overallSe, aggs.group!.overallAtt, aggs.dynamic!.overallAtt, aggs.calendar!.overallAtt, gt.pretest ? gt.pretest.pValue : null, Math.abs(z)]);
@@ -106,24 +117,31 @@ export const csHandler = defineHandler({
           }
         }
       }
+      if (opts.adjust) adjusted = await csAdjust(ctx, compute!, { id: opts.id, adjust: opts.adjust, aggregations: AGGREGATIONS, byOutcome, cluster: opts.cluster });
     } finally {
       await compute?.dispose();
     }
+    if (adjusted) for (const row of summaryRows) row.push(adjusted.simpleRomanoWolf.get(row[0] as string) ?? null);
     blocks.unshift({
       kind: 'table',
       id: `${opts.id}-summary`,
       table: {
         title: "Callaway-Sant'Anna aggregated ATTs",
-        columns: ['outcome', 'simple ATT', 'SE', 'group', 'dynamic', 'calendar', 'pre-test p', '|z| (simple)'],
+        columns: ['outcome', 'simple ATT', 'SE', 'group', 'dynamic', 'calendar', 'pre-test p', '|z| (simple)', ...(adjusted ? ['Romano–Wolf p (simple)'] : [])],
         rows: summaryRows,
         notes: [
           `Controls: ${opts.controlGroup}; method ${opts.estMethod}; base period ${opts.basePeriod}; ${opts.covariates.length ? `covariates ${opts.covariates.join(', ')} (at the base period)` : 'no covariates'}.`,
-          opts.bootstrapDraws > 0 ? `SEs from the multiplier bootstrap (${opts.bootstrapDraws} draws, Rademacher, clustered by unit); uniform bands.` : 'Analytic SEs from the influence functions.',
+          opts.bootstrapDraws > 0 ? `SEs from the multiplier bootstrap (${opts.bootstrapDraws} draws, ${opts.bootstrapWeights} weights, clustered by ${opts.cluster ?? 'unit'})${opts.cband ? '; uniform bands' : ''}.` : 'Analytic SEs from the influence functions.',
+          ...(adjusted ? ['Romano–Wolf p (simple): the simple ATT adjusted for testing all the outcomes, from one multiplier bootstrap with weights shared by the outcomes (details in the next table).'] : []),
         ],
       },
     });
+    if (adjusted) {
+      blocks.splice(1, 0, adjusted.block);
+      results['adjust'] = adjusted.result;
+    }
     if (comparisons.length) blocks.push({ kind: 'comparison', id: `${opts.id}-truth`, title: "Callaway-Sant'Anna vs the true ATT", rows: comparisons });
-    return { title: opts.title ?? "Callaway-Sant'Anna staggered DID", blocks, results, models };
+    return { title: opts.title ?? "Callaway-Sant'Anna staggered DID", blocks, results, models, ...(adjusted ? { tables: adjusted.tables } : {}) };
   },
 });
 

@@ -6,6 +6,8 @@ import { analysisObject } from './common.js';
 import { groundTruth } from './truth.js';
 import { alphaField, clusterList, clustersField, weightsField } from './inference.js';
 import { modelFromFeols, type ModelSummary } from '../results/models.js';
+import { multipleTestingField } from './resampling/romano-wolf.js';
+import { eventStudyAdjust, eventStudyAdjustCluster } from './resampling/adjust-event-study.js';
 
 export const eventStudyOptions = analysisObject('event_study', {
   outcomes: z.array(z.string().min(1)).min(1),
@@ -27,6 +29,9 @@ export const eventStudyOptions = analysisObject('event_study', {
     .optional()
     .describe('draws of a uniform (sup-t) band over the event-time coefficients, seeded from the analysis seed; default none, as the library'),
   figure: z.string().default('Event study'),
+  adjust: multipleTestingField
+    .optional()
+    .describe("with several outcomes: Romano–Wolf / Westfall–Young p-values of the event-time coefficients across outcomes and event times (post-treatment effects one family, leads another; a table after the figures); the same shape as twfe's adjust"),
 });
 
 /** Event-study series from the plot data, reference period included at 0. */
@@ -46,6 +51,9 @@ export const eventStudyHandler = defineHandler({
     const results: Record<string, unknown> = {};
     const truth = groundTruth(ctx.truth);
     const fits: ModelSummary[] = [];
+    const studies: EventStudyResult[] = [];
+    // adjust's requirements fail before the fits, not after them
+    const adjustCluster = opts.adjust ? eventStudyAdjustCluster(ctx, { outcomes: opts.outcomes.length, cluster: clusterList(opts.cluster), weights: opts.weights }) : null;
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `event study ${outcome}`, fraction: i / opts.outcomes.length });
       const es = eventStudy(ctx.frame, {
@@ -61,6 +69,7 @@ export const eventStudyHandler = defineHandler({
         ...(opts.simultaneousDraws ? { simultaneous: { seed: ctx.seed + i, draws: opts.simultaneousDraws } } : {}),
       });
       fits.push(modelFromFeols(outcome, es.fit, 'eventStudy', opts.alpha));
+      studies.push(es);
       // the regression behind the coefficients: control coefficients and the full vcov included
       results[outcome] = { tidy: tidy(es), pretest: es.pretest, drops: es.drops, spec: es.spec, critValSimult: es.critValSimult, fit: { formula: es.fit.formula, coefficients: Object.fromEntries(es.fit.coefNames.map((n, k) => [n, { estimate: es.fit.coefficients[k], se: es.fit.se[k] }])), vcov: es.fit.vcov, vcovLabel: es.fit.vcovLabel, nobs: es.fit.nobs, r2: es.fit.r2, withinR2: es.fit.withinR2 } };
       const chart = await eventStudyChart([eventSeries('TWFE event study', es)], {
@@ -92,6 +101,17 @@ export const eventStudyHandler = defineHandler({
           });
         if (rows.length) blocks.push({ kind: 'comparison', id: `${opts.id}-${outcome}-truth`, title: `Event-study coefficients vs the true dynamic effect: ${outcome}`, rows });
       }
+    }
+    if (opts.adjust && adjustCluster) {
+      const adjusted = await eventStudyAdjust(ctx, {
+        id: opts.id,
+        adjust: opts.adjust,
+        design: { treatment: { cohort: opts.cohort }, ...(opts.window ? { window: opts.window } : {}), ref: opts.ref, endpoints: opts.endpoints, controls: opts.controls },
+        cluster: adjustCluster,
+        fits: studies,
+      });
+      blocks.push(adjusted.block);
+      results['adjust'] = adjusted.result;
     }
     return { title: opts.title ?? 'Event study', blocks, results, models: fits };
   },

@@ -35,6 +35,8 @@ export interface SunAbrahamResult {
   };
   /** Interaction-weighted effect per relative period (cohort shares = cell observation counts). */
   readonly coefs: readonly EventCoef[];
+  /** Covariance A V A' of `coefs` (same order), for joint inference such as HonestDiD. */
+  readonly periodVcov: readonly (readonly number[])[];
   /** Cohort x relative-period cells delta(g, l). */
   readonly cells: readonly EventCoef[];
   /** Average over post cells (l >= 0) weighted by cell counts: fixest aggregate(agg = "ATT"). */
@@ -156,6 +158,7 @@ export function sunAbraham(frame: PanelFrame, options: SunAbrahamOptions): SunAb
     kind: 'sun_abraham' as const,
     spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, ref: Object.freeze([...ref]), controlCohort, controls: Object.freeze([...controls]), cluster: Object.freeze([...cluster]), alpha }),
     coefs: Object.freeze(coefs),
+    periodVcov: Object.freeze(periodVcov.map((row) => Object.freeze(row))),
     cells: Object.freeze(cells),
     att,
     cohorts: Object.freeze(cohorts),

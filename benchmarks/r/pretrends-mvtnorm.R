@@ -56,7 +56,7 @@ run <- function() {
 }
 t <- peer_time(run, as.integer(a$reps), as.integer(a$warmup))
 v <- t$value
-est <- list(prob_pass_parallel = v$p0)
+est <- list(cpu_seconds = median(t$cpu), prob_pass_parallel = v$p0)
 for (k in seq_along(powers)) {
   tag <- sprintf("p%02d", round(100 * powers[k]))
   est[[paste0("slope_", tag)]] <- v$slopes[k]

@@ -6,10 +6,10 @@
 #   unadjusted  share of |t*_k| >= |t_k|
 #   Romano-Wolf stepdown maxT over the hypotheses not yet rejected, largest |t| first, monotone
 #   Westfall-Young single-step maxT, and stepdown minP over the draws' marginal bootstrap p-values.
-# Args: file=<csv> outcomes=y1,y2,... cluster=zone B=999 reps=3 seed=1.
+# Args: file=<csv> outcomes=y1,y2,... cluster=zone B=999 warmup=1 reps=3 seed=1.
 local({ f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)); source(file.path(dirname(f), "peer-common.R")) })
 suppressPackageStartupMessages({ library(fixest); library(fwildclusterboot); library(data.table) })
-a <- peer_args(list(cluster = "zone", B = "999", reps = "3", seed = "1"))
+a <- peer_args(list(cluster = "zone", B = "999", warmup = "1", reps = "3", seed = "1"))
 if (is.null(a$file) || is.null(a$outcomes)) stop("romano-wolf.R: arguments file=<csv> and outcomes=<a,b,...> are required")
 d <- as.data.frame(fread(a$file))
 outcomes <- strsplit(a$outcomes, ",")[[1]]
@@ -45,9 +45,9 @@ run <- function() {
   tstar <- sapply(boots, function(b) as.numeric(b$t_boot))
   adjust(tobs, tstar)
 }
-t <- peer_time(run, as.integer(a$reps))
+t <- peer_time(run, as.integer(a$reps), as.integer(a$warmup))
 v <- t$value
-est <- list()
+est <- list(cpu_seconds = median(t$cpu))
 for (k in seq_along(outcomes)) {
   o <- outcomes[k]
   est[[paste0("estimate_", o)]] <- unname(coef(fits[[k]])[["treat"]])

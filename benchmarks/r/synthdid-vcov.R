@@ -19,5 +19,5 @@ run <- function() {
 t <- peer_time(run, as.integer(a$reps), as.integer(a$warmup))
 se <- sqrt(t$value[1, 1])
 peer_emit(t$seconds, peer_versions("synthdid"),
-          estimate = c(estimate = as.numeric(est), se = if (is.na(se)) NA_real_ else se,
+          estimate = c(cpu_seconds = median(t$cpu), estimate = as.numeric(est), se = if (is.na(se)) NA_real_ else se,
                        N0 = setup$N0, N1 = nrow(setup$Y) - setup$N0, T0 = setup$T0), threads = 1L)

@@ -11,6 +11,7 @@ import { PanelFrame } from '@panel-lab/panel';
 import { romanoWolf, type MultipleTestingResult } from '@panel-lab/resample';
 import type { BenchCase, BenchSuite, Scale } from '../harness.js';
 import { rPeerUnavailable, writePeerCsv } from '../r-peer.js';
+import { withCpuSeconds } from '../cpu-time.js';
 
 const OUTCOMES = ['y1', 'y2', 'y3', 'y4', 'y5'];
 // the seed's five outcomes: two with an effect, two null, one small
@@ -89,15 +90,17 @@ export const suite: BenchSuite = {
         rPeer: {
           pkg: 'fwildclusterboot',
           script: 'romano-wolf.R',
-          args: (p: unknown) => ({ file: (p as { csv: string }).csv, outcomes: OUTCOMES.join(','), cluster, B: v.draws, reps: 3, seed: 1 }),
+          // 1,000 clusters: one cold R call (each boottest there is tens of seconds)
+          args: (p: unknown) => ({ file: (p as { csv: string }).csv, outcomes: OUTCOMES.join(','), cluster, B: v.draws, seed: 1, ...(v.zones >= 1000 ? { warmup: 0, reps: 1 } : { reps: 3 }) }),
           estimate: (extra: Record<string, unknown>) => extra.estimates as Record<string, number>,
         },
         run: async (prepared) => {
           const { frame } = prepared as { frame: PanelFrame };
-          const r: MultipleTestingResult = await romanoWolf(frame, { outcomes: OUTCOMES, coefficient: 'treat', cluster, draws: v.draws, seed: 1, weights: 'rademacher' });
+          const { value: r, cpuSeconds } = await withCpuSeconds((): Promise<MultipleTestingResult> => romanoWolf(frame, { outcomes: OUTCOMES, coefficient: 'treat', cluster, draws: v.draws, seed: 1, weights: 'rademacher' }));
           const estimates = Object.fromEntries(r.rows.map((row) => [`estimate_${row.outcome}`, row.estimate]));
           return {
             estimates,
+            cpu_s: cpuSeconds,
             p_values: Object.fromEntries(r.rows.map((row) => [row.outcome, { p: row.pValue, rw: row.pRomanoWolf, wy: row.pWestfallYoung, wy_minp: row.pWestfallYoungMinP }])),
             timings_ms: r.meta.timings,
             note: `RW p ${r.rows.map((row) => `${row.outcome} ${row.pRomanoWolf.toFixed(3)}`).join(', ')}; load avg ${loadavg()[0]!.toFixed(1)}`,

@@ -12,6 +12,7 @@ import { MVN_DEFAULTS, pretrendsAnalysis, type PretrendsInput } from '@panel-lab
 import { loadGolden } from '@panel-lab/testing';
 import type { BenchCase, BenchSuite, Scale } from '../harness.js';
 import { rPeerUnavailable } from '../r-peer.js';
+import { withCpuSeconds } from '../cpu-time.js';
 
 type Input = Pick<PretrendsInput, 'betahat' | 'sigma' | 'eventTimes' | 'referencePeriod'>;
 
@@ -80,9 +81,9 @@ export const suite: BenchSuite = {
           args: (p: unknown) => ({ file: (p as { file: string }).file, powers: POWERS.join(','), algorithm: 'genz', maxpts, warmup: 0, reps: 1, seed: 1 }),
           estimate: (extra: Record<string, unknown>) => extra.estimates as Record<string, number>,
         },
-        run: (prepared) => {
+        run: async (prepared) => {
           const { input } = prepared as { input: PretrendsInput };
-          const r = pretrendsAnalysis(input, { powers: POWERS, points: v.points });
+          const { value: r, cpuSeconds } = await withCpuSeconds(() => pretrendsAnalysis(input, { powers: POWERS, points: v.points }));
           const estimates: Record<string, number> = { prob_pass_parallel: r.probPassUnderParallel };
           POWERS.forEach((p, k) => {
             const tag = `p${String(Math.round(100 * p)).padStart(2, '0')}`;
@@ -93,6 +94,7 @@ export const suite: BenchSuite = {
           const evaluations = r.slopeForPower.reduce((acc, s) => acc + s.iterations, 0);
           return {
             estimates,
+            cpu_s: cpuSeconds,
             root_evaluations: evaluations,
             power_se_at_p80: r.atSlope[1]!.powerStandardError,
             note: `slope 80% power ${estimates.slope_p80!.toExponential(4)} (${evaluations} root evaluations), bias after pretest ${estimates.bias_first_post_p80!.toExponential(4)}; load avg ${loadavg()[0]!.toFixed(1)}`,

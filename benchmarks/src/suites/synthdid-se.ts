@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { synthdidEstimate, synthdidSe, type SynthdidEstimate, type SynthdidSeMethod } from '@panel-lab/did';
 import type { BenchCase, BenchSuite, Scale } from '../harness.js';
 import { rPeerUnavailable, writePeerCsv } from '../r-peer.js';
+import { withCpuSeconds } from '../cpu-time.js';
 import { californiaColumns, syntheticBlockColumns, toBlock, type BlockColumnsData, type SyntheticBlockSize } from '../fixtures/synthdid-panels.js';
 
 interface Variant {
@@ -82,15 +83,16 @@ export const suite: BenchSuite = {
               },
             }
           : {}),
-        run: (prepared) => {
+        run: async (prepared) => {
           const { est } = prepared as { est: SynthdidEstimate };
           const t0 = performance.now();
-          const r = synthdidSe(est, { method: v.method, ...(v.method === 'jackknife' ? {} : { replications: v.draws, seed: 1 }) });
+          const { value: r, cpuSeconds } = await withCpuSeconds(() => synthdidSe(est, { method: v.method, ...(v.method === 'jackknife' ? {} : { replications: v.draws, seed: 1 }) }));
           const s = (performance.now() - t0) / 1000;
           if (!Number.isFinite(r.se) && !r.reason) throw new Error(`synthdid ${v.method} SE is not finite (${r.se}) and gives no reason`);
           return {
             estimate: est.estimate,
             se: r.se,
+            cpu_s: cpuSeconds,
             n0: est.n0,
             n1: est.n1,
             t0: est.t0,

@@ -6,7 +6,7 @@ export function chaosMarkdown(r: ChaosReport): string {
   return [
     `# Chaos suite (${r.scale})`,
     '',
-    `${r.startedAt}, ${r.cpus} CPUs, 1-min load ${r.load1} at the start (shared machine). API + 2 workers (1 task each) on one redis-server, loopback only.`,
+    `${r.startedAt}, ${r.cpus} CPUs, 1-min load ${r.load1} at the start (shared machine). API + 2 workers (1 task each) on one redis-server, loopback only; the scenarios named '2 API replicas + PostgreSQL' run the distributed engine (2 API replicas, 2 workers, Redis, a PostgreSQL job store; requests alternate between the replicas).`,
     `Bounds: no job unfinished after ${r.bounds.stuckAfterS} s; tenant B's p95 status latency during tenant A's flood under ${r.bounds.otherTenantP95Ms} ms.`,
     '',
     '| scenario | jobs | succeeded | failed | lost | stuck | duplicated | seconds | figures |',

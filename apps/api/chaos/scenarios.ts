@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hasPostgres, startPostgres, type PostgresHandle } from '@panel-lab/test-services';
 import { client, exited, kill9, KEY_A, KEY_B, quantile, rssBytes, sleep, startApi, startRedis, startWorker, TERMINAL, type ApiProcess, type RedisServer, type ServiceProcess } from './harness.js';
 
 type Json = Record<string, any>;
@@ -45,49 +46,69 @@ const MPDTA = { source: 'example', name: 'mpdta' };
 const describeSpec = { dataset: MPDTA, analyses: [{ id: 'stats', estimator: 'describe' }] };
 const placeboSpec = (draws: number, chunkSize: number, seed: number) => ({ dataset: MPDTA, outcome: 'lemp', cohort: 'first.treat', draws, chunkSize, seed, se: false });
 
-/** One environment: Redis, the API and two workers sharing a data folder. */
+/**
+ * One environment: Redis, the API and two workers sharing a data folder; or, as 'replicas', the
+ * distributed engine: two API replicas and two workers on Redis plus a PostgreSQL job store, with
+ * the tenants' requests spread over the replicas in turn.
+ */
+export type Topology = 'one' | 'replicas';
+
 class Cluster {
-  api!: ApiProcess;
+  apis: ApiProcess[] = [];
   workers: ServiceProcess[] = [];
+  private turn = 0;
   private constructor(
     readonly dir: string,
     readonly redis: RedisServer,
     readonly queue: string,
     readonly apiEnv: Record<string, string>,
+    readonly workerEnv: Record<string, string>,
+    readonly pg: PostgresHandle | null,
   ) {}
 
-  static async start(name: string, apiEnv: Record<string, string> = {}): Promise<Cluster> {
+  static async start(name: string, apiEnv: Record<string, string> = {}, topology: Topology = 'one'): Promise<Cluster> {
     const dir = await mkdtemp(join(tmpdir(), `panel-lab-chaos-${name}-`));
     const redis = await startRedis(dir);
     if (name === 'aof') await redis.persist();
-    const env = { PANEL_LAB_MAX_ACTIVE_JOBS: '1000', PANEL_LAB_MAX_QUEUED_JOBS: '1000', PANEL_LAB_THREADS: '1', PANEL_LAB_SHUTDOWN_GRACE_MS: '4000', ...apiEnv };
-    const cluster = new Cluster(dir, redis, `chaos-${name}-${process.pid}`, env);
-    cluster.api = await startApi(join(dir, 'data'), redis.url, cluster.queue, env);
+    const pg = topology === 'replicas' ? await startPostgres() : null;
+    const store: Record<string, string> = pg ? { PANEL_LAB_DATABASE_URL: await pg.database('chaos'), PANEL_LAB_POLL_MS: '200' } : {};
+    const env: Record<string, string> = { PANEL_LAB_MAX_ACTIVE_JOBS: '1000', PANEL_LAB_MAX_QUEUED_JOBS: '1000', PANEL_LAB_THREADS: '1', PANEL_LAB_SHUTDOWN_GRACE_MS: '4000', ...store, ...apiEnv };
+    const cluster = new Cluster(dir, redis, `chaos-${name}-${process.pid}`, env, store, pg);
+    // replicas one after another: the first creates the store's schema
+    for (let i = 0; i < (pg ? 2 : 1); i++) cluster.apis.push(await startApi(join(dir, 'data'), redis.url, cluster.queue, env));
     cluster.workers = await Promise.all([cluster.worker(), cluster.worker()]);
     return cluster;
   }
 
+  /** The first (or only) API process. */
+  get api(): ApiProcess {
+    return this.apis[0]!;
+  }
+
   worker(): Promise<ServiceProcess> {
-    return startWorker(join(this.dir, 'data'), this.redis.url, this.queue);
+    return startWorker(join(this.dir, 'data'), this.redis.url, this.queue, this.workerEnv);
   }
 
   /** Which processes exited on their own (with the last of their stderr). */
   down(): string[] {
     const gone = (p: ServiceProcess) => p.child.exitCode !== null || p.child.signalCode !== null;
-    return [...(gone(this.api) ? [`api (exit ${this.api.child.exitCode}): ${this.api.stderr().slice(-1500)}`] : []), ...this.workers.filter(gone).map((w) => `worker (exit ${w.child.exitCode}): ${w.stderr().slice(-1500)}`)];
+    return [...this.apis.filter(gone).map((a) => `api (exit ${a.child.exitCode}): ${a.stderr().slice(-1500)}`), ...this.workers.filter(gone).map((w) => `worker (exit ${w.child.exitCode}): ${w.stderr().slice(-1500)}`)];
   }
 
+  /** Starts the first API again (after a kill or SIGTERM) on the same data, Redis and store. */
   async restartApi(): Promise<void> {
-    this.api = await startApi(join(this.dir, 'data'), this.redis.url, this.queue, this.apiEnv);
+    this.apis[0] = await startApi(join(this.dir, 'data'), this.redis.url, this.queue, this.apiEnv);
   }
 
+  /** A tenant's client; with replicas each request goes to the next one. */
   tenant(key: string) {
-    return client(() => this.api.url, key);
+    return client(() => this.apis[this.turn++ % this.apis.length]!.url, key);
   }
 
   async stop(): Promise<void> {
-    await Promise.all([kill9(this.api.child), ...this.workers.map((w) => kill9(w.child))]);
+    await Promise.all([...this.apis.map((a) => kill9(a.child)), ...this.workers.map((w) => kill9(w.child))]);
     await this.redis.stop();
+    await this.pg?.stop();
     await rm(this.dir, { recursive: true, force: true });
   }
 }
@@ -186,7 +207,7 @@ async function redisRestart(cluster: Cluster, s: (typeof SIZES)[ChaosScale], per
     await cluster.redis.restart();
     const settled = await settle(cluster, jobs, s.stuckAfterS * 1000);
     // main.ts's last-resort guard line: a rejection no caller handled (0 once every connection and promise is handled at its source)
-    const guarded = (cluster.api.stderr().match(/Redis command lost in a reconnect/g) ?? []).length;
+    const guarded = cluster.apis.reduce((n, a) => n + (a.stderr().match(/Redis command lost in a reconnect/g) ?? []).length, 0);
     return { ...settled, processesDown: cluster.down(), guarded };
   });
   return {
@@ -317,9 +338,14 @@ async function sigtermWithSse(cluster: Cluster): Promise<ScenarioResult> {
  * Runs the scenarios on one cluster, in order (SIGTERM last). 'ci' is the short version; 'full' adds
  * the API kill and runs every scenario at the sizes recorded in benchmarks/results/cpu-2core/chaos.*.
  */
-export async function runChaos(scale: ChaosScale, log: (line: string) => void = () => undefined, parts: { faults?: boolean; redisRestarts?: boolean } = {}): Promise<ChaosReport> {
+export async function runChaos(
+  scale: ChaosScale,
+  log: (line: string) => void = () => undefined,
+  parts: { faults?: boolean; redisRestarts?: boolean; replicas?: boolean } = {},
+): Promise<ChaosReport> {
   const faults = parts.faults ?? true;
   const redisRestarts = parts.redisRestarts ?? true;
+  const replicas = parts.replicas ?? false;
   const s = SIZES[scale];
   const { loadavg, cpus } = await import('node:os');
   const startedAt = new Date().toISOString();
@@ -329,6 +355,19 @@ export async function runChaos(scale: ChaosScale, log: (line: string) => void = 
     results.push(r);
     log(`${r.scenario}: ${r.succeeded}/${r.submitted} succeeded, ${r.failed} failed, ${r.lost} lost, ${r.stuck} stuck, ${r.duplicated} duplicated in ${r.seconds.toFixed(1)} s ${JSON.stringify(r.figures)}${r.errors?.length ? ` errors: ${JSON.stringify(r.errors)}` : ""}`);
   };
+  if (replicas) {
+    if (!hasPostgres()) throw new Error('the replicas scenarios need PostgreSQL (initdb/postgres; .ci/install-system.sh)');
+    // the distributed engine: 2 API replicas + 2 workers, Redis and PostgreSQL; requests alternate between the replicas
+    const rep = await Cluster.start('replicas', {}, 'replicas');
+    const named = (r: ScenarioResult): ScenarioResult => ({ ...r, scenario: `${REPLICAS_PREFIX}${r.scenario}` });
+    try {
+      record(named(await flood(rep, s)));
+      record(named(await redisRestart(rep, s, false)));
+    } finally {
+      await rep.stop();
+    }
+  }
+  if (!faults && !redisRestarts) return { scale, startedAt, load1, cpus: cpus().length, bounds: { stuckAfterS: s.stuckAfterS, otherTenantP95Ms: s.p95Ms }, scenarios: results };
   const main = await Cluster.start('main');
   try {
     if (faults) {
@@ -355,3 +394,6 @@ export async function runChaos(scale: ChaosScale, log: (line: string) => void = 
 }
 
 export const CHAOS_BOUNDS = SIZES;
+
+/** Scenario names of the distributed topology start with this. */
+export const REPLICAS_PREFIX = '2 API replicas + PostgreSQL: ';

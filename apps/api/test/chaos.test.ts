@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runChaos, type ScenarioResult } from '../chaos/scenarios.js';
+import { hasPostgres, postgresRequired } from '@panel-lab/test-services';
 
 const redisMissing = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0;
 if (redisMissing) console.warn('chaos suite skipped: redis-server is not installed (apt-get install redis-server)');
@@ -40,4 +41,18 @@ describe.skipIf(redisMissing)('chaos suite (short, real processes)', () => {
       for (const e of s.errors ?? []) expect(e, s.scenario).toMatch(/Redis|queue|vanished/i);
     }
   }, 240_000);
+
+  // the distributed engine (issue 17): 2 API replicas + 2 workers on Redis and PostgreSQL, requests alternating between replicas
+  it.skipIf(!hasPostgres() && !postgresRequired())('with 2 API replicas and PostgreSQL: a fan-out flood keeps the other tenant fast, a Redis restart loses nothing', async () => {
+    const report = await runChaos('ci', (line) => console.log(line), { faults: false, redisRestarts: false, replicas: true });
+    expect(report.scenarios).toHaveLength(2);
+    for (const s of report.scenarios) {
+      expectNoneLostStuckDuplicated(s);
+      expect(s.failed, `${s.scenario}: ${JSON.stringify(s.errors)}`).toBe(0);
+    }
+    const flood = report.scenarios.find((s) => s.scenario.includes('fan-out flood'))!;
+    expect(flood.figures.otherTenantP95Ms as number).toBeLessThan(report.bounds.otherTenantP95Ms);
+    const restart = report.scenarios.find((s) => s.scenario.includes('Redis kill -9'))!;
+    expect(restart.figures).toMatchObject({ processesDown: 'none', apiUnhandledRejections: 0 });
+  }, 150_000);
 });

@@ -8,14 +8,17 @@
  * same residual).
  * - when forming M and factoring it by its envelope is cheap (id + region^t; the "difficult"
  *   worker-firm chain), it is done once per FE structure (demean-reduced-direct.ts); each column
- *   is then two visits of the data; the answer is checked (B'W ỹ ≈ 0, summed while writing ỹ)
+ *   is then a few visits of the data; the answer is checked (B'W ỹ ≈ 0, summed while writing ỹ)
  *   and finished by CG if the check fails.
  * - otherwise: conjugate gradients on M, Jacobi-preconditioned on M's exact diagonal, whose
  *   product costs one visit of the data. CG converges in O(√κ) products where Gauss-Seidel
  *   sweeps need O(κ).
- * Rows are visited grouped by A level (a counting sort, copies of the other FE codes in that
- * order), and the columns go through in blocks of up to BLOCK, row-interleaved (row·k + j), so
- * every pass reads memory in sequence and reads the FE codes once for the whole block.
+ * M x visits the rows grouped by A level (a counting sort writes each row's reduced codes side by
+ * side into one index array), so a level's mean of Bx stays in registers; the right-hand side and
+ * the demeaned columns are read and written in the data's own order (no gathered copies). Columns
+ * go through in blocks of up to BLOCK, their m-vectors row-interleaved (l·k + j), and every pass is
+ * a kernel generated for the block's k and the number of reduced FE (demean-reduced-kernels.ts),
+ * so the FE codes are read once for the whole block.
  */
 import { MultiWayFactor } from './demean-reduced-direct.js';
 import { reducedKernels } from './demean-reduced-kernels.js';

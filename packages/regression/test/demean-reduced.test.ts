@@ -201,3 +201,21 @@ describe('ReducedSystem', () => {
     expect(maxAbsDiff(a.columns[0]!, b.columns[0]!)).toBe(0);
   });
 });
+
+describe('column blocks', () => {
+  it('more columns than one block (8), weighted and not: every column equals its own one-column demeaning', () => {
+    for (const weighted of [false, true]) {
+      const d = randomDesign(77, 500, [120, 100, 90, 8], weighted);
+      const rng = createRng(78);
+      const columns = Array.from({ length: 11 }, (_, j) => Float64Array.from({ length: 500 }, (_, i) => rng.normal() + (j % 3) * (i % 5)));
+      const opts = { fe: d.fe, ...(d.weights ? { weights: d.weights } : {}), tol: 1e-13 };
+      const all = demean({ ...opts, columns });
+      expect(all.method).toBe('reduced-cg');
+      columns.forEach((y, j) => {
+        const one = demean({ ...opts, columns: [y] });
+        expect(maxAbsDiff(all.columns[j]!, one.columns[0]!) / scaleOf(y)).toBeLessThan(1e-10);
+        expect(maxAbsDiff(all.columns[j]!, exactResidual({ ...d, columns }, y)) / scaleOf(y)).toBeLessThan(1e-9);
+      });
+    }
+  });
+});

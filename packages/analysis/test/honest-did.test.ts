@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimatesFromEventStudy, eventStudy, honestDid } from '@panel-lab/did';
+import { estimatesFromEventStudy, estimatesFromSunAbraham, eventStudy, honestDid, sunAbraham } from '@panel-lab/did';
 import { loadMpdta } from '@panel-lab/datasets';
 import { parseRunSpec, runSpec } from '../src/index.js';
 
@@ -35,6 +35,29 @@ describe('honest_did analysis', () => {
     expect(lemp.source).toBe('callaway_santanna');
     expect(lemp.input.eventTimes).toEqual([-4, -3, -2, 0, 1, 2, 3]);
     expect(lemp.smoothness.rows).toHaveLength(1);
+  }, 120_000);
+
+  it('runs on Sun-Abraham IW coefficients (the input equals estimatesFromSunAbraham) with C-F under Delta^SD', async () => {
+    const run = await runSpec({ dataset: mpdta, analyses: [{ id: 'hd', estimator: 'honest_did', source: 'sun_abraham', outcomes: ['lemp'], cohort: 'first.treat', restrictions: ['smoothness'], smoothnessMethod: 'C-F', Mvec: [0.01], gridPoints: 100 }] });
+    const record = run.analyses[0]!;
+    expect(record.status).toBe('ok');
+    const lemp = record.results.lemp as { source: string; input: { betahat: number[]; eventTimes: number[] }; smoothness: { method: string; rows: { lb: number | null }[] } };
+    expect(lemp.source).toBe('sun_abraham');
+    const direct = estimatesFromSunAbraham(sunAbraham(await loadMpdta(), { outcome: 'lemp', treatment: { cohort: 'first.treat' } }));
+    expect(lemp.input.betahat).toEqual(direct.betahat);
+    expect(lemp.input.eventTimes).toEqual([-4, -3, -2, 0, 1, 2, 3]);
+    expect(lemp.smoothness.method).toBe('C-F');
+    expect(lemp.smoothness.rows[0]!.lb).not.toBeNull();
+  }, 120_000);
+
+  it('runs on a did2s event study (window binned, reference -1)', async () => {
+    const run = await runSpec({ dataset: mpdta, analyses: [{ id: 'hd', estimator: 'honest_did', source: 'did2s', outcomes: ['lemp'], cohort: 'first.treat', window: [-3, 3], restrictions: ['relative_magnitude'], Mbarvec: [0.5], gridPoints: 100 }] });
+    const record = run.analyses[0]!;
+    expect(record.status).toBe('ok');
+    const lemp = record.results.lemp as { source: string; input: { eventTimes: number[] }; relative_magnitude: { rows: unknown[] } };
+    expect(lemp.source).toBe('did2s');
+    expect(lemp.input.eventTimes).toEqual([-3, -2, 0, 1, 2, 3]);
+    expect(lemp.relative_magnitude.rows).toHaveLength(1);
   }, 120_000);
 
   it('rejects an event study whose coefficients are not consecutive around -1', async () => {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { aggte, attGt, estimatesFromAggteDynamic, estimatesFromEventStudy, honestDid, type EventStudySelection, type HonestDidResult, type SensitivityRestriction } from '@panel-lab/did';
+import { aggte, attGt, did2s, estimatesFromAggteDynamic, estimatesFromDid2s, estimatesFromEventStudy, estimatesFromSunAbraham, honestDid, sunAbraham, type EventStudySelection, type HonestDidResult, type SensitivityRestriction } from '@panel-lab/did';
 import { sensitivityChart, type Block, type SensitivityInterval } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
 import { referenceEventStudy } from './reference-event-study.js';
-import { alphaField, clustersField, csFields, csOptionsOf, weightsField } from './inference.js';
+import { alphaField, clusterList, clustersField, csFields, csOptionsOf, weightsField } from './inference.js';
 
 const grid = z.array(z.number().nonnegative()).min(1);
 
@@ -14,9 +14,9 @@ export const honestDidOptions = analysisObject('honest_did', {
   outcomes: z.array(z.string().min(1)).min(1),
   cohort: z.string().min(1),
   source: z
-    .enum(['event_study', 'callaway_santanna'])
+    .enum(['event_study', 'callaway_santanna', 'sun_abraham', 'did2s'])
     .default('event_study')
-    .describe("the event study fed to the sensitivity analysis: a TWFE event study (event_study fields) or Callaway-Sant'Anna dynamic effects with a universal base period (callaway_santanna fields; vcov from the influence functions, as HonestDiD's honest_did)"),
+    .describe("the event study fed to the sensitivity analysis: a TWFE event study (event_study fields), Callaway-Sant'Anna dynamic effects with a universal base period (callaway_santanna fields; vcov from the influence functions, as HonestDiD's honest_did), Sun-Abraham IW coefficients (ref -1; controls, cluster, weights; vcov A V A' as HonestDiD's sunab_beta_vcv) or a did2s event study (ref -1, window binned; controls, one cluster column; GMM vcov). The imputation estimator and dCdH report no joint covariance of their pre- and post-period coefficients and are not offered"),
   ...csShared,
   controls: z.array(z.string().min(1)).default([]),
   window: z.tuple([z.number().int(), z.number().int()]).optional().describe('event-time window of the underlying TWFE event study (as event_study); reference period fixed at -1'),
@@ -49,7 +49,7 @@ const LABEL: Record<SensitivityRestriction, string> = {
 
 const fmt = (v: number | null) => (v === null ? 'none' : v.toPrecision(3));
 
-/** Rambachan-Roth (HonestDiD) sensitivity of a TWFE event study's post-period effect. */
+/** Rambachan-Roth (HonestDiD) sensitivity of an event study's post-period effect (TWFE, CS dynamic, Sun-Abraham or did2s). */
 export const honestDidHandler = defineHandler({
   estimator: 'honest_did',
   description: 'Rambachan-Roth sensitivity (HonestDiD): robust CIs of an event-study effect under smoothness / relative-magnitude violations of parallel trends, with breakdown values',
@@ -63,6 +63,24 @@ export const honestDidHandler = defineHandler({
       if (opts.source === 'callaway_santanna') {
         const gt = attGt(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, alpha: opts.alpha, ...csOptionsOf({ ...opts, basePeriod: 'universal' }) });
         input = estimatesFromAggteDynamic(aggte(gt, { type: 'dynamic' }));
+      } else if (opts.source === 'sun_abraham') {
+        if (opts.window) throw new Error("honest_did: option window applies to sources event_study and did2s, not sun_abraham (its relative periods are all those observed)");
+        const sa = sunAbraham(ctx.frame, {
+          outcome, treatment: { cohort: opts.cohort }, controls: opts.controls, alpha: opts.alpha,
+          ...(opts.cluster ? { cluster: clusterList(opts.cluster)! } : {}),
+          ...(opts.weights ? { weights: opts.weights } : {}),
+        });
+        input = estimatesFromSunAbraham(sa);
+      } else if (opts.source === 'did2s') {
+        const cl = clusterList(opts.cluster);
+        if (cl && cl.length !== 1) throw new Error(`honest_did: source did2s takes one cluster column, got ${cl.join(', ')}`);
+        if (opts.weights) throw new Error('honest_did: source did2s has no weights option');
+        const r = did2s(ctx.frame, {
+          outcome, treatment: { cohort: opts.cohort }, controls: opts.controls, alpha: opts.alpha,
+          ...(cl ? { cluster: cl[0]! } : {}),
+          secondStage: { eventStudy: { ref: [-1], ...(opts.window ? { window: opts.window } : {}) } },
+        });
+        input = estimatesFromDid2s(r);
       } else {
         const es = referenceEventStudy(ctx.frame, outcome, opts);
         input = estimatesFromEventStudy(es, -1);

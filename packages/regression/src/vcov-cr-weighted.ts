@@ -11,7 +11,8 @@
  *   a_g = X_g'v_g, b_g = X_g'W_g v_g; df = (tr P)² / ||P||²_F, P = diag(d) + Y C Y' (rank 2k).
  * With unit weights these are the unweighted rules of vcov-cr.ts.
  */
-import { invertGeneral, matMul, matVec } from './linalg.js';
+import { matMul, matVec } from './linalg.js';
+import { cr3Adjustment } from './vcov-cr3.js';
 import { groupRows, levelCount } from './row-groups.js';
 import { symmetricPower } from './sym-eigen.js';
 import { sandwich } from './vcov-kernels.js';
@@ -67,34 +68,9 @@ export function crWeighted(args: { bread: Float64Array; cluster: Int32Array; x: 
       applyA = (y) => matVec(A, m, y);
       applyAT = applyA;
     } else {
-      // (I - X B X' W)^-1 y = y + X (I - B X'WX)^-1 B X'W y
-      const M = new Float64Array(k * k);
-      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-        let s = 0;
-        for (let a = 0; a < m; a++) s += XB[a * k + i]! * wg[a]! * Xg[a * k + j]!;
-        M[i * k + j] = (i === j ? 1 : 0) - s;
-      }
-      const Minv = invertGeneral(M, k);
-      if (!Minv) throw new Error(`vcov CR3: I - H_gg is singular for cluster ${g} (a cluster on its own identifies a coefficient)`);
-      applyA = (y) => {
-        const bxy = new Float64Array(k);
-        for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) bxy[j]! += XB[a * k + j]! * wg[a]! * y[a]!;
-        const c = new Float64Array(k);
-        for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) c[i]! += Minv[i * k + j]! * bxy[j]!;
-        const out = Float64Array.from(y);
-        for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) out[a]! += Xg[a * k + j]! * c[j]!;
-        return out;
-      };
-      // (I - W X B X')^-1 y = y + W X (I - B X'WX)^-1 B X' y
-      applyAT = (y) => {
-        const bxy = new Float64Array(k);
-        for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) bxy[j]! += XB[a * k + j]! * y[a]!;
-        const c = new Float64Array(k);
-        for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) c[i]! += Minv[i * k + j]! * bxy[j]!;
-        const out = Float64Array.from(y);
-        for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) out[a]! += wg[a]! * Xg[a * k + j]! * c[j]!;
-        return out;
-      };
+      const cr3 = cr3Adjustment(Xg, XB, m, k, g, wg);
+      applyA = cr3.apply;
+      applyAT = cr3.applyTransposed;
     }
     const ae = applyA(Float64Array.from(R, (i) => e[i]!));
     const u = new Float64Array(k);

@@ -20,7 +20,8 @@
  * projected through the pseudo-inverse of their (small) Gram matrix, giving n rows z_i with
  * P_rest = Z Z'.
  */
-import { choleskyPivoted, invertGeneral, matMul, matVec } from './linalg.js';
+import { choleskyPivoted, matMul, matVec } from './linalg.js';
+import { cr3Adjustment } from './vcov-cr3.js';
 import { sandwich } from './vcov-kernels.js';
 import { groupRows, levelCount } from './row-groups.js';
 import { symmetricPower } from './sym-eigen.js';
@@ -205,24 +206,7 @@ function crVcov(args: CrArgs, type: 'CR2' | 'CR3'): VcovRaw {
       const A = symmetricPower(IH, m, -0.5);
       applyA = (y) => matVec(A, m, y);
     } else {
-      // Woodbury: (I - X B X')^{-1} y = y + X (I - B S)^{-1} B X' y, S = X'X
-      const M = new Float64Array(k * k); // I - B S
-      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-        let s = 0;
-        for (let a = 0; a < m; a++) s += XB[a * k + i]! * Xg[a * k + j]!; // (B X' X)_{ij} = Σ_a (X B)_{a i} X_{a j}
-        M[i * k + j] = (i === j ? 1 : 0) - s;
-      }
-      const Minv = invertGeneral(M, k);
-      if (!Minv) throw new Error(`vcov CR3: I - H_gg is singular for cluster ${g} (a cluster on its own identifies a coefficient)`);
-      applyA = (y) => {
-        const bxy = new Float64Array(k);
-        for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) bxy[j]! += XB[a * k + j]! * y[a]!;
-        const c = new Float64Array(k);
-        for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) c[i]! += Minv[i * k + j]! * bxy[j]!;
-        const out = Float64Array.from(y);
-        for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) out[a]! += Xg[a * k + j]! * c[j]!;
-        return out;
-      };
+      applyA = cr3Adjustment(Xg, XB, m, k, g, null).apply;
     }
     const eg = Float64Array.from(R, (i) => e[i]!);
     const ae = applyA(eg);

@@ -28,11 +28,19 @@ export type LevelMeansKernel = (x: Float64Array, U: Float64Array, idx: Int32Arra
  */
 export type FinishKernel = (ys: readonly Float64Array[], outs: readonly Float64Array[], a: Int32Array, rest: readonly Int32Array[], offsets: readonly number[], w: Float64Array | undefined, C: Float64Array, x: Float64Array, resid: Float64Array | null) => void;
 
+/** RhsKernel for rows already grouped by A (data order = grouped order): one visit of each level, twice while in cache. */
+export type RhsGroupedKernel = (ys: readonly Float64Array[], idx: Int32Array, start: Int32Array, wa: Float64Array, w: Float64Array | undefined, ga: number, ybarA: Float64Array, b: Float64Array, norm2: Float64Array) => void;
+
+/** FinishKernel for rows already grouped by A: out_j = y_j - ȳ_A - (I - P_A)Bx, one visit of each level, twice while in cache. */
+export type FinishGroupedKernel = (ys: readonly Float64Array[], outs: readonly Float64Array[], idx: Int32Array, start: Int32Array, wa: Float64Array, w: Float64Array | undefined, ga: number, ybarA: Float64Array, x: Float64Array, resid: Float64Array | null) => void;
+
 export interface ReducedKernels {
   readonly apply: ApplyKernel;
   readonly rhs: RhsKernel;
   readonly levelMeans: LevelMeansKernel;
   readonly finish: FinishKernel;
+  readonly rhsGrouped: RhsGroupedKernel;
+  readonly finishGrouped: FinishGroupedKernel;
 }
 
 const cache = new Map<string, ReducedKernels>();
@@ -44,7 +52,7 @@ export function reducedKernels(R: number, k: number, weighted: boolean): Reduced
   const key = `${R}:${k}:${weighted ? 1 : 0}`;
   let found = cache.get(key);
   if (!found) {
-    found = { apply: applySource(R, k, weighted), rhs: rhsSource(R, k, weighted), levelMeans: levelMeansSource(R, k, weighted), finish: finishSource(R, k, weighted) };
+    found = { apply: applySource(R, k, weighted), rhs: rhsSource(R, k, weighted), levelMeans: levelMeansSource(R, k, weighted), finish: finishSource(R, k, weighted), rhsGrouped: rhsGroupedSource(R, k, weighted), finishGrouped: finishGroupedSource(R, k, weighted) };
     cache.set(key, found);
   }
   return found;
@@ -163,4 +171,57 @@ for (let i = 0; i < n; i++) {
   }
 }`;
   return new Function('ys', 'outs', 'a', 'rest', 'offsets', 'w', 'C', 'x', 'resid', body) as FinishKernel;
+}
+
+function rhsGroupedSource(R: number, k: number, weighted: boolean): RhsGroupedKernel {
+  const wi = weighted ? 'const wi = w[p];' : '';
+  const wmul = weighted ? 'wi * ' : '';
+  const body = `
+${lines(k, (j) => `const y${j} = ys[${j}];`)}
+${lines(k, (j) => `let q${j} = 0;`)}
+for (let g = 0; g < ga; g++) {
+  const p0 = start[g], p1 = start[g + 1];
+  ${lines(k, (j) => `let s${j} = 0;`)}
+  for (let p = p0; p < p1; p++) {
+    ${wi}
+    ${lines(k, (j) => `s${j} += ${wmul}y${j}[p];`)}
+  }
+  const inv = 1 / wa[g];
+  ${lines(k, (j) => `s${j} *= inv; ybarA[g * ${k} + ${j}] = s${j};`)}
+  for (let p = p0, e = p0 * ${R}; p < p1; p++, e += ${R}) {
+    ${addresses(R, k)}
+    ${wi}
+    ${lines(k, (j) => `const v${j} = y${j}[p] - s${j}; const f${j} = ${wmul}v${j}; q${j} += f${j} * v${j};`)}
+    ${lines(R, (r) => lines(k, (j) => `b[a${r} + ${j}] += f${j};`))}
+  }
+}
+${lines(k, (j) => `norm2[${j}] = q${j};`)}`;
+  return new Function('ys', 'idx', 'start', 'wa', 'w', 'ga', 'ybarA', 'b', 'norm2', body) as RhsGroupedKernel;
+}
+
+function finishGroupedSource(R: number, k: number, weighted: boolean): FinishGroupedKernel {
+  const wi = weighted ? 'const wi = w[p];' : '';
+  const wmul = weighted ? 'wi * ' : '';
+  const body = `
+${lines(k, (j) => `const y${j} = ys[${j}], z${j} = outs[${j}];`)}
+for (let g = 0; g < ga; g++) {
+  const p0 = start[g], p1 = start[g + 1];
+  ${lines(k, (j) => `let s${j} = 0;`)}
+  for (let p = p0, e = p0 * ${R}; p < p1; p++, e += ${R}) {
+    ${addresses(R, k)}
+    ${wi}
+    ${lines(k, (j) => `s${j} += ${wmul}(${fit(R, j)});`)}
+  }
+  const inv = 1 / wa[g];
+  ${lines(k, (j) => `const c${j} = ybarA[g * ${k} + ${j}] - s${j} * inv;`)}
+  for (let p = p0, e = p0 * ${R}; p < p1; p++, e += ${R}) {
+    ${addresses(R, k)}
+    ${lines(k, (j) => `const v${j} = y${j}[p] - c${j} - (${fit(R, j)}); z${j}[p] = v${j};`)}
+    if (resid !== null) {
+      ${wi}
+      ${lines(R, (r) => lines(k, (j) => `resid[a${r} + ${j}] += ${wmul}v${j};`))}
+    }
+  }
+}`;
+  return new Function('ys', 'outs', 'idx', 'start', 'wa', 'w', 'ga', 'ybarA', 'x', 'resid', body) as FinishGroupedKernel;
 }

@@ -186,13 +186,13 @@ export class ReducedSystem {
     return { columns, iterations: cg.iterations, converged: cg.converged, residual: cg.residual, direct: false };
   }
 
-  #grouped: { start: Int32Array; idx: Int32Array; w: Float64Array | undefined } | null = null;
+  #grouped: { start: Int32Array; idx: Int32Array; w: Float64Array | undefined; sorted: boolean } | null = null;
   /**
    * Rows grouped by A level (a counting sort; none when already grouped): idx[p·R + r] = grouped row
    * p's level of reduced dimension r, offset into the m-vector (one array the kernels walk in
    * sequence), and the weights in that order.
    */
-  #groupedRows(): { start: Int32Array; idx: Int32Array; w: Float64Array | undefined } {
+  #groupedRows(): { start: Int32Array; idx: Int32Array; w: Float64Array | undefined; sorted: boolean } {
     if (this.#grouped) return this.#grouped;
     const { n, rest, offsets, a, ga } = this;
     const R = rest.length;
@@ -224,7 +224,7 @@ export class ReducedSystem {
       }
       w = wg;
     }
-    this.#grouped = { start, idx, w };
+    this.#grouped = { start, idx, w, sorted };
     return this.#grouped;
   }
 
@@ -239,7 +239,10 @@ export class ReducedSystem {
   rhs(ys: readonly Float64Array[], ybarA: Float64Array, b: Float64Array): Float64Array {
     const k = ys.length;
     const norm = new Float64Array(k);
-    this.#kernels(k).rhs(ys, this.a, this.rest, this.offsets, this.wa, this.w, ybarA, b, norm);
+    const { sorted, idx, start, w } = this.#groupedRows();
+    // rows already grouped by A: one visit of each level (its rows twice, while in cache)
+    if (sorted) this.#kernels(k).rhsGrouped(ys, idx, start, this.wa, w, this.ga, ybarA, b, norm);
+    else this.#kernels(k).rhs(ys, this.a, this.rest, this.offsets, this.wa, this.w, ybarA, b, norm);
     for (let j = 0; j < k; j++) norm[j] = Math.sqrt(norm[j]!);
     return norm;
   }
@@ -253,13 +256,17 @@ export class ReducedSystem {
   /** ỹ = y - ȳ_A - (I - P_A)Bx into `out` (data order); with `resid`, also B'W ỹ (= b - Mx). */
   finish(ys: readonly Float64Array[], ybarA: Float64Array, x: Float64Array, out: Float64Array[], resid: Float64Array | null): void {
     const k = ys.length;
-    const { idx, w } = this.#groupedRows();
+    const { idx, w, sorted, start } = this.#groupedRows();
     const kernels = this.#kernels(k);
+    resid?.fill(0);
+    if (sorted) {
+      kernels.finishGrouped(ys, out, idx, start, this.wa, w, this.ga, ybarA, x, resid);
+      return;
+    }
     // C = ȳ_A - (the A-level means of Bx), from the grouped rows; then one visit of the data in its order
     const C = new Float64Array(this.ga * k);
-    kernels.levelMeans(x, C, idx, this.byA().start, this.wa, w, this.ga);
+    kernels.levelMeans(x, C, idx, start, this.wa, w, this.ga);
     for (let i = 0; i < C.length; i++) C[i] = ybarA[i]! - C[i]!;
-    resid?.fill(0);
     kernels.finish(ys, out, this.a, this.rest, this.offsets, this.w, C, x, resid);
   }
 }

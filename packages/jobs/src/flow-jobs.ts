@@ -6,7 +6,7 @@ import { DEFAULT_RETENTION, type QueueRetention } from './bullmq-executor.js';
 import { CONNECTION_FAILURE, redisConnection, sleep, whenRedisReady, withTimeout } from './bullmq.js';
 import type { DataDir } from './data-dir.js';
 import { ConflictError, NotFoundError, QueueUnavailableError } from './errors.js';
-import { cancelChannel, chunkTaskId, retentionOptions, tenantQueue, tenantsKey, type FlowTask } from './flow-names.js';
+import { admitLockKey, cancelChannel, chunkTaskId, retentionOptions, tenantQueue, tenantsKey, type FlowTask } from './flow-names.js';
 import { checkQuotas, deleteFinishedJob, newJobRecord, resultDirOf, validateAnalysis, validatePlacebo } from './intake.js';
 import type { JobLogger } from './job-service.js';
 import type { ExecutorStatus, Jobs } from './jobs.js';
@@ -229,7 +229,16 @@ export class FlowJobs implements Jobs, ExecutorStatus {
 
   private async create(tenant: string, kind: JobKind, input: unknown): Promise<JobRecord> {
     if (this.draining) throw new QueueUnavailableError('the server is shutting down; submit again in a moment');
-    await checkQuotas(this.o.store, this.o.limitsOf(tenant), tenant, kind, input);
+    const limits = this.o.limitsOf(tenant);
+    await checkQuotas(this.o.store, limits, tenant, kind, input);
+    // the tenant's running limit counts jobs (a placebo flow of many chunk tasks is one): past it the job waits in the store
+    const inQueue = (await this.o.store.activeJobsOf(tenant)).filter((j) => !j.awaitingSlot).length;
+    if (inQueue >= limits.runningJobs) {
+      const job: JobRecord = { ...newJobRecord(tenant, kind, input), awaitingSlot: true, progress: { fraction: 0, step: `waiting for a running slot (${inQueue} of this tenant's jobs run; limit ${limits.runningJobs})` } };
+      await this.o.store.putJob(job);
+      this.log('info', 'job submitted; waits for a running slot', { jobId: job.id, tenant, kind, running: inQueue, limit: limits.runningJobs });
+      return job;
+    }
     const job = newJobRecord(tenant, kind, input);
     await this.o.store.putJob(job);
     try {
@@ -249,10 +258,10 @@ export class FlowJobs implements Jobs, ExecutorStatus {
   }
 
   /** Notes on the job that Redis was unreachable and adds it in the background, failing it past unreachableAfterMs. */
-  private async acceptWhileDown(job: JobRecord, reason: string): Promise<JobRecord> {
+  private async acceptWhileDown(job: JobRecord, reason: string, when = 'at submit'): Promise<JobRecord> {
     const bound = this.o.unreachableAfterMs ?? 120_000;
     const at = new Date().toISOString();
-    const note = `${at}: the job queue (Redis at ${this.where}) was unreachable at submit; the job is added once it is back (failed after ${bound} ms, PANEL_LAB_QUEUE_DOWN_MS)`;
+    const note = `${at}: the job queue (Redis at ${this.where}) was unreachable ${when}; the job is added once it is back (failed after ${bound} ms, PANEL_LAB_QUEUE_DOWN_MS)`;
     const r = await this.o.store.updateJob(job.tenant, job.id, (j) => (isTerminal(j) ? null : { ...j, notes: [...j.notes, note] }));
     this.log('warn', 'job queue unreachable at submit; the job waits for it', { jobId: job.id, tenant: job.tenant, boundMs: bound, error: reason });
     const stop = new AbortController();
@@ -398,8 +407,10 @@ export class FlowJobs implements Jobs, ExecutorStatus {
       const now = Date.now();
       const lostAfter = this.o.lostAfterMs ?? 15_000;
       const seen = new Set<string>();
+      await this.admitWaiting(active);
       for (const job of active) {
         seen.add(job.id);
+        if (job.awaitingSlot) continue; // not handed to the queue yet: nothing of it is in Redis
         if (this.pendingAdds.has(job.id)) continue; // accepted while Redis was down: being added here
         const look = await this.look(job);
         if (look.kind === 'present') {
@@ -419,6 +430,39 @@ export class FlowJobs implements Jobs, ExecutorStatus {
       this.log('warn', 'lost-task sweep skipped', { error: String(error) });
     } finally {
       this.sweeping = false;
+    }
+  }
+
+  /**
+   * Hands waiting jobs to the queue, oldest first, while their tenant has fewer than
+   * TenantLimits.runningJobs jobs queued in Redis or running. One replica at a time (a Redis lock):
+   * it re-reads the store under the lock, so two replicas never fill one slot twice.
+   */
+  private async admitWaiting(active: readonly JobRecord[]): Promise<void> {
+    if (!active.some((j) => j.awaitingSlot)) return;
+    const lock = admitLockKey(this.queueName);
+    if ((await this.redis.set(lock, this.where, 'PX', 10_000, 'NX')) !== 'OK') return;
+    try {
+      const fresh = await this.o.store.jobsInStates(['queued', 'running']); // oldest first
+      const inQueue = new Map<string, number>();
+      for (const j of fresh) if (!j.awaitingSlot) inQueue.set(j.tenant, (inQueue.get(j.tenant) ?? 0) + 1);
+      for (const j of fresh) {
+        if (!j.awaitingSlot) continue;
+        const n = inQueue.get(j.tenant) ?? 0;
+        if (n >= this.o.limitsOf(j.tenant).runningJobs) continue;
+        const at = new Date().toISOString();
+        const r = await this.o.store.updateJob(j.tenant, j.id, (c) => (isTerminal(c) || !c.awaitingSlot ? null : { ...c, awaitingSlot: false, progress: { fraction: 0, step: 'queued' }, notes: [...c.notes, `${at}: a running slot of the tenant freed; handed to the queue`] }));
+        if (!r?.changed) continue;
+        inQueue.set(j.tenant, n + 1);
+        try {
+          await withTimeout(this.enqueue(r.job), ADD_TIMEOUT_MS, 'adding the job to the queue');
+        } catch (error) {
+          // it is admitted in the store: added in the background (or by the lost-task sweep), failed past the bound
+          await this.acceptWhileDown(r.job, error instanceof Error ? error.message : String(error), 'when a running slot freed');
+        }
+      }
+    } finally {
+      await this.redis.del(lock).catch((error: unknown) => this.log('warn', 'admission lock not released; it lapses in 10 s', { error: String(error) }));
     }
   }
 

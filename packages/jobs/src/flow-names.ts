@@ -19,6 +19,8 @@ export type FlowTask =
 export const tenantQueue = (queue: string, tenant: string): string => `${queue}-t-${tenant}`;
 export const tenantsKey = (queue: string): string => `${queue}:tenants`;
 export const cancelChannel = (queue: string): string => `${queue}:cancel`;
+/** Held by the replica handing waiting jobs to the queue (one at a time: the count and the hand-over are not one transaction). */
+export const admitLockKey = (queue: string): string => `${queue}:admit-lock`;
 /** BullMQ job ids: the root task is the job's own id, so adding it again (a sweep after lost data, two replicas) is a no-op. */
 export const chunkTaskId = (jobId: string, k: number): string => `${jobId}-c${String(k).padStart(5, '0')}`;
 

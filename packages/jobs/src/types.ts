@@ -38,6 +38,11 @@ export interface JobRecord {
   /** Distributed engine: times its tasks were added again after vanishing from Redis, and when last. */
   readonly requeues?: number;
   readonly requeuedAt?: string;
+  /**
+   * Distributed engine: true while the job waits in the store for a running slot of its tenant
+   * (TenantLimits.runningJobs jobs of a tenant are in the queue at once); absent once handed over.
+   */
+  readonly awaitingSlot?: boolean;
 }
 
 export type DatasetFormat = 'csv' | 'parquet' | 'arrow';

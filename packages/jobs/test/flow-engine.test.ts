@@ -106,6 +106,32 @@ describe.skipIf(missing)('distributed engine: FlowJobs + FlowWorker on real Redi
     for (const j of flood) await a.jobs.cancel('flood', j.id).catch(() => undefined);
   }, 120_000);
 
+  it("the tenant's running limit counts jobs, not tasks: two 20-chunk flows run, a third waits in the store until one ends", async () => {
+    const [a, b] = systems as [JobSystem, JobSystem];
+    // the default runningJobs is 2 (tenantTasks is 2 here: chunk tasks of the tenant computing at once)
+    const jobs = [];
+    for (let i = 0; i < 3; i++) jobs.push(await (i % 2 ? b : a).jobs.submitPlacebo('limit', placebo(20 * 100, 100)));
+    expect(jobs.map((j) => j.awaitingSlot === true)).toEqual([false, false, true]);
+    expect(jobs[2]!.progress.step).toBe("waiting for a running slot (2 of this tenant's jobs run; limit 2)");
+    const deadline = Date.now() + 90_000;
+    let admittedAfterAnEnd: boolean | null = null;
+    while (Date.now() < deadline) {
+      const third = await b.jobs.get('limit', jobs[2]!.id);
+      if (!third.awaitingSlot) {
+        // read after the third: once it left the store's waiting room, one of the first two had ended
+        const first = await Promise.all(jobs.slice(0, 2).map((j) => a.jobs.get('limit', j.id)));
+        admittedAfterAnEnd ??= first.some((j) => j.state === 'succeeded');
+        if (third.state === 'succeeded') break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(admittedAfterAnEnd).toBe(true);
+    const final = await Promise.all(jobs.map((j) => a.jobs.get('limit', j.id)));
+    expect(final.map((j) => j.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(final[2]!.notes.join(' ')).toMatch(/a running slot of the tenant freed; handed to the queue/);
+    expect((await a.jobs.children('limit', jobs[2]!.id)).length).toBe(20);
+  }, 120_000);
+
   it('Redis memory of a waiting 1,000-chunk flow is bounded (ids-only payloads) and released by a cancel', async () => {
     const [a] = systems as [JobSystem, JobSystem];
     const client = new Redis(redis.url);

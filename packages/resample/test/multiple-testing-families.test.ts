@@ -39,7 +39,7 @@ describe('wildMultipleTesting (hypotheses in families, shared wild bootstrap wei
       const q = both.rows[3 + k]!;
       expect([q.pValue, q.pRomanoWolf, q.pWestfallYoung, q.pWestfallYoungMinP, q.step]).toEqual([r.pValue, r.pRomanoWolf, r.pWestfallYoung, r.pWestfallYoungMinP, r.step]);
     }
-    const plain = await wildClusterBootstrap(frame, { outcome: 'y2', coefficient: 'x1', controls: ['treat', 'x2'], cluster: 'zone', ...opts });
+    const plain = await wildClusterBootstrap(frame, { ...opts, outcome: 'y2', coefficient: 'x1', controls: ['treat', 'x2'] });
     expect(both.rows[4]!.pValue).toBe(plain.pValue);
     // one family of all six: at least as conservative as the two separate families
     const pooled = await wildMultipleTesting(frame, { ...opts, hypotheses: [...outcomes.map((o) => treat(o)), ...outcomes.map((o) => x1(o))] });

@@ -40,7 +40,7 @@ export const COLUMN_FIELDS: Readonly<Record<string, ColumnRole>> = {
 };
 
 /** String option fields that are labels, not columns. */
-export const TEXT_FIELDS: readonly string[] = ['id', 'estimator', 'title', 'caption', 'figure', 'name', 'formulas'];
+export const TEXT_FIELDS: readonly string[] = ['id', 'estimator', 'title', 'intro', 'caption', 'figure', 'name', 'formulas'];
 
 export interface ColumnReference {
   /** Option path inside the analysis, e.g. `outcomes[1]` or `interactions[0].column`. */

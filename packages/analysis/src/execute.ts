@@ -61,7 +61,7 @@ export async function executeAnalysis(data: PreparedData, index: number, o: Exec
       { frame: data.frame, crossSection, truth: data.truth, seed: analysisSeed(o.spec.seed, entry.id), backend: o.backend, signal: o.signal, progress: o.progress },
       entry,
     );
-    return { record: { ...output, id: entry.id, estimator: entry.estimator, seconds: (performance.now() - t0) / 1000, status: 'ok' } };
+    return { record: { ...output, ...(output.intro === undefined && entry.intro !== undefined ? { intro: entry.intro } : {}), id: entry.id, estimator: entry.estimator, seconds: (performance.now() - t0) / 1000, status: 'ok' } };
   } catch (error) {
     if (error instanceof RunCancelledError || o.signal?.aborted) throw error;
     return { record: failedRecord(entry, describeFailure(error, entry, index), (performance.now() - t0) / 1000), error };

@@ -43,6 +43,8 @@ export interface AnalysisOptionsBase {
   id: string;
   estimator: string;
   title?: string | undefined;
+  /** The spec's text under the section title (used when the handler gives no intro of its own). */
+  intro?: string | undefined;
 }
 
 export interface AnalysisHandler<O extends AnalysisOptionsBase = AnalysisOptionsBase> {

@@ -2,6 +2,7 @@ import { MECHANISMS, SEED000_CONTROLS, SEED000_OUTCOMES, TREATMENT } from '@pane
 import { seed000RobustnessAnalyses } from './replication-robustness.js';
 import type { RunSpecInput } from './spec.js';
 import { seed002Analyses } from './replication-seed002.js';
+import { baselineAdjust, eventStudyCompanions, synthdidRow } from './replication-referee.js';
 
 export type SeedId = '000' | '002';
 
@@ -41,6 +42,7 @@ function seed000Analyses(o: Required<Omit<ReplicationOptions, 'seeds' | 'cities'
       treatment: TREATMENT.bigdataTreated,
       controls: CONTROLS,
       caption: 'Seed 000, Table 3: effect of the big-data pilot on city CO2 (TWFE, controls, city and year FE)',
+      ...baselineAdjust(o),
     },
     {
       id: 't11-electricity',
@@ -73,6 +75,7 @@ function seed000Analyses(o: Required<Omit<ReplicationOptions, 'seeds' | 'cities'
       endpoints: 'bin',
       figure: 'Seed 000, Figs 4-5',
     },
+    ...eventStudyCompanions(o),
     {
       id: 'f6-placebo',
       estimator: 'placebo',
@@ -126,7 +129,7 @@ export function replicationSpec(options: ReplicationOptions = {}): RunSpecInput 
   };
   const seeds = options.seeds ?? ['000', '002'];
   const analyses = [
-    ...(seeds.includes('000') ? [...seed000Analyses(o), ...seed000RobustnessAnalyses(o)] : []),
+    ...(seeds.includes('000') ? [...seed000Analyses(o), ...seed000RobustnessAnalyses(o), synthdidRow()] : []),
     ...(seeds.includes('002') ? seed002Analyses({ quick, bootstrapDraws: options.annReplicates }) : []),
   ];
   return {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { multiplierWeights } from '@panel-lab/compute';
 import { goldenDataPath, loadGolden } from '@panel-lab/testing';
-import { aggte, attGt, csMultipleTesting, jointMultiplierDraws, withMultiplierBootstrap, type AggteResult } from '../src/index.js';
+import { aggte, attGt, csEventTimeMultipleTesting, csMultipleTesting, jointMultiplierDraws, withMultiplierBootstrap, type AggteResult } from '../src/index.js';
 import { cpuContext } from './cpu-context.js';
 import { readGoldenCsv } from './helpers.js';
 
@@ -87,6 +87,45 @@ describe('csMultipleTesting (multiplier bootstrap with weights shared across out
     await expect(csMultipleTesting([{ outcome: 'a', result: agg('lemp') }, { outcome: 'b', result: agg('lemp', 'dynamic') }], ctx, { seed: 1 })).rejects.toThrow(/mix aggregations/);
     await expect(csMultipleTesting([{ outcome: 'a', result: agg('lemp') }], ctx, { seed: 1.5 })).rejects.toThrow(/option seed/);
     await expect(csMultipleTesting([{ outcome: 'a', result: agg('lemp') }], ctx, { seed: 1, draws: 5 })).rejects.toThrow(/option draws/);
+  });
+});
+
+describe('csEventTimeMultipleTesting (dynamic ATT(e) x outcomes, effects and leads as families)', () => {
+  it('one outcome: each SE is withMultiplierBootstrap\'s seEgt for the seed; a rescaled copy changes no adjusted p', async () => {
+    const ctx = await cpuContext();
+    const a = agg('lemp', 'dynamic');
+    const one = await csEventTimeMultipleTesting([{ outcome: 'lemp', result: a }], ctx, { seed: 5, draws: 999 });
+    const boot = await withMultiplierBootstrap(a, ctx, { seed: 5, draws: 999 });
+    for (const r of one.rows) {
+      const m = a.egt.indexOf(r.eventTime);
+      expect(Math.abs(r.se / boot.seEgt[m]! - 1)).toBeLessThan(1e-12);
+      expect(r.family).toBe(r.eventTime >= 0 ? 'post' : 'pre');
+    }
+    expect(one.families.map((f) => f.family)).toEqual(['post', 'pre']);
+    expect(one.rows.length + one.skipped.length).toBe(a.egt.length);
+    const two = await csEventTimeMultipleTesting([{ outcome: 'lemp', result: a }, { outcome: 'lemp2', result: agg('lemp2', 'dynamic') }], ctx, { seed: 5, draws: 999 });
+    for (const r of one.rows) {
+      for (const o of ['lemp', 'lemp2']) {
+        const q = two.rows.find((x) => x.outcome === o && x.eventTime === r.eventTime)!;
+        expect(q.statistic).toBeCloseTo(r.statistic, 9);
+        expect([q.pValue, q.pRomanoWolf, q.pWestfallYoung]).toEqual([r.pValue, r.pRomanoWolf, r.pWestfallYoung]);
+      }
+    }
+  });
+
+  it('within each family the stepdown is monotone and between the bootstrap p and the single-step maxT', async () => {
+    const ctx = await cpuContext();
+    const res = await csEventTimeMultipleTesting(['lemp', 'lemp_tr', 'lemp_tr2'].map((o) => ({ outcome: o, result: agg(o, 'dynamic') })), ctx, { seed: 2, draws: 499, weights: 'webb' });
+    for (const fam of ['post', 'pre'] as const) {
+      const rows = res.rows.filter((r) => r.family === fam).sort((p, q) => p.step - q.step);
+      expect(rows.length).toBe(res.families.find((f) => f.family === fam)!.size);
+      rows.forEach((r, j) => {
+        expect(r.pRomanoWolf).toBeGreaterThanOrEqual(r.pValue);
+        expect(r.pWestfallYoung).toBeGreaterThanOrEqual(r.pRomanoWolf);
+        if (j > 0) expect(r.pRomanoWolf).toBeGreaterThanOrEqual(rows[j - 1]!.pRomanoWolf);
+      });
+    }
+    await expect(csEventTimeMultipleTesting([{ outcome: 'a', result: agg('lemp') }], ctx, { seed: 1 })).rejects.toThrow(/event times need 'dynamic'/);
   });
 });
 

@@ -60,35 +60,50 @@ export async function jointMultiplierDraws(
   options: { seed: number; draws: number; weights: MultiplierWeights },
 ): Promise<{ draws: Float64Array | Float32Array; nClusters: number; clusteredBy: 'unit' | 'row' | 'cluster' }> {
   if (results.length === 0) throw new Error('jointMultiplierDraws: give at least one aggte result');
-  const payloads = results.map((r) => payloadOf(r, 'jointMultiplierDraws'));
+  return jointColumnDraws(results.map((result) => ({ result, column: payloadOf(result, 'jointMultiplierDraws').infCols - 1 })), ctx, options);
+}
+
+/**
+ * jointMultiplierDraws for any influence columns (column m of aggte's payload is its m-th egt
+ * parameter, the last the overall ATT), several columns of one result allowed: draws x items,
+ * column-major, each centred at zero. The weights depend only on the bootstrap clusters and the seed.
+ */
+export async function jointColumnDraws(
+  items: readonly { readonly result: AggteResult; readonly column: number }[],
+  ctx: ComputeContext,
+  options: { seed: number; draws: number; weights: MultiplierWeights },
+): Promise<{ draws: Float64Array | Float32Array; nClusters: number; clusteredBy: 'unit' | 'row' | 'cluster' }> {
+  const payloads = items.map((it) => payloadOf(it.result, 'jointMultiplierDraws'));
   const clustered = payloads.map((p) => p.clusterIds !== null);
   if (clustered.some((c) => c !== clustered[0])) throw new Error('jointMultiplierDraws: the results must all be clustered by the same column, or none');
   const kinds = new Set(payloads.map((p) => p.idKind));
   if (!clustered[0] && kinds.size > 1) throw new Error('jointMultiplierDraws: the results mix panel units and cross-section rows; their bootstrap weights cannot be shared');
   const clusteredBy = clustered[0] ? 'cluster' : payloads[0]!.idKind;
   const union = new Map<number, number>();
-  const maps = payloads.map((p) => {
+  const mapOf = new Map<object, Int32Array>();
+  for (const p of payloads) {
+    if (mapOf.has(p)) continue;
     const keys = p.clusterIds ?? p.ids;
-    return Int32Array.from(keys, (key) => {
+    mapOf.set(p, Int32Array.from(keys, (key) => {
       let c = union.get(key);
       if (c === undefined) union.set(key, (c = union.size));
       return c;
-    });
-  });
+    }));
+  }
   const G = union.size;
-  const K = results.length;
-  // S[k * G + c] = (G / n_k) sum over the rows of cluster c of outcome k's overall-ATT influence;
-  // the kernel divides by its row count G, so each column comes out as (1/n_k) sum_c V_bc S_ck
+  const K = items.length;
+  // S[k * G + c] = (G / n_k) sum over the rows of cluster c of item k's influence column; the kernel
+  // divides by its row count G, so each column comes out as (1/n_k) sum_c V_bc S_ck
   const S = new Float64Array(G * K);
-  results.forEach((r, k) => {
+  items.forEach((it, k) => {
     const p = payloads[k]!;
-    const n = r.n;
-    const col = p.infCols - 1;
+    const n = it.result.n;
+    if (!Number.isInteger(it.column) || it.column < 0 || it.column >= p.infCols) throw new Error(`jointMultiplierDraws: column ${it.column} is not one of the result's ${p.infCols} influence columns`);
     const scale = G / n;
-    const map = maps[k]!;
+    const map = mapOf.get(p)!;
     for (let i = 0; i < n; i++) {
-      const v = p.inf[col * n + i]!;
-      if (!Number.isFinite(v)) throw new Error(`jointMultiplierDraws: result ${k + 1} has a non-finite influence value of its overall ATT (row ${i + 1})`);
+      const v = p.inf[it.column * n + i]!;
+      if (!Number.isFinite(v)) throw new Error(`jointMultiplierDraws: item ${k + 1} has a non-finite influence value (row ${i + 1})`);
       S[k * G + map[i]!]! += scale * v;
     }
   });
@@ -157,5 +172,118 @@ export async function csMultipleTesting(
     nClusters: joint.nClusters,
     clusteredBy: joint.clusteredBy,
     meta: Object.freeze({ backend: ctx.meta.backend, timings: Object.freeze({ draws_ms: t1 - t0, adjust_ms: performance.now() - t1 }) }),
+  });
+}
+
+export interface CsEventTimeRow {
+  readonly outcome: string;
+  readonly eventTime: number;
+  /** 'post' (e >= 0) or 'pre' (e < 0): the stepdown runs within each. */
+  readonly family: 'post' | 'pre';
+  readonly estimate: number;
+  readonly se: number;
+  readonly statistic: number;
+  readonly pValue: number;
+  readonly pRomanoWolf: number;
+  readonly pWestfallYoung: number;
+  readonly pWestfallYoungMinP: number;
+  readonly step: number;
+}
+
+export interface CsEventTimeMultipleTestingResult {
+  readonly kind: 'cs_event_time_multiple_testing';
+  readonly spec: Readonly<{ draws: number; seed: number; weights: MultiplierWeights; plusOne: boolean }>;
+  readonly rows: readonly CsEventTimeRow[];
+  readonly families: readonly Readonly<{ family: 'post' | 'pre'; size: number }>[];
+  /** Event times left out: a non-finite estimate, influence value or bootstrap SE (as withMultiplierBootstrap's NaN SEs). */
+  readonly skipped: readonly Readonly<{ outcome: string; eventTime: number; reason: string }>[];
+  readonly nClusters: number;
+  readonly clusteredBy: 'unit' | 'row' | 'cluster';
+}
+
+/**
+ * Romano–Wolf / Westfall–Young p-values of the dynamic aggregation's ATT(e) of several outcomes: the
+ * effects (e >= 0) of all outcomes are one family, the pre-treatment estimates (placebos) another,
+ * both from one multiplier bootstrap with a weight per unit (cluster) shared by every outcome and
+ * event time. SE per (outcome, e): the bootstrap IQR SE of these draws (with one outcome and the same
+ * seed, withMultiplierBootstrap's seEgt). Cost: one kernel call on G x (outcomes x event times).
+ */
+export async function csEventTimeMultipleTesting(
+  results: readonly { readonly outcome: string; readonly result: AggteResult }[],
+  ctx: ComputeContext,
+  options: Omit<CsMultipleTestingOptions, 'keepDraws'>,
+): Promise<CsEventTimeMultipleTestingResult> {
+  const draws = options.draws ?? 999;
+  const weights = options.weights ?? 'rademacher';
+  if (!Number.isInteger(options.seed)) throw new Error(`csEventTimeMultipleTesting: option seed must be an integer, got ${options.seed}`);
+  if (!Number.isInteger(draws) || draws < 10) throw new Error(`csEventTimeMultipleTesting: option draws must be an integer >= 10, got ${draws}`);
+  const outcomes = results.map((r) => r.outcome);
+  if (new Set(outcomes).size !== outcomes.length) throw new Error(`csEventTimeMultipleTesting: duplicated outcome in [${outcomes.join(', ')}]`);
+  for (const r of results) if (r.result.spec.type !== 'dynamic') throw new Error(`csEventTimeMultipleTesting: outcome '${r.outcome}' is a '${r.result.spec.type}' aggregation; event times need 'dynamic'`);
+  const skipped: { outcome: string; eventTime: number; reason: string }[] = [];
+  const items: { outcome: string; eventTime: number; result: AggteResult; column: number }[] = [];
+  for (const { outcome, result } of results) {
+    const p = payloadOf(result, 'csEventTimeMultipleTesting');
+    result.egt.forEach((e, m) => {
+      let finite = Number.isFinite(result.attEgt[m]!);
+      for (let i = m * result.n, end = (m + 1) * result.n; i < end && finite; i++) finite = Number.isFinite(p.inf[i]!);
+      if (finite) items.push({ outcome, eventTime: e, result, column: m });
+      else skipped.push({ outcome, eventTime: e, reason: 'non-finite estimate or influence function' });
+    });
+  }
+  if (items.length === 0) throw new Error('csEventTimeMultipleTesting: no event time with a finite estimate');
+  const joint = await jointColumnDraws(items, ctx, { seed: options.seed, draws, weights });
+  const kept: typeof items = [];
+  const se: number[] = [];
+  const tStarCols: Float64Array[] = [];
+  items.forEach((it, k) => {
+    const col = joint.draws.subarray(k * draws, (k + 1) * draws);
+    const s = (quantileType1(col, 0.75) - quantileType1(col, 0.25)) / IQR_Z;
+    // as withMultiplierBootstrap: an SE at rounding level is no SE
+    if (!(s > Math.sqrt(Number.EPSILON) * 10)) {
+      skipped.push({ outcome: it.outcome, eventTime: it.eventTime, reason: `bootstrap SE ${s} (degenerate)` });
+      return;
+    }
+    kept.push(it);
+    se.push(s);
+    tStarCols.push(Float64Array.from(col, (v) => v / s));
+  });
+  const plusOne = options.plusOne === true;
+  const report = (p: number) => (plusOne ? (p * draws + 1) / (draws + 1) : p);
+  const rows: CsEventTimeRow[] = [];
+  const families: { family: 'post' | 'pre'; size: number }[] = [];
+  for (const family of ['post', 'pre'] as const) {
+    const members = kept.flatMap((it, k) => ((it.eventTime >= 0) === (family === 'post') ? [k] : []));
+    if (members.length === 0) continue;
+    families.push({ family, size: members.length });
+    const tObs = members.map((k) => kept[k]!.result.attEgt[kept[k]!.column]! / se[k]!);
+    const tStar = new Float64Array(members.length * draws);
+    members.forEach((k, j) => tStar.set(tStarCols[k]!, j * draws));
+    const adj = adjustedPValues(tObs, tStar, draws);
+    members.forEach((k, j) => {
+      const it = kept[k]!;
+      rows.push(Object.freeze({
+        outcome: it.outcome,
+        eventTime: it.eventTime,
+        family,
+        estimate: it.result.attEgt[it.column]!,
+        se: se[k]!,
+        statistic: tObs[j]!,
+        pValue: report(adj.unadjusted[j]!),
+        pRomanoWolf: report(adj.romanoWolf[j]!),
+        pWestfallYoung: report(adj.westfallYoungMaxT[j]!),
+        pWestfallYoungMinP: report(adj.westfallYoungMinP[j]!),
+        step: adj.step[j]!,
+      }));
+    });
+  }
+  return Object.freeze({
+    kind: 'cs_event_time_multiple_testing',
+    spec: Object.freeze({ draws, seed: options.seed, weights, plusOne }),
+    rows: Object.freeze(rows),
+    families: Object.freeze(families.map((f) => Object.freeze(f))),
+    skipped: Object.freeze(skipped.map((x) => Object.freeze(x))),
+    nClusters: joint.nClusters,
+    clusteredBy: joint.clusteredBy,
   });
 }

@@ -1,17 +1,20 @@
 /**
- * A worker thread of a parallel run: loads the run's dataset once, then runs the analyses the main
- * thread hands it, one at a time, posting progress and each record (structured-cloned).
+ * A worker thread of a parallel run: reads the run's frame from the shared Arrow IPC buffer the
+ * main thread loaded (no file, no native reader here), then runs the analyses the main thread
+ * hands it, one at a time, posting progress and each record (structured-cloned).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadDataset } from './dataset.js';
+import { frameFromShared, type SharedFrame } from '@panel-lab/panel';
 import { executeAnalysis } from './execute.js';
 import { parseRunSpec, type RunSpec } from './spec.js';
-import { applyTransforms } from './transforms.js';
 
 export interface WorkerInput {
   readonly spec: unknown;
   readonly backend?: RunSpec['backend'] | undefined;
-  readonly baseDir?: string | undefined;
+  /** The loaded and transformed dataset. */
+  readonly frame: SharedFrame;
+  /** The dataset's ground truth (synthetic panels), JSON-safe. */
+  readonly truth: unknown;
 }
 
 export type ToWorker = { readonly run: number } | { readonly stop: true };
@@ -19,8 +22,7 @@ export type ToWorker = { readonly run: number } | { readonly stop: true };
 const port = parentPort!;
 const input = workerData as WorkerInput;
 const spec = parseRunSpec(input.spec);
-const loaded = await loadDataset(spec.dataset, { baseDir: input.baseDir });
-const data = { frame: applyTransforms(loaded.frame, spec.transforms).frame, truth: loaded.truth };
+const data = { frame: frameFromShared(input.frame), truth: input.truth };
 const backend = input.backend ?? spec.backend;
 
 port.on('message', (msg: ToWorker) => {

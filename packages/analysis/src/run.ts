@@ -1,4 +1,4 @@
-import type { PanelFrame } from '@panel-lab/panel';
+import { shareFrame, type PanelFrame } from '@panel-lab/panel';
 import type { ProgressUpdate } from './handler.js';
 import { loadDataset, type DatasetResolver } from './dataset.js';
 import { applyTransforms, type TransformReport } from './transforms.js';
@@ -32,9 +32,9 @@ export interface RunOptions {
    */
   failFast?: boolean;
   /**
-   * Worker threads to run analyses on at once (default 1: in this thread). Each worker loads the
-   * dataset itself, so this needs a dataset the spec describes alone (not `resolveDataset`) and
-   * no failFast; otherwise the run stays in this thread. Results do not depend on it.
+   * Worker threads to run analyses on at once (default 1: in this thread). The dataset is loaded
+   * once, here, and the workers read it from shared memory. failFast keeps the run in this thread.
+   * Results do not depend on it.
    */
   workers?: number;
 }
@@ -74,8 +74,8 @@ export async function runSpec(input: unknown, options: RunOptions = {}): Promise
   const data = { frame, truth: loaded.truth };
   const workers = Math.floor(options.workers ?? 1);
   const analyses: AnalysisRecord[] =
-    workers > 1 && spec.analyses.length > 1 && !options.failFast && !options.resolveDataset
-      ? await runParallel(spec, input, options, workers)
+    workers > 1 && spec.analyses.length > 1 && !options.failFast
+      ? await runParallel(spec, input, data, options, workers)
       : await runInThread(spec, data, backend, options, emit, checkCancelled);
   for (const r of analyses) timings.push({ step: r.id, seconds: r.seconds });
   return {
@@ -118,7 +118,13 @@ async function runInThread(
  * The analyses on worker threads. Overall progress weighs each analysis's fraction by its expected
  * cost (the heavy estimators run first, so counting analyses alike would lag far behind the time).
  */
-async function runParallel(spec: RunSpec, input: unknown, options: RunOptions, workers: number): Promise<AnalysisRecord[]> {
+async function runParallel(
+  spec: RunSpec,
+  input: unknown,
+  data: { frame: PanelFrame; truth: unknown },
+  options: RunOptions,
+  workers: number,
+): Promise<AnalysisRecord[]> {
   const fractions = new Float64Array(spec.analyses.length);
   const weights = spec.analyses.map((a) => costWeight(a.estimator));
   const total = 1 + weights.reduce((a, b) => a + b, 0); // 1: the dataset, already loaded
@@ -129,7 +135,7 @@ async function runParallel(spec: RunSpec, input: unknown, options: RunOptions, w
   };
   return runInWorkers({
     spec,
-    input: { spec: input, backend: options.backend, baseDir: options.baseDir },
+    input: { spec: input, backend: options.backend, frame: shareFrame(data.frame), truth: data.truth },
     workers,
     signal: options.signal,
     onStart: (i) => report(i, { step: `${spec.analyses[i]!.estimator}: start`, fraction: 0 }),

@@ -1,5 +1,5 @@
 /**
- * Runs a spec's analyses on worker threads (each loads the dataset once), handing out one analysis
+ * Runs a spec's analyses on worker threads (each reads the frame the main thread shared), handing out one analysis
  * at a time, heaviest estimators first so the last one to finish is short. Records come back in
  * spec order whatever the schedule: every analysis derives its seed from its id, so the numbers
  * are those of the sequential run.
@@ -48,10 +48,13 @@ export function runInWorkers(o: PoolOptions): Promise<AnalysisRecord[]> {
     const finish = (error?: unknown) => {
       if (settled) return;
       settled = true;
-      for (const w of live) void w.terminate();
       o.signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve(records);
+      if (error) {
+        for (const w of live) void w.terminate();
+        return reject(error);
+      }
+      // Done: the workers end on their own (stop closes their port), so none is torn down mid-call.
+      void Promise.all([...live].map((w) => stopGracefully(w))).then(() => resolve(records));
     };
     const onAbort = () => finish(new RunCancelledError());
     o.signal?.addEventListener('abort', onAbort);
@@ -97,5 +100,19 @@ export function runInWorkers(o: PoolOptions): Promise<AnalysisRecord[]> {
       worker.on('exit', () => live.delete(worker));
     };
     for (let k = 0; k < Math.min(o.workers, queue.length); k++) spawn();
+  });
+}
+
+/** How long a worker told to stop may take to exit before it is terminated (it holds no work by then). */
+const STOP_GRACE_MS = 5_000;
+
+function stopGracefully(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    worker.postMessage({ stop: true });
   });
 }

@@ -1,6 +1,8 @@
 export { PanelError } from './errors.js';
 export { PanelFrame, factorizeNumbers, factorizeStrings } from './frame.js';
 export type { Codes, ColumnInput, PanelSchema } from './frame.js';
+export { frameFromShared, shareFrame } from './shared-frame.js';
+export type { SharedFrame } from './shared-frame.js';
 export { categoricalVector, numericVector } from './columns.js';
 export { DEFAULT_NA_VALUES } from './read-options.js';
 export type { NonFinitePolicy, PanelFormat, ReadOptions } from './read-options.js';

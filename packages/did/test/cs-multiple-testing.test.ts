@@ -140,6 +140,7 @@ interface Golden {
   seed: number;
   draws: number;
   outcomes: string[];
+  event_times: { outcome: string; event_time: number; family: string; estimate: number; se: number; statistic: number; p_value: number; p_romano_wolf: number; p_westfall_young: number; p_westfall_young_minp: number }[];
   aggregations: Record<string, { outcome: string; estimate: number; se: number; statistic: number; p_value: number; p_romano_wolf: number; p_westfall_young: number; p_westfall_young_minp: number; t_star_first: number[] }[]>;
 }
 const SEED = 20261206;
@@ -181,6 +182,24 @@ describe('csMultipleTesting golden (R did influence functions x the same weights
         expect(r.pWestfallYoung).toBeCloseTo(g.p_westfall_young, 12);
         expect(r.pWestfallYoungMinP).toBeCloseTo(g.p_westfall_young_minp, 12);
       }
+    }
+  });
+
+  it('dynamic ATT(e) x outcomes in the post and pre families match R', async () => {
+    const golden = loadGolden<Golden>('cs_romano_wolf_mpdta');
+    const ctx = await cpuContext();
+    const res = await csEventTimeMultipleTesting(golden.outcomes.map((o) => ({ outcome: o, result: agg(o, 'dynamic') })), ctx, { seed: SEED, draws: DRAWS, weights: 'rademacher' });
+    expect(res.skipped).toEqual([]);
+    expect(res.rows).toHaveLength(golden.event_times.length);
+    for (const g of golden.event_times) {
+      const r = res.rows.find((x) => x.outcome === g.outcome && x.eventTime === g.event_time)!;
+      expect(r.family).toBe(g.family);
+      expect(Math.abs(r.estimate - g.estimate)).toBeLessThan(1e-9 * Math.max(1, Math.abs(g.estimate)));
+      expect(Math.abs(r.se / g.se - 1)).toBeLessThan(1e-8);
+      expect(r.pValue).toBeCloseTo(g.p_value, 12);
+      expect(r.pRomanoWolf).toBeCloseTo(g.p_romano_wolf, 12);
+      expect(r.pWestfallYoung).toBeCloseTo(g.p_westfall_young, 12);
+      expect(r.pWestfallYoungMinP).toBeCloseTo(g.p_westfall_young_minp, 12);
     }
   });
 });

@@ -14,6 +14,8 @@
 # theta*_b = mean over counties of v_b * inf (did's mboot), se = IQR of the draws (type-1 quantiles,
 # as Panel Lab) / (qnorm(.75) - qnorm(.25)), t = ATT / se, t*_b = theta*_b / se.
 # p-values: share of draws >= the observed value with a relative tie margin 1e-12 (no +1).
+# event_times: the dynamic aggregation's ATT(e) of every outcome (dynamic.inf.func.e), families post
+# (e >= 0) and pre (e < 0), each adjusted on its own from the same draws.
 suppressMessages(library(did))
 library(jsonlite)
 d <- read.csv("data/mpdta.csv")
@@ -84,6 +86,31 @@ for (type in c("simple", "dynamic")) {
   print(type)
   print(cbind(att, se, t_obs, p = p$p, rw = p$rw, wy = p$wy, minp = p$minp))
 }
+# Event times of the dynamic aggregation x outcomes: families post (e >= 0) and pre (e < 0), the same
+# weights for every outcome and event time; SE per (outcome, e) from these draws.
+et <- list()
+for (k in seq_along(outcomes)) {
+  a <- suppressWarnings(aggte(gts[[k]], type = "dynamic", bstrap = FALSE))
+  row_ids <- unique(gts[[k]]$DIDparams$data$countyreal)
+  Wk <- W[, match(row_ids, ids)]
+  inf_e <- a$inf.function$dynamic.inf.func.e
+  for (m in seq_along(a$egt)) {
+    et[[length(et) + 1]] <- list(outcome = outcomes[k], event_time = a$egt[m], estimate = a$att.egt[m],
+                                 theta = as.vector(Wk %*% inf_e[, m]) / nrow(inf_e))
+  }
+}
+event_times <- list()
+for (fam in c("post", "pre")) {
+  mem <- Filter(function(x) (x$event_time >= 0) == (fam == "post"), et)
+  theta <- sapply(mem, function(x) x$theta)
+  se <- apply(theta, 2, function(x) (q1(x, 0.75) - q1(x, 0.25)) / iqr_z)
+  att <- sapply(mem, function(x) x$estimate)
+  t_obs <- att / se
+  p <- adjust(sweep(theta, 2, se, "/"), t_obs)
+  event_times <- c(event_times, lapply(seq_along(mem), function(j) list(
+    outcome = mem[[j]]$outcome, event_time = mem[[j]]$event_time, family = fam, estimate = att[j], se = se[j], statistic = t_obs[j],
+    p_value = p$p[j], p_romano_wolf = p$rw[j], p_westfall_young = p$wy[j], p_westfall_young_minp = p$minp[j])))
+}
 script <- Sys.getenv("SCRIPT")
 out <- list(
   meta = list(
@@ -93,6 +120,6 @@ out <- list(
     data = "data/mpdta.csv (lemp_sq = lemp^2 / 10, lemp_tr = lemp + 0.045 (year - 2003) lpop, lemp_tr2 = lemp + 0.065 (year - 2003) lpop); weights data/cs_romano_wolf_weights.txt",
     script = if (nzchar(script)) paste(readLines(script), collapse = "\n") else NULL,
     generated = format(Sys.time(), "%Y-%m-%d", tz = "UTC")),
-  seed = 20261206L, draws = B, outcomes = outcomes, aggregations = aggregations)
+  seed = 20261206L, draws = B, outcomes = outcomes, aggregations = aggregations, event_times = event_times)
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null"), "results/cs_romano_wolf_mpdta.json")
 cat("done\n")

@@ -22,7 +22,12 @@ describe('adjust on callaway_santanna and event_study (multiple testing across o
     expect(detail.table.rows).toHaveLength(4 * outcomes.length);
     expect(detail.table.notes.join(' ')).toMatch(/Romano & Wolf \(2005/);
     const adjust = record.results['adjust'] as Record<string, { rows: Row[]; spec: { seed: number; weights: string; draws: number } }>;
-    expect(Object.keys(adjust)).toEqual(['simple', 'group', 'dynamic', 'calendar']);
+    expect(Object.keys(adjust)).toEqual(['simple', 'group', 'dynamic', 'calendar', 'event_times']);
+    const dynamic = record.blocks[2] as unknown as TableBlock;
+    expect(dynamic.id).toBe('cs-adjust-dynamic');
+    const et = record.results['adjust'] as { event_times: { rows: { family: string; eventTime: number }[]; families: { family: string; size: number }[] } };
+    expect(et.event_times.rows.every((r) => r.family === (r.eventTime >= 0 ? 'post' : 'pre'))).toBe(true);
+    expect(dynamic.table.rows).toHaveLength(et.event_times.rows.length);
     expect(adjust['simple']!.spec.weights).toBe('webb');
     const { frame } = await loadDataset(dataset);
     const compute = await computeContextFor({ name: 'cpu', allowFallback: false } as never);

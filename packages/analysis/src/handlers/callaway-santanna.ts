@@ -34,7 +34,7 @@ export const csOptions = analysisObject('callaway_santanna', {
   figure: z.string().default("Callaway-Sant'Anna event study"),
   adjust: multipleTestingField
     .optional()
-    .describe("with several outcomes: Romano–Wolf / Westfall–Young p-values of each aggregation's overall ATT across them, from one multiplier bootstrap whose weights are shared by the outcomes (a column in the summary table and a table after it); the same shape as twfe's adjust"),
+    .describe("with several outcomes: Romano–Wolf / Westfall–Young p-values of each aggregation's overall ATT across them, from one multiplier bootstrap whose weights are shared by the outcomes (a column in the summary table and a table after it), and of the dynamic ATT(e) across outcomes and event times (effects e >= 0 one family, pre-treatment another; a second table); the same shape as twfe's adjust"),
 });
 
 const AGGREGATIONS = ['simple', 'group', 'dynamic', 'calendar'] as const;
@@ -137,7 +137,7 @@ export const csHandler = defineHandler({
       },
     });
     if (adjusted) {
-      blocks.splice(1, 0, adjusted.block);
+      blocks.splice(1, 0, ...adjusted.blocks);
       results['adjust'] = adjusted.result;
     }
     if (comparisons.length) blocks.push({ kind: 'comparison', id: `${opts.id}-truth`, title: "Callaway-Sant'Anna vs the true ATT", rows: comparisons });

@@ -1,4 +1,4 @@
-import { csMultipleTesting, type AggteResult, type CsMultipleTestingResult } from '@panel-lab/did';
+import { csEventTimeMultipleTesting, csMultipleTesting, type AggteResult, type CsEventTimeMultipleTestingResult, type CsMultipleTestingResult } from '@panel-lab/did';
 import type { ComputeContext } from '@panel-lab/compute';
 import type { Block, Cell } from '@panel-lab/report';
 import type { AnalysisContext } from '../../handler.js';
@@ -12,8 +12,9 @@ const CITATION = "Romano & Wolf (2005, Econometrica 73(4); 2016, Stat. Probab. L
 export interface CsAdjustOutput {
   /** Romano–Wolf p of the simple ATT per outcome, for the summary table's column. */
   readonly simpleRomanoWolf: ReadonlyMap<string, number>;
-  readonly block: Block;
-  readonly result: Record<string, Omit<CsMultipleTestingResult, 'rows'> & { rows: unknown[] }>;
+  /** The overall ATTs' table, then the dynamic event times' table. */
+  readonly blocks: Block[];
+  readonly result: Record<string, (Omit<CsMultipleTestingResult, 'rows'> & { rows: unknown[] }) | CsEventTimeMultipleTestingResult>;
   readonly tables: Record<string, DataTable>;
 }
 
@@ -57,6 +58,31 @@ export async function csAdjust(
       ],
     },
   };
+  const blocks = [block];
+  let eventTimes: CsEventTimeMultipleTestingResult | null = null;
+  if (req.aggregations.includes('dynamic')) {
+    try {
+      eventTimes = await csEventTimeMultipleTesting(req.byOutcome.map((o) => ({ outcome: o.outcome, result: o.aggs['dynamic']! })), compute, { seed: ctx.seed, draws: req.adjust.draws, weights: req.adjust.weights });
+    } catch (e) {
+      throw new AnalysisInputError(`option adjust (${req.id}, dynamic event times): ${(e as Error).message}`);
+    }
+    const size = (f: string) => eventTimes!.families.find((x) => x.family === f)?.size ?? 0;
+    const ordered = [...eventTimes.rows].sort((a, b) => (a.family === b.family ? 0 : a.family === 'post' ? -1 : 1));
+    blocks.push({
+      kind: 'table',
+      id: `${req.id}-adjust-dynamic`,
+      table: {
+        title: `Dynamic ATT(e) adjusted across ${req.byOutcome.length} outcomes and event times (multiplier bootstrap, weights shared)`,
+        columns: ['family', 'outcome', 'event time', 'ATT(e)', 'bootstrap SE', 't', 'bootstrap p', 'Romano–Wolf p', 'Westfall–Young p (maxT)', 'Westfall–Young p (minP)'],
+        rows: ordered.map((r) => [r.family === 'post' ? 'effects (e ≥ 0)' : 'pre-treatment (e < 0)', r.outcome, r.eventTime, r.estimate, r.se, r.statistic, r.pValue, r.pRomanoWolf, r.pWestfallYoung, r.pWestfallYoungMinP]),
+        notes: [
+          `Families: the ${size('post')} effects ATT(e), e ≥ 0, of all outcomes (what the event-study figures show) form one family; the ${size('pre')} pre-treatment estimates (placebo checks of parallel trends) another. Adjusting over event times as well as outcomes guards against picking a significant horizon as much as a significant outcome; the pre-treatment estimates are kept apart so the effects do not pay for the placebo tests.`,
+          `The same draws as the table above (seed ${ctx.seed}, ${req.adjust.draws} draws, ${req.adjust.weights} weights, one weight per ${first.clusteredBy === 'cluster' ? 'cluster' : 'unit'} for every outcome and event time); SE per (outcome, e) from these draws. ${CITATION}.`,
+          ...eventTimes.skipped.map((x) => `${x.outcome}, e = ${x.eventTime}: left out (${x.reason}).`),
+        ],
+      },
+    });
+  }
   const simple = results['simple'];
   const tables: Record<string, DataTable> = {};
   if (simple) {
@@ -69,5 +95,5 @@ export async function csAdjust(
     const { rows: kept, ...rest } = res;
     return [type, { ...rest, rows: kept.map(({ tStar: _t, ...r }) => r) }];
   }));
-  return { simpleRomanoWolf: new Map((simple?.rows ?? []).map((r) => [r.outcome, r.pRomanoWolf])), block, result, tables };
+  return { simpleRomanoWolf: new Map((simple?.rows ?? []).map((r) => [r.outcome, r.pRomanoWolf])), blocks, result: { ...result, ...(eventTimes ? { event_times: eventTimes } : {}) }, tables };
 }

@@ -202,20 +202,23 @@ async function redisRestart(cluster: Cluster, s: (typeof SIZES)[ChaosScale], per
     // bigger placebo jobs than elsewhere: they must still be in flight when Redis goes
     for (let i = 0; i < s.jobs; i++) jobs.push(await submit(cluster, KEY_A, i % 2 ? 'describe' : 'placebo', s.placeboDraws * 20, s.chunk * 10, 200 + i));
     await sleep(300);
+    // how many jobs the restart can hit (a figure: small jobs on an idle machine may be done already)
+    const states = await Promise.all(jobs.map((j) => cluster.tenant(j.key).get(`/v1/jobs/${j.id}`).then((r) => String(r.body.state), () => 'unknown')));
+    const inFlight = states.filter((st) => !TERMINAL.includes(st)).length;
     await cluster.redis.kill9();
     await sleep(500);
     await cluster.redis.restart();
     const settled = await settle(cluster, jobs, s.stuckAfterS * 1000);
     // main.ts's last-resort guard line: a rejection no caller handled (0 once every connection and promise is handled at its source)
     const guarded = cluster.apis.reduce((n, a) => n + (a.stderr().match(/Redis command lost in a reconnect/g) ?? []).length, 0);
-    return { ...settled, processesDown: cluster.down(), guarded };
+    return { ...settled, processesDown: cluster.down(), guarded, inFlight };
   });
   return {
     scenario: `Redis kill -9 and restart (${persistent ? 'AOF, fsync always' : 'no persistence'})`,
     submitted: s.jobs,
     ...value,
     seconds,
-    figures: { processesDown: value.processesDown.join(', ') || 'none', apiUnhandledRejections: value.guarded },
+    figures: { jobsInFlightAtKill: value.inFlight, processesDown: value.processesDown.join(', ') || 'none', apiUnhandledRejections: value.guarded },
   };
 }
 

@@ -23,6 +23,7 @@ interface Variant {
 
 const SMALL: SyntheticBlockSize = { units: 100, periods: 30, treatedUnits: 10, prePeriods: 20 };
 const TENFOLD: SyntheticBlockSize = { units: 400, periods: 31, treatedUnits: 40, prePeriods: 21 }; // ~10x california's 39 x 31 cells
+const HUNDREDFOLD: SyntheticBlockSize = { units: 3900, periods: 31, treatedUnits: 390, prePeriods: 21 }; // 100x california's cells
 
 function variants(scale: Scale): Variant[] {
   if (scale === 'quick') {
@@ -37,7 +38,7 @@ function variants(scale: Scale): Variant[] {
     // draw growth on synthdid's own example: 50, 200 (R's default) and 2,000 placebo draws
     { data: 'california_prop99', method: 'placebo', draws: 50, peer: true },
     { data: 'california_prop99', method: 'placebo', draws: 200, peer: true },
-    { data: 'california_prop99', method: 'placebo', draws: 2000, peer: false, note: 'R not timed at 2,000 draws: its 50- and 200-draw runs show the linear growth, and one 2,000-draw R run is ~10 min on this shared machine' },
+    { data: 'california_prop99', method: 'placebo', draws: 2000, peer: false, note: 'R not timed at 2,000 draws: its 50- and 200-draw runs show the linear growth, and one 2,000-draw R run is ~270 s of CPU (10x its 200-draw run), over 30 min of wall time at this machine's load' },
     { data: SMALL, method: 'placebo', draws: 20, peer: true },
     { data: SMALL, method: 'bootstrap', draws: 20, peer: true },
     { data: SMALL, method: 'jackknife', draws: 0, peer: true },
@@ -47,6 +48,10 @@ function variants(scale: Scale): Variant[] {
     { data: TENFOLD, method: 'placebo', draws: 20, peer: true },
     { data: TENFOLD, method: 'bootstrap', draws: 20, peer: true },
     { data: TENFOLD, method: 'jackknife', draws: 0, peer: true },
+    // 100x: a few draws (each re-solves two Frank-Wolfe problems of 3,510 x 21), enough for the cost per draw
+    { data: HUNDREDFOLD, method: 'placebo', draws: 5, peer: true },
+    { data: HUNDREDFOLD, method: 'bootstrap', draws: 5, peer: true },
+    { data: HUNDREDFOLD, method: 'jackknife', draws: 0, peer: true },
   ];
 }
 

@@ -16,7 +16,7 @@ const FIGS_4_5 = ['ln_co2_total', 'ln_co2_elec'];
 const COHORT = TREATMENT.bigdataYear;
 
 /** Relative-magnitude bounds Mbar (HonestDiD's default is 10 points on [0, 2]; wider here so the breakdown is bracketed). */
-export const HONEST_MBAR = { full: [0, 1, 2, 3, 4], quick: [0, 1, 2] } as const;
+export const HONEST_MBAR = { full: [0, 1, 2, 3], quick: [0, 1, 2] } as const;
 /** Smoothness bounds M, in log points per year squared (both outcomes are logs). */
 export const HONEST_M = { full: [0, 0.02, 0.04, 0.08], quick: [0, 0.04] } as const;
 /** theta grid of the C-LF test inversion (HonestDiD's default 1000). */
@@ -24,8 +24,8 @@ export const HONEST_GRID_POINTS = { full: 200, quick: 100 } as const;
 
 const HONEST_INTRO = [
   "What this adds: the seed reads Figs 4-5 as a pre-test (every pre-adoption coefficient's 95% CI includes 0) and concludes that parallel trends hold. Passing a pre-test does not make the assumption true: pre-tests have little power against smooth violations, and conditioning on passing one distorts the post-adoption estimates (Roth 2022). Rambachan and Roth (2023) ask instead how large a violation the conclusion survives.",
-  "Relative magnitudes, Delta^RM(Mbar): after adoption the trend violation moves by at most Mbar times the largest pre-adoption move. Smoothness, Delta^SD(M): the treated-control trend difference changes its slope by at most M log points per year. Each caption gives the breakdown value, the smallest Mbar or M at which the robust CI of the first post-adoption effect on total or electricity CO2 contains 0. A breakdown Mbar above 1 means that a post-adoption violation as large as the worst pre-adoption one would not overturn the seed's negative effect; a breakdown M near 0 means the effect rests on trends continuing in a straight line.",
-  'The event study is re-estimated with reference year -1 (HonestDiD\'s convention; the seed\'s figures use -4), the same window [-4, 2], controls and clustering by city. The grids are coarser than HonestDiD\'s defaults to keep the main job within its budget (Mbar in {0, 1, 2, 3, 4}, M in {0, 0.02, 0.04, 0.08}, a 200-point theta grid instead of 1000), so the breakdown is bracketed by grid values; honest_did with `breakdownTolerance` bisects it.',
+  "Relative magnitudes, Delta^RM(Mbar): after adoption the trend violation moves by at most Mbar times the largest pre-adoption move. Smoothness, Delta^SD(M): the slope of the treated-control trend difference changes by at most M log points from one year to the next. Each caption gives the breakdown value, the smallest Mbar or M at which the robust CI of the first post-adoption effect on total or electricity CO2 contains 0. A breakdown Mbar above 1 means that a post-adoption violation as large as the worst pre-adoption one would not overturn the seed's negative effect; a breakdown M near 0 means the effect rests on trends continuing in a straight line.",
+  'The event study is re-estimated with reference year -1 (HonestDiD\'s convention; the seed\'s figures use -4), the same window [-4, 2], controls and clustering by city. The grids are coarser than HonestDiD\'s defaults to keep the main job within its budget (Mbar in {0, 1, 2, 3}, M in {0, 0.02, 0.04, 0.08}, a 200-point theta grid instead of 1000), so the breakdown is bracketed by grid values; honest_did with `breakdownTolerance` bisects it.',
 ].join('\n\n');
 
 const LP_DID_INTRO = [

@@ -29,7 +29,7 @@ describe('main job: what a referee asks beyond seed 000 (issue 20 item 7)', () =
     for (const id of [...NEW_IDS, 't3-twfe']) expect((parsed.analyses.find((a) => a.id === id) as { intro?: string }).intro, id).toMatch(/What this adds|Multiple testing \(beyond the seed\)/);
     // the full job's heavier grids
     const full = replicationSpec({ seeds: ['000'] }).analyses;
-    expect(full.find((a) => a.id === 'x-honest-did')).toMatchObject({ Mbarvec: [0, 1, 2, 3, 4], Mvec: [0, 0.02, 0.04, 0.08], gridPoints: 200 });
+    expect(full.find((a) => a.id === 'x-honest-did')).toMatchObject({ Mbarvec: [0, 1, 2, 3], Mvec: [0, 0.02, 0.04, 0.08], gridPoints: 200 });
     expect(full.find((a) => a.id === 't3-twfe')).toMatchObject({ adjust: { draws: 9999 } });
   });
 

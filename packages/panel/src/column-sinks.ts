@@ -67,8 +67,21 @@ abstract class BlockSink<T extends Float64Array | Int32Array> {
   }
 }
 
-/** A numeric column: Float64 values with NaN where the source row is null. */
+/** How many rows holding +-Infinity a numeric sink remembers (error messages list five). */
+const INFINITE_ROWS_KEPT = 5;
+
+/**
+ * A numeric column: Float64 values with NaN where the source row is null. While copying it counts the
+ * missing (NaN) and infinite values, so the frame needs no further pass over the column to build its
+ * null mask or to check for +-Infinity.
+ */
 export class NumericSink extends BlockSink<Float64Array> {
+  /** Rows holding NaN (null in the source, or NaN itself). */
+  nulls = 0;
+  /** Rows holding +-Infinity, and the first of them (0-based). */
+  infinities = 0;
+  readonly infiniteRows: number[] = [];
+
   protected newBlock(): Float64Array {
     return new Float64Array(this.blockRows);
   }
@@ -83,14 +96,33 @@ export class NumericSink extends BlockSink<Float64Array> {
     while (from < values.length) {
       const k = Math.min(values.length - from, this.room());
       const block = this.current;
-      block.set(values.subarray(from, from + k), this.at);
+      const at = this.at;
+      block.set(values.subarray(from, from + k), at);
       if (validity) {
-        for (let i = 0; i < k; i++) if (!isValid(validity, from + i)) block[this.at + i] = Number.NaN;
+        for (let i = 0; i < k; i++) if (!isValid(validity, from + i)) block[at + i] = Number.NaN;
       }
+      // One pass over the block just written (still in cache): v - v is NaN exactly for NaN and +-Infinity.
+      let odd = 0;
+      for (let i = 0; i < k; i++) {
+        const v = block[at + i]!;
+        if (v - v !== 0) odd++;
+      }
+      if (odd > 0) this.countOdd(block, at, k, this.length + from);
       this.at += k;
       from += k;
     }
     this.length += values.length;
+  }
+
+  /** Splits the non-finite values of block[at, at + k) (rows firstRow...) into missing and infinite; off the main loop, as they are rare. */
+  private countOdd(block: Float64Array, at: number, k: number, firstRow: number): void {
+    for (let i = 0; i < k; i++) {
+      const v = block[at + i]!;
+      if (v !== v) this.nulls++;
+      else if (v - v !== 0) {
+        if (this.infinities++ < INFINITE_ROWS_KEPT) this.infiniteRows.push(firstRow + i);
+      }
+    }
   }
 }
 

@@ -3,10 +3,12 @@ import { Dictionary, Float64, Int32, Utf8, makeData, makeVector, vectorFromArray
 /**
  * A Float64 vector whose null bitmap mirrors NaN, with NaN kept in the value buffer, so that
  * `PanelFrame.numeric` can hand out the buffer itself (zero-copy) with the NA mask inside it.
+ * `knownNulls`: the number of NaN in `values` when the caller already counted them (a streaming
+ * reader does, while copying), which saves a pass over the column.
  */
-export function numericVector(values: Float64Array): Vector {
-  let nulls = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) nulls++;
+export function numericVector(values: Float64Array, knownNulls?: number): Vector {
+  let nulls = knownNulls ?? 0;
+  if (knownNulls === undefined) for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) nulls++;
   if (nulls === 0) return makeVector(values);
   const bitmap = new Uint8Array((values.length + 7) >> 3);
   for (let i = 0; i < values.length; i++) if (values[i] === values[i]) bitmap[i >> 3]! |= 1 << (i & 7);

@@ -1,10 +1,10 @@
 import { open, stat } from 'node:fs/promises';
 import type { DuckDBConnection, DuckDBVarCharVector } from '@duckdb/node-api';
 import { Table, type Vector } from 'apache-arrow';
-import { categoricalVector, numericVector } from './columns.js';
+import { categoricalVector } from './columns.js';
 import { parseNumber, type CsvTableOptions } from './csv.js';
 import { DEFAULT_BLOCK_ROWS } from './column-sinks.js';
-import { duckdbReason, sqlList, sqlName, sqlString, streamChunks, streamColumns, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
+import { duckdbReason, sqlList, sqlName, sqlString, streamChunks, streamColumns, streamedNumericVector, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
 import { PanelError } from './errors.js';
 import { DEFAULT_NA_VALUES } from './read-options.js';
 
@@ -72,7 +72,7 @@ async function readCsvPlain(path: string, shown: string, size: number, head: str
     if (read.rows === 0) throw new PanelError(`file has a header (${dialect.names.join(', ')}) but no data rows`);
     const vectors: Record<string, Vector> = {};
     read.columns.forEach((column, c) => {
-      vectors[dialect.names[c]!] = column.kind === 'numeric' ? numericVector(column.values) : categoricalVector(column.codes, column.levels);
+      vectors[dialect.names[c]!] = column.kind === 'numeric' ? streamedNumericVector(column) : categoricalVector(column.codes, column.levels);
     });
     return new Table(vectors);
   });

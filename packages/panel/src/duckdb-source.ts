@@ -4,7 +4,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBVarCharVector } from '@duckdb/node-api';
 import type Bindings from '@duckdb/node-bindings';
+import type { Vector } from 'apache-arrow';
 import { CategoricalSink, DEFAULT_BLOCK_ROWS, NumericSink } from './column-sinks.js';
+import { numericVector } from './columns.js';
+import { noteFinite } from './non-finite.js';
 
 /**
  * DuckDB as the file reader: its CSV and Parquet scanners are multi-threaded and stream, so a file
@@ -71,7 +74,10 @@ export function sqlName(s: string): string {
 
 export type StreamKind = 'numeric' | 'categorical';
 
-export type StreamedColumn = { kind: 'numeric'; values: Float64Array } | { kind: 'categorical'; codes: Int32Array; levels: string[] };
+/** A streamed column. Numeric ones come with their counts of NaN (missing) and +-Infinity values and the first infinite rows. */
+export type StreamedColumn =
+  | { kind: 'numeric'; values: Float64Array; nulls: number; infinities: number; infiniteRows: readonly number[] }
+  | { kind: 'categorical'; codes: Int32Array; levels: string[] };
 
 /**
  * Runs a query whose columns are DOUBLE (`numeric`) or VARCHAR (`categorical`) and streams its
@@ -90,9 +96,17 @@ export async function streamColumns(
   await streamChunks(connection, sql, kinds.length, (chunk, n) => appendChunk(chunk, sinks, n));
   const rows = sinks[0]?.length ?? 0;
   const columns = sinks.map((sink): StreamedColumn =>
-    sink instanceof NumericSink ? { kind: 'numeric', values: sink.finish() } : { kind: 'categorical', levels: sink.levels, codes: sink.finish() },
+    sink instanceof NumericSink
+      ? { kind: 'numeric', nulls: sink.nulls, infinities: sink.infinities, infiniteRows: sink.infiniteRows, values: sink.finish() }
+      : { kind: 'categorical', levels: sink.levels, codes: sink.finish() },
   );
   return { rows, columns };
+}
+
+/** The frame vector of a streamed numeric column, from the counts its sink took while copying (no further pass). */
+export function streamedNumericVector(column: Extract<StreamedColumn, { kind: 'numeric' }>): Vector {
+  if (column.infinities === 0) noteFinite(column.values);
+  return numericVector(column.values, column.nulls);
 }
 
 /**

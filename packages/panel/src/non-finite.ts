@@ -13,6 +13,18 @@ export interface NonFiniteColumn {
 }
 
 /**
+ * Numeric buffers a streaming reader already looked at while copying them and found free of +-Infinity:
+ * checkNonFinite skips them instead of scanning the column again. Keyed by the buffer object, so a
+ * column that was copied or replaced since is scanned as before.
+ */
+const knownFinite = new WeakSet<Float64Array>();
+
+/** Records that `values` holds no +-Infinity (the caller has looked at every value). */
+export function noteFinite(values: Float64Array): void {
+  knownFinite.add(values);
+}
+
+/**
  * Finds +-Infinity in the numeric columns of a frame read from a file (NaN is the missing value, so
  * it is not counted). With the policy 'error' (default) the first such column is reported with its
  * count and first rows; with 'missing' every infinite value becomes NaN in place (the frame's numeric
@@ -23,6 +35,7 @@ export function checkNonFinite(frame: PanelFrame, policy: NonFinitePolicy = 'err
   for (const column of frame.columnNames) {
     if (frame.isCategorical(column)) continue;
     const values = frame.numeric(column);
+    if (knownFinite.has(values)) continue;
     let count = 0;
     const rows: number[] = [];
     for (let i = 0; i < values.length; i++) {

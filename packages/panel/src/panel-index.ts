@@ -30,7 +30,7 @@ export function panelIndex(frame: PanelFrame): PanelIndex {
     throw new PanelError(`time column '${time}' must be numeric (e.g. years), but it holds text`, { column: time });
   }
   const { codes: unitCodes, levels } = frame.codes(unit);
-  const missingUnit = firstRows(unitCodes.length, (i) => unitCodes[i]! < 0);
+  const missingUnit = unitCodes.indexOf(-1) < 0 ? [] : firstRows(unitCodes.length, (i) => unitCodes[i]! < 0); // indexOf: a native scan, no call per row
   if (missingUnit.length) {
     throw new PanelError(`unit column '${unit}' is missing at row(s) ${missingUnit.map((r) => r + 1).join(', ')}`, {
       column: unit,
@@ -38,7 +38,7 @@ export function panelIndex(frame: PanelFrame): PanelIndex {
     });
   }
   const t = frame.numeric(time);
-  const missingTime = firstRows(t.length, (i) => t[i] !== t[i]);
+  const missingTime = hasNaN(t) ? firstRows(t.length, (i) => t[i] !== t[i]) : [];
   if (missingTime.length) {
     throw new PanelError(`time column '${time}' is missing at row(s) ${missingTime.map((r) => r + 1).join(', ')}`, {
       column: time,
@@ -49,9 +49,11 @@ export function panelIndex(frame: PanelFrame): PanelIndex {
   const periods = Float64Array.from(periodLevels, Number);
   const nUnits = levels.length;
   const nPeriods = periods.length;
-  // Counting sort by (unit, period): two stable passes, O(n).
-  const byPeriod = countingOrder(periodIdx, nPeriods, null);
-  const order = countingOrder(unitCodes, nUnits, byPeriod);
+  // Counting sort by (unit, period): two stable passes, O(n); a file already in (unit, time) order,
+  // the usual layout, is seen in one pass and keeps its row order.
+  const order = inPanelOrder(unitCodes, periodIdx)
+    ? identityOrder(unitCodes.length)
+    : countingOrder(unitCodes, nUnits, countingOrder(periodIdx, nPeriods, null));
   const unitStart = new Int32Array(nUnits + 1);
   for (let i = 0; i < unitCodes.length; i++) unitStart[unitCodes[i]! + 1]!++;
   for (let u = 0; u < nUnits; u++) unitStart[u + 1]! += unitStart[u]!;
@@ -59,6 +61,26 @@ export function panelIndex(frame: PanelFrame): PanelIndex {
   const index: PanelIndex = { unitCodes, unitLabels, periods, periodIdx, order, unitStart };
   cache.set(frame, index);
   return index;
+}
+
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return true;
+  return false;
+}
+
+/** Whether rows are sorted by unit code, then period (ties allowed: the stable sort would keep them as they are). */
+function inPanelOrder(unitCodes: Int32Array, periodIdx: Int32Array): boolean {
+  for (let i = 1; i < unitCodes.length; i++) {
+    const du = unitCodes[i]! - unitCodes[i - 1]!;
+    if (du < 0 || (du === 0 && periodIdx[i]! < periodIdx[i - 1]!)) return false;
+  }
+  return true;
+}
+
+function identityOrder(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
 }
 
 /** Stable counting sort of `within` (or 0..n-1) by key. */

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Table, type Vector } from 'apache-arrow';
-import { categoricalVector, numericVector } from './columns.js';
+import { categoricalVector } from './columns.js';
 import { DEFAULT_BLOCK_ROWS } from './column-sinks.js';
-import { duckdbReason, sqlName, sqlString, streamColumns, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
+import { duckdbReason, sqlName, sqlString, streamColumns, streamedNumericVector, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
 import { PanelError } from './errors.js';
 import { factorizeNumbers } from './frame.js';
 
@@ -60,7 +60,7 @@ export async function readParquetFile(path: string, categorical: readonly string
         const { codes, levels } = factorizeNumbers(column.values); // a numeric column listed as categorical: levels ascending
         vectors[name] = categoricalVector(codes, levels);
       } else {
-        vectors[name] = numericVector(column.values);
+        vectors[name] = streamedNumericVector(column);
       }
     });
     return new Table(vectors);

@@ -118,6 +118,21 @@ describe('readPanel (DuckDB) matches parseCsv (papaparse)', () => {
     const text = 'city,year,x\nA,2000,Inf\nB,2000,1e400\nC,2000,-inf\n';
     await sameBothWays(text);
   });
+
+  it('reports infinite values counted while streaming, naming the column and rows, in small blocks too', async () => {
+    const lines = ['city,year,x,y'];
+    for (let i = 0; i < 3_000; i++) lines.push(`c${i},2000,${i % 700 === 5 ? 'Inf' : i},${i % 9 ? i / 3 : 'NA'}`);
+    const path = fileWith(lines.join('\n'));
+    const message = /column 'x' has 5 infinite value\(s\).*first at row\(s\) 6, 706, 1406, 2106, 2806/;
+    await expect(readPanel(path, opts)).rejects.toThrow(message);
+    const frame = await readPanel(path, { ...opts, nonFinite: 'missing' });
+    const x = frame.numeric('x');
+    expect([x[5], x[6], x[705]]).toEqual([NaN, 6, NaN]);
+    expect(frame.table.getChild('y')!.nullCount).toBe(334); // counted by the sink, no second pass
+    const small = await readCsvFile(path, {}, { blockRows: 64 });
+    expect(small.getChild('x')!.nullCount).toBe(0);
+    expect(small.getChild('y')!.nullCount).toBe(334);
+  });
 });
 
 describe('file names', () => {
@@ -163,6 +178,19 @@ describe('chunked conversion', () => {
     expect(Array.from(codes.finish())).toEqual([0, -1, 1, 0, 2]);
     expect(codes.levels).toEqual(['b', 'a', 'c']);
     expect(() => new NumericSink(0)).toThrow(/blockRows/);
+  });
+
+  it('counts missing and infinite values while copying, with the first infinite rows across blocks and chunks', () => {
+    const sink = new NumericSink(3);
+    sink.append(Float64Array.from([1, Infinity, 3, 0, NaN]), Uint8Array.from([0b10111]));
+    sink.append(Float64Array.from([-Infinity, 7, Infinity, 1e308 * 10]), null);
+    expect(sink.nulls).toBe(2); // the null row 3 and the NaN at row 4
+    expect(sink.infinities).toBe(4);
+    expect(sink.infiniteRows).toEqual([1, 5, 7, 8]);
+    expect(Array.from(sink.finish())).toEqual([1, Infinity, 3, NaN, NaN, -Infinity, 7, Infinity, Infinity]);
+    const many = new NumericSink(4);
+    many.append(new Float64Array(10).fill(Infinity), null);
+    expect([many.infinities, many.infiniteRows]).toEqual([10, [0, 1, 2, 3, 4]]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PanelFrame, categoricalVector, factorizeNumbers } from '../src/index.js';
+import { PanelFrame, categoricalVector, factorizeNumbers, panelIndex } from '../src/index.js';
 import { Table, makeVector, vectorFromArray } from 'apache-arrow';
 
 const schema = { unit: 'id', time: 't' };
@@ -42,5 +42,17 @@ describe('factorizeNumbers', () => {
     expect(factorizeNumbers(Float64Array.from([0.5, -1, 0.5]))).toEqual({ codes: Int32Array.from([1, 0, 1]), levels: ['0.5', '-1'].reverse() });
     expect(factorizeNumbers(Float64Array.from([1e12, 1, 1e12]))).toEqual({ codes: Int32Array.from([1, 0, 1]), levels: ['1', '1000000000000'] });
     expect(factorizeNumbers(Float64Array.from([NaN]))).toEqual({ codes: Int32Array.from([-1]), levels: [] });
+  });
+});
+
+describe('panelIndex row order', () => {
+  it('sorts rows by unit, then time, stably; rows already in that order keep it', () => {
+    const shuffled = PanelFrame.fromColumns({ id: [2, 1, 2, 1, 1], t: [2001, 2001, 2000, 2000, 2000] }, schema);
+    expect(Array.from(panelIndex(shuffled).order)).toEqual([3, 4, 1, 2, 0]); // the tie (rows 3, 4) kept in file order
+    expect(Array.from(panelIndex(shuffled).unitStart)).toEqual([0, 3, 5]);
+    const sorted = PanelFrame.fromColumns({ id: ['b', 'b', 'a', 'a'], t: [1, 3, 2, 2] }, schema); // codes by first appearance: b = 0
+    expect(Array.from(panelIndex(sorted).order)).toEqual([0, 1, 2, 3]);
+    const lastOut = PanelFrame.fromColumns({ id: [1, 1, 2, 2], t: [1, 2, 2, 1] }, schema);
+    expect(Array.from(panelIndex(lastOut).order)).toEqual([0, 1, 3, 2]);
   });
 });

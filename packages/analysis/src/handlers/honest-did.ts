@@ -29,7 +29,7 @@ export const honestDidOptions = analysisObject('honest_did', {
     .min(1)
     .default(['relative_magnitude', 'smoothness'])
     .describe('Rambachan-Roth restrictions: smoothness = Delta^SD(M), relative_magnitude = Delta^RM(Mbar), smoothness_relative_magnitude = Delta^SDRM(Mbar) (second differences relative to the pre-period ones)'),
-  smoothnessMethod: z.enum(['FLCI', 'Conditional', 'C-LF', 'C-F']).default('FLCI').describe('CI under Delta^SD (default FLCI, as HonestDiD; C-F = conditional-FLCI hybrid, not with biasDirection / monotonicityDirection or a single post period)'),
+  smoothnessMethod: z.enum(['FLCI', 'Conditional', 'C-LF', 'C-F']).default('FLCI').describe('CI under Delta^SD (default FLCI, as HonestDiD; C-F = conditional-FLCI hybrid, not with biasDirection / monotonicityDirection)'),
   relativeMagnitudeMethod: z.enum(['C-LF', 'Conditional']).default('C-LF').describe('CI under Delta^RM and Delta^SDRM (default C-LF, as HonestDiD)'),
   Mvec: grid.optional().describe('M values for smoothness (default HonestDiD\'s: 10 points from 0 to the pre-period bound)'),
   Mbarvec: grid.optional().describe('Mbar values for the relative-magnitude bounds (default 10 points from 0 to 2, as HonestDiD)'),

@@ -51,6 +51,8 @@ export interface TestOutcome {
 }
 
 const TOL_LAMBDA = 1e-6;
+/** Relative width of the FLCI ends treated as outside (far below the 2/999 grid step). */
+export const FLCI_EDGE = 1e-10;
 
 /**
  * The LPs of one moment system (X, Sigma) kept alive across the theta grid: only the right-hand
@@ -106,7 +108,9 @@ export function conditionalTest(sys: ArpSystem, y: readonly number[], alpha: num
     if (lin.eta > hybrid.lfCv) return { reject: true, lpFailed: false };
   } else if (hybrid.kind === 'FLCI') {
     modSize = (alpha - hybrid.kappa) / (1 - hybrid.kappa);
-    if (Math.abs(hybrid.gap) > hybrid.halfLength) return { reject: true, lpFailed: false };
+    // The ends of the FLCI (HonestDiD's default C-F grid ends) are rejected: there the FLCI rows pin
+    // the conditioning interval to a point, and HonestDiD's rounding rejects them in the first stage.
+    if (Math.abs(hybrid.gap) >= hybrid.halfLength * (1 - FLCI_EDGE)) return { reject: true, lpFailed: false };
   }
   const binding = lin.lambda.map((v) => v > TOL_LAMBDA);
   const nB = binding.filter(Boolean).length;

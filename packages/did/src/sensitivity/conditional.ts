@@ -2,7 +2,7 @@
  * Conditional and hybrid (C-LF, and C-F under Delta^SD) confidence sets for theta = l'tau_post under Delta^SD(M) and
  * Delta^RM(Mbar), by inverting the ARP test on a grid of theta values (HonestDiD 0.2.6's grids).
  */
-import { ArpSystem, conditionalTest, type Hybrid } from './arp.js';
+import { ArpSystem, conditionalTest, FLCI_EDGE, type Hybrid } from './arp.js';
 import { flciDeltaSD } from './flci.js';
 import { leastFavorableCvNoNuisance, rejectNoNuisance } from './no-nuisance.js';
 import { lpSolver, type LpSolver } from './lp.js';
@@ -71,7 +71,7 @@ interface FirstStageFlci {
 
 /** Accept/reject of every grid theta for one polyhedron, moments restricted to the post-period rows. */
 function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: readonly number[], known?: readonly boolean[], flci?: FirstStageFlci) {
-  if (p.es.numPostPeriods === 1) return acceptanceNoNuisance(p, poly, grid, known);
+  if (p.es.numPostPeriods === 1) return acceptanceNoNuisance(p, poly, grid, known, flci);
   if (p.method === 'C-F' && !flci) throw new Error('sensitivity: C-F needs its first-stage FLCI');
   const { es, l } = p;
   const nPre = es.numPrePeriods;
@@ -113,18 +113,25 @@ function acceptance(solver: LpSolver, p: Prepared, poly: Polyhedron, grid: reado
 }
 
 /** One post period: theta is beta_post itself, and the test has no nuisance parameters. */
-function acceptanceNoNuisance(p: Prepared, poly: Polyhedron, grid: readonly number[], known?: readonly boolean[]) {
+function acceptanceNoNuisance(p: Prepared, poly: Polyhedron, grid: readonly number[], known?: readonly boolean[], flci?: FirstStageFlci) {
   const { es } = p;
   const sigma = es.sigma as Mat;
   const A = poly.A;
   const sigmaY = matMul(matMul(A, sigma), transpose(A));
   const lf = p.method === 'C-LF' ? { kappa: p.kappa, cv: leastFavorableCvNoNuisance(sigmaY, p.kappa, p.seed) } : undefined;
-  const test = { A, d: poly.d, sigma, alpha: p.alpha, ...(lf ? { lf } : {}) };
+  if (p.method === 'C-F' && !flci) throw new Error('sensitivity: C-F needs its first-stage FLCI');
+  // C-F: first stage |u'y| <= H, then the test at the adjusted size with the two FLCI rows added
+  // to the conditioning event (HonestDiD's .testInIdentifiedSet_FLCI_Hybrid).
+  const first = flci ? { A: [[...flci.u], flci.u.map((v) => -v)], d: [flci.halfLength, flci.halfLength] } : undefined;
+  const test = first
+    ? { A, d: poly.d, sigma, alpha: (p.alpha - p.kappa) / (1 - p.kappa), extraRows: first }
+    : { A, d: poly.d, sigma, alpha: p.alpha, ...(lf ? { lf } : {}) };
   const post = es.numPrePeriods;
   const scale = p.l[0]!;
   const accept = grid.map((theta, g) => {
     if (known?.[g]) return true;
     const y = es.betahat.map((v, i) => (i === post ? v - theta / scale : v));
+    if (first && first.A.some((row, r) => row.reduce((acc, v, j) => acc + v * y[j]!, 0) >= first.d[r]! * (1 - FLCI_EDGE))) return false;
     return !rejectNoNuisance(test, y);
   });
   return { accept, lpFailures: 0 };
@@ -169,7 +176,6 @@ export async function conditionalCiDeltaSD(es: EventStudyEstimates, Mvec: readon
   const p = prepare(es, options, 'Conditional');
   if (p.method === 'C-F') {
     if (p.shape.biasDirection || p.shape.monotonicityDirection) throw new Error("sensitivity: method 'C-F' is for Delta^SD without sign or monotonicity restrictions; use 'C-LF' or 'Conditional'");
-    if (es.numPostPeriods === 1) throw new Error("sensitivity: method 'C-F' with one post period is not implemented; use 'C-LF' or 'Conditional'");
   }
   const solver = await lpSolver();
   const out: SensitivityCi[] = [];

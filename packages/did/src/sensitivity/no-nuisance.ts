@@ -21,6 +21,8 @@ export interface NoNuisanceTest {
   readonly sigma: Mat;
   readonly alpha: number;
   readonly lf?: { readonly kappa: number; readonly cv: number };
+  /** Further inequalities Abar y <= dbar of the conditioning event (the C-F hybrid's FLCI rows). */
+  readonly extraRows?: { readonly A: Mat; readonly d: readonly number[] };
 }
 
 /** true = reject that y's mean satisfies A mu <= d. */
@@ -40,6 +42,10 @@ export function rejectNoNuisance(t: NoNuisanceTest, y: readonly number[]): boole
   const gamma = At[k]!;
   const Abar = At.map((row) => row.map((v, j) => v - gamma[j]!));
   const dbar = dt.map((v) => v - dt[k]!);
+  if (t.extraRows) {
+    Abar.push(...t.extraRows.A.map((row) => [...row]));
+    dbar.push(...t.extraRows.d);
+  }
   const s2 = quadForm(t.sigma, gamma);
   const sigmabar = Math.sqrt(s2);
   const c = matVec(t.sigma, gamma).map((v) => v / s2);

@@ -17,8 +17,7 @@ export interface ConditionalOptions {
   readonly alpha?: number;
   /**
    * 'Conditional' (ARP test), 'C-LF' (conditional-least-favourable hybrid, default as in HonestDiD for
-   * Delta^RM) or 'C-F' (conditional-FLCI hybrid; Delta^SD without sign / monotonicity restrictions and
-   * with more than one post period).
+   * Delta^RM) or 'C-F' (conditional-FLCI hybrid; Delta^SD without sign / monotonicity restrictions).
    */
   readonly method?: ConditionalMethod;
   /** First-stage size of the LF / FLCI hybrid (default alpha / 10). */

@@ -34,7 +34,7 @@ describe('run spec', () => {
   it('names the analysis id of each bad option and lists what would be valid', () => {
     const bad = { ...minimal, analyses: [{ id: 'es-main', estimator: 'event_study', outcomes: ['lemp'], endpoints: 'clip', refPeriod: -1 }] };
     expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\]\.endpoints \(analysis 'es-main', event_study\): Invalid option: expected one of "bin"\|"trim"/);
-    expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\] \(analysis 'es-main', event_study\): unknown option 'refPeriod'; event_study options are: id, estimator, title, outcomes, cohort, controls, window, ref, endpoints, cluster, weights, alpha, simultaneousDraws, figure/);
+    expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\] \(analysis 'es-main', event_study\): unknown option 'refPeriod'; event_study options are: id, estimator, title, intro, outcomes, cohort, controls, window, ref, endpoints, cluster, weights, alpha, simultaneousDraws, figure, adjust/);
     expect(() => parseRunSpec(bad)).toThrow(/analyses\[0\]\.cohort \(analysis 'es-main', event_study\): required, but missing \(expected string\)/);
     try {
       parseRunSpec(bad);

@@ -38,7 +38,7 @@ function variants(scale: Scale): Variant[] {
     // draw growth on synthdid's own example: 50, 200 (R's default) and 2,000 placebo draws
     { data: 'california_prop99', method: 'placebo', draws: 50, peer: true },
     { data: 'california_prop99', method: 'placebo', draws: 200, peer: true },
-    { data: 'california_prop99', method: 'placebo', draws: 2000, peer: false, note: 'R not timed at 2,000 draws: its 50- and 200-draw runs show the linear growth, and one 2,000-draw R run is ~270 s of CPU (10x its 200-draw run), over 30 min of wall time at this machine's load' },
+    { data: 'california_prop99', method: 'placebo', draws: 2000, peer: false, note: 'R not timed at 2,000 draws: its 50- and 200-draw runs show the linear growth, and one 2,000-draw R run is ~270 s of CPU (10x its 200-draw run), over 30 min of wall time at this machine\'s load' },
     { data: SMALL, method: 'placebo', draws: 20, peer: true },
     { data: SMALL, method: 'bootstrap', draws: 20, peer: true },
     { data: SMALL, method: 'jackknife', draws: 0, peer: true },

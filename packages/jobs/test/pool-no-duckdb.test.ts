@@ -73,7 +73,7 @@ describe('pool threads never load DuckDB', () => {
     await mkdir(join(dataDir, 'loop'), { recursive: true });
     await copyFile(MPDTA, join(dataDir, 'loop', 'm.csv'));
     // each round starts two threads (about 1-2 s of CPU each from the TypeScript sources): CI runs a few
-    const rounds = Number(process.env.PANEL_LAB_POOL_TERMINATE_ROUNDS ?? 6);
+    const rounds = Number(process.env.PANEL_LAB_POOL_TERMINATE_ROUNDS ?? 4);
     const child = spawn(process.execPath, [CHILD, dataDir, 'loop/m.csv', String(rounds)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';

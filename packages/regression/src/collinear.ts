@@ -24,6 +24,7 @@ export function collinearWith(
   xtxInv: Float64Array,
   w: Float64Array | undefined,
 ): CollinearTerm[] {
+  if (dropped.length === 0) return []; // the usual case: no pass for the kept columns' norms
   const k = kept.length;
   const norms = kept.map((c) => Math.sqrt(weightedDot(c.column, c.column, w)));
   return dropped.map((d) => {

@@ -27,6 +27,18 @@ export interface Design {
   /** Original row index of each sample row (null when every row is used, in order). */
   readonly rows: Int32Array | null;
   readonly dropped: DropCounts;
+  /**
+   * Shifted sums of the raw y and of each plain-variable regressor (null for other columns), taken
+   * by the missing-value scan; present only when they are the sample's (every row kept, no weights).
+   */
+  readonly rawSums: { readonly y: ShiftedSums; readonly columns: readonly (ShiftedSums | null)[] } | null;
+}
+
+/** Σ (x - c) and Σ (x - c)² with c = x[0]: the centred sum of squares without cancellation. */
+export interface ShiftedSums {
+  readonly c: number;
+  readonly s1: number;
+  readonly s2: number;
 }
 
 export interface DesignOptions {
@@ -50,9 +62,16 @@ export function buildDesign(spec: ModelSpec, data: PanelFrame, opts: DesignOptio
     }
     return col;
   };
+  const sums = new Map<string, ShiftedSums | null>();
   const markNumeric = (name: string) => {
+    if (sums.has(name)) return; // scanned already: a second scan would change nothing
     const col = num(name);
-    if (countNaN(col) === 0) return;
+    // one pass gives both the sums feols needs and the missing-value test: a NaN or an infinite
+    // value makes s2 non-finite (so does an overflow, which the exact test below then clears)
+    const s = shiftedSums(col);
+    const finite = Number.isFinite(s.s2);
+    sums.set(name, finite ? s : null);
+    if (finite || countNaN(col) === 0) return;
     rejectInfinite(name, col);
     let nan = 0;
     let dropped = 0;
@@ -70,8 +89,8 @@ export function buildDesign(spec: ModelSpec, data: PanelFrame, opts: DesignOptio
   };
   const markCodes = (name: string) => {
     if (!data.has(name)) throw new Error(`feols: variable '${name}' not found; columns are: ${data.columnNames.join(', ')}`);
-    const { codes } = data.codes(name);
-    if (countNegative(codes) === 0) return;
+    const { codes, levels } = data.codes(name);
+    if (codeFacts(codes, levels.length).missing === 0) return;
     let nan = 0;
     let dropped = 0;
     for (let i = 0; i < N; i++) {
@@ -130,8 +149,8 @@ export function buildDesign(spec: ModelSpec, data: PanelFrame, opts: DesignOptio
   if (opts.removeSingletons && feRaw.length > 0) singletons = removeSingletons(feRaw, keep);
 
   let rows: Int32Array | null = null;
-  let n = 0;
-  for (let i = 0; i < N; i++) n += keep[i]!;
+  // every drop above cleared a kept row and was counted once, so no pass is needed to count the rest
+  const n = N - naTotal - zeroWeight - singletons;
   if (n === 0) {
     throw new Error(`feols: no observations left (${N} rows: ${naTotal} with missing values${naTotal ? ` [${Object.entries(naBy).map(([k, v]) => `${k}: ${v}`).join(', ')}]` : ''}, ${zeroWeight} with zero weight, ${singletons} FE singletons)`);
   }
@@ -154,7 +173,7 @@ export function buildDesign(spec: ModelSpec, data: PanelFrame, opts: DesignOptio
   }
   for (const t of spec.terms) addTerm(t, data, num, take, rows, n, columns, names);
 
-  const feDense = feRaw.map((codes, q) => denseCodes(codes, rows, n, spec.fixef[q]!.length === 1 ? data.codes(spec.fixef[q]![0]!).levels.length : undefined));
+  const feDense = feRaw.map((codes, q) => denseCodes(codes, rows, n, spec.fixef[q]!.length === 1 ? data.codes(spec.fixef[q]![0]!).levels.length : combinedSizes.get(codes)));
   const fe = feDense.map((d) => d.codes);
   return {
     n,
@@ -167,7 +186,43 @@ export function buildDesign(spec: ModelSpec, data: PanelFrame, opts: DesignOptio
     weights: w ? take(w) : undefined,
     rows,
     dropped: Object.freeze({ na: naTotal, naByVariable: Object.freeze(naBy), zeroWeight, singletons }),
+    rawSums: rows || w ? null : { y: sums.get(spec.lhs)!, columns: columnSums(spec, sums) },
   };
+}
+
+/** The shifted sums of each design column that is a plain variable, in column order. */
+function columnSums(spec: ModelSpec, sums: ReadonlyMap<string, ShiftedSums | null>): (ShiftedSums | null)[] {
+  const out: (ShiftedSums | null)[] = spec.intercept ? [null] : [];
+  for (const t of spec.terms) {
+    if (t.kind === 'var') out.push(sums.get(t.name) ?? null);
+    else if (t.kind === 'interaction') out.push(null);
+    else return out; // factor dummies: their count is known only once built; later columns get none
+  }
+  return out;
+}
+
+/**
+ * One pass: Σ (x - x[0]) and Σ (x - x[0])², over row blocks with the running sums carried along
+ * (same additions as one loop) so that the block kernel is compiled once, never run interpreted.
+ */
+export function shiftedSums(x: Float64Array): ShiftedSums {
+  const n = x.length;
+  const c = n > 0 ? x[0]! : 0;
+  const acc = new Float64Array(2);
+  for (let i0 = 0; i0 < n; i0 += 4096) shiftedSumsBlock(x, c, i0, Math.min(n, i0 + 4096), acc);
+  return { c, s1: acc[0]!, s2: acc[1]! };
+}
+
+function shiftedSumsBlock(x: Float64Array, c: number, i0: number, i1: number, acc: Float64Array): void {
+  let s1 = acc[0]!;
+  let s2 = acc[1]!;
+  for (let i = i0; i < i1; i++) {
+    const d = x[i]! - c;
+    s1 += d;
+    s2 += d * d;
+  }
+  acc[0] = s1;
+  acc[1] = s2;
 }
 
 function addTerm(
@@ -230,18 +285,65 @@ function factorDummies(
   columns.push(...made);
 }
 
-/** Codes of one FE dimension over all rows; `a^b` combines several variables. */
+/** Combined (`a^b`) codes per frame, built once: a frame is immutable, like its own codes cache. */
+const combinedCache = new WeakMap<PanelFrame, Map<string, Int32Array>>();
+/** Number of groups of each combined code array. */
+const combinedSizes = new WeakMap<Int32Array, number>();
+
+/**
+ * Codes of one FE dimension over all rows; `a^b` combines several variables, groups numbered in
+ * order of first appearance (missing in any part: -1).
+ */
 function combinedCodes(data: PanelFrame, parts: readonly string[]): Int32Array {
   if (parts.length === 1) return data.codes(parts[0]!).codes;
+  const key = parts.join('^');
+  let byFrame = combinedCache.get(data);
+  const cached = byFrame?.get(key);
+  if (cached) return cached;
   const N = data.nrows;
   const all = parts.map((p) => data.codes(p));
+  let space = 1;
+  for (const c of all) space *= Math.max(c.levels.length, 1);
+  const { codes, size } = space <= 4 * N + 1024 && space <= 2 ** 28 ? combineByTable(all.map((c) => c.codes), all.map((c) => c.levels.length), space, N) : combineByMap(all.map((c) => c.codes), N);
+  combinedSizes.set(codes, size);
+  if (!byFrame) combinedCache.set(data, (byFrame = new Map()));
+  byFrame.set(key, codes);
+  return codes;
+}
+
+/** Mixed-radix integer key per row, groups from a table over the key space. */
+function combineByTable(parts: readonly Int32Array[], sizes: readonly number[], space: number, N: number): { codes: Int32Array; size: number } {
+  const out = new Int32Array(N);
+  const group = new Int32Array(space).fill(-1);
+  let size = 0;
+  for (let i = 0; i < N; i++) {
+    let key = 0;
+    let missing = false;
+    for (let p = 0; p < parts.length; p++) {
+      const v = parts[p]![i]!;
+      if (v < 0) missing = true;
+      key = key * sizes[p]! + v;
+    }
+    if (missing) {
+      out[i] = -1;
+      continue;
+    }
+    let g = group[key]!;
+    if (g < 0) group[key] = g = size++;
+    out[i] = g;
+  }
+  return { codes: out, size };
+}
+
+/** Key space too large for a table: string keys in a map. */
+function combineByMap(parts: readonly Int32Array[], N: number): { codes: Int32Array; size: number } {
   const out = new Int32Array(N);
   const index = new Map<string, number>();
   for (let i = 0; i < N; i++) {
     let key = '';
     let missing = false;
-    for (const c of all) {
-      const v = c.codes[i]!;
+    for (const c of parts) {
+      const v = c[i]!;
       if (v < 0) missing = true;
       key += `${v},`;
     }
@@ -256,7 +358,7 @@ function combinedCodes(data: PanelFrame, parts: readonly string[]): Int32Array {
     }
     out[i] = g;
   }
-  return out;
+  return { codes: out, size: index.size };
 }
 
 /** Missing (NaN) or infinite values: x - x is NaN for both, so one test finds them. */
@@ -282,10 +384,24 @@ function rejectInfinite(name: string, col: Float64Array): void {
   }
 }
 
-function countNegative(codes: Int32Array): number {
-  let c = 0;
-  for (let i = 0; i < codes.length; i++) if (codes[i]! < 0) c++;
-  return c;
+/** Missing codes and whether every level occurs, per code array (frame codes are immutable): one pass, once. */
+const factsCache = new WeakMap<Int32Array, { missing: number; allLevelsPresent: boolean }>();
+function codeFacts(codes: Int32Array, levels: number): { missing: number; allLevelsPresent: boolean } {
+  let facts = factsCache.get(codes);
+  if (!facts) {
+    const present = new Uint8Array(levels);
+    let missing = 0;
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i]!;
+      if (c < 0) missing++;
+      else present[c] = 1;
+    }
+    let seen = 0;
+    for (let l = 0; l < levels; l++) seen += present[l]!;
+    facts = { missing, allLevelsPresent: seen === levels };
+    factsCache.set(codes, facts);
+  }
+  return facts;
 }
 
 /**
@@ -293,6 +409,7 @@ function countNegative(codes: Int32Array): number {
  * known, bounds the codes and saves a pass.
  */
 function denseCodes(codes: Int32Array, rows: Int32Array | null, n: number, levels?: number): { codes: Int32Array; size: number } {
+  if (!rows && levels !== undefined && codeFacts(codes, levels).allLevelsPresent) return { codes, size: levels }; // already dense
   let max = -1;
   if (levels !== undefined) max = levels - 1;
   else {

@@ -4,11 +4,11 @@
  */
 import type { PanelFrame } from '@panel-lab/panel';
 import { collinearWith } from './collinear.js';
-import { buildDesign } from './design.js';
+import { buildDesign, type ShiftedSums } from './design.js';
 import { DEFAULT_DEMEAN_TOL, DEFAULT_MAX_ITER, demean, prepareFixedEffects } from './demean.js';
 import { attachState, computeVcov, type FitState } from './fit-state.js';
 import { type ModelSpec, formatFormula, parseFormula } from './formula.js';
-import { olsFit } from './linalg.js';
+import { crossProducts, solveNormalEquations } from './linalg.js';
 import type { FeolsResult } from './result.js';
 import { makeSsc, type Ssc } from './ssc.js';
 import { normalizeVcov, vcovLabel, type VcovSpec } from './vcov-registry.js';
@@ -75,11 +75,15 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
   const xDm = dm.columns.slice(1);
   const t2 = now();
 
+  // X'WX and X'Wy of every demeaned regressor in one blocked pass; the absorbed test reads its
+  // diagonal, and the kept columns' sub-matrix holds exactly the sums a fit on them alone would.
+  const kAll = xDm.length;
+  const all = crossProducts(xDm, yDm, w);
   // A regressor (almost) wiped out by the demeaning is collinear with the FE: left out before
   // the Cholesky, whose pivot test only sees the demeaned scale.
-  const absorbed = fe.length > 0 ? xDm.map((x, j) => isAbsorbed(design.columns[j]!, x, w)) : xDm.map(() => false);
+  const absorbed = xDm.map((_, j) => fe.length > 0 && isAbsorbed(all.xtx[j * kAll + j]!, rawCenteredSS(design.columns[j]!, w, design.rawSums?.columns[j] ?? null, n)));
   const candidates = xDm.map((_, j) => j).filter((j) => !absorbed[j]);
-  const sub = olsFit(candidates.map((j) => xDm[j]!), yDm, { ...(w ? { weights: w } : {}), residuals: false });
+  const sub = solveNormalEquations(subMatrix(all.xtx, kAll, candidates), Float64Array.from(candidates, (j) => all.xty[j]!), candidates.length);
   const fit = {
     coef: sub.coef,
     xtxInv: sub.xtxInv,
@@ -100,7 +104,7 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
   const k = names.length;
   const xKept = fit.kept.map((j) => xDm[j]!);
   const { e, ssr, ssrFe } = residualsInPlace(yDm, xKept, fit.coef, w);
-  const tss = totalSumOfSquares(y, w, spec.intercept || fe.length > 0);
+  const tss = spec.intercept || fe.length > 0 ? rawCenteredSS(y, w, design.rawSums?.y ?? null, n) : totalSumOfSquares(y, w, false);
   if (tss === 0 && (spec.intercept || fe.length > 0)) throw new Error(`feols: the dependent variable '${spec.lhs}' is constant over the ${n} observations used: there is nothing to explain (every t statistic would be NaN)`);
   if (!Number.isFinite(ssr) || !Number.isFinite(tss) || fit.coef.some((b) => !Number.isFinite(b))) {
     throw new Error(`feols: non-finite estimates for '${formatFormula(spec)}': ${largestValue([{ name: spec.lhs, values: y }, ...design.names.map((name, j) => ({ name, values: design.columns[j]! }))], design.rows ?? undefined)}`);
@@ -176,7 +180,6 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
   return result;
 }
 
-/** Σ w x̃² below 1e-10 of Σ w (x - x̄)²: the column lies in the span of the fixed effects. */
 /** Names the variable with the largest magnitude (the usual cause: values whose squares overflow float64). */
 function largestValue(vars: readonly { name: string; values: Float64Array }[], rows: ArrayLike<number> | undefined): string {
   let best = { name: '', value: 0, at: 0 };
@@ -190,23 +193,22 @@ function largestValue(vars: readonly { name: string; values: Float64Array }[], r
   return `variable '${best.name}' holds ${best.value} at row ${row} (0-based): values this large overflow float64 sums of squares; rescale it`;
 }
 
-function isAbsorbed(raw: Float64Array, dm: Float64Array, w: Float64Array | undefined): boolean {
-  const n = raw.length;
-  const c = raw[0] ?? 0;
-  let sw = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let d2 = 0;
-  for (let i = 0; i < n; i++) {
-    const wi = w ? w[i]! : 1;
-    const d = raw[i]! - c;
-    sw += wi;
-    s1 += wi * d;
-    s2 += wi * d * d;
-    d2 += wi * dm[i]! * dm[i]!;
-  }
-  const centered = s2 - (s1 * s1) / sw;
-  return !(d2 > 1e-10 * centered);
+/** Σ w x̃² (the demeaned column's X'WX diagonal) below 1e-10 of Σ w (x - x̄)²: the column lies in the span of the fixed effects. */
+function isAbsorbed(demeanedSS: number, centeredSS: number): boolean {
+  return !(demeanedSS > 1e-10 * centeredSS);
+}
+
+/** Σ w (x - x̄)² of a raw column, from the design's shifted sums when it has them (no pass). */
+function rawCenteredSS(x: Float64Array, w: Float64Array | undefined, sums: ShiftedSums | null, n: number): number {
+  if (sums && !w) return sums.s2 - (sums.s1 * sums.s1) / n;
+  return totalSumOfSquares(x, w, true);
+}
+
+function subMatrix(a: Float64Array, k: number, idx: readonly number[]): Float64Array {
+  const p = idx.length;
+  const out = new Float64Array(p * p);
+  for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) out[r * p + c] = a[idx[r]! * k + idx[c]!]!;
+  return out;
 }
 
 /**
@@ -215,59 +217,112 @@ function isAbsorbed(raw: Float64Array, dm: Float64Array, w: Float64Array | undef
  * them (CR2 / CR3 need the design) and the scores w·e·x̃ are formed only when a vcov uses them.
  */
 function residualsInPlace(yDm: Float64Array, xs: readonly Float64Array[], b: Float64Array, w: Float64Array | undefined) {
+  const sums = new Float64Array(2);
   const n = yDm.length;
-  const k = xs.length;
-  let ssr = 0;
-  let ssrFe = 0;
-  if (k === 1 && !w) {
-    // the common TWFE case, one fused pass
-    const x = xs[0]!;
-    const b0 = b[0]!;
-    for (let i = 0; i < n; i++) {
-      const yi = yDm[i]!;
-      const ei = yi - b0 * x[i]!;
-      yDm[i] = ei;
-      ssr += ei * ei;
-      ssrFe += yi * yi;
-    }
-    return { e: yDm, ssr, ssrFe };
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(n, i0 + BLOCK);
+    if (w) residualsWeighted(yDm, xs, b, w, i0, i1, sums);
+    else if (xs.length === 1) residualsOne(yDm, xs[0]!, b[0]!, i0, i1, sums);
+    else residualsUnweighted(yDm, xs, b, i0, i1, sums);
   }
-  for (let i = 0; i < n; i++) {
-    const yi = yDm[i]!;
+  return { e: yDm, ssr: sums[0]!, ssrFe: sums[1]! };
+}
+
+/**
+ * One-pass loops run as kernels over row blocks, the running sums carried in `out` (the same
+ * order of additions as one loop): a kernel called per block has its whole body's type feedback
+ * after the first block and is compiled once; a single long loop was compiled on-stack, deoptimized
+ * at its first statement after the loop and ran interpreted (boxing every double) call after call.
+ */
+const BLOCK = 4096;
+
+function residualsOne(y: Float64Array, x: Float64Array, b0: number, i0: number, i1: number, out: Float64Array): void {
+  let ssr = out[0]!;
+  let ssrFe = out[1]!;
+  for (let i = i0; i < i1; i++) {
+    const yi = y[i]!;
+    const ei = yi - b0 * x[i]!;
+    y[i] = ei;
+    ssr += ei * ei;
+    ssrFe += yi * yi;
+  }
+  out[0] = ssr;
+  out[1] = ssrFe;
+}
+
+function residualsUnweighted(y: Float64Array, xs: readonly Float64Array[], b: Float64Array, i0: number, i1: number, out: Float64Array): void {
+  const k = xs.length;
+  let ssr = out[0]!;
+  let ssrFe = out[1]!;
+  for (let i = i0; i < i1; i++) {
+    const yi = y[i]!;
     let ei = yi;
     for (let j = 0; j < k; j++) ei -= b[j]! * xs[j]![i]!;
-    yDm[i] = ei;
-    const wi = w ? w[i]! : 1;
+    y[i] = ei;
+    ssr += ei * ei;
+    ssrFe += yi * yi;
+  }
+  out[0] = ssr;
+  out[1] = ssrFe;
+}
+
+function residualsWeighted(y: Float64Array, xs: readonly Float64Array[], b: Float64Array, w: Float64Array, i0: number, i1: number, out: Float64Array): void {
+  const k = xs.length;
+  let ssr = out[0]!;
+  let ssrFe = out[1]!;
+  for (let i = i0; i < i1; i++) {
+    const yi = y[i]!;
+    let ei = yi;
+    for (let j = 0; j < k; j++) ei -= b[j]! * xs[j]![i]!;
+    y[i] = ei;
+    const wi = w[i]!;
     ssr += wi * ei * ei;
     ssrFe += wi * yi * yi;
   }
-  return { e: yDm, ssr, ssrFe };
+  out[0] = ssr;
+  out[1] = ssrFe;
 }
 
-/** Σ w (y - ȳ)² in one pass, shifted by y[0] against cancellation. */
+/** Σ w (y - ȳ)² in one pass, shifted by y[0] against cancellation (uncentred: Σ w y²). */
 function totalSumOfSquares(y: Float64Array, w: Float64Array | undefined, centered: boolean): number {
+  const c = centered && y.length > 0 ? y[0]! : 0;
+  const s = new Float64Array(3);
   const n = y.length;
-  const c = centered ? y[0]! : 0;
-  let sw = 0;
-  let s1 = 0;
-  let s2 = 0;
-  if (w) {
-    for (let i = 0; i < n; i++) {
-      const d = y[i]! - c;
-      const wd = w[i]! * d;
-      sw += w[i]!;
-      s1 += wd;
-      s2 += wd * d;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const d = y[i]! - c;
-      s1 += d;
-      s2 += d * d;
-    }
-    sw = n;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(n, i0 + BLOCK);
+    if (w) weightedShiftedSums(y, w, c, i0, i1, s);
+    else unweightedShiftedSums(y, c, i0, i1, s);
   }
-  return centered ? s2 - (s1 * s1) / sw : s2;
+  if (!w) s[0] = n;
+  return centered ? s[2]! - (s[1]! * s[1]!) / s[0]! : s[2]!;
+}
+
+function weightedShiftedSums(y: Float64Array, w: Float64Array, c: number, i0: number, i1: number, out: Float64Array): void {
+  let sw = out[0]!;
+  let s1 = out[1]!;
+  let s2 = out[2]!;
+  for (let i = i0; i < i1; i++) {
+    const d = y[i]! - c;
+    const wd = w[i]! * d;
+    sw += w[i]!;
+    s1 += wd;
+    s2 += wd * d;
+  }
+  out[0] = sw;
+  out[1] = s1;
+  out[2] = s2;
+}
+
+function unweightedShiftedSums(y: Float64Array, c: number, i0: number, i1: number, out: Float64Array): void {
+  let s1 = out[1]!;
+  let s2 = out[2]!;
+  for (let i = i0; i < i1; i++) {
+    const d = y[i]! - c;
+    s1 += d;
+    s2 += d * d;
+  }
+  out[1] = s1;
+  out[2] = s2;
 }
 
 export function diagSqrt(v: Float64Array, k: number): number[] {

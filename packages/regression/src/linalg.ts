@@ -86,7 +86,11 @@ export function solveSymmetric(a: Float64Array, b: Float64Array, k: number, tol 
   return x;
 }
 
-/** X'WX (row-major k x k) and X'Wy for column-major X. */
+/**
+ * X'WX (row-major k x k) and X'Wy for column-major X, in one pass over memory: rows in blocks that
+ * stay in cache, every pair per block. The weight multiplies inside the block ((x_a w) x_b, the
+ * same rounding as a weighted copy) so no weighted copy of X is allocated.
+ */
 export function crossProducts(
   columns: readonly Float64Array[],
   y: Float64Array,
@@ -96,21 +100,14 @@ export function crossProducts(
   const n = y.length;
   const xtx = new Float64Array(k * k);
   const xty = new Float64Array(k);
-  const wx = weights ? columns.map((c) => mul(c, weights)) : columns;
-  // rows in blocks that stay in cache, every pair per block: one pass over memory instead of k²/2
   const BLOCK = 2048;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const i1 = Math.min(n, i0 + BLOCK);
     for (let a = 0; a < k; a++) {
-      const xa = wx[a]!;
-      let sy = 0;
-      for (let i = i0; i < i1; i++) sy += xa[i]! * y[i]!;
-      xty[a]! += sy;
+      const xa = columns[a]!;
+      xty[a]! += weights ? weightedDotRange(xa, weights, y, i0, i1) : dotRange(xa, y, i0, i1);
       for (let b = 0; b <= a; b++) {
-        const xb = columns[b]!;
-        let s = 0;
-        for (let i = i0; i < i1; i++) s += xa[i]! * xb[i]!;
-        xtx[a * k + b]! += s;
+        xtx[a * k + b]! += weights ? weightedDotRange(xa, weights, columns[b]!, i0, i1) : dotRange(xa, columns[b]!, i0, i1);
       }
     }
   }
@@ -118,10 +115,18 @@ export function crossProducts(
   return { xtx, xty };
 }
 
-function mul(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! * b[i]!;
-  return out;
+/** Σ a b over [i0, i1): a leaf kernel, so it is optimized once and inlined, never run interpreted. */
+function dotRange(a: Float64Array, b: Float64Array, i0: number, i1: number): number {
+  let s = 0;
+  for (let i = i0; i < i1; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Σ (a w) b over [i0, i1). */
+function weightedDotRange(a: Float64Array, w: Float64Array, b: Float64Array, i0: number, i1: number): number {
+  let s = 0;
+  for (let i = i0; i < i1; i++) s += a[i]! * w[i]! * b[i]!;
+  return s;
 }
 
 export interface OlsFit {
@@ -139,20 +144,31 @@ export interface OlsFit {
 export function olsFit(columns: readonly Float64Array[], y: Float64Array, opts: { weights?: Float64Array; tol?: number; residuals?: boolean } = {}): OlsFit {
   const k = columns.length;
   const { xtx, xty } = crossProducts(columns, y, opts.weights);
-  const ch = choleskyPivoted(xtx, k, opts.tol ?? COLLIN_TOL);
-  const p = ch.kept.length;
-  const coef = Float64Array.from(ch.kept, (j) => xty[j]!);
-  choleskySolveInPlace(ch.factor, p, coef);
+  const sol = solveNormalEquations(xtx, xty, k, opts.tol ?? COLLIN_TOL);
+  const { coef, kept } = sol;
+  const p = kept.length;
   const n = opts.residuals === false ? 0 : y.length;
   const residuals = new Float64Array(n);
   if (p === 0 && n > 0) residuals.set(y);
   for (let c = 0; c < p; c++) {
-    const x = columns[ch.kept[c]!]!;
+    const x = columns[kept[c]!]!;
     const b = coef[c]!;
     const src = c === 0 ? y : residuals;
     for (let i = 0; i < n; i++) residuals[i] = src[i]! - b * x[i]!;
   }
-  return { coef, kept: ch.kept, dropped: ch.dropped, xtxInv: choleskyInverse(ch.factor, p), residuals };
+  return { ...sol, residuals };
+}
+
+/**
+ * β and (X'WX)^-1 from the cross products (X'WX row-major k x k, X'Wy), collinear columns dropped by
+ * the pivoted Cholesky: what olsFit does once it has them, for callers that already hold them.
+ */
+export function solveNormalEquations(xtx: Float64Array, xty: Float64Array, k: number, tol = COLLIN_TOL): Omit<OlsFit, 'residuals'> {
+  const ch = choleskyPivoted(xtx, k, tol);
+  const p = ch.kept.length;
+  const coef = Float64Array.from(ch.kept, (j) => xty[j]!);
+  choleskySolveInPlace(ch.factor, p, coef);
+  return { coef, kept: ch.kept, dropped: ch.dropped, xtxInv: choleskyInverse(ch.factor, p) };
 }
 
 /** Gauss-Jordan inverse with partial pivoting; null when (numerically) singular. */

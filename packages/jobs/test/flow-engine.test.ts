@@ -121,7 +121,8 @@ describe.skipIf(missing)('distributed engine: FlowJobs + FlowWorker on real Redi
         // read after the third: once it left the store's waiting room, one of the first two had ended
         const first = await Promise.all(jobs.slice(0, 2).map((j) => a.jobs.get('limit', j.id)));
         admittedAfterAnEnd ??= first.some((j) => j.state === 'succeeded');
-        if (third.state === 'succeeded') break;
+        // the other of the first two may still be running when the third ends: wait for all three
+        if (third.state === 'succeeded' && first.every((j) => j.state === 'succeeded')) break;
       }
       await new Promise((r) => setTimeout(r, 100));
     }

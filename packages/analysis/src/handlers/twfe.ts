@@ -110,5 +110,5 @@ function twfeAdjust(ctx: AnalysisContext, opts: TwfeOptions, adjust: NonNullable
     if (v.type !== 'cluster' || c.length !== 1) throw new AnalysisInputError(`option adjust: the wild cluster bootstrap needs CR1 by one cluster variable (cluster, or vcov { type: 'cluster', cluster: <one column> }), got vcov ${JSON.stringify(opts.vcov)}`);
     cluster = c[0]!;
   }
-  return multipleTestingBlock(ctx, { id: opts.id, outcomes: opts.outcomes, treatment: opts.treatment, controls: [...opts.extraTreatments, ...opts.controls], cluster, draws: adjust.draws, weights: adjust.weights });
+  return multipleTestingBlock(ctx, { id: opts.id, outcomes: opts.outcomes, treatment: opts.treatment, controls: [...opts.extraTreatments, ...opts.controls], cluster, draws: adjust.draws, weights: adjust.weights, startFraction: 1 });
 }

@@ -31,11 +31,13 @@ export interface MultipleTestingRequest {
   readonly cluster: string;
   readonly draws: number;
   readonly weights: 'rademacher' | 'webb';
+  /** The analysis's progress when the bootstrap starts (after a handler's own fits: never back to 0). */
+  readonly startFraction?: number;
 }
 
 /** The adjusted p-values as a report table (one row per outcome) plus the result and its t* draws. */
 export async function multipleTestingBlock(ctx: AnalysisContext, req: MultipleTestingRequest): Promise<{ block: Block; result: Omit<MultipleTestingResult, 'rows'> & { rows: unknown[] }; tables: Record<string, DataTable> }> {
-  ctx.progress({ step: `Romano–Wolf over ${req.outcomes.length} outcomes`, fraction: 0 });
+  ctx.progress({ step: `Romano–Wolf over ${req.outcomes.length} outcomes`, fraction: req.startFraction ?? 0 });
   let res: MultipleTestingResult;
   try {
     res = await romanoWolf(ctx.frame, { outcomes: req.outcomes, coefficient: req.treatment, controls: req.controls, cluster: req.cluster, weights: req.weights, draws: req.draws, seed: ctx.seed, keepDraws: true });

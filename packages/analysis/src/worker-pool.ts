@@ -12,7 +12,7 @@ import type { RunSpec } from './spec.js';
 import type { WorkerInput } from './run-worker.js';
 
 /** Relative cost of the estimators that dominate a run (others count 0): only the order uses it. */
-const HEAVY: Readonly<Record<string, number>> = { ann_net_effect: 4, ann_vs_ols: 3, mechanism: 2, callaway_santanna: 1, cs_placebo: 1, placebo: 1 };
+const HEAVY: Readonly<Record<string, number>> = { ann_net_effect: 4, ann_vs_ols: 3, mechanism: 2, honest_did: 1, callaway_santanna: 1, cs_placebo: 1, placebo: 1, synthdid: 1 };
 
 /** Expected share of a run's time per analysis, for the overall progress of a parallel run (rough). */
 export function costWeight(estimator: string): number {

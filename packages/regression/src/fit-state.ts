@@ -34,15 +34,23 @@ export function stateScores(state: FitState): readonly Float64Array[] {
   let s = scoreCache.get(state);
   if (!s) {
     const { resid: e, weights: w } = state;
-    s = state.xDm.map((x) => {
-      const out = new Float64Array(x.length);
-      if (w) for (let i = 0; i < x.length; i++) out[i] = x[i]! * e[i]! * w[i]!;
-      else for (let i = 0; i < x.length; i++) out[i] = x[i]! * e[i]!;
-      return out;
-    });
+    s = state.xDm.map((x) => (w ? scoresWeighted(x, e, w) : scoresUnweighted(x, e)));
     scoreCache.set(state, s);
   }
   return s;
+}
+
+// Leaf kernels (not closures made per call), so they are compiled once and stay compiled.
+function scoresUnweighted(x: Float64Array, e: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! * e[i]!;
+  return out;
+}
+
+function scoresWeighted(x: Float64Array, e: Float64Array, w: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! * e[i]! * w[i]!;
+  return out;
 }
 
 const states = new WeakMap<object, FitState>();

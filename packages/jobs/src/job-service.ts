@@ -397,6 +397,8 @@ export class JobService implements Jobs {
           const cancelled = childSignal.aborted || error instanceof TaskCancelledError;
           if (cancelled || attempt >= tries || isInputFault(error)) {
             await this.o.store.putJob({ ...base, attempts: attempt, state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: toJobError(error, this.o.dir.root) });
+            // stopped because a sibling chunk failed: that failure is the job's error, this one only its echo
+            if (cancelled && childController.signal.aborted && !signal.aborted) return;
             throw error;
           }
           this.log('warn', 'chunk failed; retrying', { jobId: job.id, chunk: k, attempt, error: String(error instanceof Error ? error.message : error) });

@@ -16,20 +16,24 @@ export interface CsMultipleTestingOptions {
   readonly keepDraws?: boolean;
 }
 
-export interface CsMultipleTestingRow {
+/** One tested estimate with its unadjusted and family-wise adjusted p-values. */
+export interface AdjustedTestRow {
   readonly outcome: string;
-  /** The overall ATT of the aggregation. */
   readonly estimate: number;
   /** Bootstrap SE from the joint draws: IQR / (z(.75) - z(.25)), as withMultiplierBootstrap. */
   readonly se: number;
   readonly statistic: number;
-  /** Share of draws with |theta*_b / se| >= |t| (this outcome alone). */
+  /** Share of draws with |theta*_b / se| >= |t| (this estimate alone). */
   readonly pValue: number;
   readonly pRomanoWolf: number;
   readonly pWestfallYoung: number;
   readonly pWestfallYoungMinP: number;
   /** 1-based position in the Romano–Wolf step order (largest |t| first). */
   readonly step: number;
+}
+
+/** The overall ATT of the aggregation, per outcome. */
+export interface CsMultipleTestingRow extends AdjustedTestRow {
   readonly tStar?: readonly number[];
 }
 
@@ -175,19 +179,10 @@ export async function csMultipleTesting(
   });
 }
 
-export interface CsEventTimeRow {
-  readonly outcome: string;
+export interface CsEventTimeRow extends AdjustedTestRow {
   readonly eventTime: number;
   /** 'post' (e >= 0) or 'pre' (e < 0): the stepdown runs within each. */
   readonly family: 'post' | 'pre';
-  readonly estimate: number;
-  readonly se: number;
-  readonly statistic: number;
-  readonly pValue: number;
-  readonly pRomanoWolf: number;
-  readonly pWestfallYoung: number;
-  readonly pWestfallYoungMinP: number;
-  readonly step: number;
 }
 
 export interface CsEventTimeMultipleTestingResult {

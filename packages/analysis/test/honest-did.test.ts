@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimatesFromEventStudy, estimatesFromSunAbraham, eventStudy, honestDid, sunAbraham } from '@panel-lab/did';
+import { didMultiplegtDyn, estimatesFromDidMultiplegtDyn, estimatesFromEventStudy, estimatesFromSunAbraham, eventStudy, honestDid, sunAbraham } from '@panel-lab/did';
 import { loadMpdta } from '@panel-lab/datasets';
 import { parseRunSpec, runSpec } from '../src/index.js';
 
@@ -59,6 +59,28 @@ describe('honest_did analysis', () => {
     expect(lemp.input.eventTimes).toEqual([-3, -2, 0, 1, 2, 3]);
     expect(lemp.relative_magnitude.rows).toHaveLength(1);
   }, 120_000);
+
+  it('runs on dCdH placebos and effects with their joint covariance (the input equals estimatesFromDidMultiplegtDyn)', async () => {
+    const analysis = { id: 'hd', estimator: 'honest_did', source: 'did_multiplegt_dyn', outcomes: ['lemp'], cohort: 'first.treat', dcdhEffects: 3, dcdhPlacebos: 3, restrictions: ['relative_magnitude'], Mbarvec: [0, 1], gridPoints: 100 } as const;
+    const run = await runSpec({ dataset: mpdta, analyses: [analysis] });
+    const record = run.analyses[0]!;
+    expect(record.status).toBe('ok');
+    const lemp = record.results.lemp as { source: string; input: { eventTimes: number[]; betahat: number[]; sigma: number[][] }; relative_magnitude: { rows: { lb: number; ub: number }[] } };
+    expect(lemp.source).toBe('did_multiplegt_dyn');
+    const direct = estimatesFromDidMultiplegtDyn(didMultiplegtDyn(await loadMpdta(), { outcome: 'lemp', treatment: { cohort: 'first.treat' }, effects: 3, placebo: 3 }));
+    // mpdta identifies two placebos: event times -3, -2 before the reference -1
+    expect(lemp.input.eventTimes).toEqual([-3, -2, 0, 1, 2]);
+    expect(lemp.input.betahat).toEqual(direct.betahat);
+    expect(lemp.input.sigma).toEqual(direct.sigma);
+    expect(lemp.relative_magnitude.rows).toHaveLength(2);
+  }, 120_000);
+
+  it('dcdhEffects / dcdhPlacebos with another source are refused, naming the options', async () => {
+    const run = await runSpec({ dataset: mpdta, analyses: [{ id: 'hd', estimator: 'honest_did', outcomes: ['lemp'], cohort: 'first.treat', dcdhPlacebos: 2, restrictions: ['relative_magnitude'], Mbarvec: [0], gridPoints: 100 }] });
+    const record = run.analyses[0]!;
+    expect(record.status).toBe('failed');
+    expect(record.failure?.message).toMatch(/dcdhEffects \/ dcdhPlacebos apply to source did_multiplegt_dyn/);
+  });
 
   it('rejects an event study whose coefficients are not consecutive around -1', async () => {
     const es = eventStudy(await loadMpdta(), { outcome: 'lemp', treatment: { cohort: 'first.treat' }, ref: -2 });

@@ -46,8 +46,7 @@ describe('HonestDiD inputs from Sun-Abraham and did2s results', () => {
     expect(() => estimatesFromDid2s(r)).toThrow(/secondStage/);
   });
 
-  it('imputation and dCdH are refused with the reason (no joint covariance)', () => {
+  it('imputation is refused with the reason (no joint covariance); dCdH now carries one (test/robustness/dcdh-honestdid.golden.test.ts)', () => {
     expect(() => unsupportedSensitivitySource('did_imputation')).toThrow(/covariance/);
-    expect(() => unsupportedSensitivitySource('did_multiplegt_dyn')).toThrow(/joint covariance/);
   });
 });

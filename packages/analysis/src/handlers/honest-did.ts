@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aggte, attGt, did2s, estimatesFromAggteDynamic, estimatesFromDid2s, estimatesFromEventStudy, estimatesFromSunAbraham, honestDid, sunAbraham, type EventStudySelection, type HonestDidResult, type SensitivityRestriction } from '@panel-lab/did';
+import { aggte, attGt, did2s, didMultiplegtDyn, estimatesFromAggteDynamic, estimatesFromDid2s, estimatesFromDidMultiplegtDyn, estimatesFromEventStudy, estimatesFromSunAbraham, honestDid, sunAbraham, type EventStudySelection, type HonestDidResult, type SensitivityRestriction } from '@panel-lab/did';
 import { sensitivityChart, type Block, type SensitivityInterval } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
@@ -14,9 +14,11 @@ export const honestDidOptions = analysisObject('honest_did', {
   outcomes: z.array(z.string().min(1)).min(1),
   cohort: z.string().min(1),
   source: z
-    .enum(['event_study', 'callaway_santanna', 'sun_abraham', 'did2s'])
+    .enum(['event_study', 'callaway_santanna', 'sun_abraham', 'did2s', 'did_multiplegt_dyn'])
     .default('event_study')
-    .describe("the event study fed to the sensitivity analysis: a TWFE event study (event_study fields), Callaway-Sant'Anna dynamic effects with a universal base period (callaway_santanna fields; vcov from the influence functions, as HonestDiD's honest_did), Sun-Abraham IW coefficients (ref -1; controls, cluster, weights; vcov A V A' as HonestDiD's sunab_beta_vcv) or a did2s event study (ref -1, window binned; controls, one cluster column; GMM vcov). The imputation estimator and dCdH report no joint covariance of their pre- and post-period coefficients and are not offered"),
+    .describe("the event study fed to the sensitivity analysis: a TWFE event study (event_study fields), Callaway-Sant'Anna dynamic effects with a universal base period (callaway_santanna fields; vcov from the influence functions, as HonestDiD's honest_did), Sun-Abraham IW coefficients (ref -1; controls, cluster, weights; vcov A V A' as HonestDiD's sunab_beta_vcv), a did2s event study (ref -1, window binned; controls, one cluster column; GMM vcov) or dCdH placebos and effects (did_multiplegt_dyn: dcdhEffects, dcdhPlacebos, one cluster column, cell weights; joint vcov from the influence functions, as its honest_did option). The imputation estimator reports no joint covariance of its pre- and post-period coefficients and is not offered"),
+  dcdhEffects: z.number().int().min(1).optional().describe('source did_multiplegt_dyn: dynamic effects 1..dcdhEffects, the post periods (default 3, as dcdh_stacked; trimmed to what the data identify)'),
+  dcdhPlacebos: z.number().int().min(1).optional().describe('source did_multiplegt_dyn: placebos 1..dcdhPlacebos, the pre periods (default 3, as dcdh_stacked; trimmed to what the data identify, at most dcdhEffects)'),
   ...csShared,
   controls: z.array(z.string().min(1)).default([]),
   window: z.tuple([z.number().int(), z.number().int()]).optional().describe('event-time window of the underlying TWFE event study (as event_study); reference period fixed at -1'),
@@ -49,7 +51,7 @@ const LABEL: Record<SensitivityRestriction, string> = {
 
 const fmt = (v: number | null) => (v === null ? 'none' : v.toPrecision(3));
 
-/** Rambachan-Roth (HonestDiD) sensitivity of an event study's post-period effect (TWFE, CS dynamic, Sun-Abraham or did2s). */
+/** Rambachan-Roth (HonestDiD) sensitivity of an event study's post-period effect (TWFE, CS dynamic, Sun-Abraham, did2s or dCdH). */
 export const honestDidHandler = defineHandler({
   estimator: 'honest_did',
   description: 'Rambachan-Roth sensitivity (HonestDiD): robust CIs of an event-study effect under smoothness / relative-magnitude violations of parallel trends, with breakdown values',
@@ -60,7 +62,22 @@ export const honestDidHandler = defineHandler({
     for (const [i, outcome] of opts.outcomes.entries()) {
       ctx.progress({ step: `honest_did ${outcome}`, fraction: i / opts.outcomes.length });
       let input: EventStudySelection;
-      if (opts.source === 'callaway_santanna') {
+      if (opts.source !== 'did_multiplegt_dyn' && (opts.dcdhEffects !== undefined || opts.dcdhPlacebos !== undefined)) {
+        throw new Error(`honest_did: options dcdhEffects / dcdhPlacebos apply to source did_multiplegt_dyn, not ${opts.source}`);
+      }
+      if (opts.source === 'did_multiplegt_dyn') {
+        const cl = clusterList(opts.cluster);
+        if (cl && cl.length !== 1) throw new Error(`honest_did: source did_multiplegt_dyn takes one cluster column, got ${cl.join(', ')}`);
+        if (opts.window) throw new Error('honest_did: option window applies to sources event_study and did2s, not did_multiplegt_dyn (use dcdhEffects / dcdhPlacebos)');
+        if (opts.controls.length) throw new Error('honest_did: source did_multiplegt_dyn takes no controls (our did_multiplegt_dyn has none)');
+        const d = didMultiplegtDyn(ctx.frame, {
+          outcome, treatment: { cohort: opts.cohort }, alpha: opts.alpha,
+          effects: opts.dcdhEffects ?? 3, placebo: opts.dcdhPlacebos ?? 3,
+          ...(cl ? { cluster: cl[0]! } : {}),
+          ...(opts.weights ? { weights: opts.weights } : {}),
+        });
+        input = estimatesFromDidMultiplegtDyn(d);
+      } else if (opts.source === 'callaway_santanna') {
         const gt = attGt(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, alpha: opts.alpha, ...csOptionsOf({ ...opts, basePeriod: 'universal' }) });
         input = estimatesFromAggteDynamic(aggte(gt, { type: 'dynamic' }));
       } else if (opts.source === 'sun_abraham') {

@@ -59,6 +59,14 @@ export interface DidMultiplegtDynResult {
   readonly deltaDAvgTotal: number;
   readonly pJointEffects: number | null;
   readonly pJointPlacebo: number | null;
+  /** Terms of vcov: Effect_1..Effect_L then Placebo_1..Placebo_P (did_multiplegt_dyn's coef$b order). */
+  readonly vcovTerms: readonly string[];
+  /**
+   * Joint covariance of the effects and placebos from the cluster sums of their influence functions
+   * (did_multiplegt_dyn's coef$vcov); its diagonal is the squared SEs. HonestDiD needs the
+   * placebo-effect covariances.
+   */
+  readonly vcov: readonly (readonly number[])[];
   /** Units always treated in the sample (no switch to observe; they never enter a comparison). */
   readonly alwaysTreatedUnits: number;
   readonly nGroups: number;
@@ -220,6 +228,27 @@ function clusterCross(a: Float64Array, b: Float64Array, cl: Int32Array, nC: numb
   return s;
 }
 
+/**
+ * Covariance of the parts' estimates: Σ_c (Σ_{g∈c} u_ig)(Σ_{g∈c} u_jg) / (N1_i N1_j), one pass of
+ * cluster sums per part (as did_multiplegt_dyn's (Var(U_i + U_j) - se_i² - se_j²) / 2).
+ */
+function partsVcov(parts: readonly Part[], cl: Int32Array, nC: number): number[][] {
+  const sums = parts.map((p) => {
+    const s = new Float64Array(nC);
+    for (let g = 0; g < p.u.length; g++) s[cl[g]!]! += p.u[g]!;
+    return s;
+  });
+  const k = parts.length;
+  const V = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) {
+    let acc = 0;
+    const a = sums[i]!, b = sums[j]!;
+    for (let c = 0; c < nC; c++) acc += a[c]! * b[c]!;
+    V[i]![j] = V[j]![i] = acc / (parts[i]!.n1 * parts[j]!.n1);
+  }
+  return V;
+}
+
 /** Joint chi² test that all estimates are zero, with covariances from the influence parts. */
 function jointTest(parts: readonly Part[], cl: Int32Array, nC: number): number | null {
   const k = parts.length;
@@ -330,6 +359,7 @@ export function didMultiplegtDyn(frame: PanelFrame, options: DidMultiplegtDynOpt
       ? "N of Av_tot_eff: the sum of the effects' N (did_multiplegt_dyn counts each cell once)"
       : 'N of Av_tot_eff: the distinct (group, period) cells used by any effect, as did_multiplegt_dyn',
   ];
+  const vcov = partsVcov([...effParts, ...plParts], cl, nC);
   return Object.freeze({
     kind: 'did_multiplegt_dyn' as const,
     spec: Object.freeze({ outcome: options.outcome, treatment: options.treatment, effectsRequested, placeboRequested, weights: options.weights ?? null, cluster: clusterName, alpha, averageTotalEffectN: ateN }),
@@ -340,6 +370,8 @@ export function didMultiplegtDyn(frame: PanelFrame, options: DidMultiplegtDynOpt
     deltaDAvgTotal: delta,
     pJointEffects: jointTest(effParts, cl, nC),
     pJointPlacebo: jointTest(plParts, cl, nC),
+    vcovTerms: Object.freeze([...effects.map((c) => c.term), ...placebos.map((c) => c.term)]),
+    vcov: Object.freeze(vcov.map((row) => Object.freeze(row))),
     alwaysTreatedUnits: always,
     nGroups: nU,
     notes: Object.freeze(notes),

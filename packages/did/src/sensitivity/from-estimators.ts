@@ -1,12 +1,14 @@
 /**
  * HonestDiD inputs from the other event-study estimators that carry a joint covariance of their
- * event-time coefficients: Sun-Abraham (interaction-weighted, covariance A V A') and did2s's
- * event-study second stage (GMM covariance). The imputation estimator and dCdH report per-horizon
- * SEs only, without the covariance between pre-period and post-period coefficients that the
- * restrictions need: they are refused with that reason.
+ * event-time coefficients: Sun-Abraham (interaction-weighted, covariance A V A'), did2s's
+ * event-study second stage (GMM covariance) and dCdH's effects and placebos (covariance from the
+ * influence functions, as did_multiplegt_dyn's coef$vcov). The imputation estimator reports
+ * per-horizon SEs only, without the covariance between pre-period and post-period coefficients
+ * that the restrictions need: it is refused with that reason.
  */
 import type { SunAbrahamResult } from '../regression/sun-abraham.js';
 import type { Did2sResult } from '../robustness/did2s.js';
+import type { DidMultiplegtDynResult } from '../robustness/dcdh-dyn.js';
 import { estimatesFromEventStudy, type EventStudySelection } from './from-event-study.js';
 
 /** Sun-Abraham per-period IW coefficients; the reference must be exactly [-1]. */
@@ -32,10 +34,28 @@ export function estimatesFromDid2s(result: Did2sResult): EventStudySelection {
   return estimatesFromEventStudy({ coefs, fit: { coefNames: result.coefs.map((c) => c.term), vcov: result.vcov } }, -1);
 }
 
+/**
+ * dCdH placebos (event time -ℓ-1: Y_{F-1-ℓ} - Y_{F-1}, the period before the switch as the base) and
+ * effects (event time ℓ-1), with their joint covariance; did_multiplegt_dyn's honest_did feeds
+ * HonestDiD the same. Needs at least one placebo (the pre-period coefficients).
+ */
+export function estimatesFromDidMultiplegtDyn(result: DidMultiplegtDynResult): EventStudySelection {
+  if (result.placebos.length === 0) throw new Error('sensitivity: the dCdH result has no placebos (the pre-period coefficients HonestDiD needs); estimate it with placebo >= 1');
+  const k = result.vcovTerms.length;
+  if (k !== result.effects.length + result.placebos.length || result.vcov.length !== k) throw new Error('sensitivity: the dCdH result carries no covariance of its effects and placebos');
+  result.vcov.forEach((row, i) => row.forEach((v, j) => {
+    if (!Number.isFinite(v)) throw new Error(`sensitivity: the dCdH covariance of ${result.vcovTerms[i]} and ${result.vcovTerms[j]} is not finite (${v})`);
+  }));
+  const coefs = [...result.placebos, ...result.effects].map((c) => {
+    if (c.eventTime === null || !Number.isFinite(c.estimate)) throw new Error(`sensitivity: dCdH ${c.term} has no event time or a non-finite estimate (${c.estimate})`);
+    return { term: c.term, eventTime: c.eventTime, estimate: c.estimate };
+  });
+  return estimatesFromEventStudy({ coefs, fit: { coefNames: result.vcovTerms, vcov: result.vcov } }, -1);
+}
+
 /** Why the estimators without a joint covariance of their event-time coefficients are refused. */
-export function unsupportedSensitivitySource(kind: 'did_imputation' | 'did_multiplegt_dyn'): never {
-  const what = kind === 'did_imputation'
-    ? 'the imputation estimator reports per-horizon SEs and tests pre-trends in a separate regression, so the covariance between its pre-period and post-period coefficients is not estimated'
-    : 'dCdH (did_multiplegt_dyn) reports per-effect and per-placebo SEs without their joint covariance';
-  throw new Error(`sensitivity: ${what}; use source event_study, callaway_santanna, sun_abraham or did2s`);
+export function unsupportedSensitivitySource(kind: 'did_imputation'): never {
+  if (kind !== 'did_imputation') throw new Error(`sensitivity: unknown unsupported source '${String(kind)}'`);
+  const what = 'the imputation estimator reports per-horizon SEs and tests pre-trends in a separate regression, so the covariance between its pre-period and post-period coefficients is not estimated';
+  throw new Error(`sensitivity: ${what}; use source event_study, callaway_santanna, sun_abraham, did2s or did_multiplegt_dyn`);
 }

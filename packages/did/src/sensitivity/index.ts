@@ -12,4 +12,4 @@ export type { EventStudyWithVcov, EventStudySelection } from './from-event-study
 export { estimatesFromAggteDynamic } from './from-aggte.js';
 export { refineBreakdown } from './breakdown-refine.js';
 export type { RefinedBreakdown } from './breakdown-refine.js';
-export { estimatesFromSunAbraham, estimatesFromDid2s, unsupportedSensitivitySource } from './from-estimators.js';
+export { estimatesFromSunAbraham, estimatesFromDid2s, estimatesFromDidMultiplegtDyn, unsupportedSensitivitySource } from './from-estimators.js';

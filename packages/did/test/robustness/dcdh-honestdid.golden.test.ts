@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadGolden, tolerance } from '@panel-lab/testing';
 import { didMultiplegtDyn } from '../../src/robustness/dcdh-dyn.js';
 import { conditionalCiDeltaRM, conditionalCiDeltaSD, estimatesFromDidMultiplegtDyn, flciDeltaSD } from '../../src/sensitivity/index.js';
+import { choleskyInverse, choleskyPivoted } from '@panel-lab/regression';
+import { pchisqUpper } from '../../src/internal/stats.js';
 import { readCsv } from './data.js';
 
 // dCdH's joint covariance of effects and placebos vs did_multiplegt_dyn's coef$vcov (DIDmultiplegtDYN
@@ -67,6 +69,24 @@ describe('dCdH joint covariance and HonestDiD vs did_multiplegt_dyn 2.2.0 + Hone
       close(await conditionalCiDeltaRM(input, h.DeltaRM.Mbarvec, { method: 'C-LF' }), h.DeltaRM.C_LF, 'RM C-LF');
     }, 180_000);
   }
+
+  it('equivalences: clustered by a coarser column the diagonal is still the squared SEs; the effects block gives the joint test', () => {
+    const sid = castle.numeric('sid');
+    const clustered = castle.withColumns({ region5: Float64Array.from(sid, (s) => Math.floor(s / 5)) });
+    const opts = { outcome: 'l_homicide', treatment: { treatment: 'post' }, effects: 4, placebo: 3 } as const;
+    const r = didMultiplegtDyn(clustered, { ...opts, cluster: 'region5' });
+    const byUnit = didMultiplegtDyn(castle, opts);
+    [...r.effects, ...r.placebos].forEach((c, i) => expect(Math.abs(Math.sqrt(r.vcov[i]![i]!) / c.se - 1), c.term).toBeLessThan(1e-13));
+    expect(Math.abs(r.vcov[0]![1]! - byUnit.vcov[0]![1]!)).toBeGreaterThan(1e-12);
+    for (const res of [r, byUnit]) {
+      const k = res.effects.length;
+      const V = Float64Array.from({ length: k * k }, (_, c) => res.vcov[Math.floor(c / k)]![c % k]!);
+      const inv = choleskyInverse(choleskyPivoted(V, k).factor, k);
+      let chi2 = 0;
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) chi2 += res.effects[i]!.estimate * inv[i * k + j]! * res.effects[j]!.estimate;
+      expect(Math.abs(pchisqUpper(chi2, k) - res.pJointEffects!)).toBeLessThan(1e-12);
+    }
+  });
 
   it('a dCdH result without placebos is refused with the reason', () => {
     const r = didMultiplegtDyn(mpdta, { outcome: 'lemp', treatment: { cohort: 'first.treat' }, effects: 2 });

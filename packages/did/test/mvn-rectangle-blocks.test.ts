@@ -26,7 +26,7 @@ function pointByPoint(mean: number[], sigma: number[][], lower: number[], upper:
         y[i] = normalQuantile(Math.min(Math.max(lo + latticeCoordinate(lat, k, q, i) * (hi - lo), 1e-300), 1 - 1e-16), 0, 1);
       }
       sumF += f;
-      for (let i = 0; i < d; i++) { let x = 0; for (let j = 0; j <= i; j++) x += L[i]![j]! * y[j]!; m[i] += f * x; }
+      for (let i = 0; i < d; i++) { let x = 0; for (let j = 0; j <= i; j++) x += L[i]![j]! * y[j]!; m[i] = m[i]! + f * x; }
     }
   }
   return { probability: sumF / (points * shifts), truncatedMean: m.map((v, i) => mean[i]! + v / sumF) };

@@ -66,13 +66,16 @@ export async function startPostgres(): Promise<PostgresHandle> {
   child.stderr!.on('data', (c: Buffer) => (log = (log + c.toString('utf8')).slice(-4000)));
   const url = `postgres://panel@127.0.0.1:${port}/postgres`;
   let up = false;
+  let lastError = '';
   for (let i = 0; i < 100 && !up && child.exitCode === null; i++) {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
     try {
       await client.connect();
       await client.query('select 1');
       up = true;
-    } catch {
+    } catch (error) {
+      // the server is still starting: retry; the last failure goes into the error below
+      lastError = error instanceof Error ? error.message : String(error);
       await new Promise((r) => setTimeout(r, 100));
     } finally {
       await client.end().catch(() => undefined);
@@ -90,7 +93,7 @@ export async function startPostgres(): Promise<PostgresHandle> {
   };
   if (!up) {
     await stop();
-    throw new Error(`postgres did not answer on ${url}: ${log}`);
+    throw new Error(`postgres did not answer on ${url} (last attempt: ${lastError || 'none'}): ${log}`);
   }
   return {
     url,

@@ -19,18 +19,21 @@ export async function startRedis(): Promise<RedisHandle> {
   const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => undefined);
   let up = false;
+  let lastError = '';
   for (let i = 0; i < 50 && !up; i++) {
     try {
       if (client.status !== 'ready') await client.connect();
       up = (await client.ping()) === 'PONG';
-    } catch {
+    } catch (error) {
+      // the server is still starting: retry; the last failure goes into the error below
+      lastError = error instanceof Error ? error.message : String(error);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
   client.disconnect();
   if (!up) {
     child.kill('SIGKILL');
-    throw new Error(`redis-server did not answer on ${url}`);
+    throw new Error(`redis-server did not answer on ${url} (last attempt: ${lastError || 'none'})`);
   }
   return {
     url,

@@ -101,13 +101,11 @@ export class NumericSink extends BlockSink<Float64Array> {
       if (validity) {
         for (let i = 0; i < k; i++) if (!isValid(validity, from + i)) block[at + i] = Number.NaN;
       }
-      // One pass over the block just written (still in cache): v - v is NaN exactly for NaN and +-Infinity.
-      let odd = 0;
-      for (let i = 0; i < k; i++) {
-        const v = block[at + i]!;
-        if (v - v !== 0) odd++;
-      }
-      if (odd > 0) this.countOdd(block, at, k, this.length + from);
+      // One branch-free pass over the block just written (still in cache): v * 0 is NaN exactly for NaN
+      // and +-Infinity, so the sum is NaN when any value is; those rare blocks are counted apart.
+      let probe = 0;
+      for (let i = 0; i < k; i++) probe += block[at + i]! * 0;
+      if (probe !== probe) this.countOdd(block, at, k, this.length + from);
       this.at += k;
       from += k;
     }

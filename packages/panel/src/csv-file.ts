@@ -64,6 +64,7 @@ async function readCsvPlain(path: string, shown: string, size: number, head: str
       read = await streamColumns(connection, `SELECT * FROM ${scan(path, dialect, na, kinds)}`, kinds, {
         blockRows: tuning.blockRows ?? DEFAULT_BLOCK_ROWS,
         ...(tuning.blockRows ? {} : { expectedRows: expectedRows(head, size) }),
+        sourceRows: dataLines(path),
       });
     } catch (error) {
       if (error instanceof PanelError) throw error;
@@ -91,6 +92,36 @@ async function fileHead(path: string, size: number): Promise<string> {
     await handle.close();
   }
 }
+
+/**
+ * Lines after the header (a last line without a line break counts): the rows a complete scan yields
+ * when no field holds a line break and no line is blank. Undefined when the file cannot be read
+ * again; the caller then checks the scan another way.
+ */
+async function dataLines(path: string): Promise<number | undefined> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const buffer = Buffer.allocUnsafe(LINE_COUNT_BUFFER);
+    let breaks = 0;
+    let last = NEWLINE;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const bytes = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+      for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) breaks++;
+      last = bytes[bytesRead - 1]!;
+    }
+    return breaks + (last === NEWLINE ? 0 : 1) - 1;
+  } catch {
+    return undefined; // not an error of the read itself: completeness is then checked by a second scan
+  } finally {
+    await handle?.close();
+  }
+}
+
+const NEWLINE = 0x0a;
+const LINE_COUNT_BUFFER = 4 * 2 ** 20;
 
 /** Data rows expected from the file size and the mean line length of its first 64 KiB (2% over, so one block usually holds them). */
 function expectedRows(head: string, size: number): number {

@@ -88,12 +88,14 @@ export async function streamColumns(
   connection: DuckDBConnection,
   sql: string,
   kinds: readonly StreamKind[],
-  sizing: { blockRows?: number; expectedRows?: number } = {},
+  sizing: { blockRows?: number; expectedRows?: number; sourceRows?: Promise<number | undefined> } = {},
 ): Promise<{ rows: number; columns: StreamedColumn[] }> {
   const blockRows = sizing.blockRows ?? DEFAULT_BLOCK_ROWS;
   const first = sizing.expectedRows ?? blockRows;
   const sinks = kinds.map((k) => (k === 'numeric' ? new NumericSink(blockRows, first) : new CategoricalSink(blockRows, first)));
-  await streamChunks(connection, sql, kinds.length, (chunk, n) => appendChunk(chunk, sinks, n));
+  const onChunk = (chunk: DuckDBDataChunk, n: number) => appendChunk(chunk, sinks, n);
+  if (sizing.sourceRows) await streamChunksChecked(connection, sql, sizing.sourceRows, onChunk);
+  else await streamChunks(connection, sql, kinds.length, onChunk);
   const rows = sinks[0]?.length ?? 0;
   const columns = sinks.map((sink): StreamedColumn =>
     sink instanceof NumericSink
@@ -143,6 +145,40 @@ export async function streamChunks(
 }
 
 const END_COLUMN = '"__panel_lab_end_marker"';
+
+/** DuckDB's buffer between its scan threads and the consumer of a streamed result (its default, about 1 MB, stalls the scan). */
+const STREAMING_BUFFER = '32MB';
+
+/**
+ * Streams a query's result like `streamChunks`, but without the end marker, which serialises DuckDB's
+ * scan (the 10M-row CSV read took twice as long with it). Completeness is checked instead against
+ * `sourceRows`, the rows the source yields when read whole (a Parquet footer's count, a CSV file's
+ * line count), known apart from the scan. When they differ or are unknown (quoted line breaks, blank
+ * lines, or a failed scan), the query is run once more unstreamed: it raises the error the stream
+ * swallowed, or gives the true count, which must equal the rows streamed.
+ */
+export async function streamChunksChecked(
+  connection: DuckDBConnection,
+  sql: string,
+  sourceRows: Promise<number | undefined>,
+  onChunk: (chunk: DuckDBDataChunk, rows: number) => void,
+): Promise<number> {
+  await connection.run(`SET streaming_buffer_size = '${STREAMING_BUFFER}'`);
+  const result = await connection.stream(sql);
+  let rows = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    rows += chunk.rowCount;
+    onChunk(chunk, chunk.rowCount);
+  }
+  if ((await sourceRows) === rows) return rows;
+  // every column is counted, so each is cast again: a stray token raises DuckDB's error here
+  const counted = await connection.runAndReadAll(`SELECT count(*), count(COLUMNS(*)) FROM (${sql})`);
+  const total = Number(counted.getRowsJson()[0]![0]);
+  if (total !== rows) throw new Error(`DuckDB stream ended after ${rows} of ${total} rows, and the query succeeded when run again`);
+  return rows;
+}
 
 function appendChunk(chunk: DuckDBDataChunk, sinks: readonly (NumericSink | CategoricalSink)[], n: number): void {
   for (let c = 0; c < sinks.length; c++) {

@@ -46,7 +46,8 @@ export async function readParquetFile(path: string, categorical: readonly string
     const select = fields.map(({ name }, c) => `CAST(${sqlName(name)} AS ${kinds[c] === 'numeric' ? 'DOUBLE' : 'VARCHAR'})`).join(', ');
     let read;
     try {
-      read = await streamColumns(connection, `SELECT ${select} FROM ${source}`, kinds, { blockRows, expectedRows: await parquetRows(connection, source) });
+      const rows = await parquetRows(connection, source);
+      read = await streamColumns(connection, `SELECT ${select} FROM ${source}`, kinds, { blockRows, expectedRows: rows, sourceRows: Promise.resolve(rows) });
     } catch (error) {
       throw new PanelError(`cannot read '${path}' as Parquet: ${duckdbReason(error)}`);
     }

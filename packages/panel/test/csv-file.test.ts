@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { goldenDataPath } from '@panel-lab/testing';
 import { CategoricalSink, NumericSink } from '../src/column-sinks.js';
 import { readCsvFile } from '../src/csv-file.js';
+import { streamChunksChecked, withConnection } from '../src/duckdb-source.js';
 import { PanelError, PanelFrame, parseCsv, parseCsvTable, readPanel, readTable, writePanel, type ReadOptions } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'panel-csv-file-'));
@@ -132,6 +133,28 @@ describe('readPanel (DuckDB) matches parseCsv (papaparse)', () => {
     const small = await readCsvFile(path, {}, { blockRows: 64 });
     expect(small.getChild('x')!.nullCount).toBe(0);
     expect(small.getChild('y')!.nullCount).toBe(334);
+  });
+});
+
+describe('completeness of a streamed read', () => {
+  it('reads files whose line count is not their row count (quoted line breaks, blank last lines) in full', async () => {
+    const quoted = 'city,year,note\nA,2000,"two\nlines"\nB,2001,plain\nC,2002,"three\n\nlines"\n';
+    await sameBothWays(quoted);
+    const blankTail = 'city,year,x\nA,2000,1\nB,2001,2\n\n\n';
+    expect((await readPanel(fileWith(blankTail), opts)).nrows).toBe(2);
+  });
+
+  it('checks a stream against the source row count and, when they differ, against a second unstreamed run', async () => {
+    const path = fileWith('a,b\n1,2\n3,4\n5,6\n');
+    const sql = `SELECT * FROM read_csv('${path}', header=true)`;
+    const streamed = (sourceRows: number | undefined) =>
+      withConnection((connection) => streamChunksChecked(connection, sql, Promise.resolve(sourceRows), () => {}));
+    expect(await streamed(3)).toBe(3);
+    expect(await streamed(undefined)).toBe(3); // unknown: the second run confirms 3
+    expect(await streamed(7)).toBe(3); // a wrong count is not trusted either
+    const failing = fileWith('a,b\n1,2\n3,x\n');
+    const bad = `SELECT * FROM read_csv('${failing}', header=true, columns={'a': 'DOUBLE', 'b': 'DOUBLE'}, auto_detect=false)`;
+    await expect(withConnection((connection) => streamChunksChecked(connection, bad, Promise.resolve(2), () => {}))).rejects.toThrow(/Could not convert/);
   });
 });
 

@@ -5,7 +5,7 @@
 // PANEL_IO_GENERATE set), so generation does not count in this process's peak memory.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@panel-lab/compute';
@@ -122,6 +122,35 @@ function readCase(format: PanelFormat, units: number, validate: boolean): BenchC
   };
 }
 
+/**
+ * DuckDB's own parse of the CSV: an aggregate over every numeric column, nothing handed to JavaScript.
+ * No reader built on DuckDB can be faster than this on the same machine, so it shows how much of the
+ * read is DuckDB and how far its floor is from fread's time.
+ */
+function duckdbFloorCase(units: number): BenchCase {
+  const rows = units * YEARS;
+  return {
+    name: `scan-csv-duckdb-${rows >= 1e6 ? `${rows / 1e6}M` : `${rows / 1e3}k`}`,
+    params: { format: 'csv', units, years: YEARS, rows, numeric_columns: NUMERIC.length, reader: 'DuckDB aggregate only (floor of a DuckDB reader)' },
+    setup: async () => {
+      const path = join(filesFor(units), 'panel.csv');
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const instance = await DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });
+      return { path, connection: await instance.connect() };
+    },
+    run: async (prepared) => {
+      const { path, connection } = prepared as { path: string; connection: import('@duckdb/node-api').DuckDBConnection };
+      const columns = ['unit', 'year', ...NUMERIC].map((c) => `'${c}': 'DOUBLE'`).join(', ');
+      const reader = await connection.runAndReadAll(
+        `SELECT count(*), ${NUMERIC.map((c) => `sum(${c})`).join(', ')} FROM read_csv('${path.replace(/'/g, "''")}', header=true, auto_detect=false, columns={${columns}})`,
+      );
+      const counted = Number(reader.getRowsJson()[0]![0]);
+      if (counted !== rows) throw new Error(`DuckDB counted ${counted} rows, expected ${rows}`);
+      return { rows: counted, load_avg_1m: loadavg()[0]!, note: `1-min load ${loadavg()[0]!.toFixed(1)}` };
+    },
+  };
+}
+
 export const suite: BenchSuite = {
   name: 'panel-io',
   description:
@@ -136,5 +165,6 @@ export const suite: BenchSuite = {
       readCase('arrow', units, false),
       readCase('csv', units, false),
       readCase('csv', units, true),
+      duckdbFloorCase(units),
     ]),
 };

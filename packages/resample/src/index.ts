@@ -33,8 +33,8 @@ export { MAX_TIME_DUMMIES, prepareUnitRegression } from './unit-bootstrap-prepar
 export type { PreparedUnitRegression, UnitBootstrapRegression, UnitFeDesign } from './unit-bootstrap-prepare.js';
 export { romanoWolf } from './multiple-testing.js';
 export type { MultipleTestingOptions, MultipleTestingResult, MultipleTestingRow } from './multiple-testing.js';
-export { adjustedPValues } from './multiple-testing-adjust.js';
-export type { AdjustedPValues } from './multiple-testing-adjust.js';
+export { adjustedFields, adjustedPValues } from './multiple-testing-adjust.js';
+export type { AdjustedFields, AdjustedPValues, AdjustedTestRow } from './multiple-testing-adjust.js';
 export { wildMultipleTesting } from './multiple-testing-families.js';
-export type { FamilyHypothesis, WildMultipleTestingOptions, WildMultipleTestingResult, WildMultipleTestingRow } from './multiple-testing-families.js';
+export type { FamilyHypothesis, WildMultipleTestingOptions, WildMultipleTestingResult, WildMultipleTestingRow, WildMultipleTestingSettings } from './multiple-testing-families.js';
 export type { WildHypothesis } from './multiple-testing-draws.js';

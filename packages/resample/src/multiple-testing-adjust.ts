@@ -15,6 +15,42 @@ export interface AdjustedPValues {
   readonly step: Int32Array;
 }
 
+/** One tested estimate with its unadjusted and family-wise adjusted p-values (every multiple-testing row). */
+export interface AdjustedTestRow {
+  readonly outcome: string;
+  readonly estimate: number;
+  /** The SE of statistic = estimate / se: CR1 for the wild bootstrap, the draws' IQR SE for a multiplier bootstrap. */
+  readonly se: number;
+  readonly statistic: number;
+  /** Bootstrap p-value of this estimate alone: share of |t*_b| >= |t|. */
+  readonly pValue: number;
+  /** Romano–Wolf stepdown (maxT over the hypotheses not yet rejected), monotone in the step order. */
+  readonly pRomanoWolf: number;
+  /** Westfall–Young single-step maxT: share of draws whose max_k |t*_bk| >= |t|. */
+  readonly pWestfallYoung: number;
+  /** Westfall–Young stepdown minP over the draws' marginal bootstrap p-values. */
+  readonly pWestfallYoungMinP: number;
+  /** 1-based position in its family's Romano–Wolf step order (largest |t| first). */
+  readonly step: number;
+}
+
+export type AdjustedFields = Pick<AdjustedTestRow, 'pValue' | 'pRomanoWolf' | 'pWestfallYoung' | 'pWestfallYoungMinP' | 'step'>;
+
+/**
+ * Hypothesis j's p-values from adjustedPValues over B draws, as the rows report them. plusOne false:
+ * #/B; true: (# + 1)/(B + 1), as R wildrwolf (monotone, so the step order and monotonicity hold).
+ */
+export function adjustedFields(adj: AdjustedPValues, j: number, B: number, plusOne: boolean): AdjustedFields {
+  const report = (p: number) => (plusOne ? (p * B + 1) / (B + 1) : p);
+  return {
+    pValue: report(adj.unadjusted[j]!),
+    pRomanoWolf: report(adj.romanoWolf[j]!),
+    pWestfallYoung: report(adj.westfallYoungMaxT[j]!),
+    pWestfallYoungMinP: report(adj.westfallYoungMinP[j]!),
+    step: adj.step[j]!,
+  };
+}
+
 /** The same relative tie margin as wildClusterBootstrap, so a draw equal to the observed t counts. */
 const TIE = 1e-12;
 

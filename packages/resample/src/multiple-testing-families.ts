@@ -1,7 +1,7 @@
 import { DEFAULT_CHUNK_SIZE } from '@panel-lab/compute';
 import type { PanelFrame } from '@panel-lab/panel';
 import { RESAMPLE_VERSION } from './version.js';
-import { adjustedPValues } from './multiple-testing-adjust.js';
+import { adjustedFields, adjustedPValues, type AdjustedFields, type AdjustedTestRow } from './multiple-testing-adjust.js';
 import { wildNullDraws, type WildHypothesis } from './multiple-testing-draws.js';
 
 export interface FamilyHypothesis extends WildHypothesis {
@@ -9,39 +9,40 @@ export interface FamilyHypothesis extends WildHypothesis {
   readonly family?: string;
 }
 
-export interface WildMultipleTestingOptions {
-  /** Each hypothesis its own regression (outcome ~ coefficient + controls | FE), null beta = 0 imposed. */
-  readonly hypotheses: readonly FamilyHypothesis[];
+/** The wild bootstrap settings of romanoWolf and wildMultipleTesting. */
+export interface WildMultipleTestingSettings {
   readonly cluster: string;
-  /** Default the panel's unit and time. */
+  /** Fixed effects to absorb; default the panel's unit and time. */
   readonly fixedEffects?: readonly string[];
   /** 'rademacher' (default) or 'webb'. */
   readonly weights?: 'rademacher' | 'webb';
-  /** Default 9999; Rademacher with 2^G <= draws enumerates all sign vectors. */
+  /** Default 9999. With Rademacher weights and 2^G <= draws, all 2^G sign vectors are enumerated. */
   readonly draws?: number;
   readonly seed: number;
+  /** Weights are drawn chunk by chunk (chunk k from stream k), as in wildClusterBootstrap. Default 1000. */
   readonly chunkSize?: number;
-  /** As romanoWolf: false (default) #/B, true (# + 1)/(B + 1). */
+  /**
+   * false (default): p = #{exceeding draws} / B, as wildClusterBootstrap and fwildclusterboot;
+   * true: (# + 1) / (B + 1), as R wildrwolf. Monotone, so the stepdown order and monotonicity are unchanged.
+   */
   readonly plusOne?: boolean;
+  /** Return each hypothesis's t*_b (draw order) in its row. Default false. */
   readonly keepDraws?: boolean;
 }
 
-export interface WildMultipleTestingRow {
-  readonly outcome: string;
+export interface WildMultipleTestingOptions extends WildMultipleTestingSettings {
+  /** Each hypothesis its own regression (outcome ~ coefficient + controls | FE), null beta = 0 imposed. */
+  readonly hypotheses: readonly FamilyHypothesis[];
+}
+
+export interface WildMultipleTestingRow extends AdjustedTestRow {
   readonly coefficient: string;
   readonly family: string;
-  readonly estimate: number;
-  readonly se: number;
-  readonly statistic: number;
-  readonly pValue: number;
-  readonly pRomanoWolf: number;
-  readonly pWestfallYoung: number;
-  readonly pWestfallYoungMinP: number;
-  /** 1-based position in its family's Romano–Wolf step order. */
-  readonly step: number;
   readonly nobs: number;
   readonly nClusters: number;
+  /** Draws whose bootstrap score was exactly zero (t* infinite or 0/0); they count as in wildClusterBootstrap. */
   readonly drawsDegenerate: number;
+  /** t*_b under beta = 0 in draw order (null where infinite), with keepDraws. */
   readonly tStar?: readonly (number | null)[];
 }
 
@@ -51,6 +52,7 @@ export interface WildMultipleTestingResult {
   readonly rows: readonly WildMultipleTestingRow[];
   readonly families: readonly Readonly<{ family: string; size: number }>[];
   readonly enumerated: boolean;
+  /** Union of the hypotheses' clusters; draw b gives cluster c the same weight in every hypothesis. */
   readonly nClusters: number;
   readonly meta: Readonly<{ backend: 'cpu'; precision: 64; versions: Readonly<Record<string, string>>; timings: Readonly<Record<string, number>> }>;
 }
@@ -73,6 +75,20 @@ export async function wildMultipleTesting(frame: PanelFrame, options: WildMultip
     if (seen.has(key)) throw new Error(`option hypotheses[${i}]: ${h.coefficient} on ${h.outcome} is listed twice`);
     seen.add(key);
   }
+  return adjustWithinFamilies(frame, hyps, options, t0);
+}
+
+/**
+ * wildMultipleTesting once the hypotheses are checked (romanoWolf checks its outcomes itself): the
+ * settings' checks, the shared draws, then the adjustment within each family. Cost as romanoWolf:
+ * O(hypotheses x draws x G x r) for the draws, memory O(hypotheses x draws) for the t* matrix.
+ */
+export async function adjustWithinFamilies(
+  frame: PanelFrame,
+  hyps: readonly FamilyHypothesis[],
+  options: WildMultipleTestingSettings,
+  t0: number,
+): Promise<WildMultipleTestingResult> {
   const kind = options.weights ?? 'rademacher';
   if (kind !== 'rademacher' && kind !== 'webb') throw new Error(`option weights must be rademacher or webb, got '${String(kind)}'`);
   const asked = options.draws ?? 9999;
@@ -89,14 +105,17 @@ export async function wildMultipleTesting(frame: PanelFrame, options: WildMultip
   const families = [...new Set(familyOf)];
   const tObs = prepared.map((w) => w.beta / w.se);
   const plusOne = options.plusOne === true;
-  const report = (p: number) => (plusOne ? (p * B + 1) / (B + 1) : p);
-  const out: { p: number; rw: number; wy: number; minp: number; step: number }[] = new Array(hyps.length);
+  const out: AdjustedFields[] = new Array(hyps.length);
   for (const fam of families) {
     const members = familyOf.flatMap((f, k) => (f === fam ? [k] : []));
-    const sub = new Float64Array(members.length * B);
-    members.forEach((k, j) => sub.set(tStar.subarray(k * B, (k + 1) * B), j * B));
+    // one family holding every hypothesis (romanoWolf) is tStar itself: no copy
+    let sub = tStar;
+    if (members.length < hyps.length) {
+      sub = new Float64Array(members.length * B);
+      members.forEach((k, j) => sub.set(tStar.subarray(k * B, (k + 1) * B), j * B));
+    }
     const adj = adjustedPValues(members.map((k) => tObs[k]!), sub, B);
-    members.forEach((k, j) => (out[k] = { p: adj.unadjusted[j]!, rw: adj.romanoWolf[j]!, wy: adj.westfallYoungMaxT[j]!, minp: adj.westfallYoungMinP[j]!, step: adj.step[j]! }));
+    members.forEach((k, j) => (out[k] = adjustedFields(adj, j, B, plusOne)));
   }
   const rows = prepared.map((w, k) =>
     Object.freeze({
@@ -106,11 +125,7 @@ export async function wildMultipleTesting(frame: PanelFrame, options: WildMultip
       estimate: w.beta,
       se: w.se,
       statistic: tObs[k]!,
-      pValue: report(out[k]!.p),
-      pRomanoWolf: report(out[k]!.rw),
-      pWestfallYoung: report(out[k]!.wy),
-      pWestfallYoungMinP: report(out[k]!.minp),
-      step: out[k]!.step,
+      ...out[k]!,
       nobs: w.n,
       nClusters: w.nClusters,
       drawsDegenerate: draws.degenerate[k]!,

@@ -1,5 +1,5 @@
 import { mat, type ComputeContext, type MultiplierWeights } from '@panel-lab/compute';
-import { adjustedPValues } from '@panel-lab/resample';
+import { adjustedFields, adjustedPValues, type AdjustedTestRow } from '@panel-lab/resample';
 import { qnorm, quantileType1 } from '../internal/stats.js';
 import type { AggteResult } from './aggte.js';
 import { payloadOf } from './influence.js';
@@ -16,23 +16,7 @@ export interface CsMultipleTestingOptions {
   readonly keepDraws?: boolean;
 }
 
-/** One tested estimate with its unadjusted and family-wise adjusted p-values. */
-export interface AdjustedTestRow {
-  readonly outcome: string;
-  readonly estimate: number;
-  /** Bootstrap SE from the joint draws: IQR / (z(.75) - z(.25)), as withMultiplierBootstrap. */
-  readonly se: number;
-  readonly statistic: number;
-  /** Share of draws with |theta*_b / se| >= |t| (this estimate alone). */
-  readonly pValue: number;
-  readonly pRomanoWolf: number;
-  readonly pWestfallYoung: number;
-  readonly pWestfallYoungMinP: number;
-  /** 1-based position in the Romano–Wolf step order (largest |t| first). */
-  readonly step: number;
-}
-
-/** The overall ATT of the aggregation, per outcome. */
+/** The overall ATT of the aggregation, per outcome; se is the bootstrap SE of the joint draws, IQR / (z(.75) - z(.25)), as withMultiplierBootstrap. */
 export interface CsMultipleTestingRow extends AdjustedTestRow {
   readonly tStar?: readonly number[];
 }
@@ -154,18 +138,13 @@ export async function csMultipleTesting(
   }
   const adj = adjustedPValues(tObs, tStar, draws);
   const plusOne = options.plusOne === true;
-  const report = (p: number) => (plusOne ? (p * draws + 1) / (draws + 1) : p);
   const rows = results.map((r, k) =>
     Object.freeze({
       outcome: r.outcome,
       estimate: r.result.overallAtt,
       se: se[k]!,
       statistic: tObs[k]!,
-      pValue: report(adj.unadjusted[k]!),
-      pRomanoWolf: report(adj.romanoWolf[k]!),
-      pWestfallYoung: report(adj.westfallYoungMaxT[k]!),
-      pWestfallYoungMinP: report(adj.westfallYoungMinP[k]!),
-      step: adj.step[k]!,
+      ...adjustedFields(adj, k, draws, plusOne),
       ...(options.keepDraws ? { tStar: Object.freeze(Array.from(tStar.subarray(k * draws, (k + 1) * draws))) } : {}),
     }),
   );
@@ -244,7 +223,6 @@ export async function csEventTimeMultipleTesting(
     tStarCols.push(Float64Array.from(col, (v) => v / s));
   });
   const plusOne = options.plusOne === true;
-  const report = (p: number) => (plusOne ? (p * draws + 1) / (draws + 1) : p);
   const rows: CsEventTimeRow[] = [];
   const families: { family: 'post' | 'pre'; size: number }[] = [];
   for (const family of ['post', 'pre'] as const) {
@@ -264,11 +242,7 @@ export async function csEventTimeMultipleTesting(
         estimate: it.result.attEgt[it.column]!,
         se: se[k]!,
         statistic: tObs[j]!,
-        pValue: report(adj.unadjusted[j]!),
-        pRomanoWolf: report(adj.romanoWolf[j]!),
-        pWestfallYoung: report(adj.westfallYoungMaxT[j]!),
-        pWestfallYoungMinP: report(adj.westfallYoungMinP[j]!),
-        step: adj.step[j]!,
+        ...adjustedFields(adj, j, draws, plusOne),
       }));
     });
   }

@@ -28,6 +28,17 @@ function reducedFor(st: FixedEffectsStructure, fe: readonly Int32Array[], w: Flo
   return sys;
 }
 
+/** The two-way Schur factor per FE structure, likewise. */
+const directCache = new WeakMap<FixedEffectsStructure, { fe: readonly Int32Array[]; w: Float64Array | undefined; direct: TwoWayDirect }>();
+
+function directFor(st: FixedEffectsStructure, fe: readonly Int32Array[], w: Float64Array | undefined): TwoWayDirect {
+  const hit = directCache.get(st);
+  if (hit && hit.w === w && hit.fe.length === fe.length && hit.fe.every((c, q) => c === fe[q])) return hit.direct;
+  const direct = new TwoWayDirect(fe, st.sizes, st.levelWeights, w);
+  directCache.set(st, { fe: [...fe], w, direct });
+  return direct;
+}
+
 export interface DemeanOptions {
   readonly columns: readonly Float64Array[];
   /** FE codes 0..G-1 per dimension (no -1: drop missing rows first). */
@@ -173,20 +184,17 @@ export function demean(opts: DemeanOptions): DemeanResult {
   if (auto && fe.length >= 2) {
     // a FE nested in another (t inside region^t) adds nothing to the projection: drop it first
     const st0 = opts.structure ?? prepareFixedEffects(fe, weights);
-    const keep = nonRedundant(fe, st0);
-    if (keep.length < fe.length) {
-      const sub = keep.map((q) => fe[q]!);
-      return demean({ ...opts, fe: sub, structure: prepareFixedEffects(sub, weights, keep.map((q) => st0.sizes[q]!)) });
-    }
+    const { sub } = nonRedundant(fe, st0, weights);
+    if (sub) return demean({ ...opts, fe: sub.fe, structure: sub.st });
     return demeanWith(opts, st0, auto, tol, maxIter, n);
   }
   return demeanWith(opts, opts.structure ?? prepareFixedEffects(fe, weights), auto, tol, maxIter, n);
 }
 
-/** Indices of the FE to keep: q is dropped when every level of another kept FE lies inside one level of q. */
-function nonRedundant(fe: readonly Int32Array[], st: FixedEffectsStructure): number[] {
+/** The FE to keep (q is dropped when every level of another kept FE lies inside one level of q) and, when some are dropped, their structure. */
+function nonRedundant(fe: readonly Int32Array[], st: FixedEffectsStructure, weights: Float64Array | undefined): Redundancy {
   const cached = redundancyCache.get(st);
-  if (cached && cached.fe.length === fe.length && cached.fe.every((c, q) => c === fe[q])) return cached.keep;
+  if (cached && cached.w === weights && cached.fe.length === fe.length && cached.fe.every((c, q) => c === fe[q])) return cached;
   const dropped = new Set<number>();
   for (let q = 0; q < fe.length; q++) {
     for (let r = 0; r < fe.length; r++) {
@@ -200,10 +208,20 @@ function nonRedundant(fe: readonly Int32Array[], st: FixedEffectsStructure): num
     }
   }
   const keep = fe.map((_, q) => q).filter((q) => !dropped.has(q));
-  redundancyCache.set(st, { fe, keep });
-  return keep;
+  // the kept FE's structure is kept too, so that the solvers cached on it serve later calls
+  const subFe = keep.map((q) => fe[q]!);
+  const sub = keep.length < fe.length ? { fe: subFe, st: prepareFixedEffects(subFe, weights, keep.map((q) => st.sizes[q]!)) } : null;
+  const out = { fe: [...fe], w: weights, keep, sub };
+  redundancyCache.set(st, out);
+  return out;
 }
-const redundancyCache = new WeakMap<FixedEffectsStructure, { fe: readonly Int32Array[]; keep: number[] }>();
+interface Redundancy {
+  readonly fe: readonly Int32Array[];
+  readonly w: Float64Array | undefined;
+  readonly keep: number[];
+  readonly sub: { readonly fe: Int32Array[]; readonly st: FixedEffectsStructure } | null;
+}
+const redundancyCache = new WeakMap<FixedEffectsStructure, Redundancy>();
 
 function demeanWith(opts: DemeanOptions, st: FixedEffectsStructure, auto: boolean, tol: number, maxIter: number, n: number): DemeanResult {
   const { columns, fe, weights } = opts;
@@ -215,7 +233,7 @@ function demeanWith(opts: DemeanOptions, st: FixedEffectsStructure, auto: boolea
     return { columns: columns.map((c) => balancedTwoWay(c, fe[0]!, fe[1]!, st.sizes[0]!, st.sizes[1]!, st.sortedByFirst)), iterations: 0, converged: true, method: 'balanced-two-way' };
   }
   if (auto && directApplies(n, st.sizes)) {
-    const direct = new TwoWayDirect(fe, st.sizes, st.levelWeights, weights);
+    const direct = directFor(st, fe, weights);
     return { columns: columns.map((c) => direct.run(c)), iterations: 0, converged: true, method: 'two-way-direct' };
   }
   if (auto) {

@@ -4,6 +4,7 @@
  * value in any used variable are dropped and counted; FE singletons optionally removed.
  */
 import type { PanelFrame } from '@panel-lab/panel';
+import { sampleFixedEffects, type SampleFixedEffects } from './fe-cache.js';
 import type { FactorTerm, ModelSpec, Term } from './formula.js';
 
 export interface DropCounts {
@@ -27,6 +28,8 @@ export interface Design {
   /** Original row index of each sample row (null when every row is used, in order). */
   readonly rows: Int32Array | null;
   readonly dropped: DropCounts;
+  /** fe and weights are the frame's sample arrays, shared with later fits on the same rows (never written). */
+  readonly sharedSample: boolean;
   /**
    * Shifted sums of the raw y and of each plain-variable regressor (null for other columns), taken
    * by the missing-value scan; present only when they are the sample's (every row kept, no weights).
@@ -173,17 +176,23 @@ export function buildDesign(spec: ModelSpec, data: PanelFrame, opts: DesignOptio
   }
   for (const t of spec.terms) addTerm(t, data, num, take, rows, n, columns, names);
 
-  const feDense = feRaw.map((codes, q) => denseCodes(codes, rows, n, spec.fixef[q]!.length === 1 ? data.codes(spec.fixef[q]![0]!).levels.length : combinedSizes.get(codes)));
-  const fe = feDense.map((d) => d.codes);
+  const makeSample = (): SampleFixedEffects => {
+    const feDense = feRaw.map((codes, q) => denseCodes(codes, rows, n, spec.fixef[q]!.length === 1 ? data.codes(spec.fixef[q]![0]!).levels.length : combinedSizes.get(codes)));
+    return { fe: feDense.map((d) => d.codes), sizes: feDense.map((d) => d.size), weights: w ? take(w) : undefined };
+  };
+  // a caller's weight vector may be refilled between fits: only frame-owned samples are shared
+  const shared = feRaw.length > 0 && (opts.weights === undefined || typeof opts.weights === 'string');
+  const sample = shared ? sampleFixedEffects(data, JSON.stringify([spec.fixef, opts.weights ?? null]), rows, makeSample) : makeSample();
   return {
     n,
     y: take(num(spec.lhs)),
     columns,
     names,
-    fe,
+    fe: sample.fe,
     feNames: spec.fixef.map((f) => f.join('^')),
-    feSizes: feDense.map((d) => d.size),
-    weights: w ? take(w) : undefined,
+    feSizes: sample.sizes,
+    weights: sample.weights,
+    sharedSample: shared,
     rows,
     dropped: Object.freeze({ na: naTotal, naByVariable: Object.freeze(naBy), zeroWeight, singletons }),
     rawSums: rows || w ? null : { y: sums.get(spec.lhs)!, columns: columnSums(spec, sums) },

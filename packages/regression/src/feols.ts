@@ -6,6 +6,7 @@ import type { PanelFrame } from '@panel-lab/panel';
 import { collinearWith } from './collinear.js';
 import { buildDesign, type ShiftedSums } from './design.js';
 import { DEFAULT_DEMEAN_TOL, DEFAULT_MAX_ITER, demean, prepareFixedEffects } from './demean.js';
+import { cachedFixedEffects } from './fe-cache.js';
 import { attachState, computeVcov, type FitState } from './fit-state.js';
 import { type ModelSpec, formatFormula, parseFormula } from './formula.js';
 import { crossProducts, solveNormalEquations } from './linalg.js';
@@ -63,7 +64,7 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
   const t1 = now();
 
   const { n, y, weights: w, fe } = design;
-  const structure = prepareFixedEffects(fe, w, design.feSizes);
+  const structure = design.sharedSample ? cachedFixedEffects(fe, w, design.feSizes) : prepareFixedEffects(fe, w, design.feSizes);
   const dm = demean({ columns: [y, ...design.columns], fe, ...(w ? { weights: w } : {}), tol, maxIter, structure, method: options.demeanMethod ?? 'auto' });
   if (!dm.converged && !options.allowNonConvergence) {
     throw new Error(

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { eventStudy, plotData, tidy, type EventStudyResult } from '@panel-lab/did';
-import { eventStudyChart, type Block, type ComparisonRow, type Series } from '@panel-lab/report';
+import type { Block, ComparisonRow, Series } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
+import { eventStudyFigure } from './event-figure.js';
 import { groundTruth } from './truth.js';
 import { alphaField, clusterList, clustersField, weightsField } from './inference.js';
 import { modelFromFeols, type ModelSummary } from '../results/models.js';
@@ -72,22 +73,15 @@ export const eventStudyHandler = defineHandler({
       studies.push(es);
       // the regression behind the coefficients: control coefficients and the full vcov included
       results[outcome] = { tidy: tidy(es), pretest: es.pretest, drops: es.drops, spec: es.spec, critValSimult: es.critValSimult, fit: { formula: es.fit.formula, coefficients: Object.fromEntries(es.fit.coefNames.map((n, k) => [n, { estimate: es.fit.coefficients[k], se: es.fit.se[k] }])), vcov: es.fit.vcov, vcovLabel: es.fit.vcovLabel, nobs: es.fit.nobs, r2: es.fit.r2, withinR2: es.fit.withinR2 } };
-      const chart = await eventStudyChart([eventSeries('TWFE event study', es)], {
+      const pre = es.pretest;
+      const window = es.spec.window; // the library's full observed range when the spec gives none
+      blocks.push(await eventStudyFigure(outcome, [eventSeries('TWFE event study', es)], {
+        id: `${opts.id}-${outcome}`,
         title: `Event study: ${outcome}`,
         subtitle: `reference period ${opts.ref}; ${Math.round(100 * (1 - opts.alpha))}% CIs clustered by ${opts.cluster ? clusterList(opts.cluster)!.join(', ') : 'unit'}`,
         xTitle: 'years relative to treatment',
-        yTitle: `effect on ${outcome}`,
-        treatmentLine: -0.5,
-      });
-      const pre = es.pretest;
-      const window = es.spec.window; // the library's full observed range when the spec gives none
-      blocks.push({
-        kind: 'figure',
-        id: `${opts.id}-${outcome}`,
         caption: `${opts.figure}: ${outcome}, ${opts.window ? `event window ${window[0]}..${window[1]} (${opts.endpoints === 'bin' ? 'endpoints binned' : 'observations outside trimmed'})` : `full observed event window ${window[0]}..${window[1]}`}, reference ${opts.ref}.${pre ? ` Joint pre-trend test: F(${pre.df1}, ${pre.df2}) = ${pre.f.toFixed(2)}, p = ${pre.pValue.toFixed(3)}.` : ''}`,
-        svg: chart.svg,
-        spec: chart.spec,
-      });
+      }));
       const trueEs = truth?.eventStudy.filter((r) => r.outcome === outcome);
       if (trueEs && trueEs.length) {
         // The true dynamic effect relative to the reference period, comparable with the coefficients; end bins pool several event times.

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { lpDid, type LpDidEstimate, type LpDidResult } from '@panel-lab/did';
-import { eventStudyChart, type Block, type Series } from '@panel-lab/report';
+import type { Block, Series } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
+import { eventStudyFigure } from './event-figure.js';
 import { alphaField, clusterList, clustersField } from './inference.js';
 
 export const lpDidOptions = analysisObject('lp_did', {
@@ -48,21 +49,14 @@ export const lpDidHandler = defineHandler({
       const res = lpDid(ctx.frame, { outcome, treatment: { cohort: opts.cohort }, pre: opts.pre, post: opts.post, reweight: opts.reweight, nocomp: opts.nocomp, alpha: opts.alpha, ...(cluster ? { cluster } : {}) });
       results[outcome] = { spec: res.spec, horizons: res.horizons, pooledPost: res.pooledPost, pooledPre: res.pooledPre };
       const level = Math.round(100 * (1 - opts.alpha));
-      const chart = await eventStudyChart([series(res)], {
+      const p = res.pooledPost;
+      blocks.push(await eventStudyFigure(outcome, [series(res)], {
+        id: `${opts.id}-${outcome}`,
         title: `LP-DiD: ${outcome}`,
         subtitle: `reference period -1; ${level}% CIs clustered by ${cluster ? cluster.join(', ') : 'unit'}`,
         xTitle: 'periods relative to treatment',
-        yTitle: `effect on ${outcome}`,
-        treatmentLine: -0.5,
-      });
-      const p = res.pooledPost;
-      blocks.push({
-        kind: 'figure',
-        id: `${opts.id}-${outcome}`,
         caption: `${opts.figure}: ${outcome}, horizons -${opts.pre}..${opts.post}${opts.reweight ? ', reweighted to the equally-weighted ATT' : ''}${opts.nocomp ? ', fixed control composition' : ''}. Pooled post ${p.estimate.toFixed(4)} (SE ${p.se.toFixed(4)}).`,
-        svg: chart.svg,
-        spec: chart.spec,
-      });
+      }));
       blocks.push({
         kind: 'table',
         id: `${opts.id}-${outcome}-table`,

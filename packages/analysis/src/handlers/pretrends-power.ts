@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { pretrendsAnalysis, pretrendsInputFromEventStudy, type PretrendsAnalysisResult, type PretrendsInput } from '@panel-lab/did';
-import { eventStudyChart, type Block, type Series } from '@panel-lab/report';
+import type { Block, Series } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
+import { eventStudyFigure } from './event-figure.js';
 import { referenceEventStudy } from './reference-event-study.js';
 import { alphaField, clustersField, weightsField } from './inference.js';
 
@@ -53,21 +54,14 @@ export const pretrendsPowerHandler = defineHandler({
       const input = pretrendsInputFromEventStudy(es);
       const res = pretrendsAnalysis(input, { powers: opts.powers, slopes: opts.slopes, alpha: opts.alpha, points: opts.points, shifts: opts.shifts, seed: ctx.seed });
       results[outcome] = { input, ...res };
-      const chart = await eventStudyChart(figureSeries(input, res, res.criticalValue), {
+      blocks.push(await eventStudyFigure(outcome, figureSeries(input, res, res.criticalValue), {
+        id: `${opts.id}-${outcome}`,
         title: `Pre-trends power: ${outcome}`,
         subtitle: `TWFE event study, reference -1; pre-test: every pre-period |t| <= ${res.criticalValue.toFixed(2)}`,
         xTitle: 'periods relative to treatment',
-        yTitle: `effect on ${outcome}`,
-        treatmentLine: -0.5,
-      });
-      const postTimes = res.atSlope[0]?.post.map((p) => p.eventTime) ?? [];
-      blocks.push({
-        kind: 'figure',
-        id: `${opts.id}-${outcome}`,
         caption: `${opts.figure}: ${outcome}. The pre-test passes with probability ${fmt(res.probPassUnderParallel)} under parallel trends. ${res.slopeForPower.map((r) => `A linear trend of slope ${fmt(r.slope)} per period is detected with probability ${Math.round(100 * r.targetPower)}%`).join('; ')} (Roth 2022; multivariate normal probabilities on a seeded lattice, ${res.settings.points} points x ${res.settings.shifts} shifts).`,
-        svg: chart.svg,
-        spec: chart.spec,
-      });
+      }));
+      const postTimes = res.atSlope[0]?.post.map((p) => p.eventTime) ?? [];
       blocks.push({
         kind: 'table',
         id: `${opts.id}-${outcome}-table`,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { plotData, sunAbraham, tidy, type SunAbrahamResult } from '@panel-lab/did';
-import { eventStudyChart, type Block, type Cell } from '@panel-lab/report';
+import type { Block, Cell } from '@panel-lab/report';
 import { defineHandler } from '../handler.js';
 import { analysisObject } from './common.js';
+import { eventStudyFigure } from './event-figure.js';
 import { truthRows } from './truth.js';
 import { alphaField, weightsField } from './inference.js';
 import { modelFromFeols } from '../results/models.js';
@@ -56,14 +57,13 @@ export const sunAbrahamHandler = defineHandler({
       fits.push({ outcome, result: sa });
       results[outcome] = { tidy: tidy(sa), att: sa.att, cohorts: sa.cohorts, cells: sa.cells, pretest: sa.pretest, drops: sa.drops, spec: sa.spec };
       summaryRows.push([outcome, sa.att.estimate, sa.att.se, sa.att.confLow, sa.att.confHigh, sa.pretest ? sa.pretest.pValue : null, sa.fit.nobs]);
-      const chart = await eventStudyChart([{ name: 'Sun-Abraham IW', points: sunAbrahamPoints(sa) }], {
+      blocks.push(await eventStudyFigure(outcome, [{ name: 'Sun-Abraham IW', points: sunAbrahamPoints(sa) }], {
+        id: `${opts.id}-${outcome}`,
         title: `Sun-Abraham event study: ${outcome}`,
         subtitle: `reference period${opts.ref.length > 1 ? 's' : ''} ${opts.ref.join(', ')}; ${opts.controlCohort === 'never' ? 'never-treated' : 'last-treated'} controls; 95% CIs clustered by ${opts.cluster ?? 'unit'}`,
         xTitle: 'years relative to treatment',
-        yTitle: `effect on ${outcome}`,
-        treatmentLine: -0.5,
-      });
-      blocks.push({ kind: 'figure', id: `${opts.id}-${outcome}`, caption: `${opts.figure}: ${outcome}, interaction-weighted effect per relative period (cohort shares from cell counts), reference ${opts.ref.join(', ')}.`, svg: chart.svg, spec: chart.spec });
+        caption: `${opts.figure}: ${outcome}, interaction-weighted effect per relative period (cohort shares from cell counts), reference ${opts.ref.join(', ')}.`,
+      }));
     }
     blocks.unshift({
       kind: 'table',

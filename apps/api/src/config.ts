@@ -104,6 +104,7 @@ function limitsFromEnv(env: NodeJS.ProcessEnv): TenantLimits {
     runningJobs: positiveEnv(env, 'PANEL_LAB_MAX_RUNNING_PER_TENANT', d.runningJobs),
     drawsInFlight: intEnv(env, 'PANEL_LAB_MAX_DRAWS_IN_FLIGHT', d.drawsInFlight),
     datasets: intEnv(env, 'PANEL_LAB_MAX_DATASETS', d.datasets),
+    datasetBytes: intEnv(env, 'PANEL_LAB_MAX_DATASET_BYTES', d.datasetBytes),
     maxDraws: intEnv(env, 'PANEL_LAB_MAX_DRAWS', d.maxDraws),
     maxChunks: intEnv(env, 'PANEL_LAB_MAX_CHUNKS', d.maxChunks),
     maxCities: intEnv(env, 'PANEL_LAB_MAX_CITIES', d.maxCities),

@@ -1,16 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from '../src/index.js';
-import { api, KEY_A, startTestServer, tempDir } from './helpers.js';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { api, KEY_A, KEY_B, panelBytes, startTestServer, tempDir } from './helpers.js';
 
 type Json = Record<string, any>;
 
 describe('input bounds over HTTP (422 at once, naming the field)', () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
   let server: ApiServer;
+  let csv: Buffer;
 
   beforeAll(async () => {
     tmp = await tempDir('panel-lab-api-limits-');
-    server = await startTestServer(tmp.dir, { threads: 1, limits: { uploadBytes: 300_000, activeJobs: 10, datasets: 10 } });
+    csv = await panelBytes(tmp.dir, 'csv', 10);
+    // tenant beta has room for the CSV file, not for its Arrow copy
+    server = await startTestServer(tmp.dir, { threads: 1, limits: { uploadBytes: 300_000, activeJobs: 10, datasets: 10 }, tenantLimits: { beta: { datasetBytes: csv.length + 1 } } });
   });
   afterAll(async () => {
     await server?.close();
@@ -59,5 +64,17 @@ describe('input bounds over HTTP (422 at once, naming the field)', () => {
     expect(big.res.status).toBe(413);
     expect(big.body.message).toMatch(/2574 rows .* over this tenant's limit of 300000 bytes/);
     expect(((await (await a.get('/v1/datasets')).json()) as Json).datasets).toEqual([]);
+  });
+
+  it("an upload whose Arrow copy passes the tenant's dataset-bytes quota gets 429 naming both sizes and leaves nothing", async () => {
+    const b = api(server.url, KEY_B);
+    const res = await b.upload('/v1/datasets?name=p&unit=city_code&time=year&categorical=province,region,grid_region,admin_rank,city_size_class,pilot_type', csv, 'text/csv');
+    const body = (await res.json()) as Json;
+    expect(res.status).toBe(429);
+    expect(body).toMatchObject({ statusCode: 429, error: 'LimitError' });
+    expect(body.requestId).toBeTruthy();
+    expect(body.message).toMatch(new RegExp(`^tenant 'beta' stores 0 bytes of datasets \\(files and their Arrow copies; limit ${csv.length + 1} bytes\\); this upload is ${csv.length} bytes and its Arrow copy \\(what jobs read\\) \\d+ bytes, \\d+ in all, more than the ${csv.length + 1} bytes left; delete a dataset first$`));
+    expect(((await (await b.get('/v1/datasets')).json()) as Json).datasets).toEqual([]);
+    expect(await readdir(join(tmp.dir, 'tenants', 'beta', 'datasets')).catch(() => [])).toEqual([]);
   });
 });

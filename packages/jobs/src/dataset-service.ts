@@ -11,7 +11,7 @@ import { InputError, LimitError, NotFoundError, TooLargeError } from './errors.j
 import { assertNoIssues, syntheticIssues, syntheticRows, syntheticSizeOf } from './input-bounds.js';
 import type { MetaStore } from './store.js';
 import { redactPaths } from './redact.js';
-import { removeFrameCopy, taskRef, writeFrameCopy } from './task-frames.js';
+import { frameFileOf, removeFrameCopy, taskRef, writeFrameCopy } from './task-frames.js';
 import { datasetPath, readDataset } from './tasks.js';
 import type { DatasetFormat, DatasetRecord, TenantLimits } from './types.js';
 
@@ -80,14 +80,17 @@ export class DatasetService {
    */
   async upload(tenant: string, options: UploadOptions, body: Readable): Promise<DatasetRecord> {
     const limits = this.limitsOf(tenant);
-    await this.checkCount(tenant, limits);
+    const used = await this.checkRoom(tenant, limits);
     const id = newId('ds');
     const tmp = join(this.dir.tmp, `${id}.${EXT[options.format]}`);
     let bytes = 0;
+    const copyNote = options.format === 'arrow' ? '' : ' (its Arrow copy would come on top)';
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         bytes += chunk.length;
         if (bytes > limits.uploadBytes) done(new TooLargeError(`upload exceeds this tenant's limit of ${limits.uploadBytes} bytes`));
+        // the file alone no longer fits: stop reading now
+        else if (used + bytes > limits.datasetBytes) done(new LimitError(`${quotaHead(tenant, used, limits)}; the upload passed ${bytes} bytes${copyNote}, more than the ${limits.datasetBytes - used} bytes left; delete a dataset first`));
         else done(null, chunk);
       },
     });
@@ -104,10 +107,22 @@ export class DatasetService {
       await mkdir(dirname(datasetPath(this.dir.root, file)), { recursive: true });
       await rename(tmp, datasetPath(this.dir.root, file));
       // tasks read the Arrow copy: pool threads never load the CSV/Parquet reader (see task-frames.ts)
-      await writeFrameCopy(this.dir.root, file, options.format, frame).catch(async (error: unknown) => {
+      const removeBoth = async () => {
         await rm(datasetPath(this.dir.root, file), { force: true });
+        await removeFrameCopy(this.dir.root, file, options.format);
+      };
+      await writeFrameCopy(this.dir.root, file, options.format, frame).catch(async (error: unknown) => {
+        await removeBoth();
         throw error;
       });
+      // the copy stays on disk as long as the file: the quota is charged both (counted again now: other uploads may have landed)
+      const copyBytes = options.format === 'arrow' ? undefined : (await stat(datasetPath(this.dir.root, frameFileOf(file, options.format)))).size;
+      const usedNow = (await this.usage(tenant)).bytes;
+      if (usedNow + bytes + (copyBytes ?? 0) > limits.datasetBytes) {
+        await removeBoth();
+        const sizes = copyBytes === undefined ? `this upload is ${bytes} bytes (an Arrow file is its own copy)` : `this upload is ${bytes} bytes and its Arrow copy (what jobs read) ${copyBytes} bytes, ${bytes + copyBytes} in all`;
+        throw new LimitError(`${quotaHead(tenant, usedNow, limits)}; ${sizes}, more than the ${Math.max(0, limits.datasetBytes - usedNow)} bytes left; delete a dataset first`);
+      }
       const record: DatasetRecord = Object.freeze({
         id,
         tenant,
@@ -117,14 +132,14 @@ export class DatasetService {
         time: options.time,
         categorical: options.categorical,
         bytes,
+        ...(copyBytes !== undefined ? { copyBytes } : {}),
         rows: frame.nrows,
         createdAt: new Date().toISOString(),
         file,
         origin: { kind: 'upload' as const },
       });
       await this.store.putDataset(record).catch(async (error: unknown) => {
-        await rm(datasetPath(this.dir.root, file), { force: true });
-        await removeFrameCopy(this.dir.root, file, options.format);
+        await removeBoth();
         throw error;
       });
       return record;
@@ -155,11 +170,14 @@ export class DatasetService {
   async registerSynthetic(tenant: string, options: SyntheticOptions): Promise<DatasetRecord> {
     const limits = this.limitsOf(tenant);
     assertNoIssues(syntheticIssues(options, limits, ''), 'the synthetic dataset');
-    await this.checkCount(tenant, limits);
+    const used = await this.checkRoom(tenant, limits);
     const rows = syntheticRows(options);
     const estimate = Math.round(rows * (await this.syntheticBytesPerRow()));
     if (estimate > limits.uploadBytes) {
       throw new TooLargeError(`a synthetic panel of ${rows} rows (cities x years) takes about ${estimate} bytes, over this tenant's limit of ${limits.uploadBytes} bytes; ask for fewer cities or years`);
+    }
+    if (used + estimate > limits.datasetBytes) {
+      throw new LimitError(`${quotaHead(tenant, used, limits)}; a synthetic panel of ${rows} rows takes about ${estimate} bytes (an Arrow file, its own copy), more than the ${limits.datasetBytes - used} bytes left; delete a dataset or ask for fewer cities or years`);
     }
     const id = newId('ds');
     const panel = generateChinaPanel({
@@ -175,6 +193,11 @@ export class DatasetService {
     if (bytes > limits.uploadBytes) {
       await rm(path, { force: true });
       throw new TooLargeError(`the synthetic panel came to ${bytes} bytes, over this tenant's limit of ${limits.uploadBytes} bytes; ask for fewer cities or years`);
+    }
+    const usedNow = (await this.usage(tenant)).bytes;
+    if (usedNow + bytes > limits.datasetBytes) {
+      await rm(path, { force: true });
+      throw new LimitError(`${quotaHead(tenant, usedNow, limits)}; the synthetic panel came to ${bytes} bytes (an Arrow file, its own copy), more than the ${Math.max(0, limits.datasetBytes - usedNow)} bytes left; delete a dataset or ask for fewer cities or years`);
     }
     const record: DatasetRecord = Object.freeze({
       id,
@@ -264,8 +287,38 @@ export class DatasetService {
     return this.bytesPerRow;
   }
 
-  private async checkCount(tenant: string, limits: TenantLimits): Promise<void> {
-    const n = await this.store.countDatasets(tenant);
-    if (n >= limits.datasets) throw new LimitError(`tenant '${tenant}' already has ${n} datasets (limit ${limits.datasets}); delete one first`);
+  /**
+   * What the tenant's datasets take: their count, and their bytes on disk (each file plus its Arrow
+   * copy). A CSV or Parquet dataset registered before copies were recorded is charged the copy
+   * found on disk (made at its first use), so no copy goes uncounted. At most `datasets` records.
+   */
+  async usage(tenant: string): Promise<{ datasets: number; bytes: number }> {
+    const records = await this.store.listDatasets(tenant);
+    let bytes = 0;
+    for (const d of records) bytes += d.bytes + (d.copyBytes ?? (await this.legacyCopyBytes(d)));
+    return { datasets: records.length, bytes };
   }
+
+  private async legacyCopyBytes(d: DatasetRecord): Promise<number> {
+    if (d.format === 'arrow') return 0;
+    try {
+      return (await stat(datasetPath(this.dir.root, frameFileOf(d.file, d.format)))).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0; // not made yet: it is charged once it exists
+      throw error;
+    }
+  }
+
+  /** 429 when the tenant has its most datasets or no byte left; returns the bytes its datasets take. */
+  private async checkRoom(tenant: string, limits: TenantLimits): Promise<number> {
+    const { datasets: n, bytes } = await this.usage(tenant);
+    if (n >= limits.datasets) throw new LimitError(`tenant '${tenant}' already has ${n} datasets (limit ${limits.datasets}); delete one first`);
+    if (bytes >= limits.datasetBytes) throw new LimitError(`${quotaHead(tenant, bytes, limits)}; no byte is left; delete a dataset first`);
+    return bytes;
+  }
+}
+
+/** The start of every dataset-bytes quota message: what is stored against what is allowed. */
+function quotaHead(tenant: string, used: number, limits: TenantLimits): string {
+  return `tenant '${tenant}' stores ${used} bytes of datasets (files and their Arrow copies; limit ${limits.datasetBytes} bytes)`;
 }

@@ -55,7 +55,14 @@ export interface DatasetRecord {
   readonly unit: string;
   readonly time: string;
   readonly categorical: readonly string[];
+  /** Bytes of the file as uploaded (or generated). */
   readonly bytes: number;
+  /**
+   * Bytes of the Arrow IPC copy tasks read (a CSV or Parquet upload; see task-frames.ts); absent
+   * when the file is its own copy (Arrow, synthetic) or the dataset predates copies. The tenant's
+   * `datasetBytes` quota is charged `bytes + copyBytes`.
+   */
+  readonly copyBytes?: number;
   readonly rows: number;
   readonly createdAt: string;
   /** File under the data directory (relative, posix separators). */
@@ -78,6 +85,11 @@ export interface TenantLimits {
   readonly drawsInFlight: number;
   /** Most datasets stored. */
   readonly datasets: number;
+  /**
+   * Most bytes of stored datasets: every file plus its Arrow copy (both stay on disk for the
+   * dataset's life), over all the tenant's datasets (429 past it).
+   */
+  readonly datasetBytes: number;
   /** Most draws (or bootstrap replicates) one job or analysis may ask for (422 past it). */
   readonly maxDraws: number;
   /** Most chunks (draws / chunkSize) of one placebo job (422 past it). */
@@ -97,6 +109,7 @@ export const DEFAULT_LIMITS: TenantLimits = Object.freeze({
   runningJobs: 2,
   drawsInFlight: 4_000_000,
   datasets: 100,
+  datasetBytes: 1024 * 1024 * 1024,
   maxDraws: 1_000_000,
   maxChunks: 1_000,
   maxCities: 100_000,

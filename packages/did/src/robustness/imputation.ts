@@ -11,7 +11,7 @@ import { feols, waldTest } from '@panel-lab/regression';
 import { treatmentSetup, type TreatmentSpec } from '../treatment.js';
 import { checkAlpha, clusterCodes, robustCoef, robustMeta, type RobustCoef, type RobustMeta } from './common.js';
 import { controlColumns, feCodes } from './design.js';
-import { SubsampleFe } from './subsample-fe.js';
+import { SubsampleFe, usableRows } from './subsample-fe.js';
 
 export interface DidImputationOptions {
   readonly outcome: string;
@@ -82,14 +82,8 @@ export function didImputation(frame: PanelFrame, options: DidImputationOptions):
   const y = frame.numeric(options.outcome);
   const n = setup.nRows;
 
-  const usable = new Uint8Array(n);
-  let missing = 0;
-  for (let r = 0; r < n; r++) {
-    let ok = Number.isFinite(y[r]!);
-    for (const x of controls) ok &&= Number.isFinite(x[r]!);
-    usable[r] = ok ? 1 : 0;
-    if (!ok) missing++;
-  }
+  const usable = usableRows(y, controls);
+  const missing = usable.reduce((s, v) => s + (v ? 0 : 1), 0);
   const s = new Uint8Array(n);
   for (let r = 0; r < n; r++) s[r] = usable[r] && setup.treated[r] === 0 ? 1 : 0;
   const solver = new SubsampleFe(fe.codes, fe.sizes, s, controls);
@@ -97,22 +91,9 @@ export function didImputation(frame: PanelFrame, options: DidImputationOptions):
   const fit = solver.fitOn(y);
 
   // residuals: first-stage residual on untreated rows, τ̂ on treated rows
-  const used = new Uint8Array(n);
-  const resid = new Float64Array(n);
-  let notIdentified = 0;
-  let nobs = 0;
+  const { used, resid, notIdentified, nobs } = solver.residuals(fit, y, usable, 0);
   let nTreated = 0;
-  for (let r = 0; r < n; r++) {
-    if (!usable[r]) continue;
-    if (!solver.covers(r)) {
-      notIdentified++;
-      continue;
-    }
-    used[r] = 1;
-    nobs++;
-    if (setup.treated[r] === 1) nTreated++;
-    resid[r] = y[r]! - solver.predict(fit, r);
-  }
+  for (let r = 0; r < n; r++) if (used[r] && setup.treated[r] === 1) nTreated++;
   if (nTreated === 0) throw new Error('didImputation: no treated observation with an identified counterfactual');
   const treatedUsed = (r: number) => used[r] === 1 && setup.treated[r] === 1;
 

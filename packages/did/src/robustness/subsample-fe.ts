@@ -19,6 +19,28 @@ export interface SubsampleFit {
   readonly gamma: Float64Array;
 }
 
+/** Rows with a finite outcome and finite controls (1), else 0. */
+export function usableRows(y: ArrayLike<number>, controls: readonly Float64Array[]): Uint8Array {
+  const ok = new Uint8Array(y.length);
+  for (let r = 0; r < y.length; r++) {
+    let good = Number.isFinite(y[r]!);
+    for (const x of controls) good &&= Number.isFinite(x[r]!);
+    ok[r] = good ? 1 : 0;
+  }
+  return ok;
+}
+
+/** The first stage's residuals: which rows have one, and why the others do not. */
+export interface FirstStageResiduals {
+  /** 1 on the usable rows whose FE levels S covers. */
+  readonly used: Uint8Array;
+  /** y - z'θ on the used rows; `fill` elsewhere. */
+  readonly resid: Float64Array;
+  /** Usable rows with an FE level absent from S (no fitted value). */
+  readonly notIdentified: number;
+  readonly nobs: number;
+}
+
 export class SubsampleFe {
   readonly n: number;
   /** Row indices of S. */
@@ -198,6 +220,26 @@ export class SubsampleFe {
   /** Fitted value z_r'θ of any row whose FE levels are covered by S. */
   predict(fit: SubsampleFit, r: number): number {
     return this.feValue(fit.alpha, r) + this.controlValue(fit.gamma, r);
+  }
+
+  /** y - z'θ on every usable row that S covers (imputation's τ̂ on treated rows, did2s's ỹ). */
+  residuals(fit: SubsampleFit, y: ArrayLike<number>, usable: Uint8Array, fill: number): FirstStageResiduals {
+    const used = new Uint8Array(this.n);
+    const resid = new Float64Array(this.n);
+    if (fill !== 0) resid.fill(fill);
+    let notIdentified = 0;
+    let nobs = 0;
+    for (let r = 0; r < this.n; r++) {
+      if (!usable[r]) continue;
+      if (!this.covers(r)) {
+        notIdentified++;
+        continue;
+      }
+      used[r] = 1;
+      nobs++;
+      resid[r] = y[r]! - this.predict(fit, r);
+    }
+    return { used, resid, notIdentified, nobs };
   }
 
   #inS: Uint8Array | null = null;

@@ -4,7 +4,7 @@
  * neither treated nor exposed).
  */
 import { choleskyInverse, choleskyPivoted } from '@panel-lab/regression';
-import { SubsampleFe } from './subsample-fe.js';
+import { SubsampleFe, usableRows } from './subsample-fe.js';
 
 export interface TwoStageInput {
   /** Outcome, all rows (NaN = missing). */
@@ -53,17 +53,6 @@ export interface TwoStageOutput {
   readonly solver: SubsampleFe;
 }
 
-/** Finite outcome and controls. */
-function usableRows(y: Float64Array, controls: readonly Float64Array[]): Uint8Array {
-  const ok = new Uint8Array(y.length);
-  for (let r = 0; r < y.length; r++) {
-    let good = Number.isFinite(y[r]!);
-    for (const x of controls) good &&= Number.isFinite(x[r]!);
-    ok[r] = good ? 1 : 0;
-  }
-  return ok;
-}
-
 export function twoStage(inp: TwoStageInput): TwoStageOutput {
   const n = inp.y.length;
   const usable = usableRows(inp.y, inp.controls);
@@ -75,20 +64,7 @@ export function twoStage(inp: TwoStageInput): TwoStageOutput {
   const solver = new SubsampleFe(inp.fe, inp.sizes, s, inp.controls);
   const fit1 = solver.fitOn(inp.y);
 
-  const used = new Uint8Array(n);
-  const yTilde = new Float64Array(n).fill(Number.NaN);
-  let notIdentified = 0;
-  let nobs = 0;
-  for (let r = 0; r < n; r++) {
-    if (!usable[r]) continue;
-    if (!solver.covers(r)) {
-      notIdentified++;
-      continue;
-    }
-    used[r] = 1;
-    nobs++;
-    yTilde[r] = inp.y[r]! - solver.predict(fit1, r);
-  }
+  const { used, resid: yTilde, notIdentified, nobs } = solver.residuals(fit1, inp.y, usable, Number.NaN);
 
   // second stage: OLS of ỹ on X2 without intercept, over used rows
   const k0 = inp.x2.length;

@@ -21,7 +21,7 @@
  */
 import { RRandom, samplePermutation, sampleWithReplacement } from './r-sample.js';
 import type { SynthdidEstimate, SynthdidSe, SynthdidSeOptions } from './types.js';
-import { fixedWeights, solveDraws, sumNormalize } from './vcov.js';
+import { fixedWeights, pick, sd, solveDraws } from './vcov.js';
 import { weightedDid, type WeightSetup } from './weights.js';
 
 /** What the aggregate SE needs of one cohort: its fit (on its block) and its units in row order. */
@@ -34,16 +34,6 @@ function fail(message: string): never {
   throw new Error(`synthdid staggered se: ${message}`);
 }
 
-function sd(x: ArrayLike<number>): number {
-  const n = x.length;
-  let m = 0;
-  for (let i = 0; i < n; i++) m += x[i]!;
-  m /= n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (x[i]! - m) * (x[i]! - m);
-  return Math.sqrt(ss / (n - 1));
-}
-
 /** One cohort's part of a draw: its block rows (controls first) and how many are controls. */
 interface Part {
   rows: Int32Array;
@@ -51,8 +41,7 @@ interface Part {
 }
 
 function setupOf(fit: SynthdidEstimate, part: Part): WeightSetup {
-  const omega = sumNormalize(Float64Array.from(part.rows.subarray(0, part.n0), (r) => fit.omega[r]!));
-  return { rows: part.rows, n0: part.n0, omega, lambda: fit.lambda };
+  return { rows: part.rows, n0: part.n0, omega: pick(fit.omega, part.rows, part.n0), lambda: fit.lambda };
 }
 
 /** draws[d][g]: cohort g's part of draw d (null: absent from the draw). */

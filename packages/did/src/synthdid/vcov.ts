@@ -22,7 +22,8 @@ export function sumNormalize(x: Float64Array): Float64Array {
   return new Float64Array(x.length).fill(1 / x.length);
 }
 
-function sd(x: ArrayLike<number>): number {
+/** Sample standard deviation (n - 1), as R's sd. */
+export function sd(x: ArrayLike<number>): number {
   const n = x.length;
   let m = 0;
   for (let i = 0; i < n; i++) m += x[i]!;
@@ -32,7 +33,8 @@ function sd(x: ArrayLike<number>): number {
   return Math.sqrt(ss / (n - 1));
 }
 
-function pick(omega: Float64Array, rows: Int32Array, n0: number): Float64Array {
+/** The fitted control weights of a draw's controls (rows 0..n0-1 of the draw), renormalised. */
+export function pick(omega: Float64Array, rows: Int32Array, n0: number): Float64Array {
   return sumNormalize(Float64Array.from(rows.subarray(0, n0), (r) => omega[r]!));
 }
 

@@ -9,6 +9,7 @@ import { DEFAULT_DEMEAN_TOL, DEFAULT_MAX_ITER, demean, prepareFixedEffects } fro
 import { cachedFixedEffects } from './fe-cache.js';
 import { attachState, computeVcov, type FitState } from './fit-state.js';
 import { type ModelSpec, formatFormula, parseFormula } from './formula.js';
+import { largestValue, overflowCause } from './overflow.js';
 import { crossProducts, solveNormalEquations } from './linalg.js';
 import type { FeolsResult } from './result.js';
 import { makeSsc, type Ssc } from './ssc.js';
@@ -80,9 +81,19 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
   // diagonal, and the kept columns' sub-matrix holds exactly the sums a fit on them alone would.
   const kAll = xDm.length;
   const all = crossProducts(xDm, yDm, w);
+  const centeredSS = xDm.map((_, j) => (fe.length > 0 ? rawCenteredSS(design.columns[j]!, w, design.rawSums?.columns[j] ?? null, n) : 0));
+  // sums of squares that overflow (Inf, or NaN from Inf - Inf) would pass the absorbed and pivot
+  // tests below as "collinear" and the regressor would vanish: stop and name it instead
+  xDm.forEach((_, j) => {
+    if (!Number.isFinite(all.xtx[j * kAll + j]!) || !Number.isFinite(centeredSS[j]!)) {
+      throw new Error(`feols: the sums of squares of regressor '${design.names[j]}' are not finite: ${overflowCause({ name: design.names[j]!, values: design.columns[j]! }, w, design.rows)}`);
+    }
+  });
+  const tss = spec.intercept || fe.length > 0 ? rawCenteredSS(y, w, design.rawSums?.y ?? null, n) : totalSumOfSquares(y, w, false);
+  if (!Number.isFinite(tss)) throw new Error(`feols: the total sum of squares of '${spec.lhs}' is not finite: ${overflowCause({ name: spec.lhs, values: y }, w, design.rows)}`);
   // A regressor (almost) wiped out by the demeaning is collinear with the FE: left out before
   // the Cholesky, whose pivot test only sees the demeaned scale.
-  const absorbed = xDm.map((_, j) => fe.length > 0 && isAbsorbed(all.xtx[j * kAll + j]!, rawCenteredSS(design.columns[j]!, w, design.rawSums?.columns[j] ?? null, n)));
+  const absorbed = xDm.map((_, j) => fe.length > 0 && isAbsorbed(all.xtx[j * kAll + j]!, centeredSS[j]!));
   const candidates = xDm.map((_, j) => j).filter((j) => !absorbed[j]);
   const sub = solveNormalEquations(subMatrix(all.xtx, kAll, candidates), Float64Array.from(candidates, (j) => all.xty[j]!), candidates.length);
   const fit = {
@@ -105,7 +116,6 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
   const k = names.length;
   const xKept = fit.kept.map((j) => xDm[j]!);
   const { e, ssr, ssrFe } = residualsInPlace(yDm, xKept, fit.coef, w);
-  const tss = spec.intercept || fe.length > 0 ? rawCenteredSS(y, w, design.rawSums?.y ?? null, n) : totalSumOfSquares(y, w, false);
   if (tss === 0 && (spec.intercept || fe.length > 0)) throw new Error(`feols: the dependent variable '${spec.lhs}' is constant over the ${n} observations used: there is nothing to explain (every t statistic would be NaN)`);
   if (!Number.isFinite(ssr) || !Number.isFinite(tss) || fit.coef.some((b) => !Number.isFinite(b))) {
     throw new Error(`feols: non-finite estimates for '${formatFormula(spec)}': ${largestValue([{ name: spec.lhs, values: y }, ...design.names.map((name, j) => ({ name, values: design.columns[j]! }))], design.rows ?? undefined)}`);
@@ -179,19 +189,6 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
   Object.freeze(result);
   attachState(result, state);
   return result;
-}
-
-/** Names the variable with the largest magnitude (the usual cause: values whose squares overflow float64). */
-function largestValue(vars: readonly { name: string; values: Float64Array }[], rows: ArrayLike<number> | undefined): string {
-  let best = { name: '', value: 0, at: 0 };
-  for (const v of vars) {
-    for (let i = 0; i < v.values.length; i++) {
-      const a = Math.abs(v.values[i]!);
-      if (!(a <= Math.abs(best.value))) best = { name: v.name, value: v.values[i]!, at: i };
-    }
-  }
-  const row = rows ? rows[best.at]! : best.at;
-  return `variable '${best.name}' holds ${best.value} at row ${row} (0-based): values this large overflow float64 sums of squares; rescale it`;
 }
 
 /** Σ w x̃² (the demeaned column's X'WX diagonal) below 1e-10 of Σ w (x - x̄)²: the column lies in the span of the fixed effects. */

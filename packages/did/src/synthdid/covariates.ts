@@ -11,7 +11,7 @@
  * iteration per pass over the unfinished ones. Cost per iteration: O((K + 2) N0 T0).
  */
 import type { OutcomeMatrix, SynthdidTuning } from './types.js';
-import type { WeightSetup } from './weights.js';
+import { centreColumns, type WeightSetup } from './weights.js';
 
 export interface SolvedCovariateWeights {
   omega: Float64Array;
@@ -145,15 +145,6 @@ function residual(block: Float64Array, rows: number, cols: number, x: Float64Arr
     let s = 0;
     for (let j = 0; j < cols; j++) s += block[k * w + j]! * x[j]!;
     err[k] = s - block[k * w + cols]!;
-  }
-}
-
-function centreColumns(block: Float64Array, rows: number, width: number): void {
-  for (let j = 0; j < width; j++) {
-    let s = 0;
-    for (let k = 0; k < rows; k++) s += block[k * width + j]!;
-    const m = s / rows;
-    for (let k = 0; k < rows; k++) block[k * width + j] = block[k * width + j]! - m;
   }
 }
 

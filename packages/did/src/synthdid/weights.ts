@@ -40,7 +40,7 @@ function uniform(n: number): Float64Array {
 }
 
 /** Centres each column of a row-major rows x (cols + 1) block [A | b] in place. */
-function centreColumns(block: Float64Array, rows: number, width: number): void {
+export function centreColumns(block: Float64Array, rows: number, width: number): void {
   for (let j = 0; j < width; j++) {
     let s = 0;
     for (let k = 0; k < rows; k++) s += block[k * width + j]!;

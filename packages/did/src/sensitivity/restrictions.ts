@@ -13,15 +13,29 @@ export interface Polyhedron {
 /** Rows of a (T+1)-column matrix with the reference column (index numPre) removed. */
 const dropReference = (a: Mat, numPre: number): Mat => a.map((row) => row.filter((_, j) => j !== numPre));
 
-/** Delta^SD(M): |second differences of delta (with delta_0 = 0)| <= M. */
-export function deltaSD(numPre: number, numPost: number, M: number): Polyhedron {
-  const T = numPre + numPost;
+/** (T-1) x (T+1): row r takes the second difference delta_r - 2 delta_{r+1} + delta_{r+2}. */
+function secondDifferences(T: number): Mat {
   const tilde = zeros(T - 1, T + 1);
   for (let r = 0; r < T - 1; r++) {
     tilde[r]![r] = 1;
     tilde[r]![r + 1] = -2;
     tilde[r]![r + 2] = 1;
   }
+  return tilde;
+}
+
+/** |tilde delta| <= ub delta row by row, as the rows of A delta <= 0: [tilde - ub; -tilde - ub], all-zero rows dropped. */
+function withinBound(tilde: Mat, ub: Mat): Mat {
+  return [
+    ...tilde.map((row, r) => row.map((x, j) => x - ub[r]![j]!)),
+    ...tilde.map((row, r) => row.map((x, j) => -x - ub[r]![j]!)),
+  ].filter((row) => row.reduce((t, x) => t + x * x, 0) > 1e-10);
+}
+
+/** Delta^SD(M): |second differences of delta (with delta_0 = 0)| <= M. */
+export function deltaSD(numPre: number, numPost: number, M: number): Polyhedron {
+  const T = numPre + numPost;
+  const tilde = secondDifferences(T);
   const a = dropReference(tilde, numPre);
   const A = [...a, ...a.map((row) => row.map((v) => -v))];
   return { A, d: new Array<number>(A.length).fill(M) };
@@ -43,11 +57,7 @@ export function deltaRMFixedS(numPre: number, numPost: number, Mbar: number, s: 
   v[numPre + s - 1] = maxPositive ? -1 : 1;
   v[numPre + s] = maxPositive ? 1 : -1;
   const ub = range(0, T).map((r) => v.map((x) => (r < numPre ? x : Mbar * x)));
-  const rows = [
-    ...tilde.map((row, r) => row.map((x, j) => x - ub[r]![j]!)),
-    ...tilde.map((row, r) => row.map((x, j) => -x - ub[r]![j]!)),
-  ].filter((row) => row.reduce((t, x) => t + x * x, 0) > 1e-10);
-  const A = dropReference(rows, numPre);
+  const A = dropReference(withinBound(tilde, ub), numPre);
   return { A, d: new Array<number>(A.length).fill(0) };
 }
 
@@ -79,23 +89,14 @@ export function gammaFor(l: readonly number[]): Mat {
  */
 export function deltaSDRMFixedS(numPre: number, numPost: number, Mbar: number, s: number, maxPositive: boolean): Polyhedron {
   const T = numPre + numPost;
-  const tilde = zeros(T - 1, T + 1);
-  for (let r = 0; r < T - 1; r++) {
-    tilde[r]![r] = 1;
-    tilde[r]![r + 1] = -2;
-    tilde[r]![r + 2] = 1;
-  }
+  const tilde = secondDifferences(T);
   const sign = maxPositive ? 1 : -1;
   const v = new Array<number>(T + 1).fill(0);
   v[numPre + s - 2] = sign;
   v[numPre + s - 1] = -2 * sign;
   v[numPre + s] = sign;
   const ub = range(0, T - 1).map((r) => v.map((x) => (r < numPre - 1 ? x : Mbar * x)));
-  const rows = [
-    ...tilde.map((row, r) => row.map((x, j) => x - ub[r]![j]!)),
-    ...tilde.map((row, r) => row.map((x, j) => -x - ub[r]![j]!)),
-  ].filter((row) => row.reduce((t, x) => t + x * x, 0) > 1e-10);
-  const A = dropReference(rows, numPre);
+  const A = dropReference(withinBound(tilde, ub), numPre);
   return { A, d: new Array<number>(A.length).fill(0) };
 }
 

@@ -4,6 +4,7 @@ import { Table, type Vector } from 'apache-arrow';
 import { categoricalVector } from './columns.js';
 import { parseNumber, type CsvTableOptions } from './csv.js';
 import { DEFAULT_BLOCK_ROWS } from './column-sinks.js';
+import { fastCsvLayout, readNumericCsvFast, type FastCsvTuning } from './csv-fast.js';
 import { duckdbReason, sqlList, sqlName, sqlString, streamChunks, streamColumns, streamedNumericVector, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
 import { PanelError } from './errors.js';
 import { DEFAULT_NA_VALUES } from './read-options.js';
@@ -18,6 +19,8 @@ const NUMERIC_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGE
 export interface CsvFileTuning {
   /** Rows per block of the column sinks (tests use small ones to exercise the chunked conversion). */
   readonly blockRows?: number;
+  /** Threads and block sizes of the all-numeric fast path (tests use small ones to exercise the split). */
+  readonly fast?: FastCsvTuning;
 }
 
 interface Dialect {
@@ -59,6 +62,17 @@ async function readCsvPlain(path: string, shown: string, size: number, head: str
           kinds.push('numeric');
         } else {
           kinds.push((await mostlyNumbers(connection, path, dialect, name, na)) ? 'numeric' : 'categorical');
+        }
+      }
+      if (kinds.every((k) => k === 'numeric')) {
+        // All-numeric files take the hand-written fast path when they qualify (csv-fast.ts); it gives
+        // up (null) on anything the general read below might treat differently.
+        const layout = fastCsvLayout(path, size, dialect.delimiter, dialect.names.length, na);
+        const fast = layout && (await readNumericCsvFast(path, layout, tuning.fast));
+        if (fast) {
+          const vectors: Record<string, Vector> = {};
+          fast.forEach((column, c) => (vectors[dialect.names[c]!] = streamedNumericVector(column)));
+          return new Table(vectors);
         }
       }
       read = await streamColumns(connection, `SELECT * FROM ${scan(path, dialect, na, kinds)}`, kinds, {

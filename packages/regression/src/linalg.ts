@@ -141,9 +141,18 @@ export interface OlsFit {
 }
 
 /** Weighted least squares of y on column-major X via pivoted Cholesky; collinear columns dropped. */
-export function olsFit(columns: readonly Float64Array[], y: Float64Array, opts: { weights?: Float64Array; tol?: number; residuals?: boolean } = {}): OlsFit {
+export function olsFit(columns: readonly Float64Array[], y: Float64Array, opts: { weights?: Float64Array; tol?: number; residuals?: boolean; names?: readonly string[] } = {}): OlsFit {
   const k = columns.length;
   const { xtx, xty } = crossProducts(columns, y, opts.weights);
+  // an overflowed (Inf) or NaN sum of squares would fail the pivot test and the column would be
+  // dropped as collinear, silently
+  for (let j = 0; j < k; j++) {
+    const d = xtx[j * k + j]!;
+    if (!Number.isFinite(d)) {
+      const name = opts.names?.[j] !== undefined ? `'${opts.names[j]}'` : `column ${j}`;
+      throw new Error(`olsFit: the sum of squares of ${name} is ${d}: its values (or the weights) are missing or so large that float64 sums of squares overflow; rescale it`);
+    }
+  }
   const sol = solveNormalEquations(xtx, xty, k, opts.tol ?? COLLIN_TOL);
   const { coef, kept } = sol;
   const p = kept.length;

@@ -14,7 +14,7 @@
 //   feols(y ~ x1 + big | id + t, d); feols(ybig ~ x1, d); feols(y ~ x1, d, weights = ~wbig)
 import { describe, expect, it } from 'vitest';
 import { PanelFrame } from '@panel-lab/panel';
-import { feols, type FeolsOptions } from '../src/index.js';
+import { feols, olsFit, type FeolsOptions } from '../src/index.js';
 
 const n = 60;
 const i = Array.from({ length: n }, (_, k) => k);
@@ -84,5 +84,13 @@ describe('sums of squares that overflow float64', () => {
     expect(scaled.coefficients[0]).toBeCloseTo(base.coefficients[0]!, 10);
     expect(scaled.coefficients[1]! * 1e150).toBeCloseTo(base.coefficients[1]!, 10);
     expect(scaled.se[1]! * 1e150).toBeCloseTo(base.se[1]!, 10);
+  });
+
+  it('olsFit (the kernel on plain arrays) names the column instead of dropping it', () => {
+    const ones = new Float64Array(n).fill(1);
+    const bigCol = frame.numeric('big');
+    expect(() => olsFit([ones, x1, bigCol], y)).toThrow(/olsFit: the sum of squares of column 2 is Infinity: .*rescale it/);
+    expect(() => olsFit([ones, bigCol], y, { names: ['(Intercept)', 'big'] })).toThrow(/olsFit: the sum of squares of 'big' is Infinity/);
+    expect(olsFit([ones, x1, frame.numeric('near')], y).dropped).toEqual([]);
   });
 });

@@ -90,9 +90,16 @@ export function prepareTwfe(input: TwfeArrays, options: { tol?: number } = {}): 
   const yt = dm.columns[0]!;
   const zAll = dm.columns.slice(1);
   // Controls absorbed by the FE (tiny after demeaning) or collinear with earlier ones are dropped, as feols does.
-  const absorbed = zAll.map((zt, k) => sumSq(zt) <= 1e-10 * centredSumSq(input.controls[k]!));
+  if (!Number.isFinite(sumSq(yt))) throw new Error(`TWFE input y: its sum of squares overflows float64 (largest |y| ${maxAbs(input.y)}); rescale it`);
+  const absorbed = zAll.map((zt, k) => {
+    const own = sumSq(zt);
+    const centred = centredSumSq(input.controls[k]!);
+    // an overflowed sum (Inf <= Inf) would pass as absorbed: name the control instead
+    if (!Number.isFinite(own) || !Number.isFinite(centred)) throw new Error(`TWFE input controls[${k}] (${input.controlNames[k]}): its sum of squares overflows float64 (largest |value| ${maxAbs(input.controls[k]!)}); rescale it`);
+    return own <= 1e-10 * centred;
+  });
   const candidates = zAll.map((_, k) => k).filter((k) => !absorbed[k]);
-  const fit = olsFit(candidates.map((k) => zAll[k]!), yt, { residuals: true });
+  const fit = olsFit(candidates.map((k) => zAll[k]!), yt, { residuals: true, names: candidates.map((k) => input.controlNames[k]!) });
   const kept = fit.kept.map((c) => candidates[c]!);
   const z = kept.map((k) => zAll[k]!);
   const K = z.length;
@@ -163,6 +170,12 @@ function sumSq(x: Float64Array): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
   return s;
+}
+
+function maxAbs(x: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]!));
+  return m;
 }
 
 function centredSumSq(x: Float64Array): number {

@@ -113,11 +113,11 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
   let zk: Float64Array[] = [];
   let ginv = new Float64Array(0);
   if (zt.length > 0) {
-    const fy = olsFit(zt, yt, { residuals: true });
+    const names = fe.length === 0 ? ['(Intercept)', ...controlNames] : controlNames;
+    const fy = olsFit(zt, yt, { residuals: true, names });
     zk = fy.kept.map((k) => zt[k]!);
     ginv = Float64Array.from(fy.xtxInv);
     kz = zk.length;
-    const names = fe.length === 0 ? ['(Intercept)', ...controlNames] : controlNames;
     collinearControls = names.filter((_, k) => !fy.kept.includes(k));
     // v - Z (Z'Z)^-1 Z'v on the kept (demeaned) controls
     residualize = (v: Float64Array): Float64Array => {
@@ -140,11 +140,17 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
   }
   let xx = 0;
   let xy = 0;
+  let yy = 0;
   for (let i = 0; i < n; i++) {
     xx += xt[i]! * xt[i]!;
     xy += xt[i]! * yt[i]!;
+    yy += yt[i]! * yt[i]!;
   }
-  if (!(xx > 1e-10 * n * Math.max(1e-300, variance(pick(x0))))) throw new Error(`option coefficient: '${spec.coefficient}' is collinear with the fixed effects and controls`);
+  // overflowed sums (Inf, NaN) would read as "collinear" below: name the variable to rescale
+  const vx = variance(pick(x0));
+  if (!Number.isFinite(xx) || !Number.isFinite(vx)) throw new Error(`option coefficient: '${spec.coefficient}' has values so large (up to ${maxAbs(x0)}) that float64 sums of squares overflow; rescale it`);
+  if (!Number.isFinite(yy)) throw new Error(`option outcome: '${spec.outcome}' has values so large (up to ${maxAbs(y0)}) that float64 sums of squares overflow; rescale it`);
+  if (!(xx > 1e-10 * n * Math.max(1e-300, vx))) throw new Error(`option coefficient: '${spec.coefficient}' is collinear with the fixed effects and controls`);
   const beta = xy / xx;
   // fixest K: slopes (x + kept controls, intercept included when no FE) + FE dof not nested in the cluster
   const k = 1 + kz;
@@ -206,6 +212,13 @@ export function prepareWild(frame: PanelFrame, spec: WildSpec): WildPrepared {
     droppedMissing: frame.nrows - n,
     collinearControls: Object.freeze(collinearControls),
   });
+}
+
+/** Largest finite |value| (missing rows are NaN in the frame's column). */
+function maxAbs(x: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) if (Math.abs(x[i]!) > m && Number.isFinite(x[i]!)) m = Math.abs(x[i]!);
+  return m;
 }
 
 function variance(x: Float64Array): number {

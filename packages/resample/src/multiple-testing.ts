@@ -1,5 +1,5 @@
 import type { PanelFrame } from '@panel-lab/panel';
-import { adjustWithinFamilies, type WildMultipleTestingRow, type WildMultipleTestingSettings } from './multiple-testing-families.js';
+import { adjustWithinFamilies, type WildMultipleTestingResult, type WildMultipleTestingRow, type WildMultipleTestingSettings } from './multiple-testing-families.js';
 
 export interface MultipleTestingOptions extends WildMultipleTestingSettings {
   /** The outcomes, each regressed on the same coefficient, controls, FE and cluster. At least one. */
@@ -11,14 +11,11 @@ export interface MultipleTestingOptions extends WildMultipleTestingSettings {
 /** Per outcome: CR1 SE and the t(G-1) statistic of beta = 0, the wild bootstrap and adjusted p-values. */
 export type MultipleTestingRow = Omit<WildMultipleTestingRow, 'coefficient' | 'family'>;
 
-export interface MultipleTestingResult {
+/** wildMultipleTesting's result without the families (there is one), the coefficient in the spec. */
+export interface MultipleTestingResult extends Omit<WildMultipleTestingResult, 'kind' | 'spec' | 'rows' | 'families'> {
   readonly kind: 'multiple_testing';
-  readonly spec: Readonly<{ coefficient: string; cluster: string; weights: 'rademacher' | 'webb'; draws: number; seed: number; chunkSize: number; bootstrapType: 'WCR'; beta0: 0; plusOne: boolean }>;
+  readonly spec: Readonly<{ coefficient: string } & WildMultipleTestingResult['spec']>;
   readonly rows: readonly MultipleTestingRow[];
-  readonly enumerated: boolean;
-  /** Union of the outcomes' clusters; draw b gives cluster c the same weight in every outcome. */
-  readonly nClusters: number;
-  readonly meta: Readonly<{ backend: 'cpu'; precision: 64; versions: Readonly<Record<string, string>>; timings: Readonly<Record<string, number>> }>;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PanelFrame } from '@panel-lab/panel';
-import { loadGolden, readGoldenData } from '@panel-lab/testing';
+import { adjustedRowMismatches, loadGolden } from '@panel-lab/testing';
 import { wildMultipleTesting } from '../src/index.js';
+import { citiesPanelColumns } from './cities-golden.js';
 
 /**
  * Golden: goldens/results/romano_wolf_es_cities.json, a plain R loop (fixest::feols per draw and per
@@ -19,11 +20,7 @@ const dummy = (k: number) => (k < 0 ? `es_m${-k}` : `es_${k}`);
 
 /** cities_panel with y + x and the binned event-time dummies of window [-3, 2], reference -1 (as the R script). */
 function eventFrame(): PanelFrame {
-  const [head, ...lines] = readGoldenData('cities_panel.csv').trim().split('\n');
-  const names = head!.split(',');
-  const col = (n: string) => names.indexOf(n);
-  const rows = lines.map((l) => l.split(','));
-  const num = (n: string) => Float64Array.from(rows, (r) => Number(r[col(n)]));
+  const { city, province, num } = citiesPanelColumns();
   const y = num('y');
   const x = num('x');
   const g = num('g');
@@ -31,8 +28,8 @@ function eventFrame(): PanelFrame {
   const rel = Float64Array.from(g, (gi, i) => (gi > 0 ? Math.min(2, Math.max(-3, year[i]! - gi)) : Number.NaN));
   return PanelFrame.fromColumns(
     {
-      city: rows.map((r) => r[col('city_code')]!),
-      province: rows.map((r) => r[col('province_code')]!),
+      city,
+      province,
       year,
       y,
       ypx: Float64Array.from(y, (v, i) => v + x[i]!),
@@ -53,14 +50,7 @@ describe('wildMultipleTesting golden (event-study coefficients x outcomes, two f
     for (const [k, g] of golden.rows.entries()) {
       const r = res.rows[k]!;
       expect([r.outcome, r.coefficient, r.family]).toEqual([g.outcome, g.coefficient, g.family]);
-      expect(Math.abs(r.estimate - g.estimate)).toBeLessThan(1e-9 * Math.max(1, Math.abs(g.estimate)));
-      expect(Math.abs(r.se / g.se - 1)).toBeLessThan(1e-8);
-      expect(Math.abs(r.statistic - g.statistic)).toBeLessThan(1e-7);
-      g.t_star_first.forEach((t, b) => expect(Math.abs(r.tStar![b]! - t)).toBeLessThan(1e-7 * Math.max(1, Math.abs(t))));
-      expect(r.pValue).toBeCloseTo(g.p_value, 12);
-      expect(r.pRomanoWolf).toBeCloseTo(g.p_romano_wolf, 12);
-      expect(r.pWestfallYoung).toBeCloseTo(g.p_westfall_young, 12);
-      expect(r.pWestfallYoungMinP).toBeCloseTo(g.p_westfall_young_minp, 12);
+      expect(adjustedRowMismatches(r, g), `${g.outcome} ${g.coefficient}`).toEqual([]);
     }
   }, 60_000);
 });

@@ -27,6 +27,8 @@ export interface ApiConfig {
   readonly queueName: string;
   /** How the BullMQ executor watches its tasks and what it keeps in Redis (README: Redis memory). */
   readonly queue: QueueWatchConfig;
+  /** How long the start waits for the job queue (Redis) before listening anyway (ms, default 10000). */
+  readonly startupQueueWaitMs?: number;
   /** Failed API-key attempts per source address within authWindowMs before it gets 429. */
   readonly authFailures: number;
   readonly authWindowMs: number;
@@ -131,6 +133,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     pollMs: positiveEnv(env, 'PANEL_LAB_POLL_MS', 500),
     queueName: env.PANEL_LAB_QUEUE ?? 'panel-lab',
     queue: queueFromEnv(env),
+    startupQueueWaitMs: intEnv(env, 'PANEL_LAB_STARTUP_QUEUE_WAIT_MS', 10_000),
     authFailures: positiveEnv(env, 'PANEL_LAB_AUTH_FAILURES', 20),
     authWindowMs: positiveEnv(env, 'PANEL_LAB_AUTH_WINDOW_MS', 60_000),
     shutdownGraceMs: intEnv(env, 'PANEL_LAB_SHUTDOWN_GRACE_MS', 10_000),

@@ -97,8 +97,8 @@ export async function startApiServer(config: ApiConfig): Promise<ApiServer> {
     // Swagger UI assets come from the swagger-ui-dist package on disk (no CDN)
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
     // no enableShutdownHooks: Nest would re-raise the signal after its own close; main.ts drains instead
-    // honest readiness: the port opens once the queue answers, so a submit right after 'api listening' is not a 503
-    const queueReady = await waitForExecutor(system, logger, STARTUP_QUEUE_WAIT_MS);
+    // honest readiness: the port opens once the queue answers (a submit before then is accepted and waits for it anyway)
+    const queueReady = await waitForExecutor(system, logger, config.startupQueueWaitMs ?? STARTUP_QUEUE_WAIT_MS);
     await app.listen(config.port, config.host);
     const address = (app.getHttpServer() as Server).address() as AddressInfo;
     const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;

@@ -2,7 +2,7 @@ import { replicationSpec } from '@panel-lab/analysis';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from '../src/index.js';
-import { api, KEY_A, KEY_B, panelBytes, readSse, startTestServer, tempDir, waitForJob } from './helpers.js';
+import { api, KEY_A, KEY_B, panelBytes, readSse, startTestServer, tempDir, testConfig, waitForJob } from './helpers.js';
 
 type Json = Record<string, any>;
 
@@ -212,24 +212,28 @@ describe('API end to end on loopback (embedded worker threads)', () => {
   });
 });
 
-describe('API with Redis unreachable', () => {
-  it('answers 503 at submit and on /ready, records no job, and applies per-tenant job limits first (429)', async () => {
+describe('API with Redis unreachable (one-process Redis mode)', () => {
+  it('accepts a submit with a note (202), fails it past PANEL_LAB_QUEUE_DOWN_MS naming the bound, answers 503 on /ready, and applies per-tenant job limits first (429)', async () => {
     const tmp = await tempDir('panel-lab-api-noredis-');
     // port 9 on loopback: nothing listens there
-    const server = await startTestServer(tmp.dir, { redisUrl: 'redis://127.0.0.1:9', tenantLimits: { beta: { activeJobs: 0 } } });
+    const server = await startTestServer(tmp.dir, { redisUrl: 'redis://127.0.0.1:9', tenantLimits: { beta: { activeJobs: 0 } }, queue: { ...testConfig(tmp.dir).queue, unreachableAfterMs: 1500 }, startupQueueWaitMs: 0 });
     try {
       const res = await api(server.url, KEY_A).post('/v1/analyses', { dataset: { source: 'example', name: 'mpdta' }, analyses: [{ id: 's', estimator: 'describe' }] });
-      expect(res.status).toBe(503);
-      expect(((await res.json()) as Json).message).toMatch(/queue \(Redis at 127\.0\.0\.1:9\) is unavailable/);
+      expect(res.status).toBe(202);
+      const job = (await res.json()) as Json;
+      expect(job.state).toBe('queued');
+      expect((job.notes as string[]).join('\n')).toMatch(/the job queue \(Redis at 127\.0\.0\.1:9\) was unreachable at submit; the job is added once it is back \(failed after 1500 ms, PANEL_LAB_QUEUE_DOWN_MS\)/);
       expect((await fetch(`${server.url}/ready`)).status).toBe(503);
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
-      expect(((await (await api(server.url, KEY_A).get('/v1/jobs')).json()) as Json).jobs).toEqual([]);
       const limited = await api(server.url, KEY_B).post('/v1/analyses', { dataset: { source: 'example', name: 'mpdta' }, analyses: [{ id: 's', estimator: 'describe' }] });
       expect(limited.status).toBe(429);
       expect(((await limited.json()) as Json).message).toMatch(/tenant 'beta' has 0 jobs queued or running \(limit 0\)/);
+      const done = await waitForJob(server.url, KEY_A, String(job.id), 20_000);
+      expect(done.state).toBe('failed');
+      expect((done.error as Json).message).toMatch(/^the job queue \(Redis at 127\.0\.0\.1:9\) stayed unreachable for \d+ ms \(bound 1500 ms, PANEL_LAB_QUEUE_DOWN_MS\): .*; submit it again$/);
     } finally {
       await server.close();
       await tmp.cleanup();
     }
-  });
+  }, 30_000);
 });

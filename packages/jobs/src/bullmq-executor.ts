@@ -6,6 +6,7 @@ import { CONNECTION_FAILURE, redisConnection, sleep, whenRedisReady, withTimeout
 import { QueueUnavailableError, TaskCancelledError, TaskLostError } from './errors.js';
 import { reviveError, type RunTaskOptions, type TaskExecutor } from './executor.js';
 import type { JobLogger } from './job-service.js';
+import { queueStayedDownMessage, type QueueOutagePolicy } from './queue-outage.js';
 import type { Task, TaskResult } from './tasks.js';
 import type { JobProgress } from './types.js';
 
@@ -59,11 +60,14 @@ export class BullMqExecutor implements TaskExecutor {
   /** A plain connection for health pings (BullMQ's own may wait on reconnects). */
   private readonly probe: Redis;
   private readonly retention: QueueRetention;
+  /** run() waits this long for an unreachable Redis: a submit meanwhile is accepted (JobService). */
+  readonly queueOutage: QueueOutagePolicy;
 
   constructor(private readonly o: BullMqExecutorOptions) {
     const name = o.queueName ?? 'panel-lab';
     const u = new URL(o.redisUrl);
     this.where = `${u.hostname}:${u.port || 6379}`;
+    this.queueOutage = { where: this.where, boundMs: o.unreachableAfterMs ?? 120_000 };
     this.retention = { ...DEFAULT_RETENTION, ...o.retention };
     this.queue = new Queue(name, { connection: redisConnection(o.redisUrl, false), streams: { events: { maxLen: this.retention.eventsMaxLen } } });
     // every connection reports its errors (an emitter without a listener throws and kills the process);
@@ -203,7 +207,7 @@ export class BullMqExecutor implements TaskExecutor {
    * (PANEL_LAB_QUEUE_DOWN_MS), then fails naming the bound. Other errors fail at once.
    */
   private async untilQueueUp<T>(options: RunTaskOptions, step: () => Promise<T>): Promise<T> {
-    const bound = this.o.unreachableAfterMs ?? 120_000;
+    const bound = this.queueOutage.boundMs;
     const since = Date.now();
     const signal = options.signal ?? new AbortController().signal;
     let warned = false;
@@ -215,7 +219,7 @@ export class BullMqExecutor implements TaskExecutor {
         if (!(error instanceof QueueUnavailableError) && !CONNECTION_FAILURE.test(message)) throw error;
         if (signal.aborted) throw new TaskCancelledError();
         const down = Date.now() - since;
-        if (down >= bound) throw new QueueUnavailableError(`the job queue (Redis at ${this.where}) stayed unreachable for ${down} ms (bound ${bound} ms, PANEL_LAB_QUEUE_DOWN_MS): ${message}`);
+        if (down >= bound) throw new QueueUnavailableError(queueStayedDownMessage(this.queueOutage, down, message));
         if (!warned) this.o.logger?.log('warn', 'job queue unreachable; the task waits for it', { jobId: options.jobId, boundMs: bound, error: message });
         warned = true;
         await sleep(delay, signal);
@@ -244,7 +248,7 @@ export class BullMqExecutor implements TaskExecutor {
       if (missingSince !== null && now - missingSince >= (this.o.lostAfterMs ?? 15_000)) {
         throw new TaskLostError(`task ${id} vanished from the job queue (Redis at ${this.where} lost its data?); missing for ${now - missingSince} ms`);
       }
-      if (look.kind === 'unreachable' && unreachableSince !== null && now - unreachableSince >= (this.o.unreachableAfterMs ?? 120_000)) {
+      if (look.kind === 'unreachable' && unreachableSince !== null && now - unreachableSince >= this.queueOutage.boundMs) {
         throw new TaskLostError(`the job queue (Redis at ${this.where}) has been unreachable for ${now - unreachableSince} ms while task ${id} waited: ${look.error}`);
       }
     }

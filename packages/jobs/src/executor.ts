@@ -1,3 +1,4 @@
+import type { QueueOutagePolicy } from './queue-outage.js';
 import type { Task, TaskResult } from './tasks.js';
 import type { JobProgress } from './types.js';
 
@@ -15,6 +16,11 @@ export interface TaskExecutor {
   readonly name: string;
   /** Throws QueueUnavailableError when no task can be accepted now (e.g. Redis is down). */
   checkAvailable(): Promise<void>;
+  /**
+   * Set by an executor whose run() waits out an unreachable queue (up to boundMs): a submit while
+   * checkAvailable fails is then accepted with a note instead of refused (queue-outage.ts).
+   */
+  readonly queueOutage?: QueueOutagePolicy;
   run(task: Task, options: RunTaskOptions): Promise<TaskResult>;
   close(): Promise<void>;
 }

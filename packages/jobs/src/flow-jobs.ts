@@ -11,6 +11,7 @@ import { checkQuotas, deleteFinishedJob, newJobRecord, resultDirOf, validateAnal
 import type { JobLogger } from './job-service.js';
 import type { ExecutorStatus, Jobs } from './jobs.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
+import { queueStayedDownMessage, withQueueDownNote, type QueueOutagePolicy } from './queue-outage.js';
 import { redactPaths } from './redact.js';
 import type { MetaStore } from './store.js';
 import { TERMINAL_STATES, type JobKind, type JobRecord, type TenantLimits } from './types.js';
@@ -80,11 +81,14 @@ export class FlowJobs implements Jobs, ExecutorStatus {
   private sweeping = false;
   private draining = false;
   private closed = false;
+  /** Submits while Redis is unreachable are accepted and added once it is back, up to this bound. */
+  private readonly outage: QueueOutagePolicy;
 
   constructor(private readonly o: FlowJobsOptions) {
     this.queueName = o.queueName ?? 'panel-lab';
     const u = new URL(o.redisUrl);
     this.where = `${u.hostname}:${u.port || 6379}`;
+    this.outage = { where: this.where, boundMs: o.unreachableAfterMs ?? 120_000 };
     this.retention = { ...DEFAULT_RETENTION, ...o.retention };
     this.flows = new FlowProducer({ connection: redisConnection(o.redisUrl, false) });
     this.flows.on('error', (error) => this.log('warn', 'flow producer error', { error: error.message }));
@@ -259,10 +263,8 @@ export class FlowJobs implements Jobs, ExecutorStatus {
 
   /** Notes on the job that Redis was unreachable and adds it in the background, failing it past unreachableAfterMs. */
   private async acceptWhileDown(job: JobRecord, reason: string, when = 'at submit'): Promise<JobRecord> {
-    const bound = this.o.unreachableAfterMs ?? 120_000;
-    const at = new Date().toISOString();
-    const note = `${at}: the job queue (Redis at ${this.where}) was unreachable ${when}; the job is added once it is back (failed after ${bound} ms, PANEL_LAB_QUEUE_DOWN_MS)`;
-    const r = await this.o.store.updateJob(job.tenant, job.id, (j) => (isTerminal(j) ? null : { ...j, notes: [...j.notes, note] }));
+    const bound = this.outage.boundMs;
+    const r = await this.o.store.updateJob(job.tenant, job.id, (j) => (isTerminal(j) ? null : withQueueDownNote(j, this.outage, when)));
     this.log('warn', 'job queue unreachable at submit; the job waits for it', { jobId: job.id, tenant: job.tenant, boundMs: bound, error: reason });
     const stop = new AbortController();
     this.pendingAdds.set(job.id, stop);
@@ -285,7 +287,7 @@ export class FlowJobs implements Jobs, ExecutorStatus {
         const down = Date.now() - since;
         if (down < bound) continue;
         const at = new Date().toISOString();
-        const message = `the job queue (Redis at ${this.where}) stayed unreachable for ${down} ms (bound ${bound} ms, PANEL_LAB_QUEUE_DOWN_MS): ${error instanceof Error ? error.message : String(error)}; submit it again`;
+        const message = queueStayedDownMessage(this.outage, down, error instanceof Error ? error.message : String(error));
         const r = await this.o.store
           .updateJob(job.tenant, job.id, (j) => (isTerminal(j) ? null : { ...j, state: 'failed', finishedAt: at, error: { message } }))
           .catch((e: unknown) => this.log('error', 'job not failed: the store is unreachable too; the sweep adds it once Redis is back', { jobId: job.id, error: String(e) }));

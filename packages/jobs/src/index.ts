@@ -15,6 +15,7 @@ export { datasetPath, executeTask, readDataset, serializeError } from './tasks.j
 export type { DatasetRef, ResolvedDataset, Task, TaskContext, TaskResult } from './tasks.js';
 export { reviveError } from './executor.js';
 export type { RunTaskOptions, TaskExecutor } from './executor.js';
+export type { QueueOutagePolicy } from './queue-outage.js';
 export { ThreadPoolExecutor } from './thread-pool.js';
 export type { ThreadPoolOptions } from './thread-pool.js';
 export { DatasetName, DatasetService, SyntheticOptions, UploadOptions } from './dataset-service.js';

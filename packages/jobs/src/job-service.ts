@@ -12,6 +12,7 @@ import { checkQuotas, clampProgress, datasetRef, deleteFinishedJob, isInputFault
 import { forEachLimited } from './limited.js';
 import type { MetaStore } from './store.js';
 import { PlaceboJobSpec } from './placebo-spec.js';
+import { withQueueDownNote, type QueueOutagePolicy } from './queue-outage.js';
 import { taskRef } from './task-frames.js';
 import type { DatasetRef, ResolvedDataset, Task } from './tasks.js';
 import { TERMINAL_STATES, type JobKind, type JobProgress, type JobRecord, type TenantLimits } from './types.js';
@@ -231,12 +232,29 @@ export class JobService implements Jobs {
   private async create(tenant: string, kind: JobKind, input: unknown): Promise<JobRecord> {
     if (this.closed || this.draining) throw new QueueUnavailableError('the server is shutting down; submit again in a moment');
     await checkQuotas(this.o.store, this.o.limitsOf(tenant), tenant, kind, input);
-    await this.o.executor.checkAvailable();
-    const job = newJobRecord(tenant, kind, input);
+    const down = await this.queueDown();
+    // queue (Redis) unreachable: accepted with a note, as in the distributed engine; the executor's hand-over waits for it up to the bound
+    const job = down ? withQueueDownNote(newJobRecord(tenant, kind, input), down.policy, 'at submit') : newJobRecord(tenant, kind, input);
     await this.save(job, true);
-    this.log('info', 'job submitted', { jobId: job.id, tenant, kind });
+    if (down) this.log('warn', 'job queue unreachable at submit; the job waits for it', { jobId: job.id, tenant, kind, boundMs: down.policy.boundMs, error: down.reason });
+    else this.log('info', 'job submitted', { jobId: job.id, tenant, kind });
     this.enqueue(job);
     return job;
+  }
+
+  /**
+   * Null when the executor accepts tasks now; the outage when its queue is unreachable and it
+   * waits such outages out (QueueUnavailableError, 503, from one that does not).
+   */
+  private async queueDown(): Promise<{ policy: QueueOutagePolicy; reason: string } | null> {
+    try {
+      await this.o.executor.checkAvailable();
+      return null;
+    } catch (error) {
+      const policy = this.o.executor.queueOutage;
+      if (!(error instanceof QueueUnavailableError) || !policy) throw error;
+      return { policy, reason: error.message };
+    }
   }
 
   private enqueue(job: JobRecord): void {
@@ -395,7 +413,8 @@ export class JobService implements Jobs {
           return;
         } catch (error) {
           const cancelled = childSignal.aborted || error instanceof TaskCancelledError;
-          if (cancelled || attempt >= tries || isInputFault(error)) {
+          // the queue stayed down past PANEL_LAB_QUEUE_DOWN_MS: another try would wait that long again
+          if (cancelled || attempt >= tries || isInputFault(error) || error instanceof QueueUnavailableError) {
             await this.o.store.putJob({ ...base, attempts: attempt, state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: toJobError(error, this.o.dir.root) });
             // stopped because a sibling chunk failed: that failure is the job's error, this one only its echo
             if (cancelled && childController.signal.aborted && !signal.aborted) return;

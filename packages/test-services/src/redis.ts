@@ -11,9 +11,12 @@ export interface RedisHandle {
   stop(): Promise<void>;
 }
 
-/** Starts a throw-away redis-server on a free loopback port (no persistence) and waits until it answers. */
-export async function startRedis(): Promise<RedisHandle> {
-  const port = await freePort();
+/**
+ * Starts a throw-away redis-server on a free loopback port (no persistence) and waits until it
+ * answers; `port` starts it on that one instead (a restart after `stop()`, for outage tests).
+ */
+export async function startRedis(options: { port?: number } = {}): Promise<RedisHandle> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

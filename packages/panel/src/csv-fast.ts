@@ -43,7 +43,7 @@ export interface FastCsvTuning {
 }
 
 const DEFAULT_MIN_THREADED_BYTES = 16 * 2 ** 20;
-const DEFAULT_BLOCK_BYTES = 2 ** 20;
+const DEFAULT_BLOCK_BYTES = 2 ** 19;
 /** Delimiters the fast path takes (those the reader detects); any other byte may be part of a number. */
 const DELIMITERS = new Set([',', '\t', ';', '|']);
 /** A plain decimal number: NA tokens that are numbers would need a check per field, so they send the file to DuckDB. */
@@ -328,7 +328,9 @@ export async function readNumericCsvFast(path: string, layout: FastCsvLayout, tu
   const others = ranges.slice(1).map(([from, to]) => runWorker(job(from, to)));
   let mine: RangeResult | null;
   try {
-    mine = parseRange(job(ranges[0]![0], ranges[0]![1]), { openSync, readSync, closeSync });
+    // this thread's columns are sized for the whole file: the other ranges are then copied in after it
+    const whole = job(layout.dataStart, layout.size).expectRows;
+    mine = parseRange({ ...job(ranges[0]![0], ranges[0]![1]), expectRows: whole }, { openSync, readSync, closeSync });
   } finally {
     // the workers must end before this returns, whatever happened here
     await Promise.allSettled(others);
@@ -344,18 +346,19 @@ function joinPieces(pieces: readonly RangeResult[], ncols: number): FastColumn[]
   if (rows === 0) return null;
   const out: FastColumn[] = [];
   for (let c = 0; c < ncols; c++) {
-    let values: Float64Array;
     const first = pieces[0]!;
-    if (pieces.length === 1 && first.columns[c]!.length - rows <= first.columns[c]!.length / 8) {
-      values = first.columns[c]!.subarray(0, rows);
-    } else {
+    let values = first.columns[c]!;
+    if (values.length < rows) {
       values = new Float64Array(rows);
-      let at = 0;
-      for (const piece of pieces) {
-        values.set(piece.columns[c]!.subarray(0, piece.rows), at);
-        at += piece.rows;
-      }
+      values.set(first.columns[c]!.subarray(0, first.rows));
     }
+    let at = first.rows;
+    for (const piece of pieces.slice(1)) {
+      values.set(piece.columns[c]!.subarray(0, piece.rows), at);
+      at += piece.rows;
+    }
+    // a view when at most 1/8 is unused (as the column sinks do), else an exact copy
+    values = values.length - rows <= values.length / 8 ? values.subarray(0, rows) : values.slice(0, rows);
     let nulls = 0;
     let infinities = 0;
     const infiniteRows: number[] = [];

@@ -12,27 +12,11 @@
   (import "env" "infinite" (func $infinite (param i32 i32)))
   (memory (export "memory") 1)
 
-  ;; high 64 bits of the unsigned 128-bit product a * b, from 32-bit halves
-  (func $mulhi (param $a i64) (param $b i64) (result i64)
-    (local $a0 i64) (local $a1 i64) (local $b0 i64) (local $b1 i64) (local $p01 i64) (local $p10 i64) (local $mid i64)
-    (local.set $a0 (i64.and (local.get $a) (i64.const 0xFFFFFFFF)))
-    (local.set $a1 (i64.shr_u (local.get $a) (i64.const 32)))
-    (local.set $b0 (i64.and (local.get $b) (i64.const 0xFFFFFFFF)))
-    (local.set $b1 (i64.shr_u (local.get $b) (i64.const 32)))
-    (local.set $p01 (i64.mul (local.get $a0) (local.get $b1)))
-    (local.set $p10 (i64.mul (local.get $a1) (local.get $b0)))
-    (local.set $mid
-      (i64.add
-        (i64.add (i64.shr_u (i64.mul (local.get $a0) (local.get $b0)) (i64.const 32)) (i64.and (local.get $p01) (i64.const 0xFFFFFFFF)))
-        (i64.and (local.get $p10) (i64.const 0xFFFFFFFF))))
-    (i64.add
-      (i64.add (i64.mul (local.get $a1) (local.get $b1)) (i64.shr_u (local.get $p01) (i64.const 32)))
-      (i64.add (i64.shr_u (local.get $p10) (i64.const 32)) (i64.shr_u (local.get $mid) (i64.const 32)))))
-
   ;; w * 10^q (w > 0), correctly rounded, sign bit `sign`; NaN when undecided (caller asks JS)
   (func $eisel (param $w i64) (param $q i32) (param $sign i64) (result f64)
     (local $lz i64) (local $at i32) (local $hi i64) (local $lo i64) (local $s i64) (local $upper i64)
     (local $shift i64) (local $m i64) (local $p2 i64)
+    (local $t5 i64) (local $ta0 i64) (local $ta1 i64) (local $tb0 i64) (local $tb1 i64) (local $tp01 i64) (local $tp10 i64)
     (if (i32.lt_s (local.get $q) (i32.const -342))
       (then (return (f64.reinterpret_i64 (local.get $sign)))))
     (if (i32.gt_s (local.get $q) (i32.const 308))
@@ -40,11 +24,41 @@
     (local.set $lz (i64.clz (local.get $w)))
     (local.set $w (i64.shl (local.get $w) (local.get $lz)))
     (local.set $at (i32.add (i32.const 8192) (i32.shl (i32.add (local.get $q) (i32.const 342)) (i32.const 4))))
-    (local.set $hi (call $mulhi (local.get $w) (i64.load (local.get $at))))
-    (local.set $lo (i64.mul (local.get $w) (i64.load (local.get $at))))
+        ;; the high 64 bits of w * T[q].hi, from 32-bit halves
+    (local.set $t5 (i64.load (local.get $at)))
+    (local.set $ta0 (i64.and (local.get $w) (i64.const 0xFFFFFFFF)))
+    (local.set $ta1 (i64.shr_u (local.get $w) (i64.const 32)))
+    (local.set $tb0 (i64.and (local.get $t5) (i64.const 0xFFFFFFFF)))
+    (local.set $tb1 (i64.shr_u (local.get $t5) (i64.const 32)))
+    (local.set $tp01 (i64.mul (local.get $ta0) (local.get $tb1)))
+    (local.set $tp10 (i64.mul (local.get $ta1) (local.get $tb0)))
+    (local.set $hi
+      (i64.add
+        (i64.add (i64.mul (local.get $ta1) (local.get $tb1)) (i64.shr_u (local.get $tp01) (i64.const 32)))
+        (i64.add (i64.shr_u (local.get $tp10) (i64.const 32))
+          (i64.shr_u
+            (i64.add
+              (i64.add (i64.shr_u (i64.mul (local.get $ta0) (local.get $tb0)) (i64.const 32)) (i64.and (local.get $tp01) (i64.const 0xFFFFFFFF)))
+              (i64.and (local.get $tp10) (i64.const 0xFFFFFFFF)))
+            (i64.const 32)))))
+    (local.set $lo (i64.mul (local.get $w) (local.get $t5)))
     (if (i64.eq (i64.and (local.get $hi) (i64.const 0x1FF)) (i64.const 0x1FF))
       (then
-        (local.set $s (call $mulhi (local.get $w) (i64.load offset=8 (local.get $at))))
+        (local.set $ta0 (i64.and (local.get $w) (i64.const 0xFFFFFFFF)))
+    (local.set $ta1 (i64.shr_u (local.get $w) (i64.const 32)))
+    (local.set $tb0 (i64.and (i64.load offset=8 (local.get $at)) (i64.const 0xFFFFFFFF)))
+    (local.set $tb1 (i64.shr_u (i64.load offset=8 (local.get $at)) (i64.const 32)))
+    (local.set $tp01 (i64.mul (local.get $ta0) (local.get $tb1)))
+    (local.set $tp10 (i64.mul (local.get $ta1) (local.get $tb0)))
+    (local.set $s
+      (i64.add
+        (i64.add (i64.mul (local.get $ta1) (local.get $tb1)) (i64.shr_u (local.get $tp01) (i64.const 32)))
+        (i64.add (i64.shr_u (local.get $tp10) (i64.const 32))
+          (i64.shr_u
+            (i64.add
+              (i64.add (i64.shr_u (i64.mul (local.get $ta0) (local.get $tb0)) (i64.const 32)) (i64.and (local.get $tp01) (i64.const 0xFFFFFFFF)))
+              (i64.and (local.get $tp10) (i64.const 0xFFFFFFFF)))
+            (i64.const 32)))))
         (local.set $lo (i64.add (local.get $lo) (local.get $s)))
         (if (i64.gt_u (local.get $s) (local.get $lo))
           (then (local.set $hi (i64.add (local.get $hi) (i64.const 1)))))))
@@ -184,8 +198,9 @@
                   (local.set $c (i32.load8_u (local.get $p)))
                   (block $fracEnd
                     (loop $frac
-                      ;; eight digits at once (SWAR) once the significant digits have begun and still fit
-                      (if (i32.and (i32.ne (local.get $nd) (i32.const 0)) (i32.le_u (local.get $nd) (i32.const 11)))
+                      ;; eight digits at once (SWAR) once the significant digits have begun (or begin with a nonzero
+                      ;; digit here) and still fit in 19
+                      (if (i32.and (i32.or (i32.ne (local.get $nd) (i32.const 0)) (i32.gt_u (local.get $c) (i32.const 48))) (i32.le_u (local.get $nd) (i32.const 11)))
                         (then
                           (local.set $x (i64.load (local.get $p)))
                           (if (i64.eq
@@ -200,6 +215,7 @@
                                          (i64.mul (i64.and (i64.shr_u (local.get $x) (i64.const 16)) (i64.const 0x000000FF000000FF)) (i64.const 0x0000271000000001)))
                                 (i64.const 32)))
                               (local.set $w (i64.add (i64.mul (local.get $w) (i64.const 100000000)) (local.get $x)))
+                              (local.set $any (i32.const 1))
                               (local.set $nd (i32.add (local.get $nd) (i32.const 8)))
                               (local.set $e (i32.sub (local.get $e) (i32.const 8)))
                               (local.set $p (i32.add (local.get $p) (i32.const 8)))

@@ -46,10 +46,11 @@ describe('configuration from the environment', () => {
     const c = configFromEnv({
       PANEL_LAB_MAX_DRAWS: '5000', PANEL_LAB_MAX_CHUNKS: '10', PANEL_LAB_MAX_CITIES: '300', PANEL_LAB_MAX_YEARS: '12', PANEL_LAB_MAX_ROWS: '4000',
       PANEL_LAB_MAX_RUNNING_PER_TENANT: '1', PANEL_LAB_MAX_QUEUED_JOBS: '7', PANEL_LAB_MAX_DRAWS_IN_FLIGHT: '9000', PANEL_LAB_MAX_DATASET_BYTES: '5000000', PANEL_LAB_CHUNK_CONCURRENCY: '3',
-      PANEL_LAB_TASK_LOST_MS: '4000', PANEL_LAB_KEEP_COMPLETED: '50', PANEL_LAB_EVENTS_MAX_LEN: '500', PANEL_LAB_SHUTDOWN_GRACE_MS: '2500', PANEL_LAB_AUTH_FAILURES: '5',
+      PANEL_LAB_TASK_LOST_MS: '4000', PANEL_LAB_KEEP_COMPLETED: '50', PANEL_LAB_EVENTS_MAX_LEN: '500', PANEL_LAB_SHUTDOWN_GRACE_MS: '2500', PANEL_LAB_AUTH_FAILURES: '5', PANEL_LAB_STARTUP_QUEUE_WAIT_MS: '0',
     });
     expect(c.limits).toMatchObject({ maxDraws: 5000, maxChunks: 10, maxCities: 300, maxYears: 12, maxRows: 4000, runningJobs: 1, queuedJobs: 7, drawsInFlight: 9000, datasetBytes: 5_000_000 });
     expect(c.chunkConcurrency).toBe(3);
+    expect(c.startupQueueWaitMs).toBe(0);
     expect(c.queue).toMatchObject({ lostAfterMs: 4000, retention: { completedCount: 50, eventsMaxLen: 500, failedAgeS: 86_400 } });
     expect([c.shutdownGraceMs, c.sseRetryMs, c.authFailures]).toEqual([2500, 3000, 5]);
     expect(() => configFromEnv({ PANEL_LAB_MAX_RUNNING_PER_TENANT: '0' })).toThrow(/PANEL_LAB_MAX_RUNNING_PER_TENANT must be at least 1/);

@@ -22,7 +22,10 @@ export class ConflictError extends Error {
   }
 }
 
-/** The queue backend (Redis) cannot be reached -> 503. */
+/**
+ * The queue backend (Redis) cannot be reached or refused a job -> 503 at submit (only where the
+ * executor does not wait outages out; queue-outage.ts); a job's error past PANEL_LAB_QUEUE_DOWN_MS.
+ */
 export class QueueUnavailableError extends Error {
   constructor(message: string) {
     super(message);

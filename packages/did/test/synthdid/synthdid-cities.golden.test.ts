@@ -5,7 +5,7 @@
  * R's generator) and the treated-cell-weighted aggregate.
  */
 import { describe, expect, it } from 'vitest';
-import { loadGolden } from '@panel-lab/testing';
+import { loadGolden, maxAbsDiff } from '@panel-lab/testing';
 import { synthdidSe, synthdidStaggeredArrays, type SynthdidEstimator } from '../../src/synthdid/index.js';
 import { csvColumns } from './synthdid-data.js';
 
@@ -30,13 +30,6 @@ interface Cohort {
 const golden = loadGolden<{ cohorts: Cohort[]; aggregate: { weights: number[]; estimate: Record<SynthdidEstimator, number> } }>('synthdid_cities');
 const TOL = 1e-8;
 
-function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
 const c = csvColumns('cities_panel.csv');
 const run = (estimator: SynthdidEstimator) =>
   synthdidStaggeredArrays(c.city_code as number[], c.year as number[], c.y as number[], c.g as number[], {
@@ -58,14 +51,14 @@ describe.each(['synthdid', 'sc', 'did'] as const)('staggered %s on cities_panel'
       expect([k.fit.n0, k.fit.t0, k.fit.n1, k.fit.t1]).toEqual([ref.N0, ref.T0, ref.N1, ref.T1]);
       const r = ref[estimator];
       expect(Math.abs(k.fit.estimate - r.estimate)).toBeLessThan(TOL);
-      expect(maxAbs(k.fit.omega, r.omega)).toBeLessThan(TOL);
-      expect(maxAbs(k.fit.lambda, r.lambda)).toBeLessThan(TOL);
-      expect(maxAbs(k.fit.effectCurve, r.effect_curve)).toBeLessThan(TOL);
+      expect(maxAbsDiff(k.fit.omega, r.omega)).toBeLessThan(TOL);
+      expect(maxAbsDiff(k.fit.lambda, r.lambda)).toBeLessThan(TOL);
+      expect(maxAbsDiff(k.fit.effectCurve, r.effect_curve)).toBeLessThan(TOL);
       expect(Math.abs(k.se[0]!.se - r.se.jackknife.se!) / r.se.jackknife.se!).toBeLessThan(1e-7);
     });
   });
   it('aggregate weighted by treated cells', () => {
-    expect(maxAbs(res.cohorts.map((k) => k.weight), golden.aggregate.weights)).toBeLessThan(1e-15);
+    expect(maxAbsDiff(res.cohorts.map((k) => k.weight), golden.aggregate.weights)).toBeLessThan(1e-15);
     expect(Math.abs(res.estimate - golden.aggregate.estimate[estimator])).toBeLessThan(TOL);
   });
   it('placebo replicates draw for draw (did: all; synthdid/sc: the first 6 of cohort 2017)', () => {
@@ -73,7 +66,7 @@ describe.each(['synthdid', 'sc', 'did'] as const)('staggered %s on cities_panel'
     const r = golden.cohorts[1]![estimator].se.placebo;
     const replications = estimator === 'did' ? r.replications : 6;
     const se = synthdidSe(k.fit, { method: 'placebo', seed: r.seed, replications });
-    expect(maxAbs(se.replicates, r.replicates.slice(0, replications))).toBeLessThan(TOL);
+    expect(maxAbsDiff(se.replicates, r.replicates.slice(0, replications))).toBeLessThan(TOL);
     if (estimator === 'did') expect(Math.abs(se.se - r.se) / r.se).toBeLessThan(1e-7);
   }, 60_000);
 });

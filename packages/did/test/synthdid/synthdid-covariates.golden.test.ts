@@ -10,7 +10,7 @@
  * come from R's generator with the golden's seed (the first draws, to keep CI short).
  */
 import { describe, expect, it } from 'vitest';
-import { loadGolden } from '@panel-lab/testing';
+import { loadGolden, maxAbsDiff } from '@panel-lab/testing';
 import { blockMatrix, didEstimate, scEstimate, synthdidEstimate, synthdidSe, synthdidTimePlacebo, type BlockPanel, type SynthdidEstimate } from '../../src/synthdid/index.js';
 import { csvColumns } from './synthdid-data.js';
 
@@ -44,13 +44,6 @@ const golden = {
 const TOL = 1e-8;
 const list = (v: Num): number[] => (Array.isArray(v) ? v : [v]);
 const fits = { synthdid: synthdidEstimate, sc: scEstimate, did: didEstimate } as const;
-
-function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 function californiaWithCovariates(): BlockPanel {
   const c = csvColumns('california_prop99.csv');
@@ -91,10 +84,10 @@ describe.each(cases)('synthdid with covariates: %s', (name, block, draws) => {
       const est = fit(kind);
       const r = r0;
       expect(Math.abs(est.estimate - r.estimate)).toBeLessThan(TOL);
-      expect(maxAbs(est.omega, r.omega)).toBeLessThan(TOL);
-      expect(maxAbs(est.lambda, list(r.lambda))).toBeLessThan(TOL);
-      expect(maxAbs(est.covariates!.beta, list(r.beta))).toBeLessThan(TOL);
-      expect(maxAbs(est.effectCurve, list(r.effect_curve))).toBeLessThan(TOL);
+      expect(maxAbsDiff(est.omega, r.omega)).toBeLessThan(TOL);
+      expect(maxAbsDiff(est.lambda, list(r.lambda))).toBeLessThan(TOL);
+      expect(maxAbsDiff(est.covariates!.beta, list(r.beta))).toBeLessThan(TOL);
+      expect(maxAbsDiff(est.effectCurve, list(r.effect_curve))).toBeLessThan(TOL);
       expect(est.covariates!.iterations).toBe(r.iterations);
       expect(est.options.zetaOmega).toBeCloseTo(r.opts.zeta_omega, 10);
     }, 60_000);
@@ -105,7 +98,7 @@ describe.each(cases)('synthdid with covariates: %s', (name, block, draws) => {
       if (r.se === null) {
         expect(jk.se).toBeNaN();
       } else {
-        expect(maxAbs(jk.replicates, r.replicates!)).toBeLessThan(TOL);
+        expect(maxAbsDiff(jk.replicates, r.replicates!)).toBeLessThan(TOL);
         expect(Math.abs(jk.se - r.se) / r.se).toBeLessThan(1e-7);
       }
     }, 60_000);
@@ -116,7 +109,7 @@ describe.each(cases)('synthdid with covariates: %s', (name, block, draws) => {
         if (!r) continue;
         const n = kind === 'did' ? list(r.replicates).length : draws;
         const se = synthdidSe(est, { method, seed: r.seed, replications: n });
-        expect(maxAbs(se.replicates, list(r.replicates).slice(0, n))).toBeLessThan(TOL);
+        expect(maxAbsDiff(se.replicates, list(r.replicates).slice(0, n))).toBeLessThan(TOL);
       }
     }, 120_000);
     if (r0.time_placebo) {
@@ -125,7 +118,7 @@ describe.each(cases)('synthdid with covariates: %s', (name, block, draws) => {
         const r = r0.time_placebo!;
         expect(p.t0).toBe(r.T0);
         expect(Math.abs(p.estimate - r.estimate)).toBeLessThan(TOL);
-        expect(maxAbs(p.covariates!.beta, list(r.beta))).toBeLessThan(TOL);
+        expect(maxAbsDiff(p.covariates!.beta, list(r.beta))).toBeLessThan(TOL);
       }, 60_000);
     }
   }

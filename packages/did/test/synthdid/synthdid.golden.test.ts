@@ -6,7 +6,7 @@
  * draw for draw; the tests use the first draws of the stream to keep CI fast.
  */
 import { describe, expect, it } from 'vitest';
-import { loadGolden } from '@panel-lab/testing';
+import { loadGolden, maxAbsDiff } from '@panel-lab/testing';
 import { didEstimate, scEstimate, synthdidEstimate, synthdidSe, type SynthdidEstimate } from '../../src/synthdid/index.js';
 import type { OutcomeMatrix } from '../../src/synthdid/index.js';
 import { californiaBlock, mpdtaBlock2006 } from './synthdid-data.js';
@@ -29,13 +29,6 @@ const golden = loadGolden<Record<'california_prop99' | 'mpdta_block2006', Golden
 const TOL = 1e-8;
 const fits = { synthdid: synthdidEstimate, sc: scEstimate, did: didEstimate } as const;
 
-function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
 const cases = [
   ['california_prop99', californiaBlock()],
   ['mpdta_block2006', mpdtaBlock2006()],
@@ -55,9 +48,9 @@ describe.each(cases)('synthdid golden: %s', (name, block) => {
       estimates[kind] = est;
       const r = ref[kind];
       expect(Math.abs(est.estimate - r.estimate)).toBeLessThan(TOL);
-      expect(maxAbs(est.omega, r.omega.weight)).toBeLessThan(TOL);
-      expect(maxAbs(est.lambda, r.lambda.weight)).toBeLessThan(TOL);
-      expect(maxAbs(est.effectCurve, r.effect_curve.effect)).toBeLessThan(TOL);
+      expect(maxAbsDiff(est.omega, r.omega.weight)).toBeLessThan(TOL);
+      expect(maxAbsDiff(est.lambda, r.lambda.weight)).toBeLessThan(TOL);
+      expect(maxAbsDiff(est.effectCurve, r.effect_curve.effect)).toBeLessThan(TOL);
       expect(est.options.noiseLevel).toBeCloseTo(r.opts.noise_level, 12);
       expect(est.options.zetaOmega).toBeCloseTo(r.opts.zeta_omega, 10);
       expect(est.options.minDecrease).toBeCloseTo(r.opts.min_decrease, 14);
@@ -71,7 +64,7 @@ describe.each(cases)('synthdid golden: %s', (name, block) => {
         expect(jk.reason).toBeTruthy();
       } else {
         expect(Math.abs(jk.se - r.se) / r.se).toBeLessThan(1e-7);
-        expect(maxAbs(jk.replicates, r.replicates!)).toBeLessThan(TOL);
+        expect(maxAbsDiff(jk.replicates, r.replicates!)).toBeLessThan(TOL);
       }
     });
   }
@@ -83,26 +76,26 @@ describe('synthdid resampling against R draw for draw (seed 20240612)', () => {
   it('placebo, california, synthdid: first 12 replicates', () => {
     const est = synthdidEstimate(ca.y, ca.n0, ca.t0);
     const se = synthdidSe(est, { method: 'placebo', seed: 20240612, replications: 12, batchSize: 5 });
-    expect(maxAbs(se.replicates, golden.california_prop99.synthdid.se.placebo.replicates!.slice(0, 12))).toBeLessThan(TOL);
+    expect(maxAbsDiff(se.replicates, golden.california_prop99.synthdid.se.placebo.replicates!.slice(0, 12))).toBeLessThan(TOL);
   }, 60_000);
   it('placebo and bootstrap, mpdta, did: all 200 replicates and the SEs', () => {
     const est = didEstimate(mp.y, mp.n0, mp.t0);
     for (const method of ['placebo', 'bootstrap'] as const) {
       const se = synthdidSe(est, { method, seed: 20240612 });
       const r = golden.mpdta_block2006.did.se[method];
-      expect(maxAbs(se.replicates, r.replicates!)).toBeLessThan(TOL);
+      expect(maxAbsDiff(se.replicates, r.replicates!)).toBeLessThan(TOL);
       expect(Math.abs(se.se - r.se!) / r.se!).toBeLessThan(1e-7);
     }
   });
   it('bootstrap, mpdta, sc: first 8 replicates (redraws of one-group samples included)', () => {
     const est = scEstimate(mp.y, mp.n0, mp.t0);
     const se = synthdidSe(est, { method: 'bootstrap', seed: 20240612, replications: 8 });
-    expect(maxAbs(se.replicates, golden.mpdta_block2006.sc.se.bootstrap.replicates!.slice(0, 8))).toBeLessThan(TOL);
+    expect(maxAbsDiff(se.replicates, golden.mpdta_block2006.sc.se.bootstrap.replicates!.slice(0, 8))).toBeLessThan(TOL);
   }, 60_000);
   it('bootstrap, mpdta, synthdid: first 6 replicates (weights re-solved from renormalised omega)', () => {
     const est = synthdidEstimate(mp.y, mp.n0, mp.t0);
     const se = synthdidSe(est, { method: 'bootstrap', seed: 20240612, replications: 6, batchSize: 4 });
-    expect(maxAbs(se.replicates, golden.mpdta_block2006.synthdid.se.bootstrap.replicates!.slice(0, 6))).toBeLessThan(TOL);
+    expect(maxAbsDiff(se.replicates, golden.mpdta_block2006.synthdid.se.bootstrap.replicates!.slice(0, 6))).toBeLessThan(TOL);
   }, 60_000);
   it('bootstrap with one treated unit is NA, as in R', () => {
     const est = didEstimate(ca.y, ca.n0, ca.t0);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadGolden } from '@panel-lab/testing';
 import { attGt, type AttGtOptions } from '../src/index.js';
-import { expectAggteMatches, expectAttGtMatches, expectPretestMatches, type AttGtGolden } from './did-golden.js';
+import { expectAggteMatches, expectAttGtMatches, expectPretestMatches, mpdtaAttGtOptions, type AttGtArgs, type AttGtGolden } from './did-golden.js';
 import { readGoldenCsv } from './helpers.js';
 
 interface SpecGolden extends AttGtGolden {
-  args: { xformla: string; control_group: 'nevertreated' | 'notyettreated'; est_method: 'dr' | 'ipw' | 'reg'; base_period: 'varying' | 'universal'; panel: boolean; allow_unbalanced_panel: boolean };
+  args: Required<AttGtArgs>;
   n_units: number;
   warnings: string[];
 }
@@ -13,26 +13,13 @@ interface SpecGolden extends AttGtGolden {
 const golden = loadGolden<{ data: { n_units: number }; att_gt: Record<string, SpecGolden> }>('did_unbalanced_mpdta');
 const frame = readGoldenCsv('mpdta_unbalanced.csv', 'countyreal', 'year');
 
-function optionsOf(spec: SpecGolden): AttGtOptions {
-  return {
-    outcome: 'lemp',
-    treatment: { cohort: 'first.treat' },
-    covariates: spec.args.xformla === '~1' ? [] : [spec.args.xformla.slice(1)],
-    controlGroup: spec.args.control_group,
-    estMethod: spec.args.est_method,
-    basePeriod: spec.args.base_period,
-    panel: spec.args.panel,
-    allowUnbalancedPanel: spec.args.allow_unbalanced_panel,
-  };
-}
-
 function variant(prefix: string): [string, SpecGolden][] {
   return Object.entries(golden.att_gt).filter(([k]) => k.startsWith(`${prefix}__`));
 }
 
 // did's default keeps the counties observed in every year: the unbalanced-then-balanced case
 describe.each(variant('default_balanced_subset'))('did::att_gt on the balanced subset %s', (_name, spec) => {
-  const res = attGt(frame, optionsOf(spec));
+  const res = attGt(frame, mpdtaAttGtOptions(spec.args));
 
   it('drops the same counties as did and matches every ATT(g,t) and SE', () => {
     expect(res.n).toBe(spec.n_units);
@@ -47,7 +34,7 @@ describe.each(variant('default_balanced_subset'))('did::att_gt on the balanced s
 
 // allow_unbalanced_panel = TRUE: did runs its repeated-cross-section estimators, keeping the county id
 describe.each(variant('allow_unbalanced'))('did::att_gt on the unbalanced panel %s', (_name, spec) => {
-  const res = attGt(frame, optionsOf(spec));
+  const res = attGt(frame, mpdtaAttGtOptions(spec.args));
 
   it('keeps every county and matches every ATT(g,t) and SE', () => {
     expect(res.sampling).toBe('unbalanced_panel');
@@ -62,7 +49,7 @@ describe.each(variant('allow_unbalanced'))('did::att_gt on the unbalanced panel 
 
 // panel = FALSE: every row its own observation
 describe.each(variant('repeated_cross_section'))('did::att_gt on repeated cross-sections %s', (_name, spec) => {
-  const res = attGt(frame, optionsOf(spec));
+  const res = attGt(frame, mpdtaAttGtOptions(spec.args));
 
   it('has one influence-function row per observation and matches every ATT(g,t) and SE', () => {
     expect(res.sampling).toBe('repeated_cross_section');

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { aggte, type AggregationType, type GroupTimeResult } from '../src/index.js';
+import { aggte, type AggregationType, type AttGtOptions, type GroupTimeResult } from '../src/index.js';
 
 /** One att_gt + aggte block of the did goldens (did_mpdta's `analytic`, did_unbalanced_mpdta's spec). */
 export interface AttGtGolden {
@@ -8,6 +8,30 @@ export interface AttGtGolden {
   pretest_W: number;
   pretest_pval: number;
   aggte: Record<AggregationType, { overall_att: number; overall_se: number; egt?: number[]; att_egt?: number[]; se_egt?: (number | null)[]; crit_val_egt?: number }>;
+}
+
+/** The att_gt arguments a did golden records (the unbalanced goldens add panel and allow_unbalanced_panel). */
+export interface AttGtArgs {
+  xformla: string;
+  control_group: 'nevertreated' | 'notyettreated';
+  est_method: 'dr' | 'ipw' | 'reg';
+  base_period: 'varying' | 'universal';
+  panel?: boolean;
+  allow_unbalanced_panel?: boolean;
+}
+
+/** Our attGt options for R's att_gt(yname = 'lemp', gname = 'first.treat', ...args) on mpdta. */
+export function mpdtaAttGtOptions(args: AttGtArgs): AttGtOptions {
+  return {
+    outcome: 'lemp',
+    treatment: { cohort: 'first.treat' },
+    covariates: args.xformla === '~1' ? [] : [args.xformla.slice(1)],
+    controlGroup: args.control_group,
+    estMethod: args.est_method,
+    basePeriod: args.base_period,
+    ...(args.panel !== undefined ? { panel: args.panel } : {}),
+    ...(args.allow_unbalanced_panel !== undefined ? { allowUnbalancedPanel: args.allow_unbalanced_panel } : {}),
+  };
 }
 
 /**

@@ -310,7 +310,9 @@ export async function readNumericCsvFast(path: string, layout: FastCsvLayout, tu
   const dataBytes = layout.size - layout.dataStart;
   if (dataBytes <= 0) return null;
   const threads = Math.max(1, Math.floor(tuning.threads ?? availableParallelism()));
-  const parts = dataBytes < (tuning.minThreadedBytes ?? DEFAULT_MIN_THREADED_BYTES) ? 1 : threads;
+  // ranges of at least half the threaded minimum: many cores do not start many workers for a small file
+  const rangeBytes = (tuning.minThreadedBytes ?? DEFAULT_MIN_THREADED_BYTES) / 2;
+  const parts = rangeBytes <= 0 ? threads : Math.max(1, Math.min(threads, Math.floor(dataBytes / rangeBytes)));
   const ranges = splitRanges(path, layout.dataStart, layout.size, parts);
   const job = (from: number, to: number): RangeJob => ({
     module,
@@ -389,7 +391,7 @@ export function fastTokenParser(): (token: string) => number | null {
     },
   });
   const exports = instance.exports as { memory: WasmMemory; token: (start: number, len: number) => number };
-  exports.memory.grow(1);
+  exports.memory.grow(5);
   bytes = new Uint8Array(exports.memory.buffer);
   const doubles = new Float64Array(exports.memory.buffer);
   const ints = new Int32Array(exports.memory.buffer);
@@ -397,7 +399,7 @@ export function fastTokenParser(): (token: string) => number | null {
   bytes.set(pow5, 8192);
   return (token) => {
     const encoded = Buffer.from(token, 'latin1');
-    if (encoded.length > 60000) throw new RangeError('token too long for the test parser');
+    if (encoded.length > 300_000) throw new RangeError('token too long for the test parser');
     bytes.set(encoded, 65536);
     const v = exports.token(65536, encoded.length);
     return ints[1] === 0 ? v : null;

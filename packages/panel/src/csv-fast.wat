@@ -247,8 +247,10 @@
                       (loop $exp
                         (local.set $d (i32.sub (local.get $c) (i32.const 48)))
                         (br_if $expEnd (i32.ge_u (local.get $d) (i32.const 10)))
+                        ;; an exponent past 100000 (with as many digits around it) is JS Number's to decide
                         (if (i32.lt_u (local.get $ev) (i32.const 100000))
-                          (then (local.set $ev (i32.add (i32.mul (local.get $ev) (i32.const 10)) (local.get $d)))))
+                          (then (local.set $ev (i32.add (i32.mul (local.get $ev) (i32.const 10)) (local.get $d))))
+                          (else (local.set $nd (i32.const 99))))
                         (local.set $p (i32.add (local.get $p) (i32.const 1)))
                         (local.set $c (i32.load8_u (local.get $p)))
                         (br $exp)))

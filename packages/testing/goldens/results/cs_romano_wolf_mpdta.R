@@ -18,6 +18,7 @@
 # (e >= 0) and pre (e < 0), each adjusted on its own from the same draws.
 suppressMessages(library(did))
 library(jsonlite)
+source("results/romano_wolf_adjust.R")
 d <- read.csv("data/mpdta.csv")
 d$lemp_sq <- d$lemp^2 / 10
 d$lemp_tr <- d$lemp + 0.045 * (d$year - 2003) * d$lpop
@@ -30,35 +31,6 @@ outcomes <- c("lemp", "lemp_sq", "lemp_tr", "lemp_tr2")
 tie <- 1e-12
 iqr_z <- qnorm(0.75) - qnorm(0.25)
 q1 <- function(x, p) quantile(x, p, type = 1, names = FALSE)
-
-adjust <- function(tstar, t_obs) {
-  A <- abs(tstar)
-  a_obs <- abs(t_obs)
-  K <- length(t_obs)
-  p_unadj <- sapply(seq_len(K), function(k) mean(A[, k] >= a_obs[k] * (1 - tie)))
-  ord <- order(-a_obs)
-  p_rw <- numeric(K)
-  run <- 0
-  for (j in seq_along(ord)) {
-    rest <- ord[j:K]
-    mx <- apply(A[, rest, drop = FALSE], 1, max)
-    run <- max(run, mean(mx >= a_obs[ord[j]] * (1 - tie)))
-    p_rw[ord[j]] <- run
-  }
-  mx_all <- apply(A, 1, max)
-  p_wy <- sapply(seq_len(K), function(k) mean(mx_all >= a_obs[k] * (1 - tie)))
-  pstar <- apply(A, 2, function(a) sapply(a, function(v) mean(a >= v * (1 - tie))))
-  ordp <- order(p_unadj, -a_obs)
-  p_minp <- numeric(K)
-  run <- 0
-  for (j in seq_along(ordp)) {
-    rest <- ordp[j:K]
-    mn <- apply(pstar[, rest, drop = FALSE], 1, min)
-    run <- max(run, mean(mn <= p_unadj[ordp[j]] * (1 + tie)))
-    p_minp[ordp[j]] <- run
-  }
-  list(p = p_unadj, rw = p_rw, wy = p_wy, minp = p_minp)
-}
 
 gts <- lapply(outcomes, function(o) att_gt(yname = o, tname = "year", idname = "countyreal", gname = "first.treat", data = d, bstrap = FALSE))
 aggregations <- list()
@@ -78,7 +50,7 @@ for (type in c("simple", "dynamic")) {
   se <- apply(theta, 2, function(x) (q1(x, 0.75) - q1(x, 0.25)) / iqr_z)
   t_obs <- att / se
   tstar <- sweep(theta, 2, se, "/")
-  p <- adjust(tstar, t_obs)
+  p <- rw_adjust(tstar, t_obs, tie)
   aggregations[[type]] <- lapply(seq_along(outcomes), function(k) list(
     outcome = outcomes[k], estimate = att[k], se = se[k], statistic = t_obs[k],
     p_value = p$p[k], p_romano_wolf = p$rw[k], p_westfall_young = p$wy[k], p_westfall_young_minp = p$minp[k],
@@ -106,7 +78,7 @@ for (fam in c("post", "pre")) {
   se <- apply(theta, 2, function(x) (q1(x, 0.75) - q1(x, 0.25)) / iqr_z)
   att <- sapply(mem, function(x) x$estimate)
   t_obs <- att / se
-  p <- adjust(sweep(theta, 2, se, "/"), t_obs)
+  p <- rw_adjust(sweep(theta, 2, se, "/"), t_obs, tie)
   event_times <- c(event_times, lapply(seq_along(mem), function(j) list(
     outcome = mem[[j]]$outcome, event_time = mem[[j]]$event_time, family = fam, estimate = att[j], se = se[j], statistic = t_obs[j],
     p_value = p$p[j], p_romano_wolf = p$rw[j], p_westfall_young = p$wy[j], p_westfall_young_minp = p$minp[j])))
@@ -118,7 +90,7 @@ out <- list(
     packages = list(R = as.character(getRversion()), did = as.character(packageVersion("did")), jsonlite = as.character(packageVersion("jsonlite"))),
     call = "att_gt(yname, 'year', 'countyreal', 'first.treat', bstrap = FALSE); aggte(type = 'simple' | 'dynamic', bstrap = FALSE)$inf.function; theta* = W inf / n",
     data = "data/mpdta.csv (lemp_sq = lemp^2 / 10, lemp_tr = lemp + 0.045 (year - 2003) lpop, lemp_tr2 = lemp + 0.065 (year - 2003) lpop); weights data/cs_romano_wolf_weights.txt",
-    script = if (nzchar(script)) paste(readLines(script), collapse = "\n") else NULL,
+    script = rw_script_text(script),
     generated = format(Sys.time(), "%Y-%m-%d", tz = "UTC")),
   seed = 20261206L, draws = B, outcomes = outcomes, aggregations = aggregations, event_times = event_times)
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null"), "results/cs_romano_wolf_mpdta.json")

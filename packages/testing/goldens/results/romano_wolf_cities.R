@@ -11,6 +11,7 @@
 # p-values: share of draws >= the observed value with a relative tie margin 1e-12 (no +1).
 suppressMessages(library(fixest))
 library(jsonlite)
+source("results/romano_wolf_adjust.R")
 setFixest_estimation(fixef.tol = 1e-11, fixef.iter = 1e5)
 setFixest_nthreads(1)
 d <- read.csv("data/cities_panel.csv")
@@ -40,36 +41,10 @@ for (k in seq_along(outcomes)) {
     tstar[b, k] <- r[1] / r[2]
   }
 }
-A <- abs(tstar)
-a_obs <- abs(t_obs)
-p_unadj <- sapply(seq_along(outcomes), function(k) mean(A[, k] >= a_obs[k] * (1 - tie)))
-# Romano–Wolf stepdown: largest |t| first; at step j the max over the hypotheses from j on
-ord <- order(-a_obs)
-p_rw <- numeric(length(outcomes))
-run <- 0
-for (j in seq_along(ord)) {
-  rest <- ord[j:length(ord)]
-  mx <- apply(A[, rest, drop = FALSE], 1, max)
-  run <- max(run, mean(mx >= a_obs[ord[j]] * (1 - tie)))
-  p_rw[ord[j]] <- run
-}
-# Westfall–Young single-step maxT
-mx_all <- apply(A, 1, max)
-p_wy <- sapply(seq_along(outcomes), function(k) mean(mx_all >= a_obs[k] * (1 - tie)))
-# Westfall–Young stepdown minP: draw b's marginal p = share of draws with |t*| >= its |t*|
-pstar <- apply(A, 2, function(a) sapply(a, function(v) mean(a >= v * (1 - tie))))
-ordp <- order(p_unadj, -a_obs)
-p_minp <- numeric(length(outcomes))
-run <- 0
-for (j in seq_along(ordp)) {
-  rest <- ordp[j:length(ordp)]
-  mn <- apply(pstar[, rest, drop = FALSE], 1, min)
-  run <- max(run, mean(mn <= p_unadj[ordp[j]] * (1 + tie)))
-  p_minp[ordp[j]] <- run
-}
+p <- rw_adjust(tstar, t_obs, tie)
 rows <- lapply(seq_along(outcomes), function(k) list(
   outcome = outcomes[k], estimate = obs[k, 1], se = obs[k, 2], statistic = t_obs[[k]],
-  p_value = p_unadj[k], p_romano_wolf = p_rw[k], p_westfall_young = p_wy[k], p_westfall_young_minp = p_minp[k],
+  p_value = p$p[k], p_romano_wolf = p$rw[k], p_westfall_young = p$wy[k], p_westfall_young_minp = p$minp[k],
   t_star_first = unname(tstar[1:10, k])))
 script <- Sys.getenv("SCRIPT")
 out <- list(
@@ -78,9 +53,9 @@ out <- list(
     packages = list(R = as.character(getRversion()), fixest = as.character(packageVersion("fixest")), jsonlite = as.character(packageVersion("jsonlite"))),
     call = "feols(outcome ~ D | city_code + year, cluster = ~province_code) per outcome and per bootstrap outcome y* = y + u (v - 1); fixef.tol = 1e-11",
     data = "data/cities_panel.csv (ypx = y + x, ysq = y^2 / 10); weights data/romano_wolf_webb_weights.csv",
-    script = if (nzchar(script)) paste(readLines(script), collapse = "\n") else NULL,
+    script = rw_script_text(script),
     generated = format(Sys.time(), "%Y-%m-%d", tz = "UTC")),
   seed = 20261205L, draws = B, outcomes = outcomes, rows = rows)
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null"), "results/romano_wolf_cities.json")
 cat("done\n")
-print(cbind(t_obs, p_unadj, p_rw, p_wy, p_minp))
+print(cbind(t_obs, p = p$p, rw = p$rw, wy = p$wy, minp = p$minp))

@@ -13,6 +13,7 @@
 # p-values: share of draws >= the observed value with a relative tie margin 1e-12 (no +1).
 suppressMessages(library(fixest))
 library(jsonlite)
+source("results/romano_wolf_adjust.R")
 setFixest_estimation(fixef.tol = 1e-11, fixef.iter = 1e5)
 setFixest_nthreads(1)
 d <- read.csv("data/cities_panel.csv")
@@ -53,35 +54,11 @@ for (j in seq_len(nrow(hyp))) {
     tstar[b, j] <- coef(f)[[terms[hyp$k[j]]]] / se(f)[[terms[hyp$k[j]]]]
   }
 }
-adjust <- function(A, a_obs) {
-  K <- length(a_obs)
-  p_unadj <- sapply(seq_len(K), function(k) mean(A[, k] >= a_obs[k] * (1 - tie)))
-  ord <- order(-a_obs)
-  p_rw <- numeric(K)
-  run <- 0
-  for (j in seq_along(ord)) {
-    mx <- apply(A[, ord[j:K], drop = FALSE], 1, max)
-    run <- max(run, mean(mx >= a_obs[ord[j]] * (1 - tie)))
-    p_rw[ord[j]] <- run
-  }
-  mx_all <- apply(A, 1, max)
-  p_wy <- sapply(seq_len(K), function(k) mean(mx_all >= a_obs[k] * (1 - tie)))
-  pstar <- apply(A, 2, function(a) sapply(a, function(v) mean(a >= v * (1 - tie))))
-  ordp <- order(p_unadj, -a_obs)
-  p_minp <- numeric(K)
-  run <- 0
-  for (j in seq_along(ordp)) {
-    mn <- apply(pstar[, ordp[j:K], drop = FALSE], 1, min)
-    run <- max(run, mean(mn <= p_unadj[ordp[j]] * (1 + tie)))
-    p_minp[ordp[j]] <- run
-  }
-  list(p = p_unadj, rw = p_rw, wy = p_wy, minp = p_minp)
-}
 family <- ifelse(times[hyp$k] >= 0, "post", "pre")
 res <- list(p = numeric(nrow(hyp)), rw = numeric(nrow(hyp)), wy = numeric(nrow(hyp)), minp = numeric(nrow(hyp)))
 for (f in unique(family)) {
   m <- which(family == f)
-  a <- adjust(abs(tstar[, m, drop = FALSE]), abs(t_obs[m]))
+  a <- rw_adjust(tstar[, m, drop = FALSE], t_obs[m], tie)
   for (nm in names(res)) res[[nm]][m] <- a[[nm]]
 }
 rows <- lapply(seq_len(nrow(hyp)), function(j) list(
@@ -96,7 +73,7 @@ out <- list(
     packages = list(R = as.character(getRversion()), fixest = as.character(packageVersion("fixest")), jsonlite = as.character(packageVersion("jsonlite"))),
     call = "feols(outcome ~ es_m3 + es_m2 + es_0 + es_1 + es_2 | city_code + year, cluster = ~province_code) per outcome and per bootstrap outcome y* = y + u (v - 1), u the residual with the tested dummy left out; fixef.tol = 1e-11",
     data = "data/cities_panel.csv (ypx = y + x; rel = year - g for g > 0, binned to [-3, 2]); weights data/romano_wolf_webb_weights.csv",
-    script = if (nzchar(script)) paste(readLines(script), collapse = "\n") else NULL,
+    script = rw_script_text(script),
     generated = format(Sys.time(), "%Y-%m-%d", tz = "UTC")),
   seed = 20261205L, draws = B, outcomes = outcomes, rows = rows)
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null"), "results/romano_wolf_es_cities.json")

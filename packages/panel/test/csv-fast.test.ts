@@ -166,7 +166,7 @@ function sameTable(fast: Table, slow: Table): void {
   }
 }
 
-const SPLIT: FastCsvTuning = { threads: 3, minThreadedBytes: 0, blockBytes: 256 };
+const SPLIT: FastCsvTuning = { threads: 2, minThreadedBytes: 0, blockBytes: 256 };
 
 /** Asserts the fast path takes the file, and that readCsvFile gives what the general reader gives, bit for bit. */
 async function viaFastPath(text: string, naValues: readonly string[] = DEFAULT_NA_VALUES, tunings: FastCsvTuning[] = [SPLIT]): Promise<Table> {

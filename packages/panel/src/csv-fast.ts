@@ -290,30 +290,90 @@ function splitRanges(path: string, from: number, to: number, parts: number): [nu
   return cuts.slice(0, -1).map((c, i) => [c, cuts[i + 1]!]);
 }
 
-function runWorker(job: RangeJob): Promise<RangeResult | null> {
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
+function runWorker(job: RangeJob, worker: Worker): Promise<RangeResult | null> {
   return new Promise<RangeResult | null>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`CSV fast-path worker exited (code ${code}) before giving its result`)));
     worker.postMessage(job);
   }).finally(() => void worker.terminate());
+}
+
+/** How many ranges (threads) a file of `dataBytes` is parsed in: ranges of at least half the threaded minimum, so many cores do not start many workers for a small file. */
+function rangeCount(dataBytes: number, tuning: FastCsvTuning): number {
+  const threads = Math.max(1, Math.floor(tuning.threads ?? availableParallelism()));
+  const rangeBytes = (tuning.minThreadedBytes ?? DEFAULT_MIN_THREADED_BYTES) / 2;
+  return rangeBytes <= 0 ? threads : Math.max(1, Math.min(threads, Math.floor(dataBytes / rangeBytes)));
+}
+
+/**
+ * Worker threads started before the read is decided (while DuckDB sniffs the file: a worker takes
+ * ~40 ms to start), handed to readNumericCsvFast; close() ends those not taken. A warm worker that
+ * failed while waiting makes take() throw its error.
+ */
+export class FastCsvWorkers {
+  private readonly idle: Worker[] = [];
+  private failure: Error | undefined;
+
+  constructor(count: number) {
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      const onError = (error: Error) => (this.failure ??= error);
+      const onExit = () => this.idle.splice(this.idle.indexOf(worker) >>> 0, 1);
+      worker.once('error', onError);
+      worker.once('exit', onExit);
+      (worker as Worker & { detach?: () => void }).detach = () => {
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      this.idle.push(worker);
+    }
+  }
+
+  take(): Worker {
+    if (this.failure) throw this.failure;
+    const worker = this.idle.pop();
+    if (!worker) return new Worker(WORKER_SOURCE, { eval: true });
+    (worker as Worker & { detach?: () => void }).detach?.();
+    return worker;
+  }
+
+  close(): void {
+    for (const worker of this.idle.splice(0)) void worker.terminate();
+  }
+}
+
+/**
+ * Starts the workers a read of this file would take, when its first data line looks all-numeric
+ * (plain numbers and NA tokens split at the header's likely delimiter); null otherwise or for a
+ * file parsed on one thread. The caller must close() them.
+ */
+export function prestartFastCsvWorkers(size: number, head: string, delimiter: string, naValues: readonly string[], tuning: FastCsvTuning = {}): FastCsvWorkers | null {
+  if (!fastCsvApplies({ delimiter, naValues, columns: 1 })) return null;
+  const lines = head.split('\n', 3);
+  if (lines.length < 3) return null;
+  const fields = lines[1]!.replace(/\r$/, '').split(delimiter);
+  if (!fields.every((f) => PLAIN_NUMBER.test(f) || naValues.includes(f))) return null;
+  const count = rangeCount(size, tuning) - 1;
+  return count > 0 ? new FastCsvWorkers(count) : null;
 }
 
 /**
  * Reads the data lines of an all-numeric CSV file into Float64 columns (NaN = NA), or null when the
  * file does not qualify for the fast path (the caller then reads it the general way).
  */
-export async function readNumericCsvFast(path: string, layout: FastCsvLayout, tuning: FastCsvTuning = {}): Promise<FastColumn[] | null> {
+export async function readNumericCsvFast(
+  path: string,
+  layout: FastCsvLayout,
+  tuning: FastCsvTuning = {},
+  workers: FastCsvWorkers = new FastCsvWorkers(0),
+): Promise<FastColumn[] | null> {
   const na = naTable(layout.naValues, layout.delimiter);
   if (na === null || !fastCsvApplies(layout)) return null;
   const { module, pow5 } = wasm();
   const dataBytes = layout.size - layout.dataStart;
   if (dataBytes <= 0) return null;
-  const threads = Math.max(1, Math.floor(tuning.threads ?? availableParallelism()));
-  // ranges of at least half the threaded minimum: many cores do not start many workers for a small file
-  const rangeBytes = (tuning.minThreadedBytes ?? DEFAULT_MIN_THREADED_BYTES) / 2;
-  const parts = rangeBytes <= 0 ? threads : Math.max(1, Math.min(threads, Math.floor(dataBytes / rangeBytes)));
-  const ranges = splitRanges(path, layout.dataStart, layout.size, parts);
+  const ranges = splitRanges(path, layout.dataStart, layout.size, rangeCount(dataBytes, tuning));
   const job = (from: number, to: number): RangeJob => ({
     module,
     pow5,
@@ -327,7 +387,7 @@ export async function readNumericCsvFast(path: string, layout: FastCsvLayout, tu
     blockBytes: tuning.blockBytes ?? DEFAULT_BLOCK_BYTES,
     expectRows: Math.ceil(((to - from) / Math.max(1, layout.bytesPerLine)) * 1.02) + 16,
   });
-  const others = ranges.slice(1).map(([from, to]) => runWorker(job(from, to)));
+  const others = ranges.slice(1).map(([from, to]) => runWorker(job(from, to), workers.take()));
   let mine: RangeResult | null;
   try {
     // this thread's columns are sized for the whole file: the other ranges are then copied in after it

@@ -4,7 +4,7 @@ import { Table, type Vector } from 'apache-arrow';
 import { categoricalVector } from './columns.js';
 import { parseNumber, type CsvTableOptions } from './csv.js';
 import { DEFAULT_BLOCK_ROWS } from './column-sinks.js';
-import { fastCsvLayout, readNumericCsvFast, type FastCsvTuning } from './csv-fast.js';
+import { fastCsvLayout, prestartFastCsvWorkers, readNumericCsvFast, type FastCsvTuning, type FastCsvWorkers } from './csv-fast.js';
 import { duckdbReason, sqlList, sqlName, sqlString, streamChunks, streamColumns, streamedNumericVector, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
 import { PanelError } from './errors.js';
 import { DEFAULT_NA_VALUES } from './read-options.js';
@@ -46,6 +46,26 @@ export async function readCsvFile(path: string, options: CsvTableOptions = {}, t
 /** readCsvFile on a path DuckDB reads literally (`plain`); messages name the path as given (`shown`). */
 async function readCsvPlain(path: string, shown: string, size: number, head: string, options: CsvTableOptions, tuning: CsvFileTuning): Promise<Table> {
   const na = options.naValues ?? DEFAULT_NA_VALUES;
+  // the fast path's workers start while DuckDB sniffs, when the first data line looks all-numeric
+  const warm = prestartFastCsvWorkers(size, head, headerDelimiter(head), na, tuning.fast);
+  try {
+    return await readCsvWith(path, shown, size, head, options, tuning, warm ?? undefined);
+  } finally {
+    warm?.close();
+  }
+}
+
+/** readCsvPlain's read, with the fast path's warm workers (if any). */
+async function readCsvWith(
+  path: string,
+  shown: string,
+  size: number,
+  head: string,
+  options: CsvTableOptions,
+  tuning: CsvFileTuning,
+  warm: FastCsvWorkers | undefined,
+): Promise<Table> {
+  const na = options.naValues ?? DEFAULT_NA_VALUES;
   const categorical = new Set(options.categorical ?? []);
   const mustBeNumeric = new Set(options.numeric ?? []);
   return withConnection(async (connection) => {
@@ -68,7 +88,7 @@ async function readCsvPlain(path: string, shown: string, size: number, head: str
         // All-numeric files take the hand-written fast path when they qualify (csv-fast.ts); it gives
         // up (null) on anything the general read below might treat differently.
         const layout = fastCsvLayout(path, size, dialect.delimiter, dialect.names.length, na);
-        const fast = layout && (await readNumericCsvFast(path, layout, tuning.fast));
+        const fast = layout && (await readNumericCsvFast(path, layout, tuning.fast, warm));
         if (fast) {
           const vectors: Record<string, Vector> = {};
           fast.forEach((column, c) => (vectors[dialect.names[c]!] = streamedNumericVector(column)));

@@ -229,6 +229,13 @@ describe('readCsvFile fast path equals the general reader bit for bit', () => {
     ]);
   });
 
+  it('with workers started during the sniff (prestartFastCsvWorkers): the same table', async () => {
+    const text = randomFile(800, 11);
+    const path = fileWith(text);
+    const slow = await general(() => readCsvFile(path));
+    sameTable(await readCsvFile(path, {}, { fast: { threads: 3, minThreadedBytes: 0, blockBytes: 256 } }), slow);
+  });
+
   it('CRLF, a byte-order mark, no final line break, other delimiters and NA lists', async () => {
     await viaFastPath(randomFile(500, 2, '\r\n'));
     await viaFastPath(`\uFEFF${randomFile(500, 3)}`);

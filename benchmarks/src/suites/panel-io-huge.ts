@@ -83,7 +83,7 @@ function hugeCase(scale: Scale, validate: boolean): BenchCase {
   const size = scale === 'large' ? '5GB' : `${(BYTES[scale] / 2 ** 20).toFixed(0)}MiB`;
   return {
     name: `${validate ? 'read-validate' : 'read'}-csv-${size}`,
-    params: { format: 'csv', target_bytes: BYTES[scale], years: YEARS, numeric_columns: 6, validate, reader: 'DuckDB (streaming)' },
+    params: { format: 'csv', target_bytes: BYTES[scale], years: YEARS, numeric_columns: 6, validate, reader: 'all-numeric fast path (WebAssembly, a thread per core)' },
     setup: () => hugeFile(scale),
     run: async (prepared) => {
       const { path, rows, bytes, seconds } = prepared as { path: string; rows: number; bytes: number; seconds: number };

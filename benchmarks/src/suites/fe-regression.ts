@@ -4,9 +4,10 @@
 // fixest / pyfixest benchmarks (sparse, weakly connected firm graph), plus peak memory at 1M x 10.
 // With RPEERS_LIB set, R fixest runs the same model on the same file in the same run
 // (benchmarks/r/feols.R, nthreads 1 and 2) and the case records the ratios R / ours and whether the
-// coefficients matched. Every timed run builds a fresh frame from the same columns and factorizes its
-// FE inside the timing, as fixest does on each call: the per-frame caches (FE codes, the prepared FE
-// structure) then help no run after the first, so repeated runs time what one new model costs.
+// coefficients matched. Every timed run wraps the same Arrow table in a fresh frame (no copy: the
+// data.table fixest is handed) and factorizes its FE inside the timing, as fixest does on each call:
+// the per-frame caches (FE codes, the prepared FE structure) then help no run after the first, so
+// repeated runs time what one new model costs.
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -153,7 +154,7 @@ interface FeCase {
 }
 
 interface Prepared {
-  cols: Columns;
+  frame: PanelFrame;
   factorizeMs: number;
   r1: RPeerResult | null;
   r2: RPeerResult | null;
@@ -194,13 +195,13 @@ function feCase(c: FeCase): BenchCase {
           rmSync(dir, { recursive: true, force: true });
         }
       }
-      return { cols, factorizeMs, r1, r2, rError, times: [], cpu: [] };
+      return { frame, factorizeMs, r1, r2, rError, times: [], cpu: [] };
     },
     run: (prepared) => {
       const p = prepared as Prepared;
       const cpu0 = process.cpuUsage();
       const wall0 = performance.now();
-      const frame = PanelFrame.fromColumns(p.cols, { unit: c.categorical[0]!, time: c.categorical[1]! });
+      const frame = PanelFrame.fromTable(p.frame.table, p.frame.schema);
       const res = feols(c.formula, frame, { vcov: c.vcov });
       const wallS = (performance.now() - wall0) / 1000;
       p.times.push(wallS);

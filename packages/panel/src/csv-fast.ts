@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CSV_FAST_WASM_BASE64 } from './csv-fast-wasm.js';
+import type { StreamedColumn } from './duckdb-source.js';
 
 /**
  * The fast path for all-numeric CSV files: a hand-written WebAssembly number parser (csv-fast.wat)
@@ -12,14 +13,8 @@ import { CSV_FAST_WASM_BASE64 } from './csv-fast-wasm.js';
  * runs the general DuckDB reader, whose results and messages it must equal.
  */
 
-/** A numeric column as the stream readers give it (duckdb-source.ts StreamedColumn 'numeric'). */
-export interface FastColumn {
-  readonly kind: 'numeric';
-  readonly values: Float64Array;
-  readonly nulls: number;
-  readonly infinities: number;
-  readonly infiniteRows: readonly number[];
-}
+/** A numeric column as the stream readers give it (values, NaN and +-Infinity counts, first infinite rows). */
+export type FastColumn = Extract<StreamedColumn, { kind: 'numeric' }>;
 
 export interface FastCsvLayout {
   /** Byte offset of the first data line (after the header's line break). */

@@ -5,7 +5,7 @@ import { categoricalVector } from './columns.js';
 import { parseNumber, type CsvTableOptions } from './csv.js';
 import { DEFAULT_BLOCK_ROWS } from './column-sinks.js';
 import { fastCsvLayout, prestartFastCsvWorkers, readNumericCsvFast, type FastCsvTuning, type FastCsvWorkers } from './csv-fast.js';
-import { duckdbReason, sqlList, sqlName, sqlString, streamChunks, streamColumns, streamedNumericVector, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
+import { duckdbReason, sqlList, sqlName, sqlString, streamChunksChecked, streamColumns, streamedNumericVector, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
 import { PanelError } from './errors.js';
 import { DEFAULT_NA_VALUES } from './read-options.js';
 
@@ -49,7 +49,7 @@ async function readCsvPlain(path: string, shown: string, size: number, head: str
   // the fast path's workers start while DuckDB sniffs, when the first data line looks all-numeric
   const warm = prestartFastCsvWorkers(size, head, headerDelimiter(head), na, tuning.fast);
   try {
-    return await readCsvWith(path, shown, size, head, options, tuning, warm ?? undefined);
+    return await readCsvWith(path, shown, size, head, na, options, tuning, warm ?? undefined);
   } finally {
     warm?.close();
   }
@@ -61,11 +61,11 @@ async function readCsvWith(
   shown: string,
   size: number,
   head: string,
+  na: readonly string[],
   options: CsvTableOptions,
   tuning: CsvFileTuning,
   warm: FastCsvWorkers | undefined,
 ): Promise<Table> {
-  const na = options.naValues ?? DEFAULT_NA_VALUES;
   const categorical = new Set(options.categorical ?? []);
   const mustBeNumeric = new Set(options.numeric ?? []);
   return withConnection(async (connection) => {
@@ -84,22 +84,17 @@ async function readCsvWith(
           kinds.push((await mostlyNumbers(connection, path, dialect, name, na)) ? 'numeric' : 'categorical');
         }
       }
-      if (kinds.every((k) => k === 'numeric')) {
-        // All-numeric files take the hand-written fast path when they qualify (csv-fast.ts); it gives
-        // up (null) on anything the general read below might treat differently.
-        const layout = fastCsvLayout(path, size, dialect.delimiter, dialect.names.length, na);
-        const fast = layout && (await readNumericCsvFast(path, layout, tuning.fast, warm));
-        if (fast) {
-          const vectors: Record<string, Vector> = {};
-          fast.forEach((column, c) => (vectors[dialect.names[c]!] = streamedNumericVector(column)));
-          return new Table(vectors);
-        }
-      }
-      read = await streamColumns(connection, `SELECT * FROM ${scan(path, dialect, na, kinds)}`, kinds, {
-        blockRows: tuning.blockRows ?? DEFAULT_BLOCK_ROWS,
-        ...(tuning.blockRows ? {} : { expectedRows: expectedRows(head, size) }),
-        sourceRows: dataLines(path),
-      });
+      // All-numeric files take the hand-written fast path when they qualify (csv-fast.ts); it gives
+      // up (null) on anything the general read below might treat differently.
+      const layout = kinds.every((k) => k === 'numeric') ? fastCsvLayout(path, size, dialect.delimiter, dialect.names.length, na) : null;
+      const fast = layout && (await readNumericCsvFast(path, layout, tuning.fast, warm));
+      read = fast
+        ? { rows: fast[0]!.values.length, columns: fast }
+        : await streamColumns(connection, `SELECT * FROM ${scan(path, dialect, na, kinds)}`, kinds, {
+            blockRows: tuning.blockRows ?? DEFAULT_BLOCK_ROWS,
+            ...(tuning.blockRows ? {} : { expectedRows: expectedRows(head, size) }),
+            sourceRows: dataLines(path),
+          });
     } catch (error) {
       if (error instanceof PanelError) throw error;
       throw await explainFailure(connection, path, dialect, na, error, shown);
@@ -279,7 +274,7 @@ async function strayTokens(connection: DuckDBConnection, path: string, dialect: 
   let count = 0;
   const first: { row: number; token: string }[] = [];
   const sql = `SELECT ${sqlName(name)} FROM ${scan(path, dialect, na, 'text', ', null_padding=true, strict_mode=false')}`;
-  await streamChunks(connection, sql, 1, (chunk, n) => {
+  await streamChunksChecked(connection, sql, dataLines(path), (chunk, n) => {
     const vector = chunk.getColumnVector(0) as DuckDBVarCharVector;
     for (let i = 0; i < n; i++) {
       const token = vector.getItem(i);

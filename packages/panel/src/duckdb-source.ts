@@ -94,8 +94,7 @@ export async function streamColumns(
   const first = sizing.expectedRows ?? blockRows;
   const sinks = kinds.map((k) => (k === 'numeric' ? new NumericSink(blockRows, first) : new CategoricalSink(blockRows, first)));
   const onChunk = (chunk: DuckDBDataChunk, n: number) => appendChunk(chunk, sinks, n);
-  if (sizing.sourceRows) await streamChunksChecked(connection, sql, sizing.sourceRows, onChunk);
-  else await streamChunks(connection, sql, kinds.length, onChunk);
+  await streamChunksChecked(connection, sql, sizing.sourceRows ?? Promise.resolve(undefined), onChunk);
   const rows = sinks[0]?.length ?? 0;
   const columns = sinks.map((sink): StreamedColumn =>
     sink instanceof NumericSink
@@ -111,51 +110,19 @@ export function streamedNumericVector(column: Extract<StreamedColumn, { kind: 'n
   return numericVector(column.values, column.nulls);
 }
 
-/**
- * Streams a query's result chunk by chunk to `onChunk` (with the number of rows to take from it).
- *
- * A streaming DuckDB result that fails midway (a bad token on line 300,000) ends exactly like one
- * that is done: the Node API does not surface the error. So the query is followed by one marker row
- * (UNION ALL keeps the order while insertion order is preserved, DuckDB's default); a stream that
- * ends without it failed, and the same query is run once more, unstreamed, to raise DuckDB's error.
- */
-export async function streamChunks(
-  connection: DuckDBConnection,
-  sql: string,
-  columnCount: number,
-  onChunk: (chunk: DuckDBDataChunk, rows: number) => void,
-): Promise<void> {
-  const marked = `SELECT *, false AS ${END_COLUMN} FROM (${sql}) UNION ALL SELECT ${Array(columnCount).fill('NULL').join(', ')}, true`;
-  const result = await connection.stream(marked);
-  let ended = false;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    if (ended) throw new Error('DuckDB stream: rows after the end marker (result order not preserved)');
-    const n = chunk.rowCount;
-    // The marker column is BOOLEAN (one byte a row) and never null: only its last row is read.
-    const flags = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, columnCount), n);
-    ended = flags[n - 1] !== 0;
-    if (n > 1 || !ended) onChunk(chunk, ended ? n - 1 : n);
-  }
-  if (!ended) {
-    await connection.runAndReadAll(`SELECT count(COLUMNS(*)) FROM (${sql})`); // reads every column again: raises the error the stream swallowed
-    throw new Error('DuckDB stream ended before its end marker, and the query succeeded when run again');
-  }
-}
-
-const END_COLUMN = '"__panel_lab_end_marker"';
-
 /** DuckDB's buffer between its scan threads and the consumer of a streamed result (its default, about 1 MB, stalls the scan). */
 const STREAMING_BUFFER = '32MB';
 
 /**
- * Streams a query's result like `streamChunks`, but without the end marker, which serialises DuckDB's
- * scan (the 10M-row CSV read took twice as long with it). Completeness is checked instead against
+ * Streams a query's result chunk by chunk to `onChunk` (with the number of rows to take from it).
+ *
+ * A streaming DuckDB result that fails midway (a bad token on line 300,000) ends exactly like one
+ * that is done: the Node API does not surface the error. So the rows streamed are checked against
  * `sourceRows`, the rows the source yields when read whole (a Parquet footer's count, a CSV file's
  * line count), known apart from the scan. When they differ or are unknown (quoted line breaks, blank
  * lines, or a failed scan), the query is run once more unstreamed: it raises the error the stream
- * swallowed, or gives the true count, which must equal the rows streamed.
+ * swallowed, or gives the true count, which must equal the rows streamed. (An end-marker row added
+ * with UNION ALL did the same but serialised DuckDB's scan: the 10M-row CSV read took twice as long.)
  */
 export async function streamChunksChecked(
   connection: DuckDBConnection,

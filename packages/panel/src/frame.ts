@@ -278,29 +278,33 @@ export function factorizeNumbers(values: Float64Array): Codes {
 
 /** Fast path for integer ids/years over a modest range: rank by a presence table, no hashing. */
 function factorizeIntegers(values: Float64Array): Codes | null {
+  const n = values.length;
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (v !== v) continue;
-    if (!Number.isInteger(v) || Object.is(v, -0)) return null;
     if (v < min) min = v;
     if (v > max) max = v;
+    // NaN (missing) fails both tests; a fraction or -0 sends the column to the map path, ±Infinity to the range test
+    if (Math.floor(v) !== v) {
+      if (v === v) return null;
+    } else if (v === 0 && 1 / v < 0) return null;
   }
-  if (min === Infinity) return { codes: new Int32Array(values.length).fill(-1), levels: [] };
+  if (min === Infinity && max === -Infinity) return { codes: new Int32Array(n).fill(-1), levels: [] };
   const range = max - min + 1;
-  if (range > 4 * values.length + 1024 || range > 2 ** 28) return null;
+  if (!(range <= 4 * n + 1024 && range <= 2 ** 28)) return null;
+  // v - min is an integer below 2^28: `| 0` makes the index an int (a double index is slower)
   const rank = new Int32Array(range).fill(-1);
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (v === v) rank[v - min] = 0;
+    if (v === v) rank[(v - min) | 0] = 0;
   }
   const levels: string[] = [];
   for (let k = 0; k < range; k++) if (rank[k] === 0) rank[k] = levels.push(String(k + min)) - 1;
-  const codes = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    codes[i] = v === v ? rank[v - min]! : -1;
+    codes[i] = v === v ? rank[(v - min) | 0]! : -1;
   }
   return { codes, levels };
 }

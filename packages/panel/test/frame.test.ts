@@ -43,6 +43,12 @@ describe('factorizeNumbers', () => {
     expect(factorizeNumbers(Float64Array.from([1e12, 1, 1e12]))).toEqual({ codes: Int32Array.from([1, 0, 1]), levels: ['1', '1000000000000'] });
     expect(factorizeNumbers(Float64Array.from([NaN]))).toEqual({ codes: Int32Array.from([-1]), levels: [] });
   });
+
+  it('sends -0, infinities and negative integers to the right path with the same codes as the general one', () => {
+    expect(factorizeNumbers(Float64Array.from([-0, 1, -0]))).toEqual({ codes: Int32Array.from([0, 1, 0]), levels: ['0', '1'] });
+    expect(factorizeNumbers(Float64Array.from([Infinity, 1, -Infinity]))).toEqual({ codes: Int32Array.from([2, 1, 0]), levels: ['-Infinity', '1', 'Infinity'] });
+    expect(factorizeNumbers(Float64Array.from([-3, NaN, 5, -3]))).toEqual({ codes: Int32Array.from([0, -1, 1, 0]), levels: ['-3', '5'] });
+  });
 });
 
 describe('panelIndex row order', () => {

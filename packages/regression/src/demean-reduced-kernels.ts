@@ -5,13 +5,17 @@
  * unrolled run about 3x faster (measured: M x on 1M rows, R = 2, k = 3, 81 ms -> 30 ms). The
  * generated source depends only on those integers.
  *
+ * The passes over the grouped rows take a range of A levels, so helper threads can share them
+ * (helper-threads.ts).
+ *
  * Layout: rows grouped by the eliminated FE A (level g at rows start[g]..start[g+1]); idx[p·R + r] is
  * row p's level in the m-vector of reduced coefficients (offset of dimension r included); vectors of
  * the m-space and the data are row-interleaved (l·k + j).
  */
+import { sharedKernel } from './helper-threads.js';
 
-/** out = M x = B'W(I - P_A)B x. */
-export type ApplyKernel = (x: Float64Array, out: Float64Array, idx: Int32Array, start: Int32Array, wa: Float64Array, w: Float64Array | undefined, ga: number) => void;
+/** out += the part of M x = B'W(I - P_A)B x from A levels g0..g1-1 (a share of the levels for one thread). */
+export type ApplyKernel = (x: Float64Array, out: Float64Array, idx: Int32Array, start: Int32Array, wa: Float64Array, w: Float64Array | undefined, g0: number, g1: number) => void;
 
 /**
  * In data order: ȳ_A into ybarA (ga × k, interleaved), then b += B'W(y - ȳ_A) and Σ w (y - ȳ_A)²
@@ -19,8 +23,8 @@ export type ApplyKernel = (x: Float64Array, out: Float64Array, idx: Int32Array, 
  */
 export type RhsKernel = (ys: readonly Float64Array[], a: Int32Array, rest: readonly Int32Array[], offsets: readonly number[], wa: Float64Array, w: Float64Array | undefined, ybarA: Float64Array, b: Float64Array, norm2: Float64Array) => void;
 
-/** U (ga × k) = the weighted mean of Bx over each A level, from the grouped rows. */
-export type LevelMeansKernel = (x: Float64Array, U: Float64Array, idx: Int32Array, start: Int32Array, wa: Float64Array, w: Float64Array | undefined, ga: number) => void;
+/** U (ga × k) = the weighted mean of Bx over each A level g0..g1-1, from the grouped rows. */
+export type LevelMeansKernel = (x: Float64Array, U: Float64Array, idx: Int32Array, start: Int32Array, wa: Float64Array, w: Float64Array | undefined, g0: number, g1: number) => void;
 
 /**
  * In data order: out_j = y_j - C[a] - Bx with C = ȳ_A - U (ga × k), i.e. ỹ = y - ȳ_A - (I - P_A)Bx;
@@ -76,8 +80,7 @@ function applySource(R: number, k: number, weighted: boolean): ApplyKernel {
   const wi = weighted ? 'const wi = w[p];' : '';
   const wmul = weighted ? 'wi * ' : '';
   const body = `
-out.fill(0);
-for (let g = 0; g < ga; g++) {
+for (let g = g0; g < g1; g++) {
   const p0 = start[g], p1 = start[g + 1];
   ${lines(k, (j) => `let s${j} = 0;`)}
   for (let p = p0, e = p0 * ${R}; p < p1; p++, e += ${R}) {
@@ -94,7 +97,7 @@ for (let g = 0; g < ga; g++) {
     ${lines(R, (r) => lines(k, (j) => `out[a${r} + ${j}] += f${j};`))}
   }
 }`;
-  return new Function('x', 'out', 'idx', 'start', 'wa', 'w', 'ga', body) as ApplyKernel;
+  return sharedKernel<ApplyKernel>(['x', 'out', 'idx', 'start', 'wa', 'w', 'g0', 'g1'], body);
 }
 
 /** Locals for the data-order kernels: columns y0.., codes c0.. and their offsets o0... */
@@ -142,7 +145,7 @@ function levelMeansSource(R: number, k: number, weighted: boolean): LevelMeansKe
   const wi = weighted ? 'const wi = w[p];' : '';
   const wmul = weighted ? 'wi * ' : '';
   const body = `
-for (let g = 0; g < ga; g++) {
+for (let g = g0; g < g1; g++) {
   const p0 = start[g], p1 = start[g + 1];
   ${lines(k, (j) => `let s${j} = 0;`)}
   for (let p = p0, e = p0 * ${R}; p < p1; p++, e += ${R}) {
@@ -153,7 +156,7 @@ for (let g = 0; g < ga; g++) {
   const inv = 1 / wa[g];
   ${lines(k, (j) => `U[g * ${k} + ${j}] = s${j} * inv;`)}
 }`;
-  return new Function('x', 'U', 'idx', 'start', 'wa', 'w', 'ga', body) as LevelMeansKernel;
+  return sharedKernel<LevelMeansKernel>(['x', 'U', 'idx', 'start', 'wa', 'w', 'g0', 'g1'], body);
 }
 
 function finishSource(R: number, k: number, weighted: boolean): FinishKernel {

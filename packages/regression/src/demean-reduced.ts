@@ -18,12 +18,17 @@
  * the demeaned columns are read and written in the data's own order (no gathered copies). Columns
  * go through in blocks of up to BLOCK, their m-vectors row-interleaved (l·k + j), and every pass is
  * a kernel generated for the block's k and the number of reduced FE (demean-reduced-kernels.ts),
- * so the FE codes are read once for the whole block.
+ * so the FE codes are read once for the whole block. With threads > 1 the passes over the grouped
+ * rows (M x, the level means) are shared out by ranges of A levels of about equal row counts
+ * (helper-threads.ts); their arrays are allocated in shared memory for that.
  */
 import { MultiWayFactor } from './demean-reduced-direct.js';
 import { reducedKernels } from './demean-reduced-kernels.js';
+import { helperThreads, sharedFloat64, sharedInt32, type HelperThreads } from './helper-threads.js';
 
 export const BLOCK = 8;
+/** Rows each thread gets at least: below, a helper's hand-off costs more than its share saves. */
+export const MIN_ROWS_PER_THREAD = 100_000;
 
 export interface ReducedStructure {
   readonly n: number;
@@ -54,6 +59,9 @@ export class ReducedSystem {
   readonly w: Float64Array | undefined;
   readonly #dims: readonly number[];
   #factor: MultiWayFactor | null | undefined = undefined;
+  /** The helpers of the current run and how many threads it uses in all (1: none). */
+  #helpers: HelperThreads | null = null;
+  #threads = 1;
 
   constructor(fe: readonly Int32Array[], st: ReducedStructure, w?: Float64Array) {
     let ia = 0;
@@ -146,8 +154,22 @@ export class ReducedSystem {
     return this.#scanned;
   }
 
-  /** Demeans `columns` (any count); `tol` bounds the relative residual of each column's reduced system. */
-  run(columns: readonly Float64Array[], tol: number, maxIter: number): ReducedRun {
+  /**
+   * Demeans `columns` (any count); `tol` bounds the relative residual of each column's reduced
+   * system; `threads` (the calling one included) share the passes over the grouped rows.
+   */
+  run(columns: readonly Float64Array[], tol: number, maxIter: number, threads = 1): ReducedRun {
+    this.#threads = Math.max(1, Math.min(Math.floor(threads), Math.floor(this.n / MIN_ROWS_PER_THREAD)));
+    this.#helpers = helperThreads(this.#threads);
+    if (!this.#helpers) this.#threads = 1;
+    try {
+      return this.#runBlocks(columns, tol, maxIter);
+    } finally {
+      this.#helpers = null;
+    }
+  }
+
+  #runBlocks(columns: readonly Float64Array[], tol: number, maxIter: number): ReducedRun {
     const out: Float64Array[] = [];
     let iterations = 0;
     let converged = true;
@@ -186,17 +208,19 @@ export class ReducedSystem {
     return { columns, iterations: cg.iterations, converged: cg.converged, residual: cg.residual, direct: false };
   }
 
-  #grouped: { start: Int32Array; idx: Int32Array; w: Float64Array | undefined; sorted: boolean } | null = null;
+  #grouped: { start: Int32Array; idx: Int32Array; w: Float64Array | undefined; wa: Float64Array; sorted: boolean } | null = null;
   /**
    * Rows grouped by A level (a counting sort; none when already grouped): idx[p·R + r] = grouped row
    * p's level of reduced dimension r, offset into the m-vector (one array the kernels walk in
    * sequence), and the weights in that order.
    */
-  #groupedRows(): { start: Int32Array; idx: Int32Array; w: Float64Array | undefined; sorted: boolean } {
+  #groupedRows(): { start: Int32Array; idx: Int32Array; w: Float64Array | undefined; wa: Float64Array; sorted: boolean } {
     if (this.#grouped) return this.#grouped;
     const { n, rest, offsets, a, ga } = this;
     const R = rest.length;
-    const start = new Int32Array(ga + 1);
+    // shared memory once threads could share the passes (it costs no more than an ArrayBuffer)
+    const shared = n >= 2 * MIN_ROWS_PER_THREAD;
+    const start = shared ? sharedInt32(ga + 1) : new Int32Array(ga + 1);
     let sorted = true;
     for (let i = 0, prev = 0; i < n; i++) {
       const g = a[i]!;
@@ -205,7 +229,7 @@ export class ReducedSystem {
       start[g + 1]!++;
     }
     for (let g = 0; g < ga; g++) start[g + 1]! += start[g]!;
-    const idx = new Int32Array(n * R);
+    const idx = shared ? sharedInt32(n * R) : new Int32Array(n * R);
     let w = this.w;
     if (sorted) {
       for (let r = 0; r < R; r++) {
@@ -216,7 +240,7 @@ export class ReducedSystem {
     } else {
       // each row lands at the next free place of its level: its R codes side by side (one cache line)
       const next = start.slice(0, ga);
-      const wg = w ? new Float64Array(n) : undefined;
+      const wg = w ? (shared ? sharedFloat64(n) : new Float64Array(n)) : undefined;
       for (let i = 0; i < n; i++) {
         const p = next[a[i]!]!++;
         for (let r = 0, e = p * R; r < R; r++, e++) idx[e] = offsets[r]! + rest[r]![i]!;
@@ -224,7 +248,9 @@ export class ReducedSystem {
       }
       w = wg;
     }
-    this.#grouped = { start, idx, w, sorted };
+    if (shared && w && !(w.buffer instanceof SharedArrayBuffer)) w = copyShared(w);
+    const wa = shared ? copyShared(this.wa) : this.wa;
+    this.#grouped = { start, idx, w, wa, sorted };
     return this.#grouped;
   }
 
@@ -249,14 +275,43 @@ export class ReducedSystem {
 
   /** out = M x = B'W(I - P_A)Bx: one visit of each A level's rows. */
   apply(x: Float64Array, k: number, out: Float64Array): void {
-    const { idx, w } = this.#groupedRows();
-    this.#kernels(k).apply(x, out, idx, this.byA().start, this.wa, w, this.ga);
+    const { idx, w, wa, start } = this.#groupedRows();
+    const kernel = this.#kernels(k).apply;
+    out.fill(0);
+    const cuts = this.#cuts();
+    if (!this.#helpers || cuts.length <= 2) {
+      kernel(x, out, idx, start, wa, w, 0, this.ga);
+      return;
+    }
+    // each helper sums its levels' part into its own shared vector; x is copied to shared memory
+    const xs = copyShared(x);
+    const parts = cuts.slice(2).map(() => sharedFloat64(out.length));
+    const shares = cuts.slice(0, -1).map((g0, t) => [t === 0 ? x : xs, t === 0 ? out : parts[t - 1]!, idx, start, wa, w, g0, cuts[t + 1]!]);
+    this.#helpers.run(kernel, shares, (t) => parts[t - 1]!.fill(0));
+    for (const part of parts) for (let i = 0; i < out.length; i++) out[i]! += part[i]!;
+  }
+
+  #cutsFor: { threads: number; cuts: number[] } | null = null;
+  /** A levels cut into #threads ranges of about equal row counts: [0, g1, ..., ga]. */
+  #cuts(): number[] {
+    const T = this.#threads;
+    if (this.#cutsFor?.threads === T) return this.#cutsFor.cuts;
+    const { start } = this.#groupedRows();
+    const cuts = [0];
+    for (let t = 1, g = 0; t < T; t++) {
+      const target = (this.n * t) / T;
+      while (g < this.ga && start[g + 1]! <= target) g++;
+      if (g > cuts[cuts.length - 1]! && g < this.ga) cuts.push(g);
+    }
+    cuts.push(this.ga);
+    this.#cutsFor = { threads: T, cuts };
+    return cuts;
   }
 
   /** ỹ = y - ȳ_A - (I - P_A)Bx into `out` (data order); with `resid`, also B'W ỹ (= b - Mx). */
   finish(ys: readonly Float64Array[], ybarA: Float64Array, x: Float64Array, out: Float64Array[], resid: Float64Array | null): void {
     const k = ys.length;
-    const { idx, w, sorted, start } = this.#groupedRows();
+    const { idx, w, wa, sorted, start } = this.#groupedRows();
     const kernels = this.#kernels(k);
     resid?.fill(0);
     if (sorted) {
@@ -264,11 +319,23 @@ export class ReducedSystem {
       return;
     }
     // C = ȳ_A - (the A-level means of Bx), from the grouped rows; then one visit of the data in its order
-    const C = new Float64Array(this.ga * k);
-    kernels.levelMeans(x, C, idx, start, this.wa, w, this.ga);
+    const cuts = this.#cuts();
+    const C = this.#helpers && cuts.length > 2 ? sharedFloat64(this.ga * k) : new Float64Array(this.ga * k);
+    if (C.buffer instanceof SharedArrayBuffer) {
+      // each range of levels writes its own rows of C
+      const xs = copyShared(x);
+      const shares = cuts.slice(0, -1).map((g0, t) => [t === 0 ? x : xs, C, idx, start, wa, w, g0, cuts[t + 1]!]);
+      this.#helpers!.run(kernels.levelMeans, shares);
+    } else kernels.levelMeans(x, C, idx, start, wa, w, 0, this.ga);
     for (let i = 0; i < C.length; i++) C[i] = ybarA[i]! - C[i]!;
     kernels.finish(ys, out, this.a, this.rest, this.offsets, this.w, C, x, resid);
   }
+}
+
+function copyShared(a: Float64Array): Float64Array {
+  const out = sharedFloat64(a.length);
+  out.set(a);
+  return out;
 }
 
 /** ‖r_j‖_D⁻¹ / scale_j per column and the worst of them (a zero-scale column counts as 0). */

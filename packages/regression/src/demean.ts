@@ -52,6 +52,8 @@ export interface DemeanOptions {
   readonly method?: 'auto' | 'iterative';
   /** Precomputed structure (from prepareFixedEffects) to reuse across calls on one sample. */
   readonly structure?: FixedEffectsStructure;
+  /** Threads for the reduced solvers' data passes, the calling one included (default 1). */
+  readonly threads?: number;
 }
 
 export type DemeanMethod = 'none' | 'one-way' | 'balanced-two-way' | 'two-way-direct' | 'reduced-direct' | 'reduced-cg' | 'alternating-projections';
@@ -238,7 +240,7 @@ function demeanWith(opts: DemeanOptions, st: FixedEffectsStructure, auto: boolea
   }
   if (auto) {
     const reduced = reducedFor(st, fe, weights);
-    const r = reduced.run(columns, tol, maxIter);
+    const r = reduced.run(columns, tol, maxIter, opts.threads ?? 1);
     return { columns: r.columns, iterations: r.iterations, converged: r.converged, method: r.direct ? 'reduced-direct' : 'reduced-cg', residual: r.residual };
   }
   const solver = fe.length === 2 ? new TwoWaySolver(fe, st, weights) : new MultiWaySolver(fe, st, weights);

@@ -14,6 +14,7 @@ import { crossProducts, solveNormalEquations } from './linalg.js';
 import type { FeolsResult } from './result.js';
 import { makeSsc, type Ssc } from './ssc.js';
 import { normalizeVcov, vcovLabel, type VcovSpec } from './vcov-registry.js';
+import { defaultThreads } from './helper-threads.js';
 
 export const REGRESSION_VERSION = '0.1.0';
 
@@ -38,9 +39,20 @@ export interface FeolsOptions {
   readonly allowNonConvergence?: boolean;
   /** 'auto' (default): exact / reduced solvers where they apply; 'iterative': plain alternating projections with Irons-Tuck. */
   readonly demeanMethod?: 'auto' | 'iterative';
+  /**
+   * Threads for the demeaning, the calling one included (fixest's nthreads). Default: half the
+   * cores, as fixest, or PANEL_LAB_THREADS. Results do not depend on it beyond rounding.
+   */
+  readonly threads?: number;
 }
 
 const now = () => performance.now();
+
+function feolsThreads(threads: number | undefined): number {
+  if (threads === undefined) return defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`feols: option threads must be a positive integer, got ${threads}`);
+  return threads;
+}
 
 export function feols(formula: string | ModelSpec, data: PanelFrame, options: FeolsOptions = {}): FeolsResult {
   const t0 = now();
@@ -48,6 +60,7 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
   const feNames = spec.fixef.map((f) => f.join('^'));
   const vcovSpec = normalizeVcov(options.vcov ?? 'iid', feNames);
   const ssc = makeSsc(options.ssc);
+  const threads = feolsThreads(options.threads);
   for (const c of vcovSpec.cluster) {
     if (!data.has(c)) throw new Error(`feols: cluster variable '${c}' not found; columns are: ${data.columnNames.join(', ')}`);
   }
@@ -66,7 +79,7 @@ export function feols(formula: string | ModelSpec, data: PanelFrame, options: Fe
 
   const { n, y, weights: w, fe } = design;
   const structure = design.sharedSample ? cachedFixedEffects(fe, w, design.feSizes) : prepareFixedEffects(fe, w, design.feSizes);
-  const dm = demean({ columns: [y, ...design.columns], fe, ...(w ? { weights: w } : {}), tol, maxIter, structure, method: options.demeanMethod ?? 'auto' });
+  const dm = demean({ columns: [y, ...design.columns], fe, ...(w ? { weights: w } : {}), tol, maxIter, structure, method: options.demeanMethod ?? 'auto', threads });
   if (!dm.converged && !options.allowNonConvergence) {
     throw new Error(
       `feols: demeaning (${dm.method}) did not converge in ${dm.iterations} iterations (maxIter ${maxIter}, tol ${tol}` +

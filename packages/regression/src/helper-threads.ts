@@ -1,0 +1,142 @@
+/**
+ * Helper threads for feols's data passes. feols is synchronous (like fixest's C++), so the calling
+ * thread hands each helper its share of a kernel, does share 0 itself and then blocks in
+ * Atomics.wait until the helpers are done. Kernels are generated sources (demean-reduced-kernels.ts):
+ * `sharedKernel` keeps a kernel's source so a helper can compile it once. Everything a helper reads or
+ * writes lives in SharedArrayBuffers (checked: a plain typed array would be copied, and its writes lost).
+ * A helper that fails or does not answer in time is stopped and replaced, and its share is computed
+ * on the calling thread: slower, never wrong, never a hang.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+type Kernel = (...args: never[]) => void;
+
+const sources = new WeakMap<Kernel, { key: string; params: readonly string[]; body: string }>();
+let nextKey = 0;
+
+/** `new Function(...params, body)`, remembered so helper threads can compile the same kernel. */
+export function sharedKernel<F extends Kernel>(params: readonly string[], body: string): F {
+  const f = new Function(...params, body) as F;
+  sources.set(f, { key: `k${nextKey++}`, params, body });
+  return f;
+}
+
+/** A typed array over shared memory (zero-filled), so helper threads see the same elements. */
+export function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * 8));
+}
+export function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(length * 4));
+}
+
+// Status words a helper writes for its share: 0 pending, 1 done, 2 failed.
+const WORKER_SOURCE = `const { parentPort } = require('node:worker_threads');
+const compiled = new Map();
+parentPort.on('message', (m) => {
+  let status = 1;
+  try {
+    let f = compiled.get(m.key);
+    if (!f) { f = new Function(...m.params, m.body); compiled.set(m.key, f); }
+    f(...m.args);
+  } catch (e) {
+    status = 2;
+  }
+  Atomics.store(m.flag, m.slot, status);
+  Atomics.notify(m.flag, m.slot);
+});`;
+
+/** How long a helper's share may take: generous against its own share's time on the calling thread. */
+function patienceMs(ownShareMs: number): number {
+  return 2000 + 50 * ownShareMs;
+}
+
+class HelperThreads {
+  readonly #workers: Worker[] = [];
+  readonly #flag = new Int32Array(new SharedArrayBuffer(4 * 64));
+  #warned = false;
+
+  get count(): number {
+    return this.#workers.length;
+  }
+
+  grow(helpers: number): void {
+    while (this.#workers.length < Math.min(helpers, 63)) this.#workers.push(startWorker());
+  }
+
+  /**
+   * Runs kernel(...shares[0]) here and kernel(...shares[t]) on helper t (t ≥ 1); returns once every
+   * share is done. `redo(t)` readies share t's outputs for a second run here (zeroing a partial sum)
+   * when its helper failed.
+   */
+  run(kernel: Kernel, shares: readonly (readonly unknown[])[], redo: (t: number) => void = () => {}): void {
+    const source = sources.get(kernel);
+    if (!source) throw new Error('helper threads: the kernel was not made by sharedKernel');
+    const helpers = shares.length - 1;
+    if (helpers > this.#workers.length) throw new Error(`helper threads: ${helpers} shares for ${this.#workers.length} helpers`);
+    for (let t = 1; t <= helpers; t++) {
+      for (const a of shares[t]!) {
+        if (ArrayBuffer.isView(a) && !(a.buffer instanceof SharedArrayBuffer)) throw new Error('helper threads: every typed array a helper gets must be shared (sharedFloat64 / sharedInt32)');
+      }
+      Atomics.store(this.#flag, t, 0);
+      this.#workers[t - 1]!.postMessage({ key: source.key, params: source.params, body: source.body, args: shares[t], flag: this.#flag, slot: t });
+    }
+    const t0 = performance.now();
+    (kernel as (...args: unknown[]) => void)(...shares[0]!);
+    const deadline = performance.now() + patienceMs(performance.now() - t0);
+    for (let t = 1; t <= helpers; t++) {
+      while (Atomics.load(this.#flag, t) === 0) {
+        const left = deadline - performance.now();
+        if (left <= 0) break;
+        Atomics.wait(this.#flag, t, 0, left);
+      }
+      if (Atomics.load(this.#flag, t) !== 1) this.#recover(t, kernel, shares[t]!, redo);
+    }
+  }
+
+  #recover(t: number, kernel: Kernel, share: readonly unknown[], redo: (t: number) => void): void {
+    // stop the helper before touching its outputs, then do its share here
+    void this.#workers[t - 1]!.terminate();
+    this.#workers[t - 1] = startWorker();
+    if (!this.#warned) {
+      this.#warned = true;
+      process.emitWarning('a feols helper thread failed or stalled; its share of the work was redone on the calling thread', { code: 'PANEL_LAB_HELPER_THREAD' });
+    }
+    redo(t);
+    (kernel as (...args: unknown[]) => void)(...share);
+  }
+}
+
+function startWorker(): Worker {
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  // an idle helper must not keep the process alive, and its failure is handled by `run`
+  worker.unref();
+  worker.on('error', () => {});
+  return worker;
+}
+
+let pool: HelperThreads | undefined;
+
+/**
+ * The helpers for a run on `threads` threads in all (the calling one included), or null for one
+ * thread. Started on first use and kept for the process.
+ */
+export function helperThreads(threads: number): HelperThreads | null {
+  if (threads <= 1) return null;
+  pool ??= new HelperThreads();
+  pool.grow(threads - 1);
+  return pool;
+}
+
+/** Default thread count: half the cores, as fixest's default; PANEL_LAB_THREADS overrides it. */
+export function defaultThreads(): number {
+  const env = process.env.PANEL_LAB_THREADS;
+  if (env !== undefined && env !== '') {
+    const v = Number(env);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`PANEL_LAB_THREADS must be a positive integer, got '${env}'`);
+    return v;
+  }
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+export type { HelperThreads };

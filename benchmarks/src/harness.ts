@@ -22,8 +22,11 @@ export interface RPeerSpec {
   readonly script: string;
   /** Arguments for the script; gets what setup returned (e.g. the path of the input file both sides read). */
   readonly args: (prepared: unknown) => Record<string, string | number>;
-  /** Our numbers to compare with the R script's `estimate` (from the last run's extra facts). */
-  readonly estimate?: (extra: Record<string, unknown>) => Record<string, number>;
+  /**
+   * Our numbers to compare with the R script's `estimate`, from the last run's extra facts or from
+   * what the runs left in `prepared` (computed here, after the timed runs, as R's are after its timing).
+   */
+  readonly estimate?: (extra: Record<string, unknown>, prepared: unknown) => Record<string, number>;
   /** A floor that makes the ratio a checked target (only checked when R ran). */
   readonly ratioFloor?: number;
   readonly timeoutMs?: number;
@@ -102,7 +105,7 @@ export async function measure(benchCase: BenchCase, opts: { warmup: number; runs
       failure = `R side failed: ${(e as Error).message.slice(0, 600)}`;
       process.stderr.write(`  ${benchCase.name}: ${failure}\n`);
     }
-    const facts = rPeerFacts(peer.pkg, r, { medianS: median, ...(peer.estimate ? { estimate: peer.estimate(extra) } : {}) }, {
+    const facts = rPeerFacts(peer.pkg, r, { medianS: median, ...(peer.estimate ? { estimate: peer.estimate(extra, prepared) } : {}) }, {
       ...(peer.ratioFloor === undefined ? {} : { ratioFloor: peer.ratioFloor }),
       ...(failure ? { skipReason: failure } : {}),
     });

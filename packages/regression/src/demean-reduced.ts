@@ -24,7 +24,7 @@
  */
 import { MultiWayFactor } from './demean-reduced-direct.js';
 import { reducedKernels } from './demean-reduced-kernels.js';
-import { helperThreads, sharedFloat64, sharedInt32, type HelperThreads } from './helper-threads.js';
+import { helperThreads, sharedFloat64, sharedInt32, sharedKernel, type HelperThreads } from './helper-threads.js';
 
 export const BLOCK = 8;
 /** Rows each thread gets at least: below, a helper's hand-off costs more than its share saves. */
@@ -115,42 +115,37 @@ export class ReducedSystem {
   #scanned: { diag: Float64Array; first: Int32Array } | null = null;
   /**
    * One visit of the grouped rows for diag(M) and the envelope of M (first[l]: the lowest level met
-   * with l inside one A level, which covers the levels met on one row).
+   * with l inside one A level, which covers the levels met on one row). With helpers, a helper does
+   * it while this thread runs `here` (the right-hand side, which does not need it).
    */
-  #scan(): { diag: Float64Array; first: Int32Array } {
-    if (this.#scanned) return this.#scanned;
-    const { m, wa } = this;
-    const R = this.rest.length;
-    const { idx, w, start } = this.#groupedRows();
-    const d = Float64Array.from(this.wb);
-    const first = Int32Array.from({ length: m }, (_, l) => l);
-    const cell = new Float64Array(m);
-    const touched = new Int32Array(m);
-    for (let g = 0; g < this.ga; g++) {
-      let nt = 0;
-      let lo = m;
-      const p0 = start[g]!;
-      const p1 = start[g + 1]!;
-      for (let p = p0, e = p0 * R; p < p1; p++) {
-        const wi = w ? w[p]! : 1;
-        for (const end = e + R; e < end; e++) {
-          const l = idx[e]!;
-          if (cell[l] === 0) touched[nt++] = l;
-          cell[l]! += wi;
-          if (l < lo) lo = l;
-        }
-      }
-      const inv = 1 / wa[g]!;
-      for (let t = 0; t < nt; t++) {
-        const l = touched[t]!;
-        d[l]! -= cell[l]! * cell[l]! * inv;
-        cell[l] = 0;
-        if (first[l]! > lo) first[l] = lo;
-      }
+  #scan(here?: () => void): { diag: Float64Array; first: Int32Array } {
+    if (this.#scanned) {
+      here?.();
+      return this.#scanned;
     }
-    // a level entirely inside one A level has M_ll = 0 (its coefficient is not identified): unit scale
-    for (let l = 0; l < m; l++) if (!(d[l]! > 1e-12 * this.wb[l]!)) d[l] = this.wb[l]!;
-    this.#scanned = { diag: d, first };
+    const { m } = this;
+    const { idx, w, wa, start } = this.#groupedRows();
+    const helpers = here && this.#helpers && idx.buffer instanceof SharedArrayBuffer ? this.#helpers : null;
+    const part = helpers
+      ? { d: sharedFloat64(m), first: sharedInt32(m), cell: sharedFloat64(m), touched: sharedInt32(m) }
+      : { d: new Float64Array(m), first: new Int32Array(m), cell: new Float64Array(m), touched: new Int32Array(m) };
+    const args = [idx, start, wa, w, this.rest.length, 0, this.ga, part.d, part.first, part.cell, part.touched] as const;
+    if (helpers) {
+      helpers.alongside(SCAN_KERNEL, [args], here!, () => {
+        part.d.fill(0);
+        part.cell.fill(0);
+      });
+    } else {
+      SCAN_KERNEL(...args);
+      here?.();
+    }
+    const d = part.d;
+    for (let l = 0; l < m; l++) {
+      d[l]! += this.wb[l]!;
+      // a level entirely inside one A level has M_ll = 0 (its coefficient is not identified): unit scale
+      if (!(d[l]! > 1e-12 * this.wb[l]!)) d[l] = this.wb[l]!;
+    }
+    this.#scanned = { diag: d, first: part.first };
     return this.#scanned;
   }
 
@@ -191,7 +186,9 @@ export class ReducedSystem {
     const k = ys.length;
     const ybarA = new Float64Array(this.ga * k);
     const b = new Float64Array(this.m * k);
-    const scale = this.rhs(ys, ybarA, b);
+    let scale: Float64Array = new Float64Array(k);
+    // the scan behind diag(M) and the factor needs only the grouped rows: a helper does it meanwhile
+    this.#scan(() => (scale = this.rhs(ys, ybarA, b)));
     const x = new Float64Array(this.m * k);
     const columns = ys.map((y) => new Float64Array(y.length));
     const factor = this.factor();
@@ -331,6 +328,36 @@ export class ReducedSystem {
     kernels.finish(ys, out, this.a, this.rest, this.offsets, this.w, C, x, resid);
   }
 }
+
+/**
+ * The scan of A levels g0..g1-1: d[l] -= V_gl² / W_g (V_gl the weight of level l's rows in level g)
+ * and first[l] = the lowest level met with l in one A level (first starts at l; d, cell at 0).
+ */
+const SCAN_KERNEL = sharedKernel<(idx: Int32Array, start: Int32Array, wa: Float64Array, w: Float64Array | undefined, R: number, g0: number, g1: number, d: Float64Array, first: Int32Array, cell: Float64Array, touched: Int32Array) => void>(
+  ['idx', 'start', 'wa', 'w', 'R', 'g0', 'g1', 'd', 'first', 'cell', 'touched'],
+  `for (let l = 0; l < first.length; l++) first[l] = l;
+  for (let g = g0; g < g1; g++) {
+    let nt = 0;
+    let lo = first.length;
+    const p0 = start[g], p1 = start[g + 1];
+    for (let p = p0, e = p0 * R; p < p1; p++) {
+      const wi = w ? w[p] : 1;
+      for (const end = e + R; e < end; e++) {
+        const l = idx[e];
+        if (cell[l] === 0) touched[nt++] = l;
+        cell[l] += wi;
+        if (l < lo) lo = l;
+      }
+    }
+    const inv = 1 / wa[g];
+    for (let t = 0; t < nt; t++) {
+      const l = touched[t];
+      d[l] -= cell[l] * cell[l] * inv;
+      cell[l] = 0;
+      if (first[l] > lo) first[l] = lo;
+    }
+  }`,
+);
 
 function copyShared(a: Float64Array): Float64Array {
   const out = sharedFloat64(a.length);

@@ -30,20 +30,22 @@ export function sharedInt32(length: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(length * 4));
 }
 
-// Status words a helper writes for its share: 0 pending, 1 done, 2 failed.
+// A helper answers a task by writing its sequence number to done[slot] (failed[slot] = 1 if it threw):
+// a late answer to an earlier task can then never pass for this one's.
 const WORKER_SOURCE = `const { parentPort } = require('node:worker_threads');
 const compiled = new Map();
 parentPort.on('message', (m) => {
-  let status = 1;
+  let failed = 0;
   try {
     let f = compiled.get(m.key);
     if (!f) { f = new Function(...m.params, m.body); compiled.set(m.key, f); }
     f(...m.args);
   } catch (e) {
-    status = 2;
+    failed = 1;
   }
-  Atomics.store(m.flag, m.slot, status);
-  Atomics.notify(m.flag, m.slot);
+  Atomics.store(m.failed, m.slot, failed);
+  Atomics.store(m.done, m.slot, m.seq);
+  Atomics.notify(m.done, m.slot);
 });`;
 
 /** How long a helper's share may take: generous against its own share's time on the calling thread. */
@@ -53,7 +55,9 @@ function patienceMs(ownShareMs: number): number {
 
 class HelperThreads {
   readonly #workers: Worker[] = [];
-  readonly #flag = new Int32Array(new SharedArrayBuffer(4 * 64));
+  readonly #done = new Int32Array(new SharedArrayBuffer(4 * 64));
+  readonly #failed = new Int32Array(new SharedArrayBuffer(4 * 64));
+  #seq = 0;
   #warned = false;
 
   get count(): number {
@@ -70,27 +74,41 @@ class HelperThreads {
    * when its helper failed.
    */
   run(kernel: Kernel, shares: readonly (readonly unknown[])[], redo: (t: number) => void = () => {}): void {
+    this.alongside(kernel, shares.slice(1), () => (kernel as (...args: unknown[]) => void)(...shares[0]!), redo);
+  }
+
+  /**
+   * Runs kernel(...helperShares[t - 1]) on helper t while `here` runs on this thread (other work, or
+   * this thread's share); returns once all are done. `redo` as for `run`.
+   */
+  alongside(kernel: Kernel, helperShares: readonly (readonly unknown[])[], here: () => void, redo: (t: number) => void = () => {}): void {
     const source = sources.get(kernel);
     if (!source) throw new Error('helper threads: the kernel was not made by sharedKernel');
-    const helpers = shares.length - 1;
+    const helpers = helperShares.length;
     if (helpers > this.#workers.length) throw new Error(`helper threads: ${helpers} shares for ${this.#workers.length} helpers`);
-    for (let t = 1; t <= helpers; t++) {
-      for (const a of shares[t]!) {
+    for (const share of helperShares) {
+      for (const a of share) {
         if (ArrayBuffer.isView(a) && !(a.buffer instanceof SharedArrayBuffer)) throw new Error('helper threads: every typed array a helper gets must be shared (sharedFloat64 / sharedInt32)');
       }
-      Atomics.store(this.#flag, t, 0);
-      this.#workers[t - 1]!.postMessage({ key: source.key, params: source.params, body: source.body, args: shares[t], flag: this.#flag, slot: t });
+    }
+    const seq = (this.#seq = (this.#seq + 1) | 0);
+    for (let t = 1; t <= helpers; t++) {
+      this.#workers[t - 1]!.postMessage({ key: source.key, params: source.params, body: source.body, args: helperShares[t - 1], done: this.#done, failed: this.#failed, slot: t, seq });
     }
     const t0 = performance.now();
-    (kernel as (...args: unknown[]) => void)(...shares[0]!);
-    const deadline = performance.now() + patienceMs(performance.now() - t0);
-    for (let t = 1; t <= helpers; t++) {
-      while (Atomics.load(this.#flag, t) === 0) {
-        const left = deadline - performance.now();
-        if (left <= 0) break;
-        Atomics.wait(this.#flag, t, 0, left);
+    try {
+      here();
+    } finally {
+      // the helpers finish (or are stopped) before anything returns or throws: their outputs are the caller's
+      const deadline = performance.now() + patienceMs(performance.now() - t0);
+      for (let t = 1; t <= helpers; t++) {
+        for (let seen = Atomics.load(this.#done, t); seen !== seq; seen = Atomics.load(this.#done, t)) {
+          const left = deadline - performance.now();
+          if (left <= 0) break;
+          Atomics.wait(this.#done, t, seen, left);
+        }
+        if (Atomics.load(this.#done, t) !== seq || Atomics.load(this.#failed, t) !== 0) this.#recover(t, kernel, helperShares[t - 1]!, redo);
       }
-      if (Atomics.load(this.#flag, t) !== 1) this.#recover(t, kernel, shares[t]!, redo);
     }
   }
 

@@ -1,5 +1,5 @@
 import { Dictionary, Float64, Table, Utf8, type Vector } from 'apache-arrow';
-import { categoricalVector, numericVector } from './columns.js';
+import { categoricalVector, nanAtNulls, numericVector } from './columns.js';
 import { PanelError } from './errors.js';
 
 /** Integer codes of a categorical column: exactly the fixed-effect codes estimators need. */
@@ -118,7 +118,7 @@ export class PanelFrame {
       const data = vector.data[0]!;
       const stored = data.values as Float64Array;
       const values = stored.length === data.length ? stored : stored.subarray(0, data.length);
-      if (vector.nullCount === 0 || nanAtNulls(data.nullBitmap, data.offset, values)) return values;
+      if (nanAtNulls(data)) return values;
     }
     // Documented copy: several chunks, a sliced buffer, non-Float64 storage or nulls without NaN.
     const out = new Float64Array(vector.length);
@@ -259,16 +259,6 @@ function toVector(name: string, values: ColumnInput): Vector {
     else throw new PanelError(`column '${name}' row ${i}: expected a number, got ${typeof v}`, { column: name, rows: [i] });
   }
   return numericVector(out);
-}
-
-/** True when every null slot of a single-chunk Float64 vector already holds NaN in the value buffer. */
-function nanAtNulls(bitmap: Uint8Array | undefined, offset: number, values: Float64Array): boolean {
-  if (!bitmap || bitmap.length === 0) return true;
-  for (let i = 0; i < values.length; i++) {
-    const bit = i + offset;
-    if ((bitmap[bit >> 3]! & (1 << (bit & 7))) === 0 && values[i] === values[i]) return false;
-  }
-  return true;
 }
 
 /** Codes for numbers, levels in ascending numeric order (NaN -> -1). */

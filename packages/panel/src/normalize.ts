@@ -1,5 +1,5 @@
 import { Bool, DataType, Precision, makeVector, Dictionary, Float, Int, Table, Utf8, LargeUtf8, Float64, type Vector } from 'apache-arrow';
-import { categoricalVector, numericVector } from './columns.js';
+import { categoricalVector, nanAtNulls, numericVector } from './columns.js';
 import { factorizeNumbers, factorizeStrings } from './frame.js';
 import { PanelError } from './errors.js';
 
@@ -36,16 +36,7 @@ export function normalizeTable(table: Table, categorical: readonly string[] = []
 }
 
 function isFrameFloat(vector: Vector, type: DataType): boolean {
-  if (!(type instanceof Float64) || vector.data.length !== 1) return false;
-  if (vector.nullCount === 0) return true;
-  const data = vector.data[0]!;
-  const values = data.values as Float64Array; // already sliced to the chunk's offset by Arrow
-  const bitmap = data.nullBitmap!;
-  for (let i = 0; i < data.length; i++) {
-    const bit = i + data.offset;
-    if ((bitmap[bit >> 3]! & (1 << (bit & 7))) === 0 && values[i] === values[i]) return false;
-  }
-  return true;
+  return type instanceof Float64 && vector.data.length === 1 && nanAtNulls(vector.data[0]!);
 }
 
 function isFrameDictionary(vector: Vector, type: DataType): boolean {

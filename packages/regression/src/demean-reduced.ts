@@ -19,8 +19,10 @@
  * go through in blocks of up to BLOCK, their m-vectors row-interleaved (l·k + j), and every pass is
  * a kernel generated for the block's k and the number of reduced FE (demean-reduced-kernels.ts),
  * so the FE codes are read once for the whole block. With threads > 1 the passes over the grouped
- * rows (M x, the level means) are shared out by ranges of A levels of about equal row counts
- * (helper-threads.ts); their arrays are allocated in shared memory for that.
+ * rows (M x, the level means) are shared out by ranges of A levels of about equal row counts, and
+ * the scan for diag(M) runs on a helper beside the right-hand side (helper-threads.ts); the arrays
+ * they read are allocated in shared memory for that. The passes in the data's order read the
+ * caller's columns, which helpers cannot see, so they stay on the calling thread.
  */
 import { MultiWayFactor } from './demean-reduced-direct.js';
 import { reducedKernels } from './demean-reduced-kernels.js';

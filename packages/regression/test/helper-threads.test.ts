@@ -66,6 +66,19 @@ describe('helper threads', () => {
     expect(Array.from(out)).toEqual([1, 2]);
   });
 
+  it('stop a helper that never answers and do its share here (no hang)', () => {
+    const pool = helperThreads(2)!;
+    const out = sharedFloat64(2);
+    const calls = sharedInt32(2);
+    calls[0] = 1;
+    // share 1 spins forever on its helper; on the calling thread (second call) it returns at once
+    const kernel = sharedKernel<(out: Float64Array, calls: Int32Array, t: number) => void>(['out', 'calls', 't'], 'if (Atomics.add(calls, t, 1) === 0) for (;;) {} out[t] = 3;');
+    const t0 = performance.now();
+    pool.run(kernel, [[out, calls, 0], [out, calls, 1]]);
+    expect(Array.from(out)).toEqual([3, 3]);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  }, 20_000);
+
   it('refuse a typed array that is not shared (its copy would lose the writes)', () => {
     const pool = helperThreads(2)!;
     const kernel = sharedKernel<(out: Float64Array) => void>(['out'], 'out[0] = 1;');

@@ -158,7 +158,7 @@ export class ReducedSystem {
   run(columns: readonly Float64Array[], tol: number, maxIter: number, threads = 1): ReducedRun {
     this.#threads = Math.max(1, Math.min(Math.floor(threads), Math.floor(this.n / MIN_ROWS_PER_THREAD)));
     this.#helpers = helperThreads(this.#threads);
-    if (!this.#helpers) this.#threads = 1;
+    this.#threads = this.#helpers ? Math.min(this.#threads, this.#helpers.count + 1) : 1;
     try {
       return this.#runBlocks(columns, tol, maxIter);
     } finally {

@@ -40,8 +40,8 @@ parentPort.on('message', (m) => {
     let f = compiled.get(m.key);
     if (!f) { f = new Function(...m.params, m.body); compiled.set(m.key, f); }
     f(...m.args);
-  } catch (e) {
-    failed = 1;
+  } catch {
+    failed = 1; // the calling thread redoes the share, and meets the same error itself if it is the kernel's
   }
   Atomics.store(m.failed, m.slot, failed);
   Atomics.store(m.done, m.slot, m.seq);
@@ -127,9 +127,10 @@ class HelperThreads {
 
 function startWorker(): Worker {
   const worker = new Worker(WORKER_SOURCE, { eval: true });
-  // an idle helper must not keep the process alive, and its failure is handled by `run`
+  // an idle helper must not keep the process alive; a helper that dies is said so here, and the share
+  // it held is redone by `alongside` when its answer does not come
   worker.unref();
-  worker.on('error', () => {});
+  worker.on('error', (error) => process.emitWarning(`a feols helper thread stopped: ${error.message}`, { code: 'PANEL_LAB_HELPER_THREAD' }));
   return worker;
 }
 

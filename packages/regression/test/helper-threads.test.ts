@@ -46,35 +46,38 @@ describe('helper threads', () => {
     expect(Array.from(out)).toEqual([10, 11, 12]);
   });
 
-  it('redo a failed helper share on the calling thread, after resetting its outputs', () => {
+  /**
+   * Two shares whose kernel body `misbehave` runs only on share 1's first call (its helper's): each
+   * share counts its calls, share 0 starting at 1. Returns the shares' outputs after the run.
+   */
+  function runWithMisbehavingHelper(misbehave: string, body: string, redo?: (out: Float64Array, t: number) => void): Float64Array {
     const pool = helperThreads(2)!;
     const out = sharedFloat64(2);
-    // each share counts its calls: share 1 throws on its first call (the helper's), not on the redo
     const calls = sharedInt32(2);
     calls[0] = 1;
-    const kernel = sharedKernel<(out: Float64Array, calls: Int32Array, t: number) => void>(['out', 'calls', 't'], "out[t] += 5; if (Atomics.add(calls, t, 1) === 0) throw new Error('helper fails');");
+    const kernel = sharedKernel<(out: Float64Array, calls: Int32Array, t: number) => void>(['out', 'calls', 't'], `${body} if (Atomics.add(calls, t, 1) === 0) ${misbehave}`);
+    pool.run(kernel, [[out, calls, 0], [out, calls, 1]], redo && ((t) => redo(out, t)));
+    return out;
+  }
+
+  it('redo a failed helper share on the calling thread, after resetting its outputs', () => {
     const reset: number[] = [];
-    pool.run(kernel, [[out, calls, 0], [out, calls, 1]], (t) => {
+    const out = runWithMisbehavingHelper("throw new Error('helper fails');", 'out[t] += 5;', (o, t) => {
       reset.push(t);
-      out[t] = 0;
+      o[t] = 0;
     });
     expect(reset).toEqual([1]);
     expect(Array.from(out)).toEqual([5, 5]);
     // the replaced helper serves the next run
-    const kernel2 = sharedKernel<(out: Float64Array, t: number) => void>(['out', 't'], 'out[t] = 1 + t;');
-    pool.run(kernel2, [[out, 0], [out, 1]]);
+    const kernel = sharedKernel<(out: Float64Array, t: number) => void>(['out', 't'], 'out[t] = 1 + t;');
+    helperThreads(2)!.run(kernel, [[out, 0], [out, 1]]);
     expect(Array.from(out)).toEqual([1, 2]);
   });
 
   it('stop a helper that never answers and do its share here (no hang)', () => {
-    const pool = helperThreads(2)!;
-    const out = sharedFloat64(2);
-    const calls = sharedInt32(2);
-    calls[0] = 1;
-    // share 1 spins forever on its helper; on the calling thread (second call) it returns at once
-    const kernel = sharedKernel<(out: Float64Array, calls: Int32Array, t: number) => void>(['out', 'calls', 't'], 'if (Atomics.add(calls, t, 1) === 0) for (;;) {} out[t] = 3;');
     const t0 = performance.now();
-    pool.run(kernel, [[out, calls, 0], [out, calls, 1]]);
+    // the helper spins forever (before writing); on the calling thread (second call) it returns at once
+    const out = runWithMisbehavingHelper('for (;;) {}', 'out[t] = 3;');
     expect(Array.from(out)).toEqual([3, 3]);
     expect(performance.now() - t0).toBeLessThan(10_000);
   }, 20_000);

@@ -41,7 +41,7 @@ export interface FeolsOptions {
   readonly demeanMethod?: 'auto' | 'iterative';
   /**
    * Threads for the demeaning, the calling one included (fixest's nthreads). Default: half the
-   * cores, as fixest, or PANEL_LAB_THREADS. Results do not depend on it beyond rounding.
+   * cores, as fixest, or PANEL_LAB_FEOLS_THREADS. Results do not depend on it beyond rounding.
    */
   readonly threads?: number;
 }

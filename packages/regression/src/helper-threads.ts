@@ -147,12 +147,12 @@ export function helperThreads(threads: number): HelperThreads | null {
   return pool;
 }
 
-/** Default thread count: half the cores, as fixest's default; PANEL_LAB_THREADS overrides it. */
+/** Default thread count: half the cores, as fixest's default; PANEL_LAB_FEOLS_THREADS overrides it. */
 export function defaultThreads(): number {
-  const env = process.env.PANEL_LAB_THREADS;
+  const env = process.env.PANEL_LAB_FEOLS_THREADS;
   if (env !== undefined && env !== '') {
     const v = Number(env);
-    if (!Number.isInteger(v) || v < 1) throw new Error(`PANEL_LAB_THREADS must be a positive integer, got '${env}'`);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`PANEL_LAB_FEOLS_THREADS must be a positive integer, got '${env}'`);
     return v;
   }
   return Math.max(1, Math.floor(availableParallelism() / 2));

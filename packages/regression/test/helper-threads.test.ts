@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@panel-lab/compute';
 import { demean, prepareFixedEffects } from '../src/index.js';
-import { helperThreads, sharedFloat64, sharedInt32, sharedKernel } from '../src/helper-threads.js';
+import { defaultThreads, helperThreads, sharedFloat64, sharedInt32, sharedKernel } from '../src/helper-threads.js';
 
 /** Three crossed FE (fixest's benchmark shape), optionally with rows sorted by the largest. */
 function crossed(n: number, sorted: boolean, weighted: boolean) {
@@ -87,6 +87,21 @@ describe('helper threads', () => {
     const kernel = sharedKernel<(out: Float64Array) => void>(['out'], 'out[0] = 1;');
     expect(() => pool.run(kernel, [[new Float64Array(1)], [new Float64Array(1)]])).toThrow(/must be shared/);
     expect(() => pool.run((() => {}) as never, [[]])).toThrow(/sharedKernel/);
+  });
+
+  it('take their default count from PANEL_LAB_FEOLS_THREADS, refusing a bad one by name', () => {
+    const before = process.env.PANEL_LAB_FEOLS_THREADS;
+    try {
+      process.env.PANEL_LAB_FEOLS_THREADS = '3';
+      expect(defaultThreads()).toBe(3);
+      process.env.PANEL_LAB_FEOLS_THREADS = 'two';
+      expect(() => defaultThreads()).toThrow(/PANEL_LAB_FEOLS_THREADS must be a positive integer, got 'two'/);
+      delete process.env.PANEL_LAB_FEOLS_THREADS;
+      expect(defaultThreads()).toBeGreaterThanOrEqual(1);
+    } finally {
+      if (before === undefined) delete process.env.PANEL_LAB_FEOLS_THREADS;
+      else process.env.PANEL_LAB_FEOLS_THREADS = before;
+    }
   });
 
   it('one thread needs no helpers; bad thread counts are refused by name', async () => {

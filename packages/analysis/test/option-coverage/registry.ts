@@ -52,7 +52,10 @@ const NETWORK_NOT_IN_SPEC: Readonly<Record<string, Reason>> = {
 
 export const COVERAGE: Readonly<Record<string, Reached | Internal>> = {
   // regression
-  'regression:FeolsOptions': { handlers: ['feols', 'twfe'] },
+  'regression:FeolsOptions': {
+    handlers: ['feols', 'twfe'],
+    notInSpec: { threads: "a machine's resource, not the model's: PANEL_LAB_FEOLS_THREADS sets it for the process (the service's operator decides, so no tenant's spec takes another's cores); results match to rounding" },
+  },
   'regression:VcovOptions': { handlers: ['feols', 'twfe'], renamed: { unit: 'vcov.unit', time: 'vcov.time', lat: 'vcov.lat', lon: 'vcov.lon', cutoff: 'vcov.cutoff', distance: 'vcov.distance', kernel: 'vcov.kernel' } },
   'regression:DemeanOptions': { internal: "feols's demeaning step; its tol and maxIter are feols options" },
   'regression:LogitOptions': { internal: 'the propensity-score fit inside psm_did (iteration cap and tolerance fixed at glm.fit defaults)' },

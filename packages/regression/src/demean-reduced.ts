@@ -25,7 +25,7 @@
  * caller's columns, which helpers cannot see, so they stay on the calling thread.
  */
 import { MultiWayFactor } from './demean-reduced-direct.js';
-import { reducedKernels } from './demean-reduced-kernels.js';
+import { reducedKernels, type ApplyKernel, type LevelMeansKernel } from './demean-reduced-kernels.js';
 import { helperThreads, sharedFloat64, sharedInt32, sharedKernel, type HelperThreads } from './helper-threads.js';
 
 export const BLOCK = 8;
@@ -92,11 +92,6 @@ export class ReducedSystem {
   /** Original FE index of each reduced dimension (for messages and tests). */
   get dims(): readonly number[] {
     return this.#dims;
-  }
-
-  /** Where each A level's rows start in the grouped order (level g: start[g]..start[g+1]). */
-  byA(): { readonly start: Int32Array } {
-    return this.#groupedRows();
   }
 
   /** The envelope factor of M when it is cheap to form and factor, else null (decided once). */
@@ -274,20 +269,33 @@ export class ReducedSystem {
 
   /** out = M x = B'W(I - P_A)Bx: one visit of each A level's rows. */
   apply(x: Float64Array, k: number, out: Float64Array): void {
-    const { idx, w, wa, start } = this.#groupedRows();
-    const kernel = this.#kernels(k).apply;
     out.fill(0);
-    const cuts = this.#cuts();
-    if (!this.#helpers || cuts.length <= 2) {
-      kernel(x, out, idx, start, wa, w, 0, this.ga);
+    // each helper sums its levels' part into its own shared vector, added here afterwards
+    const parts = this.#shared() ? this.#cuts().slice(2).map(() => sharedFloat64(out.length)) : [];
+    this.#overLevels(this.#kernels(k).apply, x, (t) => (t === 0 ? out : parts[t - 1]!), (t) => parts[t - 1]!.fill(0));
+    for (const part of parts) for (let i = 0; i < out.length; i++) out[i]! += part[i]!;
+  }
+
+  /** Whether the passes over the grouped rows are shared out (helpers, and more than one range of levels). */
+  #shared(): boolean {
+    return this.#helpers !== null && this.#cuts().length > 2;
+  }
+
+  /**
+   * Runs a grouped-rows kernel (x, out, idx, start, wa, w, g0, g1) over every A level: here alone, or
+   * by the ranges of #cuts on this thread and the helpers, x copied to shared memory for them.
+   * `outFor(t)` is range t's output; `redo(t)` readies it for a second run here (helper-threads.ts).
+   */
+  #overLevels(kernel: ApplyKernel | LevelMeansKernel, x: Float64Array, outFor: (t: number) => Float64Array, redo?: (t: number) => void): void {
+    const { idx, w, wa, start } = this.#groupedRows();
+    if (!this.#shared()) {
+      kernel(x, outFor(0), idx, start, wa, w, 0, this.ga);
       return;
     }
-    // each helper sums its levels' part into its own shared vector; x is copied to shared memory
+    const cuts = this.#cuts();
     const xs = copyShared(x);
-    const parts = cuts.slice(2).map(() => sharedFloat64(out.length));
-    const shares = cuts.slice(0, -1).map((g0, t) => [t === 0 ? x : xs, t === 0 ? out : parts[t - 1]!, idx, start, wa, w, g0, cuts[t + 1]!]);
-    this.#helpers.run(kernel, shares, (t) => parts[t - 1]!.fill(0));
-    for (const part of parts) for (let i = 0; i < out.length; i++) out[i]! += part[i]!;
+    const shares = cuts.slice(0, -1).map((g0, t) => [t === 0 ? x : xs, outFor(t), idx, start, wa, w, g0, cuts[t + 1]!]);
+    this.#helpers!.run(kernel, shares, redo);
   }
 
   #cutsFor: { threads: number; cuts: number[] } | null = null;
@@ -310,7 +318,7 @@ export class ReducedSystem {
   /** ỹ = y - ȳ_A - (I - P_A)Bx into `out` (data order); with `resid`, also B'W ỹ (= b - Mx). */
   finish(ys: readonly Float64Array[], ybarA: Float64Array, x: Float64Array, out: Float64Array[], resid: Float64Array | null): void {
     const k = ys.length;
-    const { idx, w, wa, sorted, start } = this.#groupedRows();
+    const { idx, w, sorted, start } = this.#groupedRows();
     const kernels = this.#kernels(k);
     resid?.fill(0);
     if (sorted) {
@@ -318,14 +326,9 @@ export class ReducedSystem {
       return;
     }
     // C = ȳ_A - (the A-level means of Bx), from the grouped rows; then one visit of the data in its order
-    const cuts = this.#cuts();
-    const C = this.#helpers && cuts.length > 2 ? sharedFloat64(this.ga * k) : new Float64Array(this.ga * k);
-    if (C.buffer instanceof SharedArrayBuffer) {
-      // each range of levels writes its own rows of C
-      const xs = copyShared(x);
-      const shares = cuts.slice(0, -1).map((g0, t) => [t === 0 ? x : xs, C, idx, start, wa, w, g0, cuts[t + 1]!]);
-      this.#helpers!.run(kernels.levelMeans, shares);
-    } else kernels.levelMeans(x, C, idx, start, wa, w, 0, this.ga);
+    // (each range of levels writes its own rows of C)
+    const C = this.#shared() ? sharedFloat64(this.ga * k) : new Float64Array(this.ga * k);
+    this.#overLevels(kernels.levelMeans, x, () => C);
     for (let i = 0; i < C.length; i++) C[i] = ybarA[i]! - C[i]!;
     kernels.finish(ys, out, this.a, this.rest, this.offsets, this.w, C, x, resid);
   }

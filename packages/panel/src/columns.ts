@@ -4,13 +4,15 @@ import { Dictionary, Float64, Int32, Utf8, makeData, makeVector, vectorFromArray
  * A Float64 vector whose null bitmap mirrors NaN, with NaN kept in the value buffer, so that
  * `PanelFrame.numeric` can hand out the buffer itself (zero-copy) with the NA mask inside it.
  * `knownNulls`: the number of NaN in `values` when the caller already counted them (a streaming
- * reader does, while copying), which saves a pass over the column.
+ * reader does, while copying), which saves a pass over the column; `validity`: its Arrow validity
+ * bits (set where a value is not NaN) when the reader built them.
  */
-export function numericVector(values: Float64Array, knownNulls?: number): Vector {
+export function numericVector(values: Float64Array, knownNulls?: number, validity?: Uint8Array): Vector {
   let nulls = knownNulls ?? 0;
   if (knownNulls === undefined) for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) nulls++;
   if (nulls === 0) return makeVector(values);
-  const vector = makeVector(makeData({ type: new Float64(), length: values.length, nullCount: nulls, data: values, nullBitmap: validityOfNumbers(values) }));
+  const nullBitmap = validity ?? validityOfNumbers(values);
+  const vector = makeVector(makeData({ type: new Float64(), length: values.length, nullCount: nulls, data: values, nullBitmap }));
   nanAtNullsChecked.add(vector.data[0]!);
   return vector;
 }

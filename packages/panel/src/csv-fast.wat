@@ -5,12 +5,16 @@
 ;; fields sets status 1 and the caller falls back to the general reader.
 ;;
 ;; Memory: 0 consumed (i32), 4 status (i32), 64 powers of ten 1e0..1e22 (f64), 256 NA tokens (i32
-;; count, then per token a length byte and its bytes), 1024 nulls per column (i32), 8192 POW5
-;; (651 x (hi, lo) u64 for q = -342..308), from 65536 the input and output buffers (set by JS).
+;; count, then per token a length byte and its bytes), 1024 nulls per column (i32), 5120 powers of
+;; ten 10^0..10^16 (i64, data), 5376 the 17 shuffles that move a run of k digits to the end of a
+;; vector (data), 8192 POW5 (651 x (hi, lo) u64 for q = -342..308), from 65536 the input and output
+;; buffers (set by JS). Input is read up to 16 bytes past its end (the caller leaves room).
 (module
   (import "env" "slow" (func $slow (param i32 i32) (result f64)))
   (import "env" "infinite" (func $infinite (param i32 i32)))
   (memory (export "memory") 1)
+  (data (i32.const 5120) "\01\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\10\27\00\00\00\00\00\00\a0\86\01\00\00\00\00\00\40\42\0f\00\00\00\00\00\80\96\98\00\00\00\00\00\00\e1\f5\05\00\00\00\00\00\ca\9a\3b\00\00\00\00\00\e4\0b\54\02\00\00\00\00\e8\76\48\17\00\00\00\00\10\a5\d4\e8\00\00\00\00\a0\72\4e\18\09\00\00\00\40\7a\10\f3\5a\00\00\00\80\c6\a4\7e\8d\03\00\00\00\c1\6f\f2\86\23\00")
+  (data (i32.const 5376) "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\00\80\80\80\80\80\80\80\80\80\80\80\80\80\80\00\01\80\80\80\80\80\80\80\80\80\80\80\80\80\00\01\02\80\80\80\80\80\80\80\80\80\80\80\80\00\01\02\03\80\80\80\80\80\80\80\80\80\80\80\00\01\02\03\04\80\80\80\80\80\80\80\80\80\80\00\01\02\03\04\05\80\80\80\80\80\80\80\80\80\00\01\02\03\04\05\06\80\80\80\80\80\80\80\80\00\01\02\03\04\05\06\07\80\80\80\80\80\80\80\00\01\02\03\04\05\06\07\08\80\80\80\80\80\80\00\01\02\03\04\05\06\07\08\09\80\80\80\80\80\00\01\02\03\04\05\06\07\08\09\0a\80\80\80\80\00\01\02\03\04\05\06\07\08\09\0a\0b\80\80\80\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\80\80\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\80\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f")
 
   ;; w * 10^q (w > 0), correctly rounded, sign bit `sign`; NaN when undecided (caller asks JS)
   (func $eisel (param $w i64) (param $q i32) (param $sign i64) (result f64)
@@ -132,6 +136,28 @@
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $cols))))
 
+  ;; NA bits of `rows` f64 values at src (bit set where the value is NaN), from bit `shift` (0..7) of
+  ;; dst on: whole 8-byte words are written, the bits below `shift` as 0.
+  (func (export "naBits") (param $src i32) (param $rows i32) (param $dst i32) (param $shift i32)
+    (local $end i32) (local $bit i64) (local $acc i64) (local $v f64)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $rows) (i32.const 3))))
+    (local.set $bit (i64.extend_i32_u (local.get $shift)))
+    (block $done
+      (loop $values
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $v (f64.load (local.get $src)))
+        (local.set $acc (i64.or (local.get $acc) (i64.shl (i64.extend_i32_u (f64.ne (local.get $v) (local.get $v))) (local.get $bit))))
+        (local.set $bit (i64.add (local.get $bit) (i64.const 1)))
+        (if (i64.eq (local.get $bit) (i64.const 64))
+          (then
+            (i64.store (local.get $dst) (local.get $acc))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+            (local.set $acc (i64.const 0))
+            (local.set $bit (i64.const 0))))
+        (local.set $src (i32.add (local.get $src) (i32.const 8)))
+        (br $values)))
+    (i64.store (local.get $dst) (local.get $acc)))
+
   ;; A token (bytes [start, start + len)): its value when it is a plain decimal number, else status 2 in
   ;; memory[4]. For tests: the same grammar and conversion as `parse`, with `len` bytes then a 0 byte.
   (func (export "token") (param $start i32) (param $len i32) (result f64)
@@ -154,7 +180,7 @@
     (local $pos i32) (local $line i32) (local $rows i32) (local $col i32) (local $out i32) (local $stride i32)
     (local $p i32) (local $c i32) (local $d i32) (local $neg i32) (local $w i64) (local $nd i32) (local $e i32)
     (local $any i32) (local $es i32) (local $ev i32) (local $v f64) (local $k i32) (local $t i32) (local $tl i32)
-    (local $i i32) (local $ok i32) (local $x i64) (local $linf i32)
+    (local $i i32) (local $ok i32) (local $x i64) (local $linf i32) (local $vd v128)
     (local.set $stride (i32.shl (local.get $capRows) (i32.const 3)))
     (local.set $pos (local.get $start))
     (block $incomplete
@@ -195,6 +221,24 @@
               (if (i32.eq (local.get $c) (i32.const 46))
                 (then
                   (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                  ;; up to 16 fraction digits at once (SIMD): the run of digits in the next 16 bytes, moved to
+                  ;; the end of a vector (leading lanes zero) and summed in pairs, fours and eights
+                  (local.set $vd (i8x16.sub (v128.load (local.get $p)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
+                  (local.set $k (i32.ctz (i32.xor (i8x16.bitmask (i8x16.lt_u (local.get $vd) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))) (i32.const 0x1FFFF))))
+                  (if (i32.and (i32.ne (local.get $k) (i32.const 0)) (i32.le_u (i32.add (local.get $nd) (local.get $k)) (i32.const 19)))
+                    (then
+                      (local.set $vd (i8x16.swizzle (local.get $vd) (v128.load offset=5376 (i32.shl (local.get $k) (i32.const 4)))))
+                      (local.set $vd (i16x8.add (i16x8.mul (v128.and (local.get $vd) (v128.const i16x8 255 255 255 255 255 255 255 255)) (v128.const i16x8 10 10 10 10 10 10 10 10))
+                                                (i16x8.shr_u (local.get $vd) (i32.const 8))))
+                      (local.set $vd (i32x4.dot_i16x8_s (local.get $vd) (v128.const i16x8 100 1 100 1 100 1 100 1)))
+                      (local.set $w (i64.add (i64.mul (local.get $w) (i64.load offset=5120 (i32.shl (local.get $k) (i32.const 3))))
+                        (i64.add
+                          (i64.mul (i64.extend_i32_u (i32.add (i32.mul (i32x4.extract_lane 0 (local.get $vd)) (i32.const 10000)) (i32x4.extract_lane 1 (local.get $vd)))) (i64.const 100000000))
+                          (i64.extend_i32_u (i32.add (i32.mul (i32x4.extract_lane 2 (local.get $vd)) (i32.const 10000)) (i32x4.extract_lane 3 (local.get $vd)))))))
+                      (local.set $any (i32.const 1))
+                      (local.set $nd (i32.add (local.get $nd) (local.get $k)))
+                      (local.set $e (i32.sub (local.get $e) (local.get $k)))
+                      (local.set $p (i32.add (local.get $p) (local.get $k)))))
                   (local.set $c (i32.load8_u (local.get $p)))
                   (block $fracEnd
                     (loop $frac

@@ -4,8 +4,8 @@ import { Table, type Vector } from 'apache-arrow';
 import { categoricalVector } from './columns.js';
 import { parseNumber, type CsvTableOptions } from './csv.js';
 import { DEFAULT_BLOCK_ROWS } from './column-sinks.js';
-import { fastCsvLayout, prestartFastCsvWorkers, readNumericCsvFast, type FastCsvTuning, type FastCsvWorkers } from './csv-fast.js';
-import { duckdbReason, sqlList, sqlName, sqlString, streamChunksChecked, streamColumns, streamedNumericVector, withConnection, withPlainPath, type StreamKind } from './duckdb-source.js';
+import { fastCsvLayout, prestartFastCsvWorkers, readNumericCsvFast, type FastCsvTuning } from './csv-fast.js';
+import { duckdbReason, sqlList, sqlName, sqlString, streamChunksChecked, streamColumns, streamedNumericVector, withConnection, withPlainPath, type StreamedColumn, type StreamKind } from './duckdb-source.js';
 import { PanelError } from './errors.js';
 import { DEFAULT_NA_VALUES } from './read-options.js';
 
@@ -46,16 +46,57 @@ export async function readCsvFile(path: string, options: CsvTableOptions = {}, t
 /** readCsvFile on a path DuckDB reads literally (`plain`); messages name the path as given (`shown`). */
 async function readCsvPlain(path: string, shown: string, size: number, head: string, options: CsvTableOptions, tuning: CsvFileTuning): Promise<Table> {
   const na = options.naValues ?? DEFAULT_NA_VALUES;
-  // the fast path's workers start while DuckDB sniffs, when the first data line looks all-numeric
-  const warm = prestartFastCsvWorkers(size, head, headerDelimiter(head), na, tuning.fast);
-  try {
-    return await readCsvWith(path, shown, size, head, na, options, tuning, warm ?? undefined);
-  } finally {
-    warm?.close();
-  }
+  // the fast path's workers start now (or are kept from an earlier read) when the first data line looks all-numeric
+  prestartFastCsvWorkers(size, head, headerDelimiter(head), na, tuning.fast);
+  const plain = await readPlainNumericCsv(path, size, head, na, options, tuning);
+  if (plain instanceof Table) return plain;
+  return readCsvWith(path, shown, size, head, na, options, tuning, plain ?? undefined);
 }
 
-/** readCsvPlain's read, with the fast path's warm workers (if any). */
+/**
+ * A file whose header and data leave DuckDB's sniffer no choice, read by the fast path without it:
+ * a plain header (no quote, names neither empty nor repeated) split by its one delimiter, NA tokens
+ * with no delimiter in them, no column asked to be text, and every data line plain numbers or NA
+ * tokens (else the fast path gives up). The sniffer would find the same delimiter and numeric
+ * columns, and the general read the same numbers (the tests compare both), so it is not run: it
+ * costs about a sixth of a 2M-row read. Otherwise the file is read the general way; the delimiter
+ * returned is the one the fast path was tried with and gave up on (not to be tried again).
+ */
+async function readPlainNumericCsv(path: string, size: number, head: string, na: readonly string[], options: CsvTableOptions, tuning: CsvFileTuning): Promise<Table | string | null> {
+  if (options.categorical?.length || na.some((token) => /[,\t;|]/.test(token))) return null;
+  const delimiter = headerDelimiter(head);
+  const names = plainHeader(head, delimiter);
+  if (names === null) return null;
+  const layout = fastCsvLayout(path, size, delimiter, names.length, na);
+  if (layout === null) return null;
+  const fast = await readNumericCsvFast(path, layout, tuning.fast);
+  return fast ? tableOf(names, fast) : delimiter;
+}
+
+/** The header's names (trimmed, as DuckDB's header read gives them), or null when it is not plain: a quote, an empty or repeated name, or not valid UTF-8. */
+function plainHeader(head: string, delimiter: string): string[] | null {
+  const newline = head.indexOf('\n');
+  if (newline === -1) return null;
+  const line = head.slice(0, newline).replace(/\r$/, '');
+  if (line.includes('"') || line.includes('\r') || line.includes('\uFFFD')) return null;
+  const names = line.split(delimiter).map((name) => name.trim());
+  if (names.some((name) => name === '') || new Set(names).size !== names.length) return null;
+  return names;
+}
+
+/** The Arrow table of columns read: numeric ones as Float64 (NaN = NA), text ones as dictionary codes. */
+function tableOf(names: readonly string[], columns: readonly StreamedColumn[]): Table {
+  const vectors: Record<string, Vector> = {};
+  columns.forEach((column, c) => {
+    vectors[names[c]!] = column.kind === 'numeric' ? streamedNumericVector(column) : categoricalVector(column.codes, column.levels);
+  });
+  return new Table(vectors);
+}
+
+/**
+ * readCsvPlain's general read: DuckDB sniffs the dialect and types; an all-numeric file may still take
+ * the fast path, unless it gave up on this delimiter already (`fastTried`).
+ */
 async function readCsvWith(
   path: string,
   shown: string,
@@ -64,7 +105,7 @@ async function readCsvWith(
   na: readonly string[],
   options: CsvTableOptions,
   tuning: CsvFileTuning,
-  warm: FastCsvWorkers | undefined,
+  fastTried: string | undefined,
 ): Promise<Table> {
   const categorical = new Set(options.categorical ?? []);
   const mustBeNumeric = new Set(options.numeric ?? []);
@@ -86,8 +127,8 @@ async function readCsvWith(
       }
       // All-numeric files take the hand-written fast path when they qualify (csv-fast.ts); it gives
       // up (null) on anything the general read below might treat differently.
-      const layout = kinds.every((k) => k === 'numeric') ? fastCsvLayout(path, size, dialect.delimiter, dialect.names.length, na) : null;
-      const fast = layout && (await readNumericCsvFast(path, layout, tuning.fast, warm));
+      const layout = kinds.every((k) => k === 'numeric') && dialect.delimiter !== fastTried ? fastCsvLayout(path, size, dialect.delimiter, dialect.names.length, na) : null;
+      const fast = layout && (await readNumericCsvFast(path, layout, tuning.fast));
       read = fast
         ? { rows: fast[0]!.values.length, columns: fast }
         : await streamColumns(connection, `SELECT * FROM ${scan(path, dialect, na, kinds)}`, kinds, {
@@ -100,11 +141,7 @@ async function readCsvWith(
       throw await explainFailure(connection, path, dialect, na, error, shown);
     }
     if (read.rows === 0) throw new PanelError(`file has a header (${dialect.names.join(', ')}) but no data rows`);
-    const vectors: Record<string, Vector> = {};
-    read.columns.forEach((column, c) => {
-      vectors[dialect.names[c]!] = column.kind === 'numeric' ? streamedNumericVector(column) : categoricalVector(column.codes, column.levels);
-    });
-    return new Table(vectors);
+    return tableOf(dialect.names, read.columns);
   });
 }
 

@@ -76,7 +76,7 @@ export type StreamKind = 'numeric' | 'categorical';
 
 /** A streamed column. Numeric ones come with their counts of NaN (missing) and +-Infinity values and the first infinite rows. */
 export type StreamedColumn =
-  | { kind: 'numeric'; values: Float64Array; nulls: number; infinities: number; infiniteRows: readonly number[] }
+  | { kind: 'numeric'; values: Float64Array; nulls: number; infinities: number; infiniteRows: readonly number[]; validity?: Uint8Array }
   | { kind: 'categorical'; codes: Int32Array; levels: string[] };
 
 /**
@@ -107,7 +107,7 @@ export async function streamColumns(
 /** The frame vector of a streamed numeric column, from the counts its sink took while copying (no further pass). */
 export function streamedNumericVector(column: Extract<StreamedColumn, { kind: 'numeric' }>): Vector {
   if (column.infinities === 0) noteFinite(column.values);
-  return numericVector(column.values, column.nulls);
+  return numericVector(column.values, column.nulls, column.validity);
 }
 
 /** DuckDB's buffer between its scan threads and the consumer of a streamed result (its default, about 1 MB, stalls the scan). */

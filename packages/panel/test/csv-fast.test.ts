@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fastCsvLayout, fastTokenParser, readNumericCsvFast, type FastCsvTuning } from '../src/csv-fast.js';
+import { copyBits, fastCsvLayout, fastTokenParser, readNumericCsvFast, type FastCsvTuning } from '../src/csv-fast.js';
 import { readCsvFile } from '../src/csv-file.js';
 import { DEFAULT_NA_VALUES, PanelError, readPanel, type CsvTableOptions } from '../src/index.js';
 
@@ -160,6 +160,7 @@ function sameTable(fast: Table, slow: Table): void {
     const a = fast.getChild(f.name)!;
     const b = slow.getChild(f.name)!;
     expect(a.nullCount, f.name).toBe(b.nullCount);
+    for (let i = 0; i < slow.numRows; i++) if (a.isValid(i) !== b.isValid(i)) expect.fail(`${f.name}: validity of row ${i} differs`);
     const av = a.toArray() as Float64Array;
     const bv = b.toArray() as Float64Array;
     expect(new Uint8Array(av.buffer, av.byteOffset, av.byteLength), f.name).toEqual(new Uint8Array(bv.buffer, bv.byteOffset, bv.byteLength));
@@ -183,6 +184,14 @@ async function viaFastPath(text: string, naValues: readonly string[] = DEFAULT_N
       const expected = slow.getChild(f.name)!.toArray() as Float64Array;
       const got = columns[c]!.values;
       expect(columns[c]!.nulls, f.name).toBe(slow.getChild(f.name)!.nullCount);
+      const validity = columns[c]!.validity;
+      if (columns[c]!.nulls > 0) {
+        // the validity bits the threads wrote: set exactly where a value is not NaN
+        if (!validity) expect.fail(`${f.name}: NA but no validity bits`);
+        got.forEach((v, i) => {
+          if (((validity[i >> 3]! >> (i & 7)) & 1) !== (v === v ? 1 : 0)) expect.fail(`${f.name}: validity bit of row ${i} with ${JSON.stringify(tuning)}`);
+        });
+      }
       expect(new Uint8Array(got.buffer, got.byteOffset, got.byteLength), f.name).toEqual(new Uint8Array(expected.buffer, expected.byteOffset, expected.byteLength));
     });
   }
@@ -271,6 +280,23 @@ describe('readCsvFile fast path equals the general reader bit for bit', () => {
     const missing = await readPanel(path, { unit: 'unit', time: 'year', nonFinite: 'missing' });
     const slowMissing = await general(() => readPanel(path, { unit: 'unit', time: 'year', nonFinite: 'missing' }));
     expect(Array.from(missing.numeric('x'))).toEqual(Array.from(slowMissing.numeric('x')));
+  });
+});
+
+describe('copyBits (joining the ranges\' validity bits)', () => {
+  it('copies any bit range to any offset, leaving the bits around it alone', () => {
+    const r = rng(7);
+    const source = Uint8Array.from({ length: 40 }, () => Math.floor(r() * 256));
+    const bit = (a: Uint8Array, i: number) => (a[i >> 3]! >> (i & 7)) & 1;
+    for (const [from, to, n] of [[0, 0, 320], [3, 0, 100], [0, 5, 100], [7, 2, 1], [13, 13, 200], [9, 30, 0], [1, 63, 250]] as const) {
+      const target = new Uint8Array(48).fill(0xa5);
+      const before = target.slice();
+      copyBits(source, from, target, to, n);
+      for (let i = 0; i < 48 * 8; i++) {
+        const expected = i >= to && i < to + n ? bit(source, from + i - to) : bit(before, i);
+        if (bit(target, i) !== expected) expect.fail(`from ${from} to ${to} n ${n}: bit ${i}`);
+      }
+    }
   });
 });
 

@@ -130,7 +130,7 @@ export const suite: BenchSuite = {
   name: 'panel-io-huge',
   description:
     'One generated CSV of 5 GB at large scale (64 MiB quick, 1 GiB seed): units x 20 years, 6 numeric columns, ~1% of y missing, ' +
-    'read with the DuckDB streaming reader. `read-csv-*`: readTable (the read alone) first, so its peak RSS is its own, against ' +
+    'read by the all-numeric fast path (no DuckDB sniff: the file is plainly all-numeric). `read-csv-*`: readTable (the read alone) first, so its peak RSS is its own, against ' +
     'data.table::fread (2 threads) on the same file in the same run (one warm-up, one timed read), column sums compared; ' +
     '`read-validate-csv-*`: readPanel (read + validatePanel). One run each, no warm-up; generation runs in a child process.',
   repeat: { warmup: 0, runs: 1 },

@@ -20,7 +20,7 @@ const UNITS: Record<Scale, readonly number[]> = { quick: [1_000], seed: [10_000]
 const NUMERIC = ['y', 'x1', 'x2', 'x3', 'x4', 'x5'] as const;
 const options = { unit: 'unit', time: 'year' };
 const EXTENSION: Record<PanelFormat, string> = { csv: 'csv', parquet: 'parquet', arrow: 'arrow' };
-/** What reads each format here: these all-numeric CSV files take the WebAssembly fast path (DuckDB sniffs them). */
+/** What reads each format here: these plainly all-numeric CSV files take the WebAssembly fast path, with no DuckDB sniff. */
 const READER: Record<PanelFormat, string> = { csv: 'all-numeric fast path (WebAssembly, a thread per core)', parquet: 'DuckDB (streaming)', arrow: 'apache-arrow IPC' };
 
 /** A seeded synthetic panel: unit effects, a trend, noise; about 1% of y missing. */
@@ -160,7 +160,7 @@ export const suite: BenchSuite = {
   name: 'panel-io',
   description:
     'Reading a units x 20-year panel with 6 numeric columns (large: 100,000 and 500,000 units = 2M and 10M rows): ' +
-    'Parquet through DuckDB (streaming, multi-threaded, converted chunk by chunk), these all-numeric CSV files through the WebAssembly fast path (DuckDB sniffs them; scan-csv-duckdb times DuckDB\'s own parse, the floor of a DuckDB reader), Arrow IPC through apache-arrow. ' +
+    'Parquet through DuckDB (streaming, multi-threaded, converted chunk by chunk), these plainly all-numeric CSV files through the WebAssembly fast path (no DuckDB sniff: the header and data leave it no choice; scan-csv-duckdb times DuckDB\'s own parse, the floor of a DuckDB reader), Arrow IPC through apache-arrow. ' +
     '`read-*` times readTable (into Float64 columns, the work fread does; CSV against data.table::fread, 2 threads, same file, same run, ' +
     'column sums compared); `read-validate-*` times readPanel (read + validatePanel). Cases run in one process, so a later case\'s ' +
     'peak RSS is the peak over the cases before it.',

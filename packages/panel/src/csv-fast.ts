@@ -420,7 +420,15 @@ class FastCsvPool {
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage(job);
+      try {
+        worker.postMessage(job);
+      } catch (error) {
+        // the job could not be sent (nothing reached the worker): it goes back idle
+        settle();
+        worker.unref();
+        this.idle.push(worker);
+        reject(error as Error);
+      }
     });
   }
 
@@ -483,11 +491,12 @@ export async function readNumericCsvFast(path: string, layout: FastCsvLayout, tu
   const ranges = splitRanges(path, layout.dataStart, layout.size, rangeCount(dataBytes, tuning));
   // slots sized from the mean line length first; a range with more rows is read again with a bound
   const first = await readRanges(path, layout, ranges, na, tuning, false);
-  return first === 'overflow' ? nullWhenOverflow(await readRanges(path, layout, ranges, na, tuning, true)) : first;
+  return first === 'overflow' ? neverOverflowing(await readRanges(path, layout, ranges, na, tuning, true)) : first;
 }
 
-function nullWhenOverflow(outcome: FastColumn[] | null | 'overflow'): FastColumn[] | null {
-  if (outcome === 'overflow') throw new Error('CSV fast path: a range holds more rows than bytes per field allow');
+/** The re-read's outcome: with room for any line count, an overflow is a bug, said as such. */
+function neverOverflowing(outcome: FastColumn[] | null | 'overflow'): FastColumn[] | null {
+  if (outcome === 'overflow') throw new Error('CSV fast path: a range holds more rows than its bytes allow (a bug)');
   return outcome;
 }
 

@@ -1,37 +1,21 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createRng, mat, type Mat } from '@panel-lab/compute';
+import { committedWasmBytes } from '@panel-lab/testing';
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { MULTIPLIER_BOOTSTRAP_WASM_BASE64 } from '../src/multiplier-bootstrap-wasm.js';
 import { MULTIPLIER_TABLE_MIN_DRAWS, multiplierBootstrapImpl, multiplierBootstrapThreaded } from '../src/multiplier-bootstrap.js';
 
-const watPath = fileURLToPath(new URL('../src/multiplier-bootstrap.wat', import.meta.url));
-const outPath = fileURLToPath(new URL('../src/multiplier-bootstrap-wasm.ts', import.meta.url));
-
-async function compile(): Promise<string> {
-  const wabt = await wabtInit();
-  const mod = wabt.parseWat('multiplier-bootstrap.wat', readFileSync(watPath, 'utf8'), { simd: true });
-  try {
-    mod.validate();
-    return Buffer.from(mod.toBinary({}).buffer).toString('base64');
-  } finally {
-    mod.destroy();
-  }
-}
-
 describe('multiplier-bootstrap WebAssembly bytes', () => {
   // WRITE_WASM=1 npx vitest run test/multiplier-bootstrap-wasm.test.ts rewrites them after an edit of the .wat
   it('the committed bytes are those of src/multiplier-bootstrap.wat', async () => {
-    const fresh = await compile();
-    if (process.env['WRITE_WASM'] === '1' && fresh !== MULTIPLIER_BOOTSTRAP_WASM_BASE64) {
-      writeFileSync(
-        outPath,
-        `// Generated from src/multiplier-bootstrap.wat by test/multiplier-bootstrap-wasm.test.ts (WRITE_WASM=1): do not edit.\nexport const MULTIPLIER_BOOTSTRAP_WASM_BASE64 =\n  '${fresh}';\n`,
-      );
-      return;
-    }
-    expect(fresh).toBe(MULTIPLIER_BOOTSTRAP_WASM_BASE64);
+    const { fresh, committed } = await committedWasmBytes(wabtInit, {
+      wat: new URL('../src/multiplier-bootstrap.wat', import.meta.url),
+      out: new URL('../src/multiplier-bootstrap-wasm.ts', import.meta.url),
+      constName: 'MULTIPLIER_BOOTSTRAP_WASM_BASE64',
+      committed: MULTIPLIER_BOOTSTRAP_WASM_BASE64,
+      testFile: 'test/multiplier-bootstrap-wasm.test.ts',
+    });
+    expect(fresh).toBe(committed);
   });
 });
 

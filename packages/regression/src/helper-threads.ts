@@ -8,7 +8,7 @@
  * on the calling thread: slower, never wrong, never a hang.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 
 type Kernel = (...args: never[]) => void;
 
@@ -31,8 +31,9 @@ export function sharedInt32(length: number): Int32Array {
 }
 
 // A helper answers a task by writing its sequence number to done[slot] (failed[slot] = 1 if it threw):
-// a late answer to an earlier task can then never pass for this one's.
-const WORKER_SOURCE = `const { parentPort } = require('node:worker_threads');
+// a late answer to an earlier task can then never pass for this one's. What it threw goes to its
+// error port first, which the calling thread reads without returning to its event loop.
+const WORKER_SOURCE = `const { parentPort, workerData } = require('node:worker_threads');
 const compiled = new Map();
 parentPort.on('message', (m) => {
   let failed = 0;
@@ -40,8 +41,10 @@ parentPort.on('message', (m) => {
     let f = compiled.get(m.key);
     if (!f) { f = new Function(...m.params, m.body); compiled.set(m.key, f); }
     f(...m.args);
-  } catch {
-    failed = 1; // the calling thread redoes the share, and meets the same error itself if it is the kernel's
+  } catch (error) {
+    // the calling thread redoes the share (meeting the same error itself if it is the kernel's) and says why
+    failed = 1;
+    workerData.errors.postMessage(String((error && error.message) || error));
   }
   Atomics.store(m.failed, m.slot, failed);
   Atomics.store(m.done, m.slot, m.seq);
@@ -53,8 +56,14 @@ function patienceMs(ownShareMs: number): number {
   return 2000 + 50 * ownShareMs;
 }
 
+/** A helper thread and the port its errors come back on. */
+interface Helper {
+  readonly worker: Worker;
+  readonly errors: MessagePort;
+}
+
 class HelperThreads {
-  readonly #workers: Worker[] = [];
+  readonly #workers: Helper[] = [];
   readonly #done = new Int32Array(new SharedArrayBuffer(4 * 64));
   readonly #failed = new Int32Array(new SharedArrayBuffer(4 * 64));
   #seq = 0;
@@ -93,7 +102,7 @@ class HelperThreads {
     }
     const seq = (this.#seq = (this.#seq + 1) | 0);
     for (let t = 1; t <= helpers; t++) {
-      this.#workers[t - 1]!.postMessage({ key: source.key, params: source.params, body: source.body, args: helperShares[t - 1], done: this.#done, failed: this.#failed, slot: t, seq });
+      this.#workers[t - 1]!.worker.postMessage({ key: source.key, params: source.params, body: source.body, args: helperShares[t - 1], done: this.#done, failed: this.#failed, slot: t, seq });
     }
     const t0 = performance.now();
     try {
@@ -114,24 +123,30 @@ class HelperThreads {
 
   #recover(t: number, kernel: Kernel, share: readonly unknown[], redo: (t: number) => void): void {
     // stop the helper before touching its outputs, then do its share here
-    void this.#workers[t - 1]!.terminate();
+    const { worker, errors } = this.#workers[t - 1]!;
+    const thrown = receiveMessageOnPort(errors)?.message as string | undefined;
+    void worker.terminate();
+    errors.close();
     this.#workers[t - 1] = startWorker();
     if (!this.#warned) {
       this.#warned = true;
-      process.emitWarning('a feols helper thread failed or stalled; its share of the work was redone on the calling thread', { code: 'PANEL_LAB_HELPER_THREAD' });
+      const what = thrown === undefined ? 'stalled' : `failed (${thrown})`;
+      process.emitWarning(`a feols helper thread ${what}; its share of the work was redone on the calling thread`, { code: 'PANEL_LAB_HELPER_THREAD' });
     }
     redo(t);
     (kernel as (...args: unknown[]) => void)(...share);
   }
 }
 
-function startWorker(): Worker {
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
+function startWorker(): Helper {
+  const { port1: errors, port2 } = new MessageChannel();
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { errors: port2 }, transferList: [port2] });
   // an idle helper must not keep the process alive; a helper that dies is said so here, and the share
   // it held is redone by `alongside` when its answer does not come
   worker.unref();
+  errors.unref();
   worker.on('error', (error) => process.emitWarning(`a feols helper thread stopped: ${error.message}`, { code: 'PANEL_LAB_HELPER_THREAD' }));
-  return worker;
+  return { worker, errors };
 }
 
 let pool: HelperThreads | undefined;

@@ -60,12 +60,18 @@ describe('helper threads', () => {
     return out;
   }
 
-  it('redo a failed helper share on the calling thread, after resetting its outputs', () => {
+  it('redo a failed helper share on the calling thread, after resetting its outputs, and say what it threw', async () => {
+    const warnings: string[] = [];
+    const listen = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', listen);
     const reset: number[] = [];
     const out = runWithMisbehavingHelper("throw new Error('helper fails');", 'out[t] += 5;', (o, t) => {
       reset.push(t);
       o[t] = 0;
     });
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on a later tick
+    process.off('warning', listen);
+    expect(warnings).toContainEqual(expect.stringContaining('failed (helper fails)'));
     expect(reset).toEqual([1]);
     expect(Array.from(out)).toEqual([5, 5]);
     // the replaced helper serves the next run

@@ -254,6 +254,13 @@ describe('readCsvFile fast path equals the general reader bit for bit', () => {
     sameTable(await readCsvFile(path, {}, { fast: { threads: 3, minThreadedBytes: 0, blockBytes: 256 } }), slow);
   });
 
+  it('reads running at once each take their own kept workers: the same tables', async () => {
+    const paths = [21, 22, 23].map((seed) => fileWith(randomFile(600, seed)));
+    const slow = await general(() => Promise.all(paths.map((path) => readCsvFile(path))));
+    const fast = await Promise.all(paths.map((path) => readCsvFile(path, {}, { fast: { threads: 3, minThreadedBytes: 0, blockBytes: 512 } })));
+    fast.forEach((table, i) => sameTable(table, slow[i]!));
+  });
+
   it('CRLF, a byte-order mark, no final line break, other delimiters and NA lists', async () => {
     await viaFastPath(randomFile(500, 2, '\r\n'));
     await viaFastPath(`\uFEFF${randomFile(500, 3)}`);

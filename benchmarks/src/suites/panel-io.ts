@@ -68,7 +68,7 @@ function filesFor(units: number): string {
 }
 
 /** Row count and the sum of every numeric column (NaN skipped): what fread.R reports for the same file. */
-export function columnSums(table: Table): Record<string, number> {
+function columnSums(table: Table): Record<string, number> {
   const out: Record<string, number> = { rows: table.numRows };
   for (const field of table.schema.fields) {
     const data = table.getChild(field.name)!.data;
@@ -79,6 +79,11 @@ export function columnSums(table: Table): Record<string, number> {
     out[`sum_${field.name}`] = sum;
   }
   return out;
+}
+
+/** The fread peer's estimate: column sums of the table the last timed run left in `prepared.last` (taken after the timing, as R's). */
+export function lastTableSums(_extra: Record<string, unknown>, prepared: unknown): Record<string, number> {
+  return columnSums((prepared as { last: Table }).last);
 }
 
 /**
@@ -119,7 +124,7 @@ function readCase(format: PanelFormat, units: number, validate: boolean): BenchC
             pkg: 'data.table',
             script: 'fread.R',
             args: (prepared: unknown) => ({ file: (prepared as { path: string }).path, threads: 2, reps: 3 }),
-            estimate: (_extra: Record<string, unknown>, prepared: unknown) => columnSums((prepared as { last: Table }).last),
+            estimate: lastTableSums,
             timeoutMs: 20 * 60_000,
           },
         }

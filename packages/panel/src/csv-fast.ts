@@ -257,6 +257,13 @@ function parseRange(job: RangeJob, fs: { openSync: typeof openSync; readSync: ty
     }
     return got;
   };
+  /** Parses the complete lines of [start, end) in WebAssembly memory: their count, or -1 when the block does not qualify. */
+  const parseBlock = (start: number, end: number, final: number) => {
+    bytes[end] = 0;
+    ints[1] = 0;
+    const parsed = exports.parse(start, end, final, ncols, job.delim, job.crlf, outAt, capRows);
+    return ints[1] === 0 ? parsed : -1;
+  };
   let rows = 0;
   let first = 0;
   const fd = fs.openSync(job.path, 'r');
@@ -275,10 +282,8 @@ function parseRange(job: RangeJob, fs: { openSync: typeof openSync; readSync: ty
           s = bytes.indexOf(10, inAt) + 1;
           if (s === 0 || s >= inAt + have) return null; // a line longer than a block
         }
-        bytes[inAt + have] = 0;
-        ints[1] = 0;
-        const got = exports.parse(s, inAt + have, 0, ncols, job.delim, job.crlf, outAt, capRows);
-        if (ints[1] !== 0 || ints[0] !== inAt + have) return null;
+        const got = parseBlock(s, inAt + have, 0);
+        if (got < 0 || ints[0] !== inAt + have) return null;
         if (got > top) return 'overflow';
         top -= got;
         place(got, top, true);
@@ -295,10 +300,8 @@ function parseRange(job: RangeJob, fs: { openSync: typeof openSync; readSync: ty
         filePos += got;
         have += got;
         const final = filePos >= job.to || got < want ? 1 : 0;
-        bytes[inAt + have] = 0;
-        ints[1] = 0;
-        const parsed = exports.parse(inAt, inAt + have, final, ncols, job.delim, job.crlf, outAt, capRows);
-        if (ints[1] !== 0) return null;
+        const parsed = parseBlock(inAt, inAt + have, final);
+        if (parsed < 0) return null;
         if (rows + parsed > sink.capacity) return 'overflow';
         place(parsed, rows, false);
         rows += parsed;

@@ -46,9 +46,10 @@ export async function readCsvFile(path: string, options: CsvTableOptions = {}, t
 /** readCsvFile on a path DuckDB reads literally (`plain`); messages name the path as given (`shown`). */
 async function readCsvPlain(path: string, shown: string, size: number, head: string, options: CsvTableOptions, tuning: CsvFileTuning): Promise<Table> {
   const na = options.naValues ?? DEFAULT_NA_VALUES;
+  const delimiter = headerDelimiter(head);
   // the fast path's workers start now (or are kept from an earlier read) when the first data line looks all-numeric
-  prestartFastCsvWorkers(size, head, headerDelimiter(head), na, tuning.fast);
-  const plain = await readPlainNumericCsv(path, size, head, na, options, tuning);
+  prestartFastCsvWorkers(size, head, delimiter, na, tuning.fast);
+  const plain = await readPlainNumericCsv(path, size, head, delimiter, na, options, tuning);
   if (plain instanceof Table) return plain;
   return readCsvWith(path, shown, size, head, na, options, tuning, plain ?? undefined);
 }
@@ -62,9 +63,16 @@ async function readCsvPlain(path: string, shown: string, size: number, head: str
  * costs about a sixth of a 2M-row read. Otherwise the file is read the general way; the delimiter
  * returned is the one the fast path was tried with and gave up on (not to be tried again).
  */
-async function readPlainNumericCsv(path: string, size: number, head: string, na: readonly string[], options: CsvTableOptions, tuning: CsvFileTuning): Promise<Table | string | null> {
+async function readPlainNumericCsv(
+  path: string,
+  size: number,
+  head: string,
+  delimiter: string,
+  na: readonly string[],
+  options: CsvTableOptions,
+  tuning: CsvFileTuning,
+): Promise<Table | string | null> {
   if (options.categorical?.length || na.some((token) => /[,\t;|]/.test(token))) return null;
-  const delimiter = headerDelimiter(head);
   const names = plainHeader(head, delimiter);
   if (names === null) return null;
   const layout = fastCsvLayout(path, size, delimiter, names.length, na);

@@ -526,8 +526,12 @@ async function readRanges(
     buffers = Array.from({ length: layout.columns }, () => new SharedArrayBuffer(total * 8));
     naBits = Array.from({ length: layout.columns }, () => new SharedArrayBuffer(total / 8 + 16));
   } catch (error) {
-    if (error instanceof RangeError) return null; // more slots than memory allows: the general reader streams
-    throw error;
+    if (!(error instanceof RangeError)) throw error;
+    // more slots than memory allows: the general reader streams the file (same table), and says so here
+    process.emitWarning(`CSV fast path: no memory for ${layout.columns} columns of ${total} rows (${error.message}); the file is read by the streaming reader`, {
+      code: 'PANEL_LAB_CSV_FAST_PATH',
+    });
+    return null;
   }
   const job = (i: number): RangeJob => ({
     module,

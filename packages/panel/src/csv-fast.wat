@@ -1,20 +1,25 @@
-;; All-numeric CSV data lines -> Float64 columns (csv-fast.ts drives it). Exact: Clinger's fast path,
-;; else Eisel-Lemire over a 128-bit table of powers of five (written by JS at offset POW5); tokens
-;; with more than 19 significant digits, or the rare product Eisel-Lemire cannot decide, go to the
-;; imported `slow` (JS Number). Any line that is not plain numbers / NA tokens with exactly ncols
-;; fields sets status 1 and the caller falls back to the general reader.
+;; All-numeric CSV data lines -> Float64 columns (csv-fast.ts drives it). Exact: Clinger's fast path
+;; for up to 12 digits, else Eisel-Lemire over a 128-bit table of powers of five (written by JS at
+;; offset POW5); tokens with more than 19 digits, or the rare product Eisel-Lemire cannot decide, go
+;; to the imported `slow` (JS Number). Any line that is not plain numbers / NA tokens with exactly
+;; ncols fields sets status 1 and the caller falls back to the general reader. Branches that real data
+;; sends either way at random (a number's sign, whether it fits in 53 bits) are avoided: a
+;; mispredicted branch costs about as much as converting a number.
 ;;
 ;; Memory: 0 consumed (i32), 4 status (i32), 64 powers of ten 1e0..1e22 (f64), 256 NA tokens (i32
 ;; count, then per token a length byte and its bytes), 1024 nulls per column (i32), 5120 powers of
 ;; ten 10^0..10^16 (i64, data), 5376 the 17 shuffles that move a run of k digits to the end of a
-;; vector (data), 8192 POW5 (651 x (hi, lo) u64 for q = -342..308), from 65536 the input and output
-;; buffers (set by JS). Input is read up to 16 bytes past its end (the caller leaves room).
+;; vector (data), 5760 the parse's SIMD constants (data), 8192 POW5 (651 x (hi, lo) u64 for
+;; q = -342..308), from 65536 the input and output buffers (set by JS). Input is read up to 16 bytes
+;; past its end (the caller leaves room).
 (module
   (import "env" "slow" (func $slow (param i32 i32) (result f64)))
   (import "env" "infinite" (func $infinite (param i32 i32)))
   (memory (export "memory") 1)
   (data (i32.const 5120) "\01\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\10\27\00\00\00\00\00\00\a0\86\01\00\00\00\00\00\40\42\0f\00\00\00\00\00\80\96\98\00\00\00\00\00\00\e1\f5\05\00\00\00\00\00\ca\9a\3b\00\00\00\00\00\e4\0b\54\02\00\00\00\00\e8\76\48\17\00\00\00\00\10\a5\d4\e8\00\00\00\00\a0\72\4e\18\09\00\00\00\40\7a\10\f3\5a\00\00\00\80\c6\a4\7e\8d\03\00\00\00\c1\6f\f2\86\23\00")
   (data (i32.const 5376) "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\00\80\80\80\80\80\80\80\80\80\80\80\80\80\80\00\01\80\80\80\80\80\80\80\80\80\80\80\80\80\00\01\02\80\80\80\80\80\80\80\80\80\80\80\80\00\01\02\03\80\80\80\80\80\80\80\80\80\80\80\00\01\02\03\04\80\80\80\80\80\80\80\80\80\80\00\01\02\03\04\05\80\80\80\80\80\80\80\80\80\00\01\02\03\04\05\06\80\80\80\80\80\80\80\80\00\01\02\03\04\05\06\07\80\80\80\80\80\80\80\00\01\02\03\04\05\06\07\08\80\80\80\80\80\80\00\01\02\03\04\05\06\07\08\09\80\80\80\80\80\00\01\02\03\04\05\06\07\08\09\0a\80\80\80\80\00\01\02\03\04\05\06\07\08\09\0a\0b\80\80\80\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\80\80\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\80\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f")
+
+  (data (i32.const 5760) "\46\46\46\46\46\46\46\46\46\46\46\46\46\46\46\46\75\75\75\75\75\75\75\75\75\75\75\75\75\75\75\75\30\30\30\30\30\30\30\30\30\30\30\30\30\30\30\30\01\0a\01\0a\01\0a\01\0a\01\0a\01\0a\01\0a\01\0a\64\00\01\00\64\00\01\00\64\00\01\00\64\00\01\00\10\27\01\00\10\27\01\00\10\27\01\00\10\27\01\00")
 
   ;; w * 10^q (w > 0), correctly rounded, sign bit `sign`; NaN when undecided (caller asks JS)
   (func $eisel (param $w i64) (param $q i32) (param $sign i64) (result f64)
@@ -67,10 +72,10 @@
         (if (i64.gt_u (local.get $s) (local.get $lo))
           (then (local.set $hi (i64.add (local.get $hi) (i64.const 1)))))))
     ;; the product may be short by one unit in the last place: undecided outside the exact range
-    (if (i32.and
-          (i64.eq (local.get $lo) (i64.const -1))
-          (i32.or (i32.lt_s (local.get $q) (i32.const -27)) (i32.gt_s (local.get $q) (i32.const 55))))
-      (then (return (f64.const nan))))
+    (if (i64.eq (local.get $lo) (i64.const -1))
+      (then
+        (if (i32.or (i32.lt_s (local.get $q) (i32.const -27)) (i32.gt_s (local.get $q) (i32.const 55)))
+          (then (return (f64.const nan))))))
     (local.set $upper (i64.shr_u (local.get $hi) (i64.const 63)))
     (local.set $shift (i64.add (local.get $upper) (i64.const 9)))
     (local.set $m (i64.shr_u (local.get $hi) (local.get $shift)))
@@ -92,13 +97,13 @@
         (local.set $p2 (select (i64.const 0) (i64.const 1) (i64.lt_u (local.get $m) (i64.const 0x10000000000000))))
         (return (f64.reinterpret_i64 (i64.or (local.get $sign) (i64.or (local.get $m) (i64.shl (local.get $p2) (i64.const 52))))))))
     ;; exactly halfway between two doubles: round to even
-    (if (i32.and
-          (i32.and (i64.le_u (local.get $lo) (i64.const 1))
-                   (i32.and (i32.ge_s (local.get $q) (i32.const -4)) (i32.le_s (local.get $q) (i32.const 23))))
-          (i64.eq (i64.and (local.get $m) (i64.const 3)) (i64.const 1)))
+    (if (i64.le_u (local.get $lo) (i64.const 1))
       (then
-        (if (i64.eq (i64.shl (local.get $m) (local.get $shift)) (local.get $hi))
-          (then (local.set $m (i64.and (local.get $m) (i64.const -2)))))))
+        (if (i32.and (i32.and (i32.ge_s (local.get $q) (i32.const -4)) (i32.le_s (local.get $q) (i32.const 23)))
+                     (i64.eq (i64.and (local.get $m) (i64.const 3)) (i64.const 1)))
+          (then
+            (if (i64.eq (i64.shl (local.get $m) (local.get $shift)) (local.get $hi))
+              (then (local.set $m (i64.and (local.get $m) (i64.const -2)))))))))
     (local.set $m (i64.add (local.get $m) (i64.and (local.get $m) (i64.const 1))))
     (local.set $m (i64.shr_u (local.get $m) (i64.const 1)))
     (if (i64.ge_u (local.get $m) (i64.const 0x20000000000000))
@@ -180,8 +185,16 @@
     (local $pos i32) (local $line i32) (local $rows i32) (local $col i32) (local $out i32) (local $stride i32)
     (local $p i32) (local $c i32) (local $d i32) (local $neg i32) (local $w i64) (local $nd i32) (local $e i32)
     (local $any i32) (local $es i32) (local $ev i32) (local $v f64) (local $k i32) (local $t i32) (local $tl i32)
-    (local $i i32) (local $ok i32) (local $x i64) (local $linf i32) (local $vd v128)
+    (local $i i32) (local $ok i32) (local $x i64) (local $linf i32) (local $vd v128) (local $ip i32)
+    (local $k46 v128) (local $k117 v128) (local $k48 v128) (local $k2561 v128) (local $k100 v128) (local $k1e4 v128)
     (local.set $stride (i32.shl (local.get $capRows) (i32.const 3)))
+    ;; the SIMD constants, loaded once (a v128.const is rebuilt at every use)
+    (local.set $k46 (v128.load offset=5760 (i32.const 0)))
+    (local.set $k117 (v128.load offset=5776 (i32.const 0)))
+    (local.set $k48 (v128.load offset=5792 (i32.const 0)))
+    (local.set $k2561 (v128.load offset=5808 (i32.const 0)))
+    (local.set $k100 (v128.load offset=5824 (i32.const 0)))
+    (local.set $k1e4 (v128.load offset=5840 (i32.const 0)))
     (local.set $pos (local.get $start))
     (block $incomplete
       (block $fail
@@ -197,79 +210,61 @@
             (br_if $fail (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 13))))
             (loop $fields
               ;; ---- one field: a plain decimal number?
-              (local.set $p (local.get $pos))
-              (local.set $neg (i32.const 0))
               (local.set $w (i64.const 0))
-              (local.set $nd (i32.const 0))
               (local.set $e (i32.const 0))
-              (local.set $any (i32.const 0))
+              ;; the sign without a branch (signs of successive numbers are as good as random)
+              (local.set $c (i32.load8_u (local.get $pos)))
+              (local.set $neg (i32.eq (local.get $c) (i32.const 45)))
+              (local.set $p (i32.add (local.get $pos) (i32.or (local.get $neg) (i32.eq (local.get $c) (i32.const 43)))))
               (local.set $c (i32.load8_u (local.get $p)))
-              (if (i32.eq (local.get $c) (i32.const 45))
-                (then (local.set $neg (i32.const 1)) (local.set $p (i32.add (local.get $p) (i32.const 1))) (local.set $c (i32.load8_u (local.get $p))))
-                (else (if (i32.eq (local.get $c) (i32.const 43))
-                  (then (local.set $p (i32.add (local.get $p) (i32.const 1))) (local.set $c (i32.load8_u (local.get $p)))))))
+              ;; integer digits: all counted in nd (leading zeros too: a bound on w's digits is all nd must give)
+              (local.set $ip (local.get $p))
               (block $intEnd
                 (loop $int
                   (local.set $d (i32.sub (local.get $c) (i32.const 48)))
                   (br_if $intEnd (i32.ge_u (local.get $d) (i32.const 10)))
-                  (local.set $any (i32.const 1))
                   (local.set $w (i64.add (i64.mul (local.get $w) (i64.const 10)) (i64.extend_i32_u (local.get $d))))
-                  (local.set $nd (i32.add (local.get $nd) (i32.or (i32.ne (local.get $nd) (i32.const 0)) (i32.ne (local.get $d) (i32.const 0)))))
                   (local.set $p (i32.add (local.get $p) (i32.const 1)))
                   (local.set $c (i32.load8_u (local.get $p)))
                   (br $int)))
+              (local.set $nd (i32.sub (local.get $p) (local.get $ip)))
+              (local.set $any (i32.ne (local.get $nd) (i32.const 0)))
               (if (i32.eq (local.get $c) (i32.const 46))
                 (then
                   (local.set $p (i32.add (local.get $p) (i32.const 1)))
                   ;; up to 16 fraction digits at once (SIMD): the run of digits in the next 16 bytes, moved to
                   ;; the end of a vector (leading lanes zero) and summed in pairs, fours and eights
-                  (local.set $vd (i8x16.sub (v128.load (local.get $p)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
-                  (local.set $k (i32.ctz (i32.xor (i8x16.bitmask (i8x16.lt_u (local.get $vd) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))) (i32.const 0x1FFFF))))
+                  ;; digits: byte + 0x46 is signed > 117 exactly for '0'..'9' (one signed compare)
+                  (local.set $vd (v128.load (local.get $p)))
+                  (local.set $k (i32.ctz (i32.xor (i8x16.bitmask (i8x16.gt_s (i8x16.add (local.get $vd) (local.get $k46))
+                                                                         (local.get $k117)))
+                                                  (i32.const 0x1FFFF))))
                   (if (i32.and (i32.ne (local.get $k) (i32.const 0)) (i32.le_u (i32.add (local.get $nd) (local.get $k)) (i32.const 19)))
                     (then
-                      (local.set $vd (i8x16.swizzle (local.get $vd) (v128.load offset=5376 (i32.shl (local.get $k) (i32.const 4)))))
-                      (local.set $vd (i16x8.add (i16x8.mul (v128.and (local.get $vd) (v128.const i16x8 255 255 255 255 255 255 255 255)) (v128.const i16x8 10 10 10 10 10 10 10 10))
-                                                (i16x8.shr_u (local.get $vd) (i32.const 8))))
-                      (local.set $vd (i32x4.dot_i16x8_s (local.get $vd) (v128.const i16x8 100 1 100 1 100 1 100 1)))
+                      (local.set $vd (i8x16.swizzle (i8x16.sub (local.get $vd) (local.get $k48))
+                                                    (v128.load offset=5376 (i32.shl (local.get $k) (i32.const 4)))))
+                      ;; pairs: with a the first digit and b the second, a 16-bit lane a + 256 b times 2561 (1 + 10 * 256)
+                      ;; holds 10 a + b in its high byte
+                      (local.set $vd (i16x8.shr_u (i16x8.mul (local.get $vd) (local.get $k2561)) (i32.const 8)))
+                      (local.set $vd (i32x4.dot_i16x8_s (local.get $vd) (local.get $k100)))
+                      ;; the four 4-digit groups (< 10^4) narrowed to 16 bits and paired: the high and low 8 digits
+                      (local.set $vd (i32x4.dot_i16x8_s (i16x8.narrow_i32x4_u (local.get $vd) (local.get $vd)) (local.get $k1e4)))
+                      (local.set $x (i64x2.extract_lane 0 (local.get $vd)))
                       (local.set $w (i64.add (i64.mul (local.get $w) (i64.load offset=5120 (i32.shl (local.get $k) (i32.const 3))))
-                        (i64.add
-                          (i64.mul (i64.extend_i32_u (i32.add (i32.mul (i32x4.extract_lane 0 (local.get $vd)) (i32.const 10000)) (i32x4.extract_lane 1 (local.get $vd)))) (i64.const 100000000))
-                          (i64.extend_i32_u (i32.add (i32.mul (i32x4.extract_lane 2 (local.get $vd)) (i32.const 10000)) (i32x4.extract_lane 3 (local.get $vd)))))))
+                        (i64.add (i64.mul (i64.and (local.get $x) (i64.const 0xFFFFFFFF)) (i64.const 100000000)) (i64.shr_u (local.get $x) (i64.const 32)))))
                       (local.set $any (i32.const 1))
                       (local.set $nd (i32.add (local.get $nd) (local.get $k)))
                       (local.set $e (i32.sub (local.get $e) (local.get $k)))
                       (local.set $p (i32.add (local.get $p) (local.get $k)))))
                   (local.set $c (i32.load8_u (local.get $p)))
+                  ;; digits past the vector's 16, one at a time (a number with more than 19 digits goes to JS)
                   (block $fracEnd
                     (loop $frac
-                      ;; eight digits at once (SWAR) once the significant digits have begun (or begin with a nonzero
-                      ;; digit here) and still fit in 19
-                      (if (i32.and (i32.or (i32.ne (local.get $nd) (i32.const 0)) (i32.gt_u (local.get $c) (i32.const 48))) (i32.le_u (local.get $nd) (i32.const 11)))
-                        (then
-                          (local.set $x (i64.load (local.get $p)))
-                          (if (i64.eq
-                                (i64.or (i64.and (local.get $x) (i64.const 0xF0F0F0F0F0F0F0F0))
-                                        (i64.shr_u (i64.and (i64.add (local.get $x) (i64.const 0x0606060606060606)) (i64.const 0xF0F0F0F0F0F0F0F0)) (i64.const 4)))
-                                (i64.const 0x3333333333333333))
-                            (then
-                              (local.set $x (i64.sub (local.get $x) (i64.const 0x3030303030303030)))
-                              (local.set $x (i64.add (i64.mul (local.get $x) (i64.const 10)) (i64.shr_u (local.get $x) (i64.const 8))))
-                              (local.set $x (i64.shr_u
-                                (i64.add (i64.mul (i64.and (local.get $x) (i64.const 0x000000FF000000FF)) (i64.const 0x000F424000000064))
-                                         (i64.mul (i64.and (i64.shr_u (local.get $x) (i64.const 16)) (i64.const 0x000000FF000000FF)) (i64.const 0x0000271000000001)))
-                                (i64.const 32)))
-                              (local.set $w (i64.add (i64.mul (local.get $w) (i64.const 100000000)) (local.get $x)))
-                              (local.set $any (i32.const 1))
-                              (local.set $nd (i32.add (local.get $nd) (i32.const 8)))
-                              (local.set $e (i32.sub (local.get $e) (i32.const 8)))
-                              (local.set $p (i32.add (local.get $p) (i32.const 8)))
-                              (local.set $c (i32.load8_u (local.get $p)))
-                              (br $frac)))))
                       (local.set $d (i32.sub (local.get $c) (i32.const 48)))
                       (br_if $fracEnd (i32.ge_u (local.get $d) (i32.const 10)))
                       (local.set $any (i32.const 1))
                       (local.set $w (i64.add (i64.mul (local.get $w) (i64.const 10)) (i64.extend_i32_u (local.get $d))))
-                      (local.set $nd (i32.add (local.get $nd) (i32.or (i32.ne (local.get $nd) (i32.const 0)) (i32.ne (local.get $d) (i32.const 0)))))
+                      (local.set $nd (i32.add (local.get $nd) (i32.const 1)))
                       (local.set $e (i32.sub (local.get $e) (i32.const 1)))
                       (local.set $p (i32.add (local.get $p) (i32.const 1)))
                       (local.set $c (i32.load8_u (local.get $p)))
@@ -299,11 +294,12 @@
                         (local.set $c (i32.load8_u (local.get $p)))
                         (br $exp)))
                     (local.set $e (select (i32.sub (local.get $e) (local.get $ev)) (i32.add (local.get $e) (local.get $ev)) (local.get $es)))))
-                ;; the token must end the field
-                (br_if $notNumber
-                  (i32.eqz (i32.or
-                    (i32.or (i32.eq (local.get $c) (local.get $delim)) (i32.eq (local.get $p) (local.get $end)))
-                    (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 13))))))
+                ;; the token must end the field (a delimiter most often: tested alone first)
+                (if (i32.ne (local.get $c) (local.get $delim))
+                  (then
+                    (br_if $notNumber
+                      (i32.eqz (i32.or (i32.eq (local.get $p) (local.get $end))
+                        (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 13))))))))
                 ;; ---- its value
                 (if (i32.gt_u (local.get $nd) (i32.const 19))
                   (then (local.set $v (call $slow (local.get $pos) (i32.sub (local.get $p) (local.get $pos)))))
@@ -311,10 +307,13 @@
                     (if (i64.eqz (local.get $w))
                       (then (local.set $v (select (f64.const -0) (f64.const 0) (local.get $neg))))
                       (else
-                        (if (i32.and (i64.le_u (local.get $w) (i64.const 0x20000000000000))
+                        ;; by digit count: short decimals take Clinger's path, full-precision numbers (15-17 digits)
+                        ;; Eisel-Lemire. Where w <= 2^53 decides, they fall on both sides at random, and a branch that
+                        ;; goes either way at random costs more than Eisel-Lemire does.
+                        (if (i32.and (i32.le_u (local.get $nd) (i32.const 12))
                                      (i32.le_u (i32.add (local.get $e) (i32.const 22)) (i32.const 44)))
                           (then
-                            ;; Clinger: both operands exact, one rounding
+                            ;; Clinger: both operands exact (w < 10^12), one rounding
                             (local.set $v (f64.convert_i64_u (local.get $w)))
                             (if (i32.lt_s (local.get $e) (i32.const 0))
                               (then (local.set $v (f64.div (local.get $v) (f64.load offset=64 (i32.shl (i32.sub (i32.const 0) (local.get $e)) (i32.const 3))))))

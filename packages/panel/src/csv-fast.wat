@@ -184,7 +184,7 @@
     (param $delim i32) (param $crlf i32) (param $outBase i32) (param $capRows i32) (result i32)
     (local $pos i32) (local $line i32) (local $rows i32) (local $col i32) (local $out i32) (local $stride i32)
     (local $p i32) (local $c i32) (local $d i32) (local $neg i32) (local $w i64) (local $nd i32) (local $e i32)
-    (local $any i32) (local $es i32) (local $ev i32) (local $v f64) (local $k i32) (local $t i32) (local $tl i32)
+    (local $number i32) (local $es i32) (local $ev i32) (local $v f64) (local $k i32) (local $t i32) (local $tl i32)
     (local $i i32) (local $ok i32) (local $x i64) (local $linf i32) (local $vd v128) (local $ip i32)
     (local $k46 v128) (local $k117 v128) (local $k48 v128) (local $k2561 v128) (local $k100 v128) (local $k1e4 v128)
     (local.set $stride (i32.shl (local.get $capRows) (i32.const 3)))
@@ -228,7 +228,7 @@
                   (local.set $c (i32.load8_u (local.get $p)))
                   (br $int)))
               (local.set $nd (i32.sub (local.get $p) (local.get $ip)))
-              (local.set $any (i32.ne (local.get $nd) (i32.const 0)))
+              (local.set $number (i32.const 0))
               (if (i32.eq (local.get $c) (i32.const 46))
                 (then
                   (local.set $p (i32.add (local.get $p) (i32.const 1)))
@@ -252,7 +252,6 @@
                       (local.set $x (i64x2.extract_lane 0 (local.get $vd)))
                       (local.set $w (i64.add (i64.mul (local.get $w) (i64.load offset=5120 (i32.shl (local.get $k) (i32.const 3))))
                         (i64.add (i64.mul (i64.and (local.get $x) (i64.const 0xFFFFFFFF)) (i64.const 100000000)) (i64.shr_u (local.get $x) (i64.const 32)))))
-                      (local.set $any (i32.const 1))
                       (local.set $nd (i32.add (local.get $nd) (local.get $k)))
                       (local.set $e (i32.sub (local.get $e) (local.get $k)))
                       (local.set $p (i32.add (local.get $p) (local.get $k)))))
@@ -262,7 +261,6 @@
                     (loop $frac
                       (local.set $d (i32.sub (local.get $c) (i32.const 48)))
                       (br_if $fracEnd (i32.ge_u (local.get $d) (i32.const 10)))
-                      (local.set $any (i32.const 1))
                       (local.set $w (i64.add (i64.mul (local.get $w) (i64.const 10)) (i64.extend_i32_u (local.get $d))))
                       (local.set $nd (i32.add (local.get $nd) (i32.const 1)))
                       (local.set $e (i32.sub (local.get $e) (i32.const 1)))
@@ -270,7 +268,8 @@
                       (local.set $c (i32.load8_u (local.get $p)))
                       (br $frac)))))
               (block $notNumber
-                (br_if $notNumber (i32.eqz (local.get $any)))
+                ;; nd counts every digit read: none, no number
+                (br_if $notNumber (i32.eqz (local.get $nd)))
                 (if (i32.eq (i32.or (local.get $c) (i32.const 32)) (i32.const 101))
                   (then
                     (local.set $p (i32.add (local.get $p) (i32.const 1)))
@@ -326,9 +325,9 @@
                 (if (f64.eq (f64.abs (local.get $v)) (f64.const inf))
                   (then (local.set $linf (i32.const 1))))
                 (local.set $pos (local.get $p))
-                (local.set $any (i32.const 2)))
-              ;; $any is 2 after a number; else the field must be an NA token
-              (if (i32.ne (local.get $any) (i32.const 2))
+                (local.set $number (i32.const 1)))
+              ;; not a number: the field must be an NA token
+              (if (i32.eqz (local.get $number))
                 (then
                   ;; ---- not a number: an NA token as the whole field?
                   (local.set $p (local.get $pos))
